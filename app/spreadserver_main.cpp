@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#include "headless.h"
+#include "windows.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+
+#include <memory>
+
+int main(int argc, char *argv[])
+{
+    const bool headless = wantsHeadless(argc, argv);
+    std::unique_ptr<QCoreApplication> app(headless ? new QCoreApplication(argc, argv) : new QApplication(argc, argv));
+    QCoreApplication::setApplicationName(QStringLiteral("spread-server"));
+    QCoreApplication::setOrganizationName(QStringLiteral("SpreadSite"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SPREAD_VERSION));
+
+    ServerOptions options;
+    if (auto exitCode = parseServerOptions(QCoreApplication::arguments(), &options))
+        return *exitCode;
+    return headless ? runHeadlessServer(options) : runServerWindow(options);
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+#include "eventformat.h"
+
+#include "displaytext.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::Literals::StringLiterals;
+
+QString LogEvent::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Listening:
+        return u"listening"_s;
+    case Kind::Stopped:
+        return u"stopped"_s;
+    case Kind::Connected:
+        return u"connected"_s;
+    case Kind::Refused:
+        return u"refused"_s;
+    case Kind::Disconnected:
+        return u"disconnected"_s;
+    case Kind::Received:
+        return u"received"_s;
+    case Kind::Sent:
+        return u"sent"_s;
+    case Kind::Warning:
+        break;
+    }
+    return u"warning"_s;
+}
+
+QString LogEvent::toText() const
+{
+    const QString time = QDateTime::fromMSecsSinceEpoch(timeMs).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s);
+    const QString who = u"[#%1 %2]"_s.arg(client).arg(peer);
+    QString line;
+    switch (kind) {
+    case Kind::Listening:
+        // The port is the last word, for scripts: awk '{print $NF}'.
+        line = u"listening on %1 port %2"_s.arg(text).arg(count);
+        break;
+    case Kind::Stopped:
+        line = u"stopped"_s;
+        break;
+    case Kind::Connected:
+        line = u"new connect: %1 %2"_s.arg(count).arg(who);
+        break;
+    case Kind::Refused:
+        line = u"refused [%1] (%2)"_s.arg(peer, text);
+        break;
+    case Kind::Disconnected:
+        line = u"lost connect: %1 %2 (%3)"_s.arg(count).arg(who, text);
+        break;
+    case Kind::Received:
+        line = who + u' ' + DisplayText::escaped(data);
+        break;
+    case Kind::Sent:
+        line = (client == 0 ? u"[server -> all (%1)]"_s.arg(count) : u"[server -> #%1]"_s.arg(client)) + u' '
+                + DisplayText::escaped(data);
+        break;
+    case Kind::Warning:
+        line = u"warning: "_s + text;
+        break;
+    }
+    return time + u' ' + line;
+}
+
+QByteArray LogEvent::toJson() const
+{
+    QJsonObject o;
+    o.insert(u"time"_s, QDateTime::fromMSecsSinceEpoch(timeMs).toString(Qt::ISODateWithMs));
+    o.insert(u"event"_s, kindName(kind));
+    if (client != 0)
+        o.insert(u"client"_s, qint64(client));
+    if (!peer.isEmpty())
+        o.insert(u"peer"_s, peer);
+    switch (kind) {
+    case Kind::Listening:
+        o.insert(u"address"_s, text);
+        o.insert(u"port"_s, count);
+        break;
+    case Kind::Connected:
+    case Kind::Disconnected:
+        o.insert(u"clients"_s, count);
+        break;
+    case Kind::Received:
+        o.insert(u"relayed"_s, count);
+        break;
+    case Kind::Sent:
+        o.insert(u"receivers"_s, count);
+        break;
+    default:
+        break;
+    }
+    if (!text.isEmpty() && kind != Kind::Listening)
+        o.insert(u"reason"_s, text);
+    if (kind == Kind::Received || kind == Kind::Sent) {
+        o.insert(u"bytes"_s, data.size());
+        o.insert(u"text"_s, DisplayText::escaped(data));
+        if (!DisplayText::isPlainText(data))
+            o.insert(u"base64"_s, QString::fromLatin1(data.toBase64()));
+    }
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QCommandLineParser>
+#include <QString>
+
+#include <optional>
+
+// Helpers shared by the two headless programs; not part of lib's API.
+namespace Headless {
+
+void printLine(const QString &line);
+void printError(const QString &program, const QString &message);
+
+/** Parses; handles --help, --version and errors. A value means: exit with it. */
+std::optional<int> finishParse(QCommandLineParser &parser, const QStringList &arguments, const QString &program,
+                               QStringList *explicitlySet);
+
+/** Reads option @p name into @p value if given; false (after an error line) if out of range. */
+bool intValue(const QCommandLineParser &parser, const QString &name, qint64 min, qint64 max, qint64 *value,
+              const QString &program);
+
+} // namespace Headless

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+#include "headless.h"
+#include "headless_p.h"
+
+#include "eventformat.h"
+#include "signalwatcher.h"
+#include "stdinreader.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+
+#include <csignal>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace Headless;
+
+namespace {
+const QString PROGRAM = u"spread-server"_s;
+
+std::optional<QHostAddress> parseAddress(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == u"any"_s || t == u"*"_s)
+        return QHostAddress(QHostAddress::Any);
+    if (t == u"localhost"_s)
+        return QHostAddress(QHostAddress::LocalHost);
+    QHostAddress address;
+    if (!address.setAddress(t))
+        return std::nullopt;
+    return address;
+}
+
+QString peerText(const SpreadServer::ClientInfo &info)
+{
+    if (info.address.protocol() == QAbstractSocket::IPv6Protocol)
+        return u"[%1]:%2"_s.arg(info.address.toString()).arg(info.port);
+    return u"%1:%2"_s.arg(info.address.toString()).arg(info.port);
+}
+} // namespace
+
+std::optional<int> parseServerOptions(const QStringList &arguments, ServerOptions *options)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+            "spread-server", "Broadcast server: greets each client with its number, relays every line to the "
+                             "other clients, and drops a client that sends \"close\"."));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const auto tr = [](const char *text) { return QCoreApplication::translate("spread-server", text); };
+    parser.addOptions({
+        { u"headless"_s, tr("Run in the console, without a window.") },
+        { u"bind"_s, tr("Address to listen on: an IPv4 or IPv6 address, 'any' (default) or 'localhost'."), u"address"_s },
+        { u"port"_s, tr("Port to listen on (default 8007); 0 picks a free one, printed first."), u"port"_s },
+        { u"welcome"_s, tr("Welcome line; %1 is the client's number; empty sends none."), u"text"_s },
+        { u"no-relay"_s, tr("Log messages only, do not relay them (the seed's monitor mode).") },
+        { u"max-clients"_s, tr("Most clients at once (default 10000); the next gets \"server full\"."), u"n"_s },
+        { u"max-message-bytes"_s, tr("Longest message (default 65536); longer drops the sender."), u"n"_s },
+        { u"max-backlog-bytes"_s, tr("Most unsent bytes per client (default 4194304); more drops it as too slow."), u"n"_s },
+        { u"flush-ms"_s, tr("Quiet time after which a line without an ending is a message (default 200; 0: at once)."), u"ms"_s },
+        { u"quiet"_s, tr("Do not print messages, only connections.") },
+        { u"log-format"_s, tr("Output format: text (default) or jsonl."), u"format"_s },
+    });
+    if (auto exit = finishParse(parser, arguments, PROGRAM, &options->explicitlySet))
+        return exit;
+
+    options->headless = parser.isSet(u"headless"_s);
+    options->quiet = parser.isSet(u"quiet"_s);
+    if (parser.isSet(u"bind"_s)) {
+        const auto address = parseAddress(parser.value(u"bind"_s));
+        if (!address) {
+            printError(PROGRAM, u"bad value for --bind: '%1' (an IP address, 'any' or 'localhost')"_s.arg(parser.value(u"bind"_s)));
+            return 2;
+        }
+        options->bind = *address;
+    }
+    qint64 port = options->port;
+    qint64 maxClients = options->settings.maxClients;
+    qint64 maxMessage = options->settings.maxMessageBytes;
+    qint64 maxBacklog = options->settings.maxBacklogBytes;
+    qint64 flushMs = options->settings.flushDelayMs;
+    if (!intValue(parser, u"port"_s, 0, 65535, &port, PROGRAM)
+        || !intValue(parser, u"max-clients"_s, 1, 1000000, &maxClients, PROGRAM)
+        || !intValue(parser, u"max-message-bytes"_s, 1, 256 * 1024 * 1024, &maxMessage, PROGRAM)
+        || !intValue(parser, u"max-backlog-bytes"_s, 1, qint64(1) << 32, &maxBacklog, PROGRAM)
+        || !intValue(parser, u"flush-ms"_s, 0, 3600 * 1000, &flushMs, PROGRAM))
+        return 2;
+    options->port = quint16(port);
+    options->settings.maxClients = int(maxClients);
+    options->settings.maxMessageBytes = maxMessage;
+    options->settings.maxBacklogBytes = maxBacklog;
+    options->settings.flushDelayMs = int(flushMs);
+    options->settings.relay = !parser.isSet(u"no-relay"_s);
+    if (parser.isSet(u"welcome"_s))
+        options->settings.welcome = parser.value(u"welcome"_s);
+    if (parser.isSet(u"log-format"_s)) {
+        const QString format = parser.value(u"log-format"_s);
+        if (format == u"text"_s) {
+            options->logFormat = LogFormat::Text;
+        } else if (format == u"jsonl"_s) {
+            options->logFormat = LogFormat::Jsonl;
+        } else {
+            printError(PROGRAM, u"bad value for --log-format: '%1' (text or jsonl)"_s.arg(format));
+            return 2;
+        }
+    }
+    return std::nullopt;
+}
+
+int runHeadlessServer(const ServerOptions &options)
+{
+    SpreadServer server;
+    server.setSettings(options.settings);
+
+    const auto print = [&options](LogEvent event) {
+        event.timeMs = QDateTime::currentMSecsSinceEpoch();
+        if (options.logFormat == LogFormat::Jsonl)
+            printLine(QString::fromUtf8(event.toJson()));
+        else
+            printLine(event.toText());
+    };
+
+    if (!server.listen(options.bind, options.port)) {
+        printError(PROGRAM, u"cannot listen on %1 port %2: %3"_s.arg(options.bind.toString()).arg(options.port)
+                                    .arg(server.errorString()));
+        return 1;
+    }
+    print({ LogEvent::Kind::Listening, 0, 0, {}, server.serverPort(), {}, server.serverAddress().toString() });
+
+    QObject::connect(&server, &SpreadServer::clientConnected, &server,
+                     [&](SpreadServer::ClientId id, const QHostAddress &, quint16, int count) {
+                         print({ LogEvent::Kind::Connected, 0, id, peerText(server.clientInfo(id)), count, {}, {} });
+                     });
+    QObject::connect(&server, &SpreadServer::clientDisconnected, &server,
+                     [&](SpreadServer::ClientId id, const QString &reason, int count) {
+                         print({ LogEvent::Kind::Disconnected, 0, id, peerText(server.clientInfo(id)), count, {}, reason });
+                     });
+    QObject::connect(&server, &SpreadServer::clientRefused, &server,
+                     [&](const QHostAddress &address, quint16 port, const QString &reason) {
+                         print({ LogEvent::Kind::Refused, 0, 0, peerText({ 0, address, port }), -1, {}, reason });
+                     });
+    if (!options.quiet) {
+        QObject::connect(&server, &SpreadServer::messageReceived, &server,
+                         [&](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {
+                             print({ LogEvent::Kind::Received, 0, id, peerText(server.clientInfo(id)), relayedTo, message, {} });
+                         });
+        QObject::connect(&server, &SpreadServer::messageSent, &server,
+                         [&](SpreadServer::ClientId to, const QByteArray &message, int receivers) {
+                             print({ LogEvent::Kind::Sent, 0, to, {}, receivers, message, {} });
+                         });
+    }
+    QObject::connect(&server, &SpreadServer::warning, &server,
+                     [&](const QString &text) { print({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text }); });
+    QObject::connect(&server, &SpreadServer::stopped, &server, [&] {
+        print({ LogEvent::Kind::Stopped, 0, 0, {}, -1, {}, {} });
+        QCoreApplication::exit(0);
+    });
+
+    // Operator commands on standard input: a plain line goes to every client.
+    StdinReader input;
+    QObject::connect(&input, &StdinReader::lineRead, &server, [&](const QByteArray &line) {
+        if (!line.startsWith('/')) {
+            server.sendToAll(line);
+            return;
+        }
+        const QString command = QString::fromUtf8(line);
+        const QString verb = command.section(u' ', 0, 0);
+        bool ok = false;
+        const SpreadServer::ClientId id = command.section(u' ', 1, 1).toULongLong(&ok);
+        const QString rest = command.section(u' ', 2);
+        if (verb == u"/send"_s && ok) {
+            if (!server.sendTo(id, rest.toUtf8()))
+                printError(PROGRAM, u"no client #%1"_s.arg(id));
+        } else if (verb == u"/drop"_s && ok) {
+            if (!server.dropClient(id, rest))
+                printError(PROGRAM, u"no client #%1"_s.arg(id));
+        } else if (verb == u"/list"_s) {
+            const auto ids = server.clients();
+            printLine(u"%1 clients"_s.arg(ids.size()));
+            for (SpreadServer::ClientId client : ids) {
+                const auto info = server.clientInfo(client);
+                printLine(u"#%1 %2 in %3/%4 B out %5/%6 B"_s.arg(client).arg(peerText(info))
+                                  .arg(info.messagesIn).arg(info.bytesIn).arg(info.messagesOut).arg(info.bytesOut));
+            }
+        } else if (verb == u"/quit"_s) {
+            server.stop();
+        } else {
+            printError(PROGRAM, u"commands: TEXT, /send ID TEXT, /drop ID [REASON], /list, /quit"_s);
+        }
+    });
+
+    // SIGINT/SIGTERM: deliver what is queued, close every client, exit 0. A second one ends at once.
+    SignalWatcher signalWatcher({ SIGINT, SIGTERM, SIGHUP });
+    int signalsSeen = 0;
+    QObject::connect(&signalWatcher, &SignalWatcher::received, &server, [&](int) {
+        if (++signalsSeen > 1)
+            QCoreApplication::exit(0);
+        else
+            server.stop(QCoreApplication::translate("spread-server", "server shutting down"));
+    });
+
+    return QCoreApplication::exec();
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+#include <vector>
+
+class QSocketNotifier;
+class SessionAcceptor;
+
+/**
+ * The session layer of the server: accepts connections, reads, frames,
+ * writes and enforces the per-connection limits. It knows nothing of
+ * welcome lines, relaying or the "close" rule; SpreadServer does.
+ *
+ * Design (see README, "Design"): the listening socket is a QTcpServer, but
+ * accepted connections never become QTcpSockets. Each one is a small record
+ * registered in one epoll set, and the epoll descriptor is the only socket
+ * notifier that Qt's event dispatcher sees. Qt's dispatchers poll every
+ * registered notifier on every wake-up; with one notifier, the cost of a
+ * wake-up no longer grows with idle connections. Output is queued per
+ * session and written once per event batch with sendmsg() on an iovec,
+ * so a burst of relayed messages costs one system call per receiver.
+ *
+ * Everything runs on the thread that owns the engine. Every signal is
+ * emitted synchronously; handlers may call back into the engine.
+ */
+class SessionEngine : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Id = quint64;
+
+    struct Limits {
+        qsizetype maxMessageBytes = 64 * 1024;      ///< longer: "message too long"
+        qint64 maxBacklogBytes = 4 * 1024 * 1024;   ///< more unsent: "too slow"
+        int flushDelayMs = 200;                     ///< quiet time before a partial line is a message; 0: every read is
+        int closeTimeoutMs = 5000;                  ///< graceful close: time to flush and see the peer's end
+    };
+
+    struct SessionInfo {
+        Id id = 0;
+        QHostAddress address;
+        quint16 port = 0;
+        qint64 connectedAtMs = 0;    ///< ms since the epoch
+        qint64 lastActivityMs = 0;   ///< ms since the epoch, last read or write
+        quint64 messagesIn = 0;
+        quint64 bytesIn = 0;
+        quint64 messagesOut = 0;
+        quint64 bytesOut = 0;
+        qint64 pendingBytes = 0;
+    };
+
+    enum class CloseMode {
+        Graceful,  ///< stop reading, deliver what is queued, then close
+        Abort,     ///< discard what is queued and close now
+    };
+    Q_ENUM(CloseMode)
+
+    explicit SessionEngine(QObject *parent = nullptr);
+    ~SessionEngine() override;
+
+    bool listen(const QHostAddress &address, quint16 port);
+    /** Stops accepting; open sessions are not touched. */
+    void stopListening();
+    bool isListening() const;
+    QHostAddress serverAddress() const;
+    quint16 serverPort() const;
+    QString errorString() const;
+
+    Limits limits() const { return m_limits; }
+    void setLimits(const Limits &limits);
+
+    /** Open sessions: accepted and not yet closed. */
+    int sessionCount() const { return m_openCount; }
+    /** Sockets still held, closing ones included. */
+    int socketCount() const { return int(m_sessions.size()); }
+    QList<Id> sessionIds() const;
+    bool contains(Id id) const;
+    SessionInfo sessionInfo(Id id) const;
+
+    /** Queues @p bytes, unframed, for one open session. */
+    bool send(Id id, const QByteArray &bytes);
+    /** Queues @p bytes for every open session but @p except. Returns the number of receivers. */
+    int sendToAll(const QByteArray &bytes, Id except = 0);
+    /** Ends an open session; sessionClosed() is emitted before this returns. */
+    bool closeSession(Id id, const QString &reason, CloseMode mode = CloseMode::Graceful);
+    /** Stops listening and closes every session gracefully; drained() follows. */
+    void closeAll(const QString &reason);
+
+signals:
+    void sessionOpened(Id id, const QHostAddress &address, quint16 port);
+    /** A message, without its line ending. */
+    void messageReceived(Id id, const QByteArray &message);
+    void sessionClosed(Id id, const QString &reason);
+    /** After closeAll(): the last socket is closed. */
+    void drained();
+    /** accept() failed (for example, out of file descriptors); accepting resumes shortly. */
+    void acceptFailed(const QString &reason);
+
+private:
+    friend class SessionAcceptor;
+    struct Session;
+    class BatchScope;
+
+    void adopt(qintptr fd);
+    void onEpollReady();
+    void onTimer();
+    void readFrom(Session &s);
+    void deliver(Session &s, QByteArrayView message);
+    void deliverPartial(Session &s);
+    void flush(Session &s);
+    void beginLinger(Session &s);
+    void finalize(Session &s);
+    void updateInterest(Session &s);
+    void markDirty(Session &s);
+    void endBatch();
+    void scheduleTimer();
+    bool enqueue(Session &s, const QByteArray &bytes);
+    Session *find(Id id) const;
+    qint64 now() const { return m_clock.elapsed(); }
+
+    Limits m_limits;
+    SessionAcceptor *m_acceptor = nullptr;
+    QSocketNotifier *m_epollNotifier = nullptr;
+    int m_epollFd = -1;
+    QHash<Id, Session *> m_sessions;
+    Id m_nextId = 1;
+    int m_openCount = 0;
+    int m_batchDepth = 0;
+    bool m_closingAll = false;
+    QList<Id> m_dirty;
+    std::vector<std::unique_ptr<Session>> m_graveyard;
+    // Deadlines in ms of m_clock. Every entry of one queue has the same delay,
+    // so each queue is sorted by construction and only its front is watched.
+    std::deque<std::pair<qint64, Id>> m_quietDeadlines;
+    std::deque<std::pair<qint64, Id>> m_closeDeadlines;
+    QTimer m_timer;
+    QTimer m_resumeAccept;
+    QElapsedTimer m_clock;
+    QByteArray m_readBuffer;
+};
