@@ -262,7 +262,7 @@ void EchoClient::onConnectTimeout()
     endConnection(m_pendingReason, false);
 }
 
-void EchoClient::endConnection(const QString &reason, bool wasConnected)
+void EchoClient::endConnection(QString reason, bool wasConnected)
 {
     m_periodic.stop();
     m_quiet.stop();

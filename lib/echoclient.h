@@ -101,7 +101,7 @@ private:
     void onConnectTimeout();
     void sendPeriodic();
     void flushPartial();
-    void endConnection(const QString &reason, bool wasConnected);
+    void endConnection(QString reason, bool wasConnected);   // by value: callers pass members it clears
     bool write(const QByteArray &message, bool periodic);
     QString describe(QAbstractSocket::SocketError error) const;
 

@@ -8,6 +8,7 @@
 #include <QSocketNotifier>
 #include <QTcpServer>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -187,6 +188,7 @@ QList<SessionEngine::Id> SessionEngine::sessionIds() const
         if (it.value()->state == Session::State::Open)
             ids.append(it.key());
     }
+    std::sort(ids.begin(), ids.end());   // oldest first, whatever the hash order
     return ids;
 }
 

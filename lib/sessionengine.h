@@ -83,6 +83,7 @@ public:
     int sessionCount() const { return m_openCount; }
     /** Sockets still held, closing ones included. */
     int socketCount() const { return int(m_sessions.size()); }
+    /** Open sessions, oldest first. */
     QList<Id> sessionIds() const;
     bool contains(Id id) const;
     SessionInfo sessionInfo(Id id) const;

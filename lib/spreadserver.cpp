@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "spreadserver.h"
 
-#include <QLoggingCategory>
-
 using namespace Qt::Literals::StringLiterals;
-
-Q_LOGGING_CATEGORY(lcServer, "spreadsite.server")
 
 QString SpreadServer::defaultWelcome()
 {
@@ -61,7 +57,6 @@ bool SpreadServer::listen(const QHostAddress &address, quint16 port)
         return true;
     if (!m_engine->listen(address, port))
         return false;
-    qCDebug(lcServer) << "listening on" << serverAddress() << serverPort();
     emit listeningChanged(true);
     return true;
 }

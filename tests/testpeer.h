@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "lineframer.h"
+
+#include <QHostAddress>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <sys/socket.h>
+
+/**
+ * A raw TCP peer for tests: collects every line the other side sends (a
+ * trailing unterminated line shows up in partial()) and notices its end.
+ */
+class TestPeer : public QObject
+{
+public:
+    explicit TestPeer(quint16 port, QObject *parent = nullptr) : QObject(parent)
+    {
+        connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
+            m_framer.feed(m_socket.readAll(), [this](QByteArrayView line) {
+                m_lines.append(line.toByteArray());
+                return true;
+            });
+        });
+        connect(&m_socket, &QTcpSocket::disconnected, this, [this] { m_closed = true; });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+
+    QTcpSocket &socket() { return m_socket; }
+    const QList<QByteArray> &lines() const { return m_lines; }
+    QByteArray partial() const
+    {
+        LineFramer copy = m_framer;
+        return copy.takePartial();
+    }
+    bool isClosed() const { return m_closed; }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    bool hasLine(const QByteArray &line) const { return m_lines.contains(line); }
+
+    void write(const QByteArray &bytes) { m_socket.write(bytes); }
+    /** Shuts down the sending side only, as `shutdown(fd, SHUT_WR)`. */
+    void halfClose()
+    {
+        m_socket.flush();
+        ::shutdown(int(m_socket.socketDescriptor()), SHUT_WR);
+    }
+
+    /** Waits until connected and greeted with the welcome line (when one is expected). */
+    bool waitReady(int lines = 1)
+    {
+        return QTest::qWaitFor([&] { return isConnected() && m_lines.size() >= lines; }, 5000);
+    }
+
+private:
+    QTcpSocket m_socket;
+    LineFramer m_framer { 64 * 1024 * 1024 };
+    QList<QByteArray> m_lines;
+    bool m_closed = false;
+};

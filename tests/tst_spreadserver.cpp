@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: MIT
+#include "spreadserver.h"
+
+#include "testpeer.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::Literals::StringLiterals;
+
+class tst_SpreadServer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void welcomeNumbersFollowTheClientCount();
+    void welcomeIsConfigurable();
+    void emptyWelcomeSendsNothing();
+    void relaysToOthersButNotToTheSender();
+    void relayKeepsOrderAcrossManyLinesInOneWrite();
+    void crlfIsAcceptedAndNotRelayed();
+    void binaryIsRelayedUnchanged();
+    void quietPartialLineBecomesAMessage();
+    void zeroFlushDelayMakesEveryReadAMessage();
+    void linesFromDifferentSendersAreNeverMixed();
+    void noRelayOnlyLogs();
+    void closeDropsTheSenderAndTellsTheOthers_data();
+    void closeDropsTheSenderAndTellsTheOthers();
+    void nothingAfterCloseIsRelayed();
+    void partialLineIsDeliveredOnHalfClose();
+    void partialLineIsDeliveredOnDisconnect();
+    void overlongMessageDropsTheSender();
+    void fullServerRefusesWithOneLine();
+    void stalledReaderIsDroppedAsTooSlow();
+    void sendToAllSendToAndDrop();
+    void stopDeliversQueuedOutputThenCloses();
+    void listenFailsOnAPortInUse();
+
+private:
+    TestPeer *connectPeer(int expectedLines = 1);
+    quint16 port() const { return m_server->serverPort(); }
+    /** Sends a marker through the server and waits for it: whatever was sent before has arrived. */
+    bool sync(const QList<TestPeer *> &peers);
+
+    std::unique_ptr<SpreadServer> m_server;
+    QList<TestPeer *> m_peers;
+    int m_marker = 0;
+};
+
+void tst_SpreadServer::init()
+{
+    m_marker = 0;
+    m_server = std::make_unique<SpreadServer>();
+    SpreadServer::Settings settings;
+    settings.flushDelayMs = 50;
+    m_server->setSettings(settings);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    QVERIFY(port() != 0);
+}
+
+void tst_SpreadServer::cleanup()
+{
+    qDeleteAll(std::exchange(m_peers, {}));
+    m_server.reset();
+}
+
+TestPeer *tst_SpreadServer::connectPeer(int expectedLines)
+{
+    auto *peer = new TestPeer(port());
+    m_peers.append(peer);
+    const int before = m_server->clientCount();
+    if (!QTest::qWaitFor([&] { return m_server->clientCount() > before || peer->isClosed(); }, 5000))
+        qWarning("peer was not accepted");
+    if (expectedLines > 0)
+        peer->waitReady(expectedLines);
+    return peer;
+}
+
+bool tst_SpreadServer::sync(const QList<TestPeer *> &peers)
+{
+    const QByteArray marker = "marker-"_ba + QByteArray::number(++m_marker);
+    m_server->sendToAll(marker);
+    return QTest::qWaitFor([&] {
+        return std::all_of(peers.cbegin(), peers.cend(), [&](TestPeer *p) { return p->hasLine(marker); });
+    }, 5000);
+}
+
+void tst_SpreadServer::welcomeNumbersFollowTheClientCount()
+{
+    QSignalSpy connected(m_server.get(), &SpreadServer::clientConnected);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    TestPeer *c = connectPeer();
+    QCOMPARE(a->lines().value(0), "欢迎来到Spread Site, 你是第1个客户端用户!"_ba);
+    QCOMPARE(b->lines().value(0), "欢迎来到Spread Site, 你是第2个客户端用户!"_ba);
+    QCOMPARE(c->lines().value(0), "欢迎来到Spread Site, 你是第3个客户端用户!"_ba);
+    QCOMPARE(connected.count(), 3);
+    QCOMPARE(connected.at(2).at(3).toInt(), 3);
+    QCOMPARE(connected.at(2).at(1).value<QHostAddress>(), QHostAddress(QHostAddress::LocalHost));
+
+    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    b->socket().disconnectFromHost();
+    QTRY_COMPARE(disconnected.count(), 1);
+    QCOMPARE(disconnected.at(0).at(2).toInt(), 2);
+    QCOMPARE(m_server->clientCount(), 2);
+
+    TestPeer *d = connectPeer();
+    QCOMPARE(d->lines().value(0), "欢迎来到Spread Site, 你是第3个客户端用户!"_ba);
+}
+
+void tst_SpreadServer::welcomeIsConfigurable()
+{
+    m_server->setWelcome(u"hi %1, you are number %1"_s);
+    TestPeer *a = connectPeer();
+    QCOMPARE(a->lines().value(0), "hi 1, you are number 1"_ba);
+}
+
+void tst_SpreadServer::emptyWelcomeSendsNothing()
+{
+    m_server->setWelcome(QString());
+    TestPeer *a = connectPeer(0);
+    QVERIFY(sync({ a }));
+    QCOMPARE(a->lines(), QList<QByteArray> { "marker-1"_ba });
+}
+
+void tst_SpreadServer::relaysToOthersButNotToTheSender()
+{
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    TestPeer *c = connectPeer();
+    QSignalSpy received(m_server.get(), &SpreadServer::messageReceived);
+    a->write("hello from a\n");
+    QTRY_VERIFY(b->hasLine("hello from a"));
+    QTRY_VERIFY(c->hasLine("hello from a"));
+    QCOMPARE(received.count(), 1);
+    QCOMPARE(received.at(0).at(1).toByteArray(), "hello from a"_ba);
+    QCOMPARE(received.at(0).at(2).toInt(), 2);   // relayed to two clients
+    QVERIFY(sync({ a, b, c }));
+    QVERIFY(!a->hasLine("hello from a"));
+}
+
+void tst_SpreadServer::relayKeepsOrderAcrossManyLinesInOneWrite()
+{
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    QByteArray burst;
+    QList<QByteArray> expected;
+    for (int i = 0; i < 5000; ++i) {
+        const QByteArray line = "line " + QByteArray::number(i);
+        burst += line + '\n';
+        expected.append(line);
+    }
+    a->write(burst);
+    QTRY_COMPARE(b->lines().size(), 1 + expected.size());
+    QCOMPARE(b->lines().mid(1), expected);
+}
+
+void tst_SpreadServer::crlfIsAcceptedAndNotRelayed()
+{
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    a->write("windows line\r\nunix line\n");
+    QTRY_COMPARE(b->lines().size(), 3);
+    QCOMPARE(b->lines().at(1), "windows line"_ba);
+    QCOMPARE(b->lines().at(2), "unix line"_ba);
+}
+
+void tst_SpreadServer::binaryIsRelayedUnchanged()
+{
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    const QByteArray binary("\x00\x01\xff\xfe\x80 <b>not bold</b> \xe4\xbd", 24);
+    QSignalSpy received(m_server.get(), &SpreadServer::messageReceived);
+    a->write(binary + '\n');
+    QTRY_COMPARE(b->lines().size(), 2);
+    QCOMPARE(b->lines().at(1), binary);
+    QCOMPARE(received.at(0).at(1).toByteArray(), binary);
+}
+
+void tst_SpreadServer::quietPartialLineBecomesAMessage()
+{
+    // The seed's client writes "hello, I'm ..." with no line ending at all.
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    a->write("hello, I'm echo_client.py 2017-08-14 21:55:00");
+    QTRY_VERIFY(b->hasLine("hello, I'm echo_client.py 2017-08-14 21:55:00"));
+    a->write("second");
+    QTRY_VERIFY(b->hasLine("second"));
+    QCOMPARE(b->lines().size(), 3);
+}
+
+void tst_SpreadServer::zeroFlushDelayMakesEveryReadAMessage()
+{
+    SpreadServer::Settings settings = m_server->settings();
+    settings.flushDelayMs = 0;
+    m_server->setSettings(settings);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    a->write("no ending");
+    QTRY_VERIFY(b->hasLine("no ending"));
+    a->write("two\nlines\n");
+    QTRY_VERIFY(b->hasLine("lines"));
+    QCOMPARE(b->lines().mid(1), (QList<QByteArray> { "no ending"_ba, "two"_ba, "lines"_ba }));
+}
+
+void tst_SpreadServer::linesFromDifferentSendersAreNeverMixed()
+{
+    SpreadServer::Settings settings = m_server->settings();
+    settings.flushDelayMs = 5000;   // the partial line must wait for its own ending
+    m_server->setSettings(settings);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    TestPeer *c = connectPeer();
+    a->write("first half of a, ");
+    QVERIFY(QTest::qWaitFor([&] { return m_server->clientInfo(1).bytesIn > 0; }, 5000));
+    b->write("all of b\n");
+    QTRY_VERIFY(c->hasLine("all of b"));
+    a->write("second half of a\n");
+    QTRY_VERIFY(c->hasLine("first half of a, second half of a"));
+    QCOMPARE(c->lines().size(), 3);
+}
+
+void tst_SpreadServer::noRelayOnlyLogs()
+{
+    m_server->setRelay(false);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    QSignalSpy received(m_server.get(), &SpreadServer::messageReceived);
+    a->write("monitored only\n");
+    QTRY_COMPARE(received.count(), 1);
+    QCOMPARE(received.at(0).at(2).toInt(), 0);
+    QVERIFY(sync({ a, b }));
+    QVERIFY(!b->hasLine("monitored only"));
+}
+
+void tst_SpreadServer::closeDropsTheSenderAndTellsTheOthers_data()
+{
+    QTest::addColumn<QByteArray>("command");
+    QTest::addRow("seed, no line ending") << "close"_ba;
+    QTest::addRow("lf") << "close\n"_ba;
+    QTest::addRow("crlf") << "close\r\n"_ba;
+    QTest::addRow("trailing blanks") << "close \t\n"_ba;
+}
+
+void tst_SpreadServer::closeDropsTheSenderAndTellsTheOthers()
+{
+    QFETCH(QByteArray, command);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    TestPeer *c = connectPeer();
+    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    a->write(command);
+    QTRY_VERIFY(a->isClosed());
+    QTRY_VERIFY(b->hasLine("close"));
+    QTRY_VERIFY(c->hasLine("close"));
+    QCOMPARE(disconnected.count(), 1);
+    QCOMPARE(disconnected.at(0).at(1).toString(), u"client sent close"_s);
+    QCOMPARE(m_server->clientCount(), 2);
+    QVERIFY(!a->hasLine("close"));
+}
+
+void tst_SpreadServer::nothingAfterCloseIsRelayed()
+{
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    a->write("before\nclose\nafter\n");
+    QTRY_VERIFY(a->isClosed());
+    QVERIFY(sync({ b }));
+    QCOMPARE(b->lines().mid(1), (QList<QByteArray> { "before"_ba, "close"_ba, "marker-1"_ba }));
+}
+
+void tst_SpreadServer::partialLineIsDeliveredOnHalfClose()
+{
+    SpreadServer::Settings settings = m_server->settings();
+    settings.flushDelayMs = 60000;   // only the end of the stream can deliver it
+    m_server->setSettings(settings);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    a->write("last words");
+    a->halfClose();
+    QTRY_VERIFY(b->hasLine("last words"));
+    QTRY_COMPARE(disconnected.count(), 1);
+    QCOMPARE(disconnected.at(0).at(1).toString(), u"closed by peer"_s);
+    QTRY_VERIFY(a->isClosed());   // the server closed its side after the peer's end
+}
+
+void tst_SpreadServer::partialLineIsDeliveredOnDisconnect()
+{
+    SpreadServer::Settings settings = m_server->settings();
+    settings.flushDelayMs = 60000;
+    m_server->setSettings(settings);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    a->write("goodbye");
+    a->socket().disconnectFromHost();
+    QTRY_VERIFY(b->hasLine("goodbye"));
+    QTRY_COMPARE(m_server->clientCount(), 1);
+}
+
+void tst_SpreadServer::overlongMessageDropsTheSender()
+{
+    SpreadServer::Settings settings = m_server->settings();
+    settings.maxMessageBytes = 100;
+    m_server->setSettings(settings);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    a->write("fine\n" + QByteArray(101, 'x') + "\nnot relayed\n");
+    QTRY_VERIFY(a->isClosed());
+    QCOMPARE(disconnected.count(), 1);
+    QCOMPARE(disconnected.at(0).at(1).toString(), u"message too long"_s);
+    QVERIFY(sync({ b }));
+    QCOMPARE(b->lines().mid(1), (QList<QByteArray> { "fine"_ba, "marker-1"_ba }));
+
+    // Without a line ending too: the limit holds for a line that never ends.
+    TestPeer *c = connectPeer();
+    c->write(QByteArray(150, 'y'));
+    QTRY_VERIFY(c->isClosed());
+    QCOMPARE(disconnected.count(), 2);
+}
+
+void tst_SpreadServer::fullServerRefusesWithOneLine()
+{
+    SpreadServer::Settings settings = m_server->settings();
+    settings.maxClients = 2;
+    m_server->setSettings(settings);
+    QSignalSpy refused(m_server.get(), &SpreadServer::clientRefused);
+    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    auto *c = new TestPeer(port());
+    m_peers.append(c);
+    QTRY_VERIFY(c->isClosed());
+    QCOMPARE(c->lines(), QList<QByteArray> { "server full"_ba });
+    QCOMPARE(refused.count(), 1);
+    QCOMPARE(refused.at(0).at(2).toString(), u"server full"_s);
+    QCOMPARE(disconnected.count(), 0);
+    QCOMPARE(m_server->clientCount(), 2);
+
+    // A place freed is a place taken.
+    a->socket().disconnectFromHost();
+    QTRY_COMPARE(m_server->clientCount(), 1);
+    TestPeer *d = connectPeer();
+    QCOMPARE(d->lines().value(0), "欢迎来到Spread Site, 你是第2个客户端用户!"_ba);
+    QVERIFY(sync({ b, d }));
+}
+
+void tst_SpreadServer::stalledReaderIsDroppedAsTooSlow()
+{
+    SpreadServer::Settings settings = m_server->settings();
+    settings.maxBacklogBytes = 256 * 1024;
+    m_server->setSettings(settings);
+    TestPeer *writer = connectPeer();
+    TestPeer *reader = connectPeer();
+    TestPeer *stalled = connectPeer();
+    // Stop reading: Qt takes nothing more from the kernel, whose buffers fill up.
+    stalled->socket().setReadBufferSize(1);
+    stalled->socket().setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+
+    // 32 MiB in 1 KiB lines: far more than the kernel buffers plus the backlog limit.
+    const QByteArray line = QByteArray(1023, 'z') + '\n';
+    QByteArray chunk;
+    for (int i = 0; i < 1024; ++i)
+        chunk += line;
+    for (int i = 0; i < 32; ++i)
+        writer->write(chunk);
+    QTRY_VERIFY_WITH_TIMEOUT(disconnected.count() == 1, 30000);
+    QCOMPARE(disconnected.at(0).at(1).toString(), u"too slow"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(reader->lines().size(), 1 + 32 * 1024, 30000);
+    QVERIFY(m_server->hasClient(1));
+    QVERIFY(m_server->hasClient(2));
+    QVERIFY(!m_server->hasClient(3));
+}
+
+void tst_SpreadServer::sendToAllSendToAndDrop()
+{
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    QSignalSpy sent(m_server.get(), &SpreadServer::messageSent);
+    QCOMPARE(m_server->sendToAll("to everyone"), 2);
+    QTRY_VERIFY(a->hasLine("to everyone") && b->hasLine("to everyone"));
+    QCOMPARE(sent.count(), 1);
+    QCOMPARE(sent.at(0).at(0).toULongLong(), 0u);
+    QCOMPARE(sent.at(0).at(2).toInt(), 2);
+
+    const SpreadServer::ClientId idB = m_server->clients().value(1);
+    QCOMPARE(m_server->clientInfo(idB).port, b->socket().localPort());
+    QVERIFY(m_server->sendTo(idB, "only b"));
+    QTRY_VERIFY(b->hasLine("only b"));
+    QVERIFY(sync({ a, b }));
+    QVERIFY(!a->hasLine("only b"));
+    QVERIFY(!m_server->sendTo(9999, "nobody"));
+
+    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    const SpreadServer::ClientId idA = m_server->clients().value(0);
+    QVERIFY(m_server->dropClient(idA, u"spamming"_s));
+    QTRY_VERIFY(a->isClosed());
+    QCOMPARE(disconnected.count(), 1);
+    QCOMPARE(disconnected.at(0).at(0).toULongLong(), idA);
+    QCOMPARE(disconnected.at(0).at(1).toString(), u"dropped by the server: spamming"_s);
+    QVERIFY(!m_server->dropClient(idA));
+}
+
+void tst_SpreadServer::stopDeliversQueuedOutputThenCloses()
+{
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    QSignalSpy stopped(m_server.get(), &SpreadServer::stopped);
+    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    QByteArray big(4 * 1024 * 1024 - 100, 'q');
+    m_server->sendToAll(big);
+    m_server->stop();
+    QVERIFY(!m_server->isListening());
+    QCOMPARE(disconnected.count(), 2);
+    QTRY_VERIFY(a->isClosed() && b->isClosed());
+    QTRY_COMPARE(stopped.count(), 1);
+    QCOMPARE(a->lines().value(1), big);
+    QCOMPARE(b->lines().value(1), big);
+
+    // And it can listen again.
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+    TestPeer *c = connectPeer();
+    QCOMPARE(c->lines().value(0), "欢迎来到Spread Site, 你是第1个客户端用户!"_ba);
+}
+
+void tst_SpreadServer::listenFailsOnAPortInUse()
+{
+    SpreadServer second;
+    QVERIFY(!second.listen(QHostAddress::LocalHost, port()));
+    QVERIFY(!second.isListening());
+    QVERIFY2(second.errorString().contains(u"in use"_s, Qt::CaseInsensitive), qPrintable(second.errorString()));
+}
+
+QTEST_GUILESS_MAIN(tst_SpreadServer)
+#include "tst_spreadserver.moc"
