@@ -4,7 +4,9 @@
 
 #include "stdinreader.h"
 
+#include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstring>
@@ -61,7 +63,19 @@ void printLine(const QString &line)
 {
     const QByteArray bytes = line.toUtf8() + '\n';
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-    std::fflush(stdout);
+    // One write per turn of the event loop, not one per line: a flood of
+    // messages must not cost a system call each just to be logged.
+    static bool flushPending = false;
+    QCoreApplication *app = QCoreApplication::instance();
+    if (!app) {
+        std::fflush(stdout);
+    } else if (!flushPending) {
+        flushPending = true;
+        QTimer::singleShot(0, app, [] {
+            flushPending = false;
+            std::fflush(stdout);
+        });
+    }
 }
 
 void printError(const QString &program, const QString &message)
