@@ -18,9 +18,13 @@ using namespace Qt::Literals::StringLiterals;
 
 bool wantsHeadless(int argc, char **argv)
 {
+    // --help and --version print and exit: they must work without a display too.
+    static const char *const windowless[] = { "--headless", "--help", "-h", "-?", "--help-all", "--version", "-v" };
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--headless") == 0)
-            return true;
+        for (const char *option : windowless) {
+            if (std::strcmp(argv[i], option) == 0)
+                return true;
+        }
     }
     return false;
 }

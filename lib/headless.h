@@ -46,7 +46,7 @@ struct ClientOptions
     QStringList explicitlySet;
 };
 
-/** True if --headless is among @p arguments (checked before any QCoreApplication exists). */
+/** True if @p arguments ask for no window: --headless, or --help / --version (checked before any QCoreApplication exists). */
 bool wantsHeadless(int argc, char **argv);
 
 std::optional<int> parseServerOptions(const QStringList &arguments, ServerOptions *options);

@@ -30,6 +30,22 @@ std::optional<QHostAddress> parseAddress(const QString &text)
     return address;
 }
 
+std::optional<QPair<QHostAddress, int>> parseSubnet(const QString &text)
+{
+    QString t = text.trimmed();
+    if (!t.contains(u'/')) {
+        // A single address: the whole prefix.
+        QHostAddress address;
+        if (!address.setAddress(t))
+            return std::nullopt;
+        t += address.protocol() == QAbstractSocket::IPv6Protocol ? u"/128"_s : u"/32"_s;
+    }
+    const auto subnet = QHostAddress::parseSubnet(t);
+    if (subnet.first.isNull())
+        return std::nullopt;
+    return subnet;
+}
+
 QString peerText(const SpreadServer::ClientInfo &info)
 {
     if (info.address.protocol() == QAbstractSocket::IPv6Protocol)
@@ -60,6 +76,8 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         { u"flush-ms"_s, tr("Quiet time after which a line without an ending is a message (default 200; 0: at once)."), u"ms"_s },
         { u"quiet"_s, tr("Do not print messages, only connections.") },
         { u"log-format"_s, tr("Output format: text (default) or jsonl."), u"format"_s },
+        { u"allow"_s, tr("Admit only clients from this subnet (CIDR, e.g. 192.168.1.0/24 or ::1); repeatable."), u"cidr"_s },
+        { u"max-per-ip"_s, tr("Most connections from one address (default: no limit)."), u"n"_s },
     });
     if (auto exit = finishParse(parser, arguments, PROGRAM, &options->explicitlySet))
         return exit;
@@ -85,6 +103,18 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         || !intValue(parser, u"max-backlog-bytes"_s, 1, qint64(1) << 32, &maxBacklog, PROGRAM)
         || !intValue(parser, u"flush-ms"_s, 0, 3600 * 1000, &flushMs, PROGRAM))
         return 2;
+    qint64 maxPerIp = options->settings.maxPerAddress;
+    if (!intValue(parser, u"max-per-ip"_s, 1, 1000000, &maxPerIp, PROGRAM))
+        return 2;
+    options->settings.maxPerAddress = int(maxPerIp);
+    for (const QString &text : parser.values(u"allow"_s)) {
+        const auto subnet = parseSubnet(text);
+        if (!subnet) {
+            printError(PROGRAM, u"bad value for --allow: '%1' (an address or a subnet such as 10.0.0.0/8)"_s.arg(text));
+            return 2;
+        }
+        options->settings.allowed.append(*subnet);
+    }
     options->port = quint16(port);
     options->settings.maxClients = int(maxClients);
     options->settings.maxMessageBytes = maxMessage;

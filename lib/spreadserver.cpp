@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "spreadserver.h"
 
+#include <algorithm>
+
 using namespace Qt::Literals::StringLiterals;
 
 QString SpreadServer::defaultWelcome()
@@ -91,18 +93,35 @@ bool SpreadServer::isCloseCommand(QByteArrayView message)
     return message == "close"_ba;
 }
 
+QString SpreadServer::refusalFor(const QHostAddress &address) const
+{
+    if (!m_settings.allowed.isEmpty()
+        && std::none_of(m_settings.allowed.cbegin(), m_settings.allowed.cend(),
+                        [&address](const auto &subnet) { return address.isInSubnet(subnet); })) {
+        return tr("not allowed");
+    }
+    // This connection is already counted by the engine.
+    if (m_engine->sessionCount() > m_settings.maxClients)
+        return tr("server full");
+    if (m_settings.maxPerAddress > 0 && m_perAddress.value(address) >= m_settings.maxPerAddress)
+        return tr("too many connections from %1").arg(address.toString());
+    return {};
+}
+
 void SpreadServer::onSessionOpened(ClientId id, const QHostAddress &address, quint16 port)
 {
-    const int count = m_engine->sessionCount();
-    if (count > m_settings.maxClients) {
-        const QString reason = tr("server full");
-        m_engine->send(id, reason.toUtf8() + '\n');
+    const QString refusal = refusalFor(address);
+    if (!refusal.isEmpty()) {
+        // One line saying why, then a graceful close so that the line arrives.
+        m_engine->send(id, refusal.toUtf8() + '\n');
         m_refusing = id;
-        m_engine->closeSession(id, reason);
+        m_engine->closeSession(id, refusal);
         m_refusing = 0;
-        emit clientRefused(address, port, reason);
+        emit clientRefused(address, port, refusal);
         return;
     }
+    ++m_perAddress[address];
+    const int count = m_engine->sessionCount();
     m_engine->send(id, welcomeLine(count));
     emit clientConnected(id, address, port, count);
 }
@@ -130,6 +149,9 @@ void SpreadServer::onSessionClosed(ClientId id, const QString &reason)
 {
     if (id == m_refusing)
         return;
+    const auto it = m_perAddress.find(m_engine->sessionInfo(id).address);
+    if (it != m_perAddress.end() && --it.value() <= 0)
+        m_perAddress.erase(it);
     emit clientDisconnected(id, reason, m_engine->sessionCount());
 }
 

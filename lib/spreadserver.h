@@ -3,6 +3,7 @@
 
 #include "sessionengine.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 
@@ -27,6 +28,8 @@ public:
         qsizetype maxMessageBytes = 64 * 1024;
         qint64 maxBacklogBytes = 4 * 1024 * 1024;
         int flushDelayMs = 200;
+        QList<QPair<QHostAddress, int>> allowed;   ///< subnets admitted; empty admits everyone
+        int maxPerAddress = 0;                     ///< connections from one address; 0: no limit
     };
 
     static QString defaultWelcome();
@@ -62,6 +65,8 @@ public:
     /** The welcome line for the @p count-th client, line feed included. */
     QByteArray welcomeLine(int count) const;
     static bool isCloseCommand(QByteArrayView message);
+    /** Why a new connection from @p address is refused, or an empty string if it is welcome. */
+    QString refusalFor(const QHostAddress &address) const;
 
 signals:
     void listeningChanged(bool listening);
@@ -82,6 +87,7 @@ private:
 
     SessionEngine *m_engine;
     Settings m_settings;
+    QHash<QHostAddress, int> m_perAddress;   // open clients by address, for maxPerAddress
     ClientId m_refusing = 0;
     bool m_stopping = false;
 };

@@ -16,7 +16,8 @@
 class TestPeer : public QObject
 {
 public:
-    explicit TestPeer(quint16 port, QObject *parent = nullptr) : QObject(parent)
+    /** Connects to @p port on 127.0.0.1, from @p from if given (any 127.x.y.z is this machine). */
+    explicit TestPeer(quint16 port, const QHostAddress &from = QHostAddress()) : QObject(nullptr)
     {
         connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
             m_framer.feed(m_socket.readAll(), [this](QByteArrayView line) {
@@ -25,6 +26,8 @@ public:
             });
         });
         connect(&m_socket, &QTcpSocket::disconnected, this, [this] { m_closed = true; });
+        if (!from.isNull())
+            m_socket.bind(from);
         m_socket.connectToHost(QHostAddress::LocalHost, port);
     }
 

@@ -40,6 +40,8 @@ private slots:
     void sendToAllSendToAndDrop();
     void stopDeliversQueuedOutputThenCloses();
     void listenFailsOnAPortInUse();
+    void onlyAllowedSubnetsAreAdmitted();
+    void connectionsPerAddressAreCapped();
 
 private:
     TestPeer *connectPeer(int expectedLines = 1);
@@ -436,6 +438,61 @@ void tst_SpreadServer::listenFailsOnAPortInUse()
     QVERIFY(!second.listen(QHostAddress::LocalHost, port()));
     QVERIFY(!second.isListening());
     QVERIFY2(second.errorString().contains(u"in use"_s, Qt::CaseInsensitive), qPrintable(second.errorString()));
+}
+
+// A peer whose source address is @p from.
+static TestPeer *peerFrom(const QString &from, quint16 port, QList<TestPeer *> &owned)
+{
+    owned.append(new TestPeer(port, QHostAddress(from)));
+    return owned.last();
+}
+
+void tst_SpreadServer::onlyAllowedSubnetsAreAdmitted()
+{
+    SpreadServer::Settings settings = m_server->settings();
+    settings.allowed = { QHostAddress::parseSubnet(u"10.0.0.0/8"_s), QHostAddress::parseSubnet(u"127.0.0.2/32"_s) };
+    m_server->setSettings(settings);
+    QSignalSpy refused(m_server.get(), &SpreadServer::clientRefused);
+
+    TestPeer *stranger = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    QTRY_VERIFY(stranger->isClosed());
+    QCOMPARE(stranger->lines(), QList<QByteArray> { "not allowed"_ba });
+    QCOMPARE(refused.count(), 1);
+    QCOMPARE(refused.at(0).at(0).value<QHostAddress>(), QHostAddress(u"127.0.0.1"_s));
+    QCOMPARE(refused.at(0).at(2).toString(), u"not allowed"_s);
+
+    TestPeer *member = peerFrom(u"127.0.0.2"_s, port(), m_peers);
+    QVERIFY(member->waitReady());
+    QCOMPARE(member->lines().value(0), "欢迎来到Spread Site, 你是第1个客户端用户!"_ba);
+    QCOMPARE(m_server->clientCount(), 1);
+}
+
+void tst_SpreadServer::connectionsPerAddressAreCapped()
+{
+    SpreadServer::Settings settings = m_server->settings();
+    settings.maxPerAddress = 2;
+    m_server->setSettings(settings);
+    QSignalSpy refused(m_server.get(), &SpreadServer::clientRefused);
+
+    TestPeer *a1 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    TestPeer *a2 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    QVERIFY(a1->waitReady() && a2->waitReady());
+    TestPeer *a3 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    QTRY_VERIFY(a3->isClosed());
+    QCOMPARE(a3->lines(), QList<QByteArray> { "too many connections from 127.0.0.1"_ba });
+    QCOMPARE(refused.count(), 1);
+
+    // Another address has its own allowance.
+    TestPeer *b1 = peerFrom(u"127.0.0.3"_s, port(), m_peers);
+    QVERIFY(b1->waitReady());
+    QCOMPARE(m_server->clientCount(), 3);
+
+    // A place freed is a place taken.
+    a1->socket().disconnectFromHost();
+    QTRY_COMPARE(m_server->clientCount(), 2);
+    TestPeer *a4 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    QVERIFY(a4->waitReady());
+    QCOMPARE(refused.count(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_SpreadServer)
