@@ -69,6 +69,7 @@ struct SessionEngine::Session {
     State state = State::Open;
     bool dirty = false;
     bool wantWrite = false;
+    bool peerEnded = false;          // read returned 0: nothing more can come in
     quint32 interest = 0;
     sockaddr_in6 peer {};            // sockaddr_in fits in it too
     LineFramer framer;
@@ -232,8 +233,7 @@ void SessionEngine::adopt(qintptr descriptor)
     const int fd = int(descriptor);
     BatchScope scope(this);
 
-    const int flags = fcntl(fd, F_GETFL);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    fcntl(fd, F_SETFL, O_NONBLOCK);   // a fresh socket has no other status flag to keep
     const int one = 1;
     // We batch writes ourselves; Nagle would only add latency on top.
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -297,6 +297,7 @@ void SessionEngine::readFrom(Session &s)
     }
 
     if (r == 0) {
+        s.peerEnded = true;
         deliverPartial(s);
         closeSession(s.id, tr("closed by peer"), CloseMode::Graceful);
         return;
@@ -448,10 +449,15 @@ void SessionEngine::flush(Session &s)
         s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     }
     s.wantWrite = s.outBytes > 0;
-    if (s.state == Session::State::Flushing && s.outBytes == 0)
-        beginLinger(s);
-    else
+    if (s.state == Session::State::Flushing && s.outBytes == 0) {
+        // After the peer's end there is no input left to cause a reset: close now.
+        if (s.peerEnded)
+            finalize(s);
+        else
+            beginLinger(s);
+    } else {
         updateInterest(s);
+    }
 }
 
 void SessionEngine::updateInterest(Session &s)
