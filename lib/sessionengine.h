@@ -88,6 +88,13 @@ public:
     bool contains(Id id) const;
     SessionInfo sessionInfo(Id id) const;
 
+    /**
+     * Takes over an already connected stream socket as a new session, as if
+     * it had been accepted (socket activation, tests, fuzzing). The engine
+     * owns and closes it.
+     */
+    void adoptSocket(qintptr socketDescriptor) { adopt(socketDescriptor); }
+
     /** Queues @p bytes, unframed, for one open session. */
     bool send(Id id, const QByteArray &bytes);
     /** Queues @p bytes for every open session but @p except. Returns the number of receivers. */

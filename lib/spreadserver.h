@@ -49,6 +49,9 @@ public:
     quint16 serverPort() const { return m_engine->serverPort(); }
     QString errorString() const { return m_engine->errorString(); }
 
+    /** Serves an already connected stream socket as a new client; the server owns it. */
+    void adoptConnection(qintptr socketDescriptor) { m_engine->adoptSocket(socketDescriptor); }
+
     /** Stops listening; closes every client after delivering what was queued; stopped() follows. */
     void stop(const QString &reason = QString());
 
