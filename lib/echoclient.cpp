@@ -39,8 +39,19 @@ EchoClient::~EchoClient()
 
 void EchoClient::createSocket()
 {
-    m_socket = new QTcpSocket(this);
-    connect(m_socket, &QTcpSocket::connected, this, &EchoClient::onConnected);
+    m_socket = new QSslSocket(this);
+    // With TLS the connection is ready once encrypted, not once connected.
+    connect(m_socket, &QTcpSocket::connected, this, [this] {
+        if (m_socket->mode() == QSslSocket::UnencryptedMode)
+            onConnected();
+    });
+    connect(m_socket, &QSslSocket::encrypted, this, &EchoClient::onConnected);
+    connect(m_socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        QStringList texts;
+        for (const QSslError &error : errors)
+            texts.append(error.errorString());
+        m_pendingReason = tr("certificate refused: %1").arg(texts.join(u"; "_s));
+    });
     connect(m_socket, &QTcpSocket::readyRead, this, &EchoClient::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &EchoClient::onDisconnected);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &EchoClient::onError);
@@ -81,7 +92,12 @@ void EchoClient::startConnecting()
     setState(State::Connecting);
     emit connecting(m_host, m_port);
     m_connectTimeout.start();
-    m_socket->connectToHost(m_host, m_port);
+    if (m_tlsEnabled) {
+        m_socket->setSslConfiguration(m_tlsConfiguration);
+        m_socket->connectToHostEncrypted(m_host, m_port);
+    } else {
+        m_socket->connectToHost(m_host, m_port);
+    }
 }
 
 void EchoClient::disconnectFromServer()
@@ -285,6 +301,16 @@ void EchoClient::endConnection(QString reason, bool wasConnected)
     }
 }
 
+QString EchoClient::peerCertificateSummary() const
+{
+    const QSslCertificate certificate = m_socket->peerCertificate();
+    if (certificate.isNull())
+        return {};
+    return tr("%1, SHA-256 %2")
+            .arg(certificate.subjectDisplayName(),
+                 QString::fromLatin1(certificate.digest(QCryptographicHash::Sha256).toHex(':').toUpper()));
+}
+
 QString EchoClient::describe(QAbstractSocket::SocketError error) const
 {
     switch (error) {
@@ -296,6 +322,8 @@ QString EchoClient::describe(QAbstractSocket::SocketError error) const
         return tr("connection closed by the server");
     case QAbstractSocket::SocketTimeoutError:
         return tr("connection timed out");
+    case QAbstractSocket::SslHandshakeFailedError:
+        return tr("TLS handshake failed: %1").arg(m_socket->errorString());
     default:
         return m_socket->errorString();
     }

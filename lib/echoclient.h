@@ -4,7 +4,8 @@
 #include "lineframer.h"
 
 #include <QObject>
-#include <QTcpSocket>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTimer>
 
 /**
@@ -78,6 +79,14 @@ public:
     void setConnectTimeout(int ms) { m_connectTimeout.setInterval(ms); }
     void setMaxMessageBytes(qsizetype bytes) { m_framer.setMaxLength(bytes); }
 
+    /** Connect with TLS from the next connectToServer() on; the server is verified. */
+    bool isTlsEnabled() const { return m_tlsEnabled; }
+    void setTlsEnabled(bool enabled) { m_tlsEnabled = enabled; }
+    /** Trust anchors and client certificate; the default trusts the system's store. */
+    void setTlsConfiguration(const QSslConfiguration &configuration) { m_tlsConfiguration = configuration; }
+    /** The server's certificate once connected with TLS: subject and SHA-256 fingerprint. */
+    QString peerCertificateSummary() const;
+
 signals:
     void stateChanged(EchoClient::State state);
     void connecting(const QString &host, quint16 port);
@@ -105,7 +114,9 @@ private:
     bool write(const QByteArray &message, bool periodic);
     QString describe(QAbstractSocket::SocketError error) const;
 
-    QTcpSocket *m_socket = nullptr;
+    QSslSocket *m_socket = nullptr;
+    QSslConfiguration m_tlsConfiguration = QSslConfiguration::defaultConfiguration();
+    bool m_tlsEnabled = false;
     LineFramer m_framer { 16 * 1024 * 1024 };
     QTimer m_periodic;
     QTimer m_quiet;

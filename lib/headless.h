@@ -5,6 +5,7 @@
 #include "spreadserver.h"
 
 #include <QHostAddress>
+#include <QSslConfiguration>
 #include <QStringList>
 
 #include <optional>
@@ -28,6 +29,7 @@ struct ServerOptions
     SpreadServer::Settings settings;
     bool quiet = false;
     LogFormat logFormat = LogFormat::Text;
+    QSslConfiguration tls;       ///< null: plain TCP
     QStringList explicitlySet;   ///< long names given on the command line
 };
 
@@ -43,6 +45,8 @@ struct ClientOptions
     int count = 0;          ///< 0: no limit
     bool reconnect = false;
     int flushDelayMs = 200;
+    bool tls = false;
+    QSslConfiguration tlsConfiguration = QSslConfiguration::defaultConfiguration();
     QStringList explicitlySet;
 };
 

@@ -5,6 +5,7 @@
 #include "displaytext.h"
 #include "signalwatcher.h"
 #include "stdinreader.h"
+#include "tlsfiles.h"
 
 #include <QCoreApplication>
 
@@ -41,6 +42,10 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
         { u"count"_s, tr("Send this many periodic messages, wait until they are delivered, exit 0."), u"n"_s },
         { u"reconnect"_s, tr("Reconnect after a failure or loss, waiting 1 s doubling to 30 s.") },
         { u"flush-ms"_s, tr("Quiet time after which received bytes without a line ending are shown (default 200)."), u"ms"_s },
+        { u"tls"_s, tr("Connect with TLS and verify the server (against the system's CAs, or --tls-ca).") },
+        { u"tls-ca"_s, tr("Trust only these PEM CA certificates for the server (implies --tls)."), u"file"_s },
+        { u"tls-cert"_s, tr("Present this PEM client certificate (implies --tls; needs --tls-key)."), u"file"_s },
+        { u"tls-key"_s, tr("The PEM private key of --tls-cert."), u"file"_s },
     });
     if (auto exit = finishParse(parser, arguments, PROGRAM, &options->explicitlySet))
         return exit;
@@ -88,6 +93,19 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
             return 2;
         }
     }
+    const QString caFile = parser.value(u"tls-ca"_s);
+    const QString certFile = parser.value(u"tls-cert"_s);
+    const QString keyFile = parser.value(u"tls-key"_s);
+    options->tls = parser.isSet(u"tls"_s) || !caFile.isEmpty() || !certFile.isEmpty() || !keyFile.isEmpty();
+    if (options->tls) {
+        QString error;
+        const auto tls = TlsFiles::clientConfiguration(caFile, certFile, keyFile, &error);
+        if (!tls) {
+            printError(PROGRAM, error);
+            return 2;
+        }
+        options->tlsConfiguration = *tls;
+    }
     if (options->count > 0 && !options->periodic) {
         printError(PROGRAM, u"--count counts periodic messages; it cannot go with --no-periodic"_s);
         return 2;
@@ -104,6 +122,8 @@ int runHeadlessClient(const ClientOptions &options)
     client.setLineEnding(options.lineEnding);
     client.setAutoReconnect(options.reconnect);
     client.setFlushDelay(options.flushDelayMs);
+    client.setTlsEnabled(options.tls);
+    client.setTlsConfiguration(options.tlsConfiguration);
 
     QList<QByteArray> pendingInput;   // typed before the connection was up
     bool inputDone = false;
@@ -129,6 +149,8 @@ int runHeadlessClient(const ClientOptions &options)
     });
     QObject::connect(&client, &EchoClient::connected, &client, [&] {
         printLine(u"Connected..."_s);
+        if (client.isTlsEnabled())
+            printLine(u"Server certificate: "_s + client.peerCertificateSummary());
         for (const QByteArray &line : std::exchange(pendingInput, {}))
             client.send(line);
         finishIfDone();

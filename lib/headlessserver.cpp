@@ -5,6 +5,7 @@
 #include "eventformat.h"
 #include "signalwatcher.h"
 #include "stdinreader.h"
+#include "tlsfiles.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -78,6 +79,9 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         { u"log-format"_s, tr("Output format: text (default) or jsonl."), u"format"_s },
         { u"allow"_s, tr("Admit only clients from this subnet (CIDR, e.g. 192.168.1.0/24 or ::1); repeatable."), u"cidr"_s },
         { u"max-per-ip"_s, tr("Most connections from one address (default: no limit)."), u"n"_s },
+        { u"tls-cert"_s, tr("Serve TLS with this PEM certificate (chain); needs --tls-key."), u"file"_s },
+        { u"tls-key"_s, tr("The PEM private key of --tls-cert."), u"file"_s },
+        { u"tls-ca"_s, tr("Require client certificates signed by these PEM CAs (mutual TLS)."), u"file"_s },
     });
     if (auto exit = finishParse(parser, arguments, PROGRAM, &options->explicitlySet))
         return exit;
@@ -115,6 +119,22 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         }
         options->settings.allowed.append(*subnet);
     }
+    const QString certFile = parser.value(u"tls-cert"_s);
+    const QString keyFile = parser.value(u"tls-key"_s);
+    const QString caFile = parser.value(u"tls-ca"_s);
+    if (!certFile.isEmpty() || !keyFile.isEmpty() || !caFile.isEmpty()) {
+        if (certFile.isEmpty() || keyFile.isEmpty()) {
+            printError(PROGRAM, u"TLS needs both --tls-cert and --tls-key"_s);
+            return 2;
+        }
+        QString error;
+        const auto tls = TlsFiles::serverConfiguration(certFile, keyFile, caFile, &error);
+        if (!tls) {
+            printError(PROGRAM, error);
+            return 2;
+        }
+        options->tls = *tls;
+    }
     options->port = quint16(port);
     options->settings.maxClients = int(maxClients);
     options->settings.maxMessageBytes = maxMessage;
@@ -141,6 +161,7 @@ int runHeadlessServer(const ServerOptions &options)
 {
     SpreadServer server;
     server.setSettings(options.settings);
+    server.setTlsConfiguration(options.tls);
 
     const auto print = [&options](LogEvent event) {
         event.timeMs = QDateTime::currentMSecsSinceEpoch();

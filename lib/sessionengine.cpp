@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
+#include <QSslSocket>
 #include <QTcpServer>
 
 #include <algorithm>
@@ -30,6 +31,16 @@ constexpr int EPOLL_BATCH = 256;        // events taken per epoll_wait
 constexpr int IOV_BATCH = 64;           // queued chunks written per sendmsg
 constexpr qsizetype READ_CHUNK = 64 * 1024;
 constexpr int ACCEPT_RETRY_MS = 250;    // after EMFILE and friends
+
+// ::ffff:a.b.c.d, as a dual-stack socket sees an IPv4 peer, shown as a.b.c.d.
+QHostAddress normalized(QHostAddress address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4)
+        address.setAddress(v4);
+    return address;
+}
 
 QString errnoText(int error)
 {
@@ -65,7 +76,8 @@ struct SessionEngine::Session {
     enum class State : quint8 { Open, Flushing, Lingering };
 
     Id id = 0;
-    int fd = -1;
+    int fd = -1;                     // plain TCP: ours, in the epoll set
+    QSslSocket *tls = nullptr;       // TLS: Qt's socket instead of fd
     State state = State::Open;
     bool dirty = false;
     bool wantWrite = false;
@@ -122,7 +134,7 @@ SessionEngine::SessionEngine(QObject *parent)
 
     m_resumeAccept.setSingleShot(true);
     m_resumeAccept.setInterval(ACCEPT_RETRY_MS);
-    connect(&m_resumeAccept, &QTimer::timeout, m_acceptor, &QTcpServer::resumeAccepting);
+    connect(&m_resumeAccept, &QTimer::timeout, this, [this] { m_acceptor->resumeAccepting(); });
     connect(m_acceptor, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
         // QTcpServer pauses itself on a non-transient accept error; retry soon,
         // when closing sessions may have freed descriptors.
@@ -134,17 +146,25 @@ SessionEngine::SessionEngine(QObject *parent)
 SessionEngine::~SessionEngine()
 {
     for (Session *s : std::as_const(m_sessions)) {
-        ::close(s->fd);
-        delete s;
+        if (s->fd >= 0)
+            ::close(s->fd);
+        delete s;   // a TLS socket is our child and goes with us
     }
     m_sessions.clear();
     delete m_epollNotifier;
     ::close(m_epollFd);
 }
 
+void SessionEngine::setTlsConfiguration(const QSslConfiguration &configuration)
+{
+    m_tlsConfiguration = configuration;
+}
+
 bool SessionEngine::listen(const QHostAddress &address, quint16 port)
 {
     m_closingAll = false;
+    if (m_acceptor->isListening())
+        m_acceptor->close();
     return m_acceptor->listen(address, port);
 }
 
@@ -210,13 +230,8 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
     const Session *s = find(id);
     if (!s)
         return info;
-    QHostAddress address(reinterpret_cast<const sockaddr *>(&s->peer));
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    if (isV4)
-        address.setAddress(v4);   // show ::ffff:a.b.c.d as a.b.c.d
     info.id = s->id;
-    info.address = address;
+    info.address = normalized(QHostAddress(reinterpret_cast<const sockaddr *>(&s->peer)));
     info.port = ntohs(s->peer.sin6_port);   // same offset in sockaddr_in
     info.connectedAtMs = s->connectedAtMs;
     info.lastActivityMs = s->lastActivityMs;
@@ -224,12 +239,17 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
     info.bytesIn = s->bytesIn;
     info.messagesOut = s->messagesOut;
     info.bytesOut = s->bytesOut;
-    info.pendingBytes = s->outBytes;
+    info.pendingBytes = s->outBytes + (s->tls ? s->tls->bytesToWrite() : 0);
+    info.encrypted = s->tls != nullptr;
     return info;
 }
 
 void SessionEngine::adopt(qintptr descriptor)
 {
+    if (isTlsEnabled()) {
+        startTlsHandshake(descriptor);
+        return;
+    }
     const int fd = int(descriptor);
     BatchScope scope(this);
 
@@ -244,7 +264,6 @@ void SessionEngine::adopt(qintptr descriptor)
     socklen_t len = sizeof s->peer;
     getpeername(fd, reinterpret_cast<sockaddr *>(&s->peer), &len);
     s->framer.setMaxLength(m_limits.maxMessageBytes);
-    s->connectedAtMs = s->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
 
     epoll_event ev {};
     ev.events = EPOLLIN | EPOLLRDHUP;
@@ -255,12 +274,119 @@ void SessionEngine::adopt(qintptr descriptor)
         return;
     }
     s->interest = ev.events;
+    openSession(s.release());
+}
 
-    Session *session = s.release();
+void SessionEngine::openSession(Session *session)
+{
+    session->connectedAtMs = session->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     m_sessions.insert(session->id, session);
     ++m_openCount;
     const SessionInfo info = sessionInfo(session->id);
     emit sessionOpened(session->id, info.address, info.port);
+}
+
+// The handshake is ours rather than QSslServer's, which closes a client that
+// speaks clear text, or none at all, without a word: every refusal must be logged.
+void SessionEngine::startTlsHandshake(qintptr descriptor)
+{
+    auto *socket = new QSslSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        ::close(int(descriptor));
+        delete socket;
+        return;
+    }
+    socket->setSslConfiguration(m_tlsConfiguration);
+    const QHostAddress address = normalized(socket->peerAddress());
+    const quint16 port = socket->peerPort();
+    auto *deadline = new QTimer(socket);
+    deadline->setSingleShot(true);
+
+    // Once, whatever reports first: an error, the peer's close, or the deadline.
+    const auto fail = [this, socket, deadline, address, port](const QString &why) {
+        deadline->stop();
+        socket->disconnect(this);
+        socket->abort();
+        socket->deleteLater();
+        emit handshakeFailed(address, port, tr("TLS handshake failed: %1").arg(why));
+    };
+    connect(deadline, &QTimer::timeout, this, [this, fail] {
+        fail(tr("no handshake within %1 ms").arg(m_limits.tlsHandshakeTimeoutMs));
+    });
+    connect(socket, &QAbstractSocket::errorOccurred, this, [socket, fail] { fail(socket->errorString()); });
+    connect(socket, &QAbstractSocket::disconnected, this, [fail] { fail(tr("the client closed the connection")); });
+    connect(socket, &QSslSocket::encrypted, this, [this, socket, deadline] {
+        socket->disconnect(this);
+        delete deadline;
+        adoptTls(socket);
+    });
+    socket->startServerEncryption();
+    deadline->start(m_limits.tlsHandshakeTimeoutMs);
+}
+
+void SessionEngine::adoptTls(QSslSocket *socket)
+{
+    BatchScope scope(this);
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+
+    auto s = std::make_unique<Session>();
+    s->id = m_nextId++;
+    s->tls = socket;
+    QHostAddress address = socket->peerAddress();
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4) {
+        auto *in = reinterpret_cast<sockaddr_in *>(&s->peer);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(socket->peerPort());
+        in->sin_addr.s_addr = htonl(v4);
+    } else {
+        s->peer.sin6_family = AF_INET6;
+        s->peer.sin6_port = htons(socket->peerPort());
+        const Q_IPV6ADDR v6 = address.toIPv6Address();
+        std::memcpy(&s->peer.sin6_addr, &v6, sizeof v6);
+    }
+    s->framer.setMaxLength(m_limits.maxMessageBytes);
+
+    const Id id = s->id;
+    connect(socket, &QSslSocket::readyRead, this, [this, id] {
+        if (Session *session = find(id)) {
+            BatchScope scope(this);
+            readTls(*session);
+        }
+    });
+    connect(socket, &QSslSocket::disconnected, this, [this, id] { onTlsDisconnected(id); });
+    openSession(s.release());
+    if (Session *session = find(id); session && socket->bytesAvailable() > 0)
+        readTls(*session);   // what came in with the handshake
+}
+
+void SessionEngine::readTls(Session &s)
+{
+    const QByteArray data = s.tls->readAll();
+    if (s.state != Session::State::Open || data.isEmpty())
+        return;   // a closing session's input is discarded
+    s.bytesIn += quint64(data.size());
+    s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    s.lastReadMs = now();
+    consume(s, data);
+}
+
+void SessionEngine::onTlsDisconnected(Id id)
+{
+    Session *s = find(id);
+    if (!s)
+        return;
+    BatchScope scope(this);
+    if (s->state == Session::State::Open) {
+        readTls(*s);
+        deliverPartial(*s);
+        const bool failed = s->tls->error() != QAbstractSocket::RemoteHostClosedError
+                && s->tls->error() != QAbstractSocket::UnknownSocketError;
+        closeSession(id, failed ? s->tls->errorString() : tr("closed by peer"), CloseMode::Abort);
+    } else {
+        finalize(*s);
+    }
 }
 
 void SessionEngine::onEpollReady()
@@ -312,12 +438,15 @@ void SessionEngine::readFrom(Session &s)
     s.bytesIn += quint64(r);
     s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     s.lastReadMs = now();
+    consume(s, QByteArrayView(m_readBuffer.constData(), r));
+}
 
-    const LineFramer::Status status = s.framer.feed(
-            QByteArrayView(m_readBuffer.constData(), r), [this, &s](QByteArrayView message) {
-                deliver(s, message);
-                return s.state == Session::State::Open;
-            });
+void SessionEngine::consume(Session &s, QByteArrayView data)
+{
+    const LineFramer::Status status = s.framer.feed(data, [this, &s](QByteArrayView message) {
+        deliver(s, message);
+        return s.state == Session::State::Open;
+    });
     if (status == LineFramer::Status::Overlong) {
         closeSession(s.id, tr("message too long"), CloseMode::Graceful);
         return;
@@ -350,7 +479,8 @@ bool SessionEngine::enqueue(Session &s, const QByteArray &bytes)
 {
     if (s.state != Session::State::Open || bytes.isEmpty())
         return false;
-    if (s.outBytes + bytes.size() > m_limits.maxBacklogBytes)
+    const qint64 pending = s.outBytes + (s.tls ? s.tls->bytesToWrite() : 0);
+    if (pending + bytes.size() > m_limits.maxBacklogBytes)
         return false;
     s.out.append(bytes);
     s.outBytes += bytes.size();
@@ -404,6 +534,20 @@ void SessionEngine::markDirty(Session &s)
 
 void SessionEngine::flush(Session &s)
 {
+    if (s.tls) {
+        // QSslSocket encrypts and buffers; the backlog limit counts its buffer too.
+        for (const QByteArray &chunk : std::as_const(s.out))
+            s.tls->write(chunk);
+        s.bytesOut += quint64(s.outBytes);
+        s.out = QList<QByteArray>();
+        s.outBytes = 0;
+        s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+        if (s.state == Session::State::Flushing) {
+            s.state = Session::State::Lingering;
+            s.tls->disconnectFromHost();   // writes what is buffered, then close_notify; disconnected() follows
+        }
+        return;
+    }
     while (s.outBytes > 0) {
         iovec iov[IOV_BATCH];
         int count = 0;
@@ -462,6 +606,8 @@ void SessionEngine::flush(Session &s)
 
 void SessionEngine::updateInterest(Session &s)
 {
+    if (s.tls)
+        return;
     quint32 events = 0;
     switch (s.state) {
     case Session::State::Open:
@@ -524,9 +670,15 @@ void SessionEngine::beginLinger(Session &s)
 void SessionEngine::finalize(Session &s)
 {
     Q_ASSERT(s.state != Session::State::Open);   // open sessions end through closeSession()
-    epoll_ctl(m_epollFd, EPOLL_CTL_DEL, s.fd, nullptr);
-    ::close(s.fd);
-    s.fd = -1;
+    if (QSslSocket *socket = std::exchange(s.tls, nullptr)) {
+        socket->disconnect(this);
+        socket->abort();
+        socket->deleteLater();   // we may be inside one of its signals
+    } else {
+        epoll_ctl(m_epollFd, EPOLL_CTL_DEL, s.fd, nullptr);
+        ::close(s.fd);
+        s.fd = -1;
+    }
     auto it = m_sessions.find(s.id);
     Q_ASSERT(it != m_sessions.end());
     m_graveyard.emplace_back(it.value());   // freed when no stack frame can refer to it

@@ -6,6 +6,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QTimer>
 
 #include <deque>
@@ -13,6 +14,8 @@
 #include <vector>
 
 class QSocketNotifier;
+class QSslSocket;
+class QTcpServer;
 class SessionAcceptor;
 
 /**
@@ -44,6 +47,7 @@ public:
         qint64 maxBacklogBytes = 4 * 1024 * 1024;   ///< more unsent: "too slow"
         int flushDelayMs = 200;                     ///< quiet time before a partial line is a message; 0: every read is
         int closeTimeoutMs = 5000;                  ///< graceful close: time to flush and see the peer's end
+        int tlsHandshakeTimeoutMs = 10000;          ///< a TLS client must finish its handshake in this time
     };
 
     struct SessionInfo {
@@ -57,6 +61,7 @@ public:
         quint64 messagesOut = 0;
         quint64 bytesOut = 0;
         qint64 pendingBytes = 0;
+        bool encrypted = false;
     };
 
     enum class CloseMode {
@@ -67,6 +72,17 @@ public:
 
     explicit SessionEngine(QObject *parent = nullptr);
     ~SessionEngine() override;
+
+    /**
+     * From the next listen() on, serve TLS with @p configuration (certificate,
+     * key, and for mutual TLS the CA certificates and VerifyPeer); a null
+     * configuration serves plain TCP. A TLS session is a QSslSocket, not an
+     * epoll record: each one is a notifier that Qt's dispatcher polls. A
+     * client that fails its handshake never becomes a session:
+     * handshakeFailed() says why.
+     */
+    void setTlsConfiguration(const QSslConfiguration &configuration);
+    bool isTlsEnabled() const { return !m_tlsConfiguration.isNull(); }
 
     bool listen(const QHostAddress &address, quint16 port);
     /** Stops accepting; open sessions are not touched. */
@@ -113,6 +129,8 @@ signals:
     void drained();
     /** accept() failed (for example, out of file descriptors); accepting resumes shortly. */
     void acceptFailed(const QString &reason);
+    /** A TLS client was turned away before it became a session (bad certificate, plain text, time-out). */
+    void handshakeFailed(const QHostAddress &address, quint16 port, const QString &reason);
 
 private:
     friend class SessionAcceptor;
@@ -120,6 +138,12 @@ private:
     class BatchScope;
 
     void adopt(qintptr fd);
+    void adoptTls(QSslSocket *socket);
+    void startTlsHandshake(qintptr fd);
+    void readTls(Session &s);
+    void onTlsDisconnected(Id id);
+    void openSession(Session *session);
+    void consume(Session &s, QByteArrayView data);
     void onEpollReady();
     void onTimer();
     void readFrom(Session &s);
@@ -138,6 +162,7 @@ private:
 
     Limits m_limits;
     SessionAcceptor *m_acceptor = nullptr;
+    QSslConfiguration m_tlsConfiguration;
     QSocketNotifier *m_epollNotifier = nullptr;
     int m_epollFd = -1;
     QHash<Id, Session *> m_sessions;

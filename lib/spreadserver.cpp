@@ -19,6 +19,7 @@ SpreadServer::SpreadServer(QObject *parent)
     connect(m_engine, &SessionEngine::sessionOpened, this, &SpreadServer::onSessionOpened);
     connect(m_engine, &SessionEngine::messageReceived, this, &SpreadServer::onMessage);
     connect(m_engine, &SessionEngine::sessionClosed, this, &SpreadServer::onSessionClosed);
+    connect(m_engine, &SessionEngine::handshakeFailed, this, &SpreadServer::clientRefused);
     connect(m_engine, &SessionEngine::acceptFailed, this, [this](const QString &reason) {
         emit warning(tr("cannot accept a connection: %1").arg(reason));
     });
@@ -50,6 +51,7 @@ void SpreadServer::applyLimits()
     limits.maxMessageBytes = m_settings.maxMessageBytes;
     limits.maxBacklogBytes = m_settings.maxBacklogBytes;
     limits.flushDelayMs = m_settings.flushDelayMs;
+    limits.tlsHandshakeTimeoutMs = m_settings.tlsHandshakeTimeoutMs;
     m_engine->setLimits(limits);
 }
 

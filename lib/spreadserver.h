@@ -30,6 +30,7 @@ public:
         int flushDelayMs = 200;
         QList<QPair<QHostAddress, int>> allowed;   ///< subnets admitted; empty admits everyone
         int maxPerAddress = 0;                     ///< connections from one address; 0: no limit
+        int tlsHandshakeTimeoutMs = 10000;         ///< with TLS: time allowed for the handshake
     };
 
     static QString defaultWelcome();
@@ -42,6 +43,10 @@ public:
     bool relay() const { return m_settings.relay; }
     void setRelay(bool relay);
     void setWelcome(const QString &welcome);
+
+    /** Serve TLS from the next listen() on (see SessionEngine::setTlsConfiguration()). */
+    void setTlsConfiguration(const QSslConfiguration &configuration) { m_engine->setTlsConfiguration(configuration); }
+    bool isTlsEnabled() const { return m_engine->isTlsEnabled(); }
 
     bool listen(const QHostAddress &address = QHostAddress::Any, quint16 port = DefaultPort);
     bool isListening() const { return m_engine->isListening(); }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
     g++ cmake ninja-build pkgconf
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
-    python3 python3-twisted ncat
+    python3 python3-twisted ncat openssl
     xvfb xauth imagemagick fonts-noto-cjk
 )
 

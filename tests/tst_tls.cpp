@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+#include "echoclient.h"
+#include "spreadserver.h"
+#include "tlsfiles.h"
+
+#include "testpeer.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::Literals::StringLiterals;
+
+/*
+ * TLS and mutual TLS over real sockets. Every certificate is made here, at
+ * run time, with Debian's openssl: a test CA, a server certificate for
+ * 127.0.0.1 signed by it, a client certificate signed by it, and a second,
+ * unrelated CA with its own server certificate.
+ */
+class tst_Tls : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void relayOverTls();
+    void clientRefusesAnUntrustedServer();
+    void plainClientIsRefused();
+    void mutualTlsNeedsAClientCertificate();
+    void mutualTlsAdmitsASignedClient();
+    void badFilesAreClearErrors();
+
+private:
+    bool openssl(const QStringList &arguments);
+    bool makeCa(const QString &name);
+    bool makeSigned(const QString &name, const QString &ca, const QString &subject, const QString &extensions);
+    QString path(const QString &file) const { return m_dir.filePath(file); }
+    QSslConfiguration serverConfig(const QString &ca = QString());
+    QSslConfiguration clientConfig(const QString &ca, const QString &cert = QString());
+    void startServer(SpreadServer &server, const QSslConfiguration &config);
+
+    QTemporaryDir m_dir;
+};
+
+bool tst_Tls::openssl(const QStringList &arguments)
+{
+    QProcess p;
+    p.setWorkingDirectory(m_dir.path());
+    p.start(u"openssl"_s, arguments);
+    if (!p.waitForFinished(30000) || p.exitCode() != 0) {
+        qWarning() << "openssl" << arguments << p.readAllStandardError();
+        return false;
+    }
+    return true;
+}
+
+bool tst_Tls::makeCa(const QString &name)
+{
+    return openssl({ u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s,
+                     u"-nodes"_s, u"-keyout"_s, name + u".key"_s, u"-out"_s, name + u".pem"_s, u"-days"_s, u"2"_s,
+                     u"-subj"_s, u"/CN="_s + name });
+}
+
+bool tst_Tls::makeSigned(const QString &name, const QString &ca, const QString &subject, const QString &extensions)
+{
+    QFile ext(path(name + u".ext"_s));
+    if (!ext.open(QIODevice::WriteOnly))
+        return false;
+    ext.write(extensions.toUtf8() + '\n');
+    ext.close();
+    return openssl({ u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s,
+                     u"-keyout"_s, name + u".key"_s, u"-out"_s, name + u".csr"_s, u"-subj"_s, u"/CN="_s + subject })
+            && openssl({ u"x509"_s, u"-req"_s, u"-in"_s, name + u".csr"_s, u"-CA"_s, ca + u".pem"_s, u"-CAkey"_s,
+                         ca + u".key"_s, u"-CAcreateserial"_s, u"-out"_s, name + u".pem"_s, u"-days"_s, u"2"_s,
+                         u"-extfile"_s, name + u".ext"_s });
+}
+
+void tst_Tls::initTestCase()
+{
+    if (!QSslSocket::supportsSsl())
+        QSKIP("Qt has no TLS backend on this machine");
+    if (QStandardPaths::findExecutable(u"openssl"_s).isEmpty())
+        QSKIP("openssl is not installed (Debian package openssl): cannot make test certificates");
+    QVERIFY(m_dir.isValid());
+    QVERIFY(makeCa(u"ca"_s));
+    QVERIFY(makeSigned(u"server"_s, u"ca"_s, u"localhost"_s, u"subjectAltName=IP:127.0.0.1,DNS:localhost"_s));
+    QVERIFY(makeSigned(u"device"_s, u"ca"_s, u"device-1"_s, u"extendedKeyUsage=clientAuth"_s));
+    QVERIFY(makeCa(u"other-ca"_s));
+    QVERIFY(makeSigned(u"impostor"_s, u"other-ca"_s, u"localhost"_s, u"subjectAltName=IP:127.0.0.1"_s));
+}
+
+QSslConfiguration tst_Tls::serverConfig(const QString &ca)
+{
+    QString error;
+    const auto config = TlsFiles::serverConfiguration(path(u"server.pem"_s), path(u"server.key"_s),
+                                                      ca.isEmpty() ? QString() : path(ca + u".pem"_s), &error);
+    if (!config)
+        qWarning() << error;
+    return config.value_or(QSslConfiguration());
+}
+
+QSslConfiguration tst_Tls::clientConfig(const QString &ca, const QString &cert)
+{
+    QString error;
+    const auto config = TlsFiles::clientConfiguration(path(ca + u".pem"_s), cert.isEmpty() ? QString() : path(cert + u".pem"_s),
+                                                      cert.isEmpty() ? QString() : path(cert + u".key"_s), &error);
+    if (!config)
+        qWarning() << error;
+    return config.value_or(QSslConfiguration());
+}
+
+void tst_Tls::startServer(SpreadServer &server, const QSslConfiguration &config)
+{
+    SpreadServer::Settings settings;
+    settings.tlsHandshakeTimeoutMs = 500;
+    server.setSettings(settings);
+    server.setTlsConfiguration(config);
+    QVERIFY(server.isTlsEnabled());
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+}
+
+void tst_Tls::relayOverTls()
+{
+    SpreadServer server;
+    startServer(server, serverConfig());
+    EchoClient a;
+    EchoClient b;
+    for (EchoClient *c : { &a, &b }) {
+        c->setPeriodicEnabled(false);
+        c->setTlsEnabled(true);
+        c->setTlsConfiguration(clientConfig(u"ca"_s));
+    }
+    QSignalSpy receivedA(&a, &EchoClient::messageReceived);
+    QSignalSpy receivedB(&b, &EchoClient::messageReceived);
+    a.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(receivedA.count(), 1);
+    b.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(receivedB.count(), 1);
+    QCOMPARE(receivedB.at(0).at(0).toByteArray(), "欢迎来到Spread Site, 你是第2个客户端用户!"_ba);
+    QVERIFY(a.peerCertificateSummary().startsWith(u"localhost, SHA-256 "_s));
+    QCOMPARE(a.peerCertificateSummary().size(), u"localhost, SHA-256 "_s.size() + 32 * 3 - 1);
+    QVERIFY(server.clientInfo(server.clients().first()).encrypted);
+
+    QVERIFY(a.send("secret hello"));
+    QTRY_COMPARE(receivedB.count(), 2);
+    QCOMPARE(receivedB.at(1).at(0).toByteArray(), "secret hello"_ba);
+    QVERIFY(b.send("close"));
+    QTRY_COMPARE(receivedA.count(), 2);
+    QCOMPARE(receivedA.at(1).at(0).toByteArray(), "close"_ba);
+    QTRY_COMPARE(b.state(), EchoClient::State::Unconnected);
+    QTRY_COMPARE(server.clientCount(), 1);
+}
+
+void tst_Tls::clientRefusesAnUntrustedServer()
+{
+    SpreadServer server;
+    QString error;
+    const auto impostor = TlsFiles::serverConfiguration(path(u"impostor.pem"_s), path(u"impostor.key"_s), {}, &error);
+    QVERIFY2(impostor, qPrintable(error));
+    startServer(server, *impostor);
+    QSignalSpy refused(&server, &SpreadServer::clientRefused);
+    EchoClient client;
+    client.setTlsEnabled(true);
+    client.setTlsConfiguration(clientConfig(u"ca"_s));
+    QSignalSpy failed(&client, &EchoClient::connectionFailed);
+    QSignalSpy connected(&client, &EchoClient::connected);
+    client.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY2(failed.at(0).at(0).toString().startsWith(u"certificate refused: "_s), qPrintable(failed.at(0).at(0).toString()));
+    QCOMPARE(connected.count(), 0);
+    QTRY_COMPARE(refused.count(), 1);   // and the server saw the handshake fail
+    QCOMPARE(server.clientCount(), 0);
+}
+
+void tst_Tls::plainClientIsRefused()
+{
+    SpreadServer server;
+    startServer(server, serverConfig());
+    QSignalSpy refused(&server, &SpreadServer::clientRefused);
+    TestPeer plain(server.serverPort());
+    plain.write("hello in clear text\n");
+    QTRY_VERIFY(plain.isClosed());
+    QVERIFY(plain.lines().isEmpty());   // no welcome, nothing in clear
+    QTRY_COMPARE(refused.count(), 1);
+    QVERIFY2(refused.at(0).at(2).toString().startsWith(u"TLS handshake failed"_s),
+             qPrintable(refused.at(0).at(2).toString()));
+    QCOMPARE(refused.at(0).at(0).value<QHostAddress>(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(server.clientCount(), 0);
+}
+
+void tst_Tls::mutualTlsNeedsAClientCertificate()
+{
+    SpreadServer server;
+    startServer(server, serverConfig(u"ca"_s));
+    QSignalSpy refused(&server, &SpreadServer::clientRefused);
+    EchoClient client;
+    client.setPeriodicEnabled(false);
+    client.setTlsEnabled(true);
+    client.setTlsConfiguration(clientConfig(u"ca"_s));   // trusts the server, has no certificate
+    QSignalSpy received(&client, &EchoClient::messageReceived);
+    client.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(refused.count(), 1);
+    QTRY_COMPARE(client.state(), EchoClient::State::Unconnected);
+    QCOMPARE(received.count(), 0);
+    QCOMPARE(server.clientCount(), 0);
+}
+
+void tst_Tls::mutualTlsAdmitsASignedClient()
+{
+    SpreadServer server;
+    startServer(server, serverConfig(u"ca"_s));
+    EchoClient client;
+    client.setPeriodicEnabled(false);
+    client.setTlsEnabled(true);
+    client.setTlsConfiguration(clientConfig(u"ca"_s, u"device"_s));
+    QSignalSpy received(&client, &EchoClient::messageReceived);
+    client.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(received.count(), 1);
+    QCOMPARE(server.clientCount(), 1);
+}
+
+void tst_Tls::badFilesAreClearErrors()
+{
+    QString error;
+    QVERIFY(!TlsFiles::serverConfiguration(path(u"missing.pem"_s), path(u"server.key"_s), {}, &error));
+    QVERIFY2(error.startsWith(u"cannot read "_s), qPrintable(error));
+    QVERIFY(!TlsFiles::serverConfiguration(path(u"server.key"_s), path(u"server.key"_s), {}, &error));
+    QVERIFY2(error.startsWith(u"no PEM certificate in "_s), qPrintable(error));
+    QVERIFY(!TlsFiles::serverConfiguration(path(u"server.pem"_s), path(u"server.pem"_s), {}, &error));
+    QVERIFY2(error.startsWith(u"no unencrypted PEM private key in "_s), qPrintable(error));
+    QVERIFY(!TlsFiles::clientConfiguration({}, path(u"device.pem"_s), {}, &error));
+    QVERIFY(error.contains(u"both"_s));
+}
+
+QTEST_GUILESS_MAIN(tst_Tls)
+#include "tst_tls.moc"
