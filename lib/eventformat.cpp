@@ -71,7 +71,8 @@ QString LogEvent::toText() const
 QByteArray LogEvent::toJson() const
 {
     QJsonObject o;
-    o.insert(u"time"_s, QDateTime::fromMSecsSinceEpoch(timeMs).toString(Qt::ISODateWithMs));
+    // UTC with a Z: unambiguous for tools, whatever the time zone of the server.
+    o.insert(u"time"_s, QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC).toString(Qt::ISODateWithMs));
     o.insert(u"event"_s, kindName(kind));
     if (client != 0)
         o.insert(u"client"_s, qint64(client));

@@ -30,6 +30,7 @@ struct ServerOptions
     bool quiet = false;
     LogFormat logFormat = LogFormat::Text;
     QSslConfiguration tls;       ///< null: plain TCP
+    QString logFile;             ///< also append the log here
     QStringList explicitlySet;   ///< long names given on the command line
 };
 

@@ -9,6 +9,8 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QFile>
+#include <QTimer>
 
 #include <csignal>
 
@@ -77,6 +79,7 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         { u"flush-ms"_s, tr("Quiet time after which a line without an ending is a message (default 200; 0: at once)."), u"ms"_s },
         { u"quiet"_s, tr("Do not print messages, only connections.") },
         { u"log-format"_s, tr("Output format: text (default) or jsonl."), u"format"_s },
+        { u"log-file"_s, tr("Also append the log to this file, in the same format."), u"file"_s },
         { u"allow"_s, tr("Admit only clients from this subnet (CIDR, e.g. 192.168.1.0/24 or ::1); repeatable."), u"cidr"_s },
         { u"max-per-ip"_s, tr("Most connections from one address (default: no limit)."), u"n"_s },
         { u"tls-cert"_s, tr("Serve TLS with this PEM certificate (chain); needs --tls-key."), u"file"_s },
@@ -87,6 +90,7 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         return exit;
 
     options->headless = parser.isSet(u"headless"_s);
+    options->logFile = parser.value(u"log-file"_s);
     options->quiet = parser.isSet(u"quiet"_s);
     if (parser.isSet(u"bind"_s)) {
         const auto address = parseAddress(parser.value(u"bind"_s));
@@ -163,12 +167,25 @@ int runHeadlessServer(const ServerOptions &options)
     server.setSettings(options.settings);
     server.setTlsConfiguration(options.tls);
 
-    const auto print = [&options](LogEvent event) {
+    QFile logFile(options.logFile);
+    if (!options.logFile.isEmpty() && !logFile.open(QIODevice::WriteOnly | QIODevice::Append)) {
+        printError(PROGRAM, u"cannot open the log file %1: %2"_s.arg(options.logFile, logFile.errorString()));
+        return 1;
+    }
+    QTimer logFlush;   // the file, like stdout, is flushed once per event-loop turn
+    logFlush.setSingleShot(true);
+    logFlush.setInterval(0);
+    QObject::connect(&logFlush, &QTimer::timeout, &logFile, [&logFile] { logFile.flush(); });
+
+    const auto print = [&](LogEvent event) {
         event.timeMs = QDateTime::currentMSecsSinceEpoch();
-        if (options.logFormat == LogFormat::Jsonl)
-            printLine(QString::fromUtf8(event.toJson()));
-        else
-            printLine(event.toText());
+        const QString line = options.logFormat == LogFormat::Jsonl ? QString::fromUtf8(event.toJson()) : event.toText();
+        printLine(line);
+        if (logFile.isOpen()) {
+            logFile.write(line.toUtf8() + '\n');
+            if (!logFlush.isActive())
+                logFlush.start();
+        }
     };
 
     if (!server.listen(options.bind, options.port)) {
@@ -204,6 +221,7 @@ int runHeadlessServer(const ServerOptions &options)
                      [&](const QString &text) { print({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text }); });
     QObject::connect(&server, &SpreadServer::stopped, &server, [&] {
         print({ LogEvent::Kind::Stopped, 0, 0, {}, -1, {}, {} });
+        logFile.flush();
         QCoreApplication::exit(0);
     });
 
