@@ -221,7 +221,8 @@ int runHeadlessServer(const ServerOptions &options)
                      [&](const QString &text) { print({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text }); });
     QObject::connect(&server, &SpreadServer::stopped, &server, [&] {
         print({ LogEvent::Kind::Stopped, 0, 0, {}, -1, {}, {} });
-        logFile.flush();
+        if (logFile.isOpen())   // flush() on a file never opened warns on stderr
+            logFile.flush();
         QCoreApplication::exit(0);
     });
 
