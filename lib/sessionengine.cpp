@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <climits>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -28,7 +29,7 @@ Q_LOGGING_CATEGORY(lcEngine, "spreadsite.engine")
 
 namespace {
 constexpr int EPOLL_BATCH = 256;        // events taken per epoll_wait
-constexpr int IOV_BATCH = 64;           // queued chunks written per sendmsg
+constexpr int IOV_BATCH = IOV_MAX;      // queued chunks written per sendmsg (1024 on Linux)
 constexpr qsizetype READ_CHUNK = 64 * 1024;
 constexpr int ACCEPT_RETRY_MS = 250;    // after EMFILE and friends
 
