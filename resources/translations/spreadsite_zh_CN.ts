@@ -1,0 +1,1056 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ClientTableModel</name>
+    <message>
+        <source>Client #%1 at %2
+connected %3
+last activity %4
+%5 bytes waiting to be sent</source>
+        <translation>客户端 #%1,地址 %2
+连接于 %3
+最近活动 %4
+%5 字节等待发送</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <source>The client&apos;s number, in the order they connected</source>
+        <translation>客户端编号,按连接先后排列</translation>
+    </message>
+    <message>
+        <source>The client&apos;s address and port</source>
+        <translation>客户端的地址和端口</translation>
+    </message>
+    <message>
+        <source>When the client connected</source>
+        <translation>客户端连接的时间</translation>
+    </message>
+    <message>
+        <source>Messages received from the client</source>
+        <translation>从该客户端收到的消息数</translation>
+    </message>
+    <message>
+        <source>Bytes received from the client</source>
+        <translation>从该客户端收到的字节数</translation>
+    </message>
+    <message>
+        <source>Messages sent to the client (relayed, welcome and typed)</source>
+        <translation>发给该客户端的消息数(转发、欢迎语和手动发送)</translation>
+    </message>
+    <message>
+        <source>Bytes sent to the client</source>
+        <translation>发给该客户端的字节数</translation>
+    </message>
+    <message>
+        <source>Time since the client last sent or received</source>
+        <translation>距该客户端上次收发数据的时间</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>连接于</translation>
+    </message>
+    <message>
+        <source>Msgs in</source>
+        <translation>收消息</translation>
+    </message>
+    <message>
+        <source>Bytes in</source>
+        <translation>收字节</translation>
+    </message>
+    <message>
+        <source>Msgs out</source>
+        <translation>发消息</translation>
+    </message>
+    <message>
+        <source>Bytes out</source>
+        <translation>发字节</translation>
+    </message>
+    <message>
+        <source>Last activity</source>
+        <translation>最近活动</translation>
+    </message>
+</context>
+<context>
+    <name>ClientWindow</name>
+    <message>
+        <source>The server&apos;s host name or address</source>
+        <translation>服务器的主机名或地址</translation>
+    </message>
+    <message>
+        <source>host or address</source>
+        <translation>主机名或地址</translation>
+    </message>
+    <message>
+        <source>The server&apos;s TCP port</source>
+        <translation>服务器的 TCP 端口</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Connect; while connecting, cancel; once connected, disconnect (F5)</source>
+        <translation>连接;连接中点击取消;已连接时点击断开 (F5)</translation>
+    </message>
+    <message>
+        <source>Auto-&amp;reconnect</source>
+        <translation>自动重连(&amp;R)</translation>
+    </message>
+    <message>
+        <source>After a failure or a lost connection, try again: 1 s, doubling up to 30 s</source>
+        <translation>连接失败或断开后自动重试:先等 1 秒,每次加倍,最多 30 秒</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>主机(&amp;H):</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P):</translation>
+    </message>
+    <message>
+        <source>What happened to the connection last</source>
+        <translation>连接的最新状态</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Message; Enter sends</source>
+        <translation>输入消息,按回车发送</translation>
+    </message>
+    <message>
+        <source>A line to send to the server, with the line ending chosen beside it. Enter sends.</source>
+        <translation>发给服务器的一行内容,行尾符在右侧选择。按回车发送。</translation>
+    </message>
+    <message>
+        <source>He&amp;x</source>
+        <translation>十六进制(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Read the line as hexadecimal bytes, e.g. 48 65 6c 6c 6f</source>
+        <translation>按十六进制字节解析输入,例如 48 65 6c 6c 6f</translation>
+    </message>
+    <message>
+        <source>LF (\n)</source>
+        <translation>LF (\n)</translation>
+    </message>
+    <message>
+        <source>CRLF (\r\n)</source>
+        <translation>CRLF (\r\n)</translation>
+    </message>
+    <message>
+        <source>No ending</source>
+        <translation>无行尾</translation>
+    </message>
+    <message>
+        <source>What ends each message sent, typed or periodic</source>
+        <translation>每条发出的消息(手动或定时)末尾加上的行尾符</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>发送(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Send the line (Enter)</source>
+        <translation>发送这一行(回车)</translation>
+    </message>
+    <message>
+        <source>Periodic message</source>
+        <translation>定时消息</translation>
+    </message>
+    <message>
+        <source>Send &amp;every</source>
+        <translation>定时发送,间隔(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Send the template every interval while connected, as the seed&apos;s client does</source>
+        <translation>连接期间按间隔发送模板消息,与原版客户端相同</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Seconds between periodic messages</source>
+        <translation>两条定时消息之间的秒数</translation>
+    </message>
+    <message>
+        <source>The periodic message: %1 is the program name, %2 the date and time</source>
+        <translation>定时消息模板:%1 为程序名,%2 为日期时间</translation>
+    </message>
+    <message>
+        <source>Periodic messages sent since the box was ticked</source>
+        <translation>勾选以来已发送的定时消息数</translation>
+    </message>
+    <message>
+        <source>&amp;Template:</source>
+        <translation>模板(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Connection state</source>
+        <translation>连接状态</translation>
+    </message>
+    <message>
+        <source>Messages received from and sent to the server by this window</source>
+        <translation>本窗口从服务器收到及向服务器发出的消息数</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New client window</source>
+        <translation>新建客户端窗口(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Save log…</source>
+        <translation>保存日志(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Close window</source>
+        <translation>关闭窗口(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Filter the log</source>
+        <translation>筛选日志(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Clear the log</source>
+        <translation>清空日志(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Connection</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Connect / Disconnect</source>
+        <translation>连接/断开(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About SpreadSite</source>
+        <translation>关于 SpreadSite</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;SpreadSite client %1&lt;/h3&gt;&lt;p&gt;A chat client for a SpreadSite server: it prints what it receives, sends what you type and, every interval, a message made from a template.&lt;/p&gt;&lt;p&gt;The same client runs in a console with &lt;tt&gt;--headless&lt;/tt&gt;.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;SpreadSite 客户端 %1&lt;/h3&gt;&lt;p&gt;SpreadSite 服务器的聊天客户端:显示收到的内容,发送你输入的内容,并按间隔发送由模板生成的消息。&lt;/p&gt;&lt;p&gt;加上 &lt;tt&gt;--headless&lt;/tt&gt; 即可在控制台中运行同一个客户端。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Start to Connect...</source>
+        <translation>开始连接...</translation>
+    </message>
+    <message>
+        <source>Connected...</source>
+        <translation>已连接...</translation>
+    </message>
+    <message>
+        <source>Lost connection. Reason: %1</source>
+        <translation>连接已断开。原因:%1</translation>
+    </message>
+    <message>
+        <source>Connection is failed, Reason: %1</source>
+        <translation>连接失败,原因:%1</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s...</source>
+        <translation>%1 秒后重新连接...</translation>
+    </message>
+    <message>
+        <source>Type the server&apos;s host name or address first</source>
+        <translation>请先输入服务器的主机名或地址</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>已连接到 %1</translation>
+    </message>
+    <message>
+        <source>Closing…</source>
+        <translation>正在关闭…</translation>
+    </message>
+    <message>
+        <source>Waiting to reconnect to %1</source>
+        <translation>等待重新连接 %1</translation>
+    </message>
+    <message>
+        <source>SpreadSite client</source>
+        <translation>SpreadSite 客户端</translation>
+    </message>
+    <message>
+        <source>SpreadSite client — %1</source>
+        <translation>SpreadSite 客户端 — %1</translation>
+    </message>
+    <message>
+        <source>Sent: %1</source>
+        <translation>已发送:%1</translation>
+    </message>
+    <message>
+        <source>%1 received, %2 sent</source>
+        <translation>收到 %1 条,发出 %2 条</translation>
+    </message>
+    <message>
+        <source>Not connected: connect first</source>
+        <translation>未连接:请先连接</translation>
+    </message>
+    <message>
+        <source>Not hexadecimal bytes: %1</source>
+        <translation>不是十六进制字节:%1</translation>
+    </message>
+    <message>
+        <source>Nothing to send: type a message first</source>
+        <translation>没有可发送的内容:请先输入消息</translation>
+    </message>
+    <message>
+        <source>&amp;TLS</source>
+        <translation>&amp;TLS</translation>
+    </message>
+    <message>
+        <source>Connect with TLS and verify the server&apos;s certificate (the system&apos;s CAs, or --tls-ca)</source>
+        <translation>使用 TLS 连接并验证服务器证书(使用系统 CA,或 --tls-ca 指定的 CA)</translation>
+    </message>
+    <message>
+        <source>Server certificate: %1</source>
+        <translation>服务器证书:%1</translation>
+    </message>
+</context>
+<context>
+    <name>EchoClient</name>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>closed by the client</source>
+        <translation>客户端关闭了连接</translation>
+    </message>
+    <message>
+        <source>message too long</source>
+        <translation>消息过长</translation>
+    </message>
+    <message>
+        <source>connection closed by the server</source>
+        <translation>服务器关闭了连接</translation>
+    </message>
+    <message>
+        <source>connection timed out</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <source>connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <source>host not found: %1</source>
+        <translation>找不到主机:%1</translation>
+    </message>
+    <message>
+        <source>certificate refused: %1</source>
+        <translation>证书被拒绝:%1</translation>
+    </message>
+    <message>
+        <source>%1, SHA-256 %2</source>
+        <translation>%1,SHA-256 %2</translation>
+    </message>
+    <message>
+        <source>TLS handshake failed: %1</source>
+        <translation>TLS 握手失败:%1</translation>
+    </message>
+</context>
+<context>
+    <name>LogModel</name>
+    <message>
+        <source>status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>you (periodic)</source>
+        <translation>我(定时)</translation>
+    </message>
+    <message>
+        <source>you</source>
+        <translation>我</translation>
+    </message>
+    <message>
+        <source>#%1 %2</source>
+        <translation>#%1 %2</translation>
+    </message>
+    <message>
+        <source>server → all (%1)</source>
+        <translation>服务器 → 全部(%1)</translation>
+    </message>
+    <message>
+        <source>server → #%1</source>
+        <translation>服务器 → #%1</translation>
+    </message>
+    <message>
+        <source>Listening on %1 port %2</source>
+        <translation>正在监听 %1 端口 %2</translation>
+    </message>
+    <message>
+        <source>Stopped listening</source>
+        <translation>已停止监听</translation>
+    </message>
+    <message>
+        <source>Client #%1 connected from %2 (clients now: %3)</source>
+        <translation>客户端 #%1 从 %2 连入(当前客户端:%3)</translation>
+    </message>
+    <message>
+        <source>Client #%1 %2 disconnected: %3 (clients now: %4)</source>
+        <translation>客户端 #%1 %2 已断开:%3(当前客户端:%4)</translation>
+    </message>
+    <message>
+        <source>Refused %1: %2</source>
+        <translation>拒绝 %1:%2</translation>
+    </message>
+    <message>
+        <source>%1 bytes</source>
+        <translation>%1 字节</translation>
+    </message>
+    <message>
+        <source>#%1 %2 → %3</source>
+        <comment>received, relayed to %3 clients</comment>
+        <translation>#%1 %2 → %3</translation>
+    </message>
+</context>
+<context>
+    <name>LogPanel</name>
+    <message>
+        <source>Filter (Ctrl+F)</source>
+        <translation>筛选 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Show only the lines that contain this text (in the message, the client or the address)</source>
+        <translation>只显示包含此文本的行(匹配消息、客户端或地址)</translation>
+    </message>
+    <message>
+        <source>Show only the lines of one client</source>
+        <translation>只显示某一个客户端的行</translation>
+    </message>
+    <message>
+        <source>All clients</source>
+        <translation>全部客户端</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>十六进制</translation>
+    </message>
+    <message>
+        <source>Show messages as hexadecimal bytes</source>
+        <translation>以十六进制字节显示消息</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>跟随</translation>
+    </message>
+    <message>
+        <source>Keep the newest line in view; scrolling up pauses, scrolling to the bottom resumes</source>
+        <translation>始终显示最新一行;向上滚动即暂停,滚到底部即恢复</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Clear the log (Ctrl+L)</source>
+        <translation>清空日志 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Save the lines shown as text or JSON Lines (Ctrl+S)</source>
+        <translation>将显示的行保存为文本或 JSON Lines (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Lines in the log; the oldest go once it holds %1</source>
+        <translation>日志行数;超过 %1 行时丢弃最早的行</translation>
+    </message>
+    <message>
+        <source>Received messages are on the left in blue, sent ones on the right in green, events in grey.</source>
+        <translation>收到的消息在左侧(蓝色),发出的消息在右侧(绿色),事件为灰色。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <source>%1 of %2 lines</source>
+        <translation>%1 / %2 行</translation>
+    </message>
+    <message>
+        <source>%1 lines</source>
+        <translation>%1 行</translation>
+    </message>
+    <message>
+        <source>Follow (%1 new)</source>
+        <translation>跟随(%1 条新消息)</translation>
+    </message>
+    <message>
+        <source>Log cleared</source>
+        <translation>日志已清空</translation>
+    </message>
+    <message>
+        <source>Could not save the log to %1: %2</source>
+        <translation>无法将日志保存到 %1:%2</translation>
+    </message>
+    <message>
+        <source>Saved %1 lines to %2</source>
+        <translation>已将 %1 行保存到 %2</translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.log)</source>
+        <translation>文本 (*.txt *.log)</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation>JSON Lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Save log</source>
+        <translation>保存日志</translation>
+    </message>
+</context>
+<context>
+    <name>ServerWindow</name>
+    <message>
+        <source>The address to listen on: &quot;any&quot; for every interface, or one of this machine&apos;s addresses</source>
+        <translation>监听地址:&quot;any&quot; 表示所有网络接口,也可选择本机的某个地址</translation>
+    </message>
+    <message>
+        <source>The TCP port to listen on; 0 lets the system pick a free one</source>
+        <translation>监听的 TCP 端口;0 表示由系统选择空闲端口</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <source>Start or stop listening (F5)</source>
+        <translation>开始或停止监听 (F5)</translation>
+    </message>
+    <message>
+        <source>Where the server listens, or why it cannot</source>
+        <translation>服务器的监听位置,或无法监听的原因</translation>
+    </message>
+    <message>
+        <source>&amp;Bind:</source>
+        <translation>绑定(&amp;B):</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Connected clients</source>
+        <translation>已连接的客户端</translation>
+    </message>
+    <message>
+        <source>Every connected client; select one or several (Ctrl, Shift) to send to them or drop them</source>
+        <translation>所有已连接的客户端;可选中一个或多个(Ctrl、Shift)向其发送消息或断开</translation>
+    </message>
+    <message>
+        <source>Reason (optional)</source>
+        <translation>原因(可选)</translation>
+    </message>
+    <message>
+        <source>Why the selected clients are dropped; the log shows it</source>
+        <translation>断开所选客户端的原因,会记录在日志中</translation>
+    </message>
+    <message>
+        <source>&amp;Drop selected</source>
+        <translation>断开所选(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Close the connection of every selected client (Del)</source>
+        <translation>关闭所有选中客户端的连接 (Del)</translation>
+    </message>
+    <message>
+        <source>Server settings</source>
+        <translation>服务器设置</translation>
+    </message>
+    <message>
+        <source>&amp;Relay each message to the other clients</source>
+        <translation>将每条消息转发给其他客户端(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Off: messages are only logged, as in the seed&apos;s monitor mode</source>
+        <translation>关闭时只记录消息,不转发(即原版的监听模式)</translation>
+    </message>
+    <message>
+        <source>Sent to each client when it connects; %1 is its number; empty sends nothing. Enter applies.</source>
+        <translation>客户端连接时发送的欢迎语;%1 为客户端编号;留空则不发送。按回车生效。</translation>
+    </message>
+    <message>
+        <source>Most clients at once; the next one is told &quot;server full&quot; and closed</source>
+        <translation>同时连接的最大客户端数;超出的客户端会收到 &quot;server full&quot; 并被关闭</translation>
+    </message>
+    <message>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <source>Longest message; a client that sends a longer one is dropped</source>
+        <translation>单条消息的最大长度;发送更长消息的客户端会被断开</translation>
+    </message>
+    <message>
+        <source>Most unsent bytes per client; a client that reads slower is dropped as too slow</source>
+        <translation>每个客户端最多积压的未发送字节数;读取过慢的客户端会被断开</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>Quiet time after which a line without an ending counts as a message; 0: at once</source>
+        <translation>没有行尾的数据在静默多久后视为一条消息;0 表示立即</translation>
+    </message>
+    <message>
+        <source>&amp;Welcome:</source>
+        <translation>欢迎语(&amp;W):</translation>
+    </message>
+    <message>
+        <source>Max &amp;clients:</source>
+        <translation>最大客户端数(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Max &amp;message:</source>
+        <translation>最大消息长度(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Max bac&amp;klog:</source>
+        <translation>最大积压(&amp;K):</translation>
+    </message>
+    <message>
+        <source>&amp;Flush after:</source>
+        <translation>静默刷新(&amp;F):</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>To all clients</source>
+        <translation>发给全部客户端</translation>
+    </message>
+    <message>
+        <source>To selected clients</source>
+        <translation>发给所选客户端</translation>
+    </message>
+    <message>
+        <source>Send to every client, or only to the clients selected in the table</source>
+        <translation>发给所有客户端,或只发给表格中选中的客户端</translation>
+    </message>
+    <message>
+        <source>Message; Enter sends</source>
+        <translation>输入消息,按回车发送</translation>
+    </message>
+    <message>
+        <source>A line to send; a line feed is added. Enter sends.</source>
+        <translation>要发送的一行内容,末尾自动加换行符。按回车发送。</translation>
+    </message>
+    <message>
+        <source>He&amp;x</source>
+        <translation>十六进制(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Read the line as hexadecimal bytes, e.g. 48 65 6c 6c 6f</source>
+        <translation>按十六进制字节解析输入,例如 48 65 6c 6c 6f</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>发送(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Send the line (Enter)</source>
+        <translation>发送这一行(回车)</translation>
+    </message>
+    <message>
+        <source>Listening state</source>
+        <translation>监听状态</translation>
+    </message>
+    <message>
+        <source>Clients connected now</source>
+        <translation>当前连接的客户端数</translation>
+    </message>
+    <message>
+        <source>Messages per second received and sent, over the last second</source>
+        <translation>最近一秒每秒收到和发出的消息数</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>New &amp;client window</source>
+        <translation>新建客户端窗口(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Open a client window connected to this server</source>
+        <translation>打开一个连接到本服务器的客户端窗口</translation>
+    </message>
+    <message>
+        <source>&amp;Save log…</source>
+        <translation>保存日志(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Filter the log</source>
+        <translation>筛选日志(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Clear the log</source>
+        <translation>清空日志(&amp;C)</translation>
+    </message>
+    <message>
+        <source>F&amp;ollow the newest line</source>
+        <translation>跟随最新一行(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>服务器(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Start listening</source>
+        <translation>开始监听(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Drop selected clients</source>
+        <translation>断开所选客户端(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About SpreadSite</source>
+        <translation>关于 SpreadSite</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;SpreadSite server %1&lt;/h3&gt;&lt;p&gt;A broadcast TCP chat server: it greets each client with its number, relays every line to the other clients and drops a client that sends &quot;close&quot;.&lt;/p&gt;&lt;p&gt;The same server runs in a console with &lt;tt&gt;--headless&lt;/tt&gt;.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;SpreadSite 服务器 %1&lt;/h3&gt;&lt;p&gt;TCP 广播聊天服务器:向每个客户端发送带编号的欢迎语,把每一行转发给其他客户端,并断开发送 &quot;close&quot; 的客户端。&lt;/p&gt;&lt;p&gt;加上 &lt;tt&gt;--headless&lt;/tt&gt; 即可在控制台中运行同一个服务器。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>any  (all interfaces, IPv4 and IPv6)</source>
+        <translation>any  (所有接口,IPv4 和 IPv6)</translation>
+    </message>
+    <message>
+        <source>0.0.0.0  (all IPv4 interfaces)</source>
+        <translation>0.0.0.0  (所有 IPv4 接口)</translation>
+    </message>
+    <message>
+        <source>::  (all IPv6 interfaces)</source>
+        <translation>::  (所有 IPv6 接口)</translation>
+    </message>
+    <message>
+        <source>Relaying messages to the other clients</source>
+        <translation>正在将消息转发给其他客户端</translation>
+    </message>
+    <message>
+        <source>Monitor only: messages are not relayed</source>
+        <translation>仅监听:不转发消息</translation>
+    </message>
+    <message>
+        <source>%1 clients</source>
+        <translation>%1 个客户端</translation>
+    </message>
+    <message>
+        <source>Not an address: %1. Use an IP address, &quot;any&quot; or &quot;localhost&quot;.</source>
+        <translation>不是有效地址:%1。请使用 IP 地址、&quot;any&quot; 或 &quot;localhost&quot;。</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1 port %2: %3</source>
+        <translation>无法在 %1 端口 %2 上监听:%3</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1 port %2: %3</source>
+        <translation>无法在 %1 端口 %2 上监听:%3</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>&amp;Stop listening</source>
+        <translation>停止监听(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Listening on %1 port %2</source>
+        <translation>正在监听 %1 端口 %2</translation>
+    </message>
+    <message>
+        <source>SpreadSite server — port %1</source>
+        <translation>SpreadSite 服务器 — 端口 %1</translation>
+    </message>
+    <message>
+        <source>Stopping: closing every client…</source>
+        <translation>正在停止:关闭所有客户端…</translation>
+    </message>
+    <message>
+        <source>Not listening</source>
+        <translation>未监听</translation>
+    </message>
+    <message>
+        <source>SpreadSite server</source>
+        <translation>SpreadSite 服务器</translation>
+    </message>
+    <message>
+        <source>To selected clients (%1)</source>
+        <translation>发给所选客户端(%1)</translation>
+    </message>
+    <message>
+        <source>Nothing to send: type a message first</source>
+        <translation>没有可发送的内容:请先输入消息</translation>
+    </message>
+    <message>
+        <source>Not hexadecimal bytes: %1</source>
+        <translation>不是十六进制字节:%1</translation>
+    </message>
+    <message>
+        <source>A message cannot contain a line feed; it ends the message</source>
+        <translation>消息中不能包含换行符(换行符表示消息结束)</translation>
+    </message>
+    <message>
+        <source>No clients to send to: start the server first</source>
+        <translation>没有可发送的客户端:请先启动服务器</translation>
+    </message>
+    <message>
+        <source>Sent to %1 clients</source>
+        <translation>已发给 %1 个客户端</translation>
+    </message>
+    <message>
+        <source>Select one or more clients in the table first</source>
+        <translation>请先在表格中选中一个或多个客户端</translation>
+    </message>
+    <message>
+        <source>Sent to %1 of %2 selected clients</source>
+        <translation>已发给所选 %2 个客户端中的 %1 个</translation>
+    </message>
+    <message>
+        <source>Dropped %1 clients</source>
+        <translation>已断开 %1 个客户端</translation>
+    </message>
+    <message>
+        <source>in %1 msg/s, out %2 msg/s</source>
+        <translation>收 %1 条/秒,发 %2 条/秒</translation>
+    </message>
+    <message>
+        <source>Select every client</source>
+        <translation>选中所有客户端</translation>
+    </message>
+    <message>
+        <source>Traffic, last minute (↓ in, ↑ out)</source>
+        <translation>流量,最近一分钟(↓ 收,↑ 发)</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Most connections from one address; the next one is refused. 0: no limit</source>
+        <translation>同一地址最多的连接数;超出的连接会被拒绝。0 表示不限</translation>
+    </message>
+    <message>
+        <source>everyone</source>
+        <translation>所有人</translation>
+    </message>
+    <message>
+        <source>Admit only clients from these subnets, e.g. 192.168.1.0/24, ::1; empty admits everyone. Enter applies.</source>
+        <translation>只允许来自这些子网的客户端,例如 192.168.1.0/24, ::1;留空则允许所有人。按回车生效。</translation>
+    </message>
+    <message>
+        <source>Max per &amp;address:</source>
+        <translation>单地址上限(&amp;A):</translation>
+    </message>
+    <message>
+        <source>Allow &amp;only:</source>
+        <translation>仅允许(&amp;O):</translation>
+    </message>
+    <message>
+        <source>Not a subnet list: %1. Use addresses or subnets such as 192.168.1.0/24, separated by commas.</source>
+        <translation>不是有效的子网列表:%1。请使用地址或子网(如 192.168.1.0/24),以逗号分隔。</translation>
+    </message>
+    <message>
+        <source>Cannot open the log file %1: %2</source>
+        <translation>无法打开日志文件 %1:%2</translation>
+    </message>
+    <message>
+        <source>Listening on %1 port %2 (TLS)</source>
+        <translation>正在监听 %1 端口 %2(TLS)</translation>
+    </message>
+</context>
+<context>
+    <name>SessionEngine</name>
+    <message>
+        <source>closed by peer</source>
+        <translation>对方关闭了连接</translation>
+    </message>
+    <message>
+        <source>message too long</source>
+        <translation>消息过长</translation>
+    </message>
+    <message>
+        <source>too slow</source>
+        <translation>读取过慢</translation>
+    </message>
+    <message>
+        <source>TLS handshake failed: %1</source>
+        <translation>TLS 握手失败:%1</translation>
+    </message>
+    <message>
+        <source>no handshake within %1 ms</source>
+        <translation>%1 毫秒内未完成握手</translation>
+    </message>
+    <message>
+        <source>the client closed the connection</source>
+        <translation>客户端关闭了连接</translation>
+    </message>
+</context>
+<context>
+    <name>SpreadServer</name>
+    <message>
+        <source>cannot accept a connection: %1</source>
+        <translation>无法接受连接:%1</translation>
+    </message>
+    <message>
+        <source>server stopped</source>
+        <translation>服务器已停止</translation>
+    </message>
+    <message>
+        <source>not allowed</source>
+        <translation>not allowed</translation>
+    </message>
+    <message>
+        <source>server full</source>
+        <translation>server full</translation>
+    </message>
+    <message>
+        <source>too many connections from %1</source>
+        <translation>too many connections from %1</translation>
+    </message>
+    <message>
+        <source>client sent close</source>
+        <translation>客户端发送了 close</translation>
+    </message>
+    <message>
+        <source>dropped by the server</source>
+        <translation>被服务器断开</translation>
+    </message>
+    <message>
+        <source>dropped by the server: %1</source>
+        <translation>被服务器断开:%1</translation>
+    </message>
+</context>
+<context>
+    <name>TrafficGraph</name>
+    <message>
+        <source>The last minute, one point a second.
+Clients: %1
+Messages/s: %2 in, %3 out
+Bytes/s: %4 in, %5 out</source>
+        <translation>最近一分钟,每秒一个点。
+客户端:%1
+消息/秒:收 %2,发 %3
+字节/秒:收 %4,发 %5</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Msgs/s</source>
+        <translation>消息/秒</translation>
+    </message>
+    <message>
+        <source>Bytes/s</source>
+        <translation>字节/秒</translation>
+    </message>
+</context>
+</TS>

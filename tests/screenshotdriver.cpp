@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// Drives a short session in the real windows and grabs them as PNG files:
+// scripts/screenshots.sh runs it under Xvfb, once per language.
+//
+// Usage: spread-screenshots OUTPUT_DIR SUFFIX
+// writes OUTPUT_DIR/server-SUFFIX.png and OUTPUT_DIR/client-SUFFIX.png.
+#include <cstdio>
+
+#include <QAbstractItemView>
+#include <QApplication>
+#include <QDir>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+#include "clienttablemodel.h"
+#include "clientwindow.h"
+#include "serverwindow.h"
+#include "windows.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+bool waitFor(const std::function<bool()> &condition, int ms = 5000)
+{
+    return QTest::qWaitFor(condition, ms);
+}
+
+void say(ClientWindow *window, const QString &text)
+{
+    auto *compose = window->findChild<QLineEdit *>(u"composeEdit"_s);
+    compose->setText(text);
+    QTest::keyClick(compose, Qt::Key_Return);
+}
+
+bool save(QWidget *window, const QString &path)
+{
+    const bool ok = window->grab().save(path);
+    std::fprintf(stderr, "%s %s\n", ok ? "wrote" : "could not write", qPrintable(path));
+    return ok;
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: spread-screenshots OUTPUT_DIR SUFFIX\n");
+        return 2;
+    }
+    const QString outDir = QString::fromLocal8Bit(argv[1]);
+    const QString suffix = QString::fromLocal8Bit(argv[2]);
+    QDir().mkpath(outDir);
+
+    // Never the user's settings, and always the same starting point.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"SpreadSiteScreenshots"_s);
+    QCoreApplication::setApplicationName(u"echo-client"_s);
+    QSettings().clear();
+    installTranslations();
+    QApplication::setWindowIcon(appIcon(u"spread-server"_s));
+
+    ServerOptions serverOptions;
+    serverOptions.explicitlySet = { u"port"_s, u"bind"_s };
+    ServerWindow server(serverOptions);
+    server.resize(1180, 700);
+    server.move(0, 0);
+    server.show();
+    if (!server.start()) {
+        // 8007 is taken on this machine: any free port will do.
+        server.findChild<QAbstractSpinBox *>(u"portSpin"_s)->setProperty("value", 0);
+        if (!server.start())
+            return 1;
+    }
+    const quint16 port = server.server()->serverPort();
+
+    ClientOptions clientOptions;
+    clientOptions.port = port;
+    clientOptions.intervalMs = 1500;
+    clientOptions.explicitlySet = { u"port"_s, u"interval"_s, u"no-periodic"_s };
+    ClientWindow alice(clientOptions);
+    alice.resize(860, 560);
+    alice.move(40, 40);
+    alice.show();
+    clientOptions.periodic = false;
+    ClientWindow bob(clientOptions);
+    bob.resize(860, 560);
+    bob.show();
+    alice.connectToServer();
+    bob.connectToServer();
+    if (!waitFor([&] { return server.server()->clientCount() == 2; }))
+        return 1;
+
+    // A device that speaks without a line ending now and then, and in binary.
+    QTcpSocket device;
+    device.connectToHost(QHostAddress::LocalHost, port);
+    if (!device.waitForConnected(5000))
+        return 1;
+
+    // A short session, so that every kind of line is in view at the end.
+    QTest::qWait(300);
+    for (int i = 0; i < 3; ++i) {
+        device.write("TEMP=" + QByteArray::number(23.5 + i * 0.1, 'f', 1) + ";HUM=" + QByteArray::number(41 + i) + '\n');
+        QTest::qWait(350);
+    }
+    say(&bob, u"hi everyone, 大家好"_s);
+    QTest::qWait(300);
+    device.write("\x02\x10\xff\x03\n");
+    QTest::qWait(300);
+    say(&alice, u"<b>tags stay text</b> & so do entities"_s);
+    QTest::qWait(400);
+    auto *compose = server.findChild<QLineEdit *>(u"composeEdit"_s);
+    compose->setText(u"server maintenance at 18:00"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QTest::qWait(300);
+    device.write("TEMP=23.9;HUM=42\n");
+    QTest::qWait(300);
+    say(&bob, u"close enough?"_s);
+    QTest::qWait(1300);   // one more periodic line and graph sample
+
+    // One client selected, as when about to send to it or drop it.
+    auto *table = server.findChild<QTableView *>(u"clientView"_s);
+    table->selectRow(1);
+    server.findChild<QLineEdit *>(u"dropReasonEdit"_s)->setText(u"firmware update"_s);
+    QTest::qWait(200);
+
+    bool ok = save(&server, u"%1/server-%2.png"_s.arg(outDir, suffix));
+    ok = save(&alice, u"%1/client-%2.png"_s.arg(outDir, suffix)) && ok;
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,743 @@
+// SPDX-License-Identifier: MIT
+#include <memory>
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include "clienttablemodel.h"
+#include "logmodel.h"
+#include "logpanel.h"
+#include "serverwindow.h"
+#include "testpeer.h"
+#include "uitest.h"
+#include "windows.h"
+
+using namespace Qt::Literals::StringLiterals;
+using namespace UiTest;
+
+class tst_ServerWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void typePortAndClickStart();
+    void stopAndStartAgain();
+    void refusedPortShowsTheReason();
+    void badBindAddressShowsTheReason();
+    void clientRowAppearsWithItsAddress();
+    void enterBroadcastsTheComposeLine();
+    void sendToSelectedClients();
+    void hexComposeSendsBytes();
+    void dropSelectedWithReason();
+    void receivedAndSentLookDifferent();
+    void markupShowsLiterally();
+    void filterByTextWithCtrlF();
+    void filterByClient();
+    void hexToggle();
+    void ctrlLClears();
+    void saveAsTextAndJsonLines_data();
+    void saveAsTextAndJsonLines();
+    void scrollingUpPausesFollowing();
+    void relayToggle();
+    void welcomeText();
+    void graphCountsTraffic();
+    void settingsRememberedAndOverridden();
+    void commandLineLogFileAndLimits();
+    void modelsPassTheTester();
+    void tooltipsEverywhere();
+    void chineseFromTheLocale();
+
+private:
+    /** A window shown and listening on a port typed by the user (0: any free one). */
+    std::unique_ptr<ServerWindow> startedWindow(const ServerOptions &options = ServerOptions());
+    QTemporaryDir m_dir;
+};
+
+void tst_ServerWindow::initTestCase()
+{
+    isolateSettings(u"tst_serverwindow"_s);
+    QVERIFY(m_dir.isValid());
+}
+
+void tst_ServerWindow::init()
+{
+    QSettings().clear();
+}
+
+void tst_ServerWindow::cleanup()
+{
+    // A leftover file dialog must not stay modal for the next test.
+    for (QWidget *widget : QApplication::topLevelWidgets()) {
+        if (qobject_cast<QFileDialog *>(widget))
+            widget->close();
+    }
+}
+
+std::unique_ptr<ServerWindow> tst_ServerWindow::startedWindow(const ServerOptions &options)
+{
+    auto window = std::make_unique<ServerWindow>(options);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get()))
+        return nullptr;
+    typeInto(child<QComboBox>(window.get(), "bindCombo"), u"127.0.0.1"_s);
+    typeInto(child<QSpinBox>(window.get(), "portSpin"), u"0"_s);
+    QTest::mouseClick(child<QPushButton>(window.get(), "startButton"), Qt::LeftButton);
+    if (!window->server()->isListening())
+        return nullptr;
+    return window;
+}
+
+void tst_ServerWindow::typePortAndClickStart()
+{
+    const quint16 port = freePort();
+    ServerWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *portSpin = child<QSpinBox>(&window, "portSpin");
+    auto *start = child<QPushButton>(&window, "startButton");
+    auto *label = child<QLabel>(&window, "listenLabel");
+    QCOMPARE(start->text(), u"Start"_s);
+    QCOMPARE(label->text(), u"Not listening"_s);
+    QCOMPARE(portSpin->value(), int(SpreadServer::DefaultPort));
+
+    typeInto(child<QComboBox>(&window, "bindCombo"), u"127.0.0.1"_s);
+    typeInto(portSpin, QString::number(port));
+    QCOMPARE(portSpin->value(), int(port));
+    QTest::mouseClick(start, Qt::LeftButton);
+
+    QVERIFY(window.server()->isListening());
+    QCOMPARE(window.server()->serverPort(), port);
+    QCOMPARE(window.server()->serverAddress(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(start->text(), u"Stop"_s);
+    QVERIFY(!portSpin->isEnabled());
+    QCOMPARE(label->text(), u"Listening on 127.0.0.1 port %1"_s.arg(port));
+    QVERIFY(window.windowTitle().contains(QString::number(port)));
+    QTRY_VERIFY(hasRow(window.logModel(), u"Listening on 127.0.0.1 port %1"_s.arg(port)));
+
+    TestPeer peer(port);
+    QVERIFY(peer.waitReady());   // really listening: greeted
+}
+
+void tst_ServerWindow::stopAndStartAgain()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    auto *start = child<QPushButton>(window.get(), "startButton");
+    TestPeer peer(window->server()->serverPort());
+    QVERIFY(peer.waitReady());
+    QTest::mouseClick(start, Qt::LeftButton);   // Stop
+    QVERIFY(!window->server()->isListening());
+    QTRY_VERIFY(peer.isClosed());
+    QTRY_COMPARE(start->text(), u"Start"_s);
+    QTRY_VERIFY(hasRow(window->logModel(), u"Stopped listening"_s));
+    QCOMPARE(window->clientModel()->rowCount(), 0);
+    QTest::mouseClick(start, Qt::LeftButton);   // Start again
+    QVERIFY(window->server()->isListening());
+    QCOMPARE(start->text(), u"Stop"_s);
+}
+
+void tst_ServerWindow::refusedPortShowsTheReason()
+{
+    QTcpServer blocker;
+    QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+    ServerWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    typeInto(child<QComboBox>(&window, "bindCombo"), u"127.0.0.1"_s);
+    typeInto(child<QSpinBox>(&window, "portSpin"), QString::number(blocker.serverPort()));
+    QTest::mouseClick(child<QPushButton>(&window, "startButton"), Qt::LeftButton);
+
+    QVERIFY(!window.server()->isListening());
+    const QString reason = window.server()->errorString();
+    QVERIFY(!reason.isEmpty());
+    const QString shown = child<QLabel>(&window, "listenLabel")->text();
+    QVERIFY2(shown.contains(reason), qPrintable(shown));
+    QVERIFY2(shown.contains(QString::number(blocker.serverPort())), qPrintable(shown));
+    QCOMPARE(child<QPushButton>(&window, "startButton")->text(), u"Start"_s);
+    QVERIFY(child<QSpinBox>(&window, "portSpin")->isEnabled());
+    QCOMPARE(QApplication::activeModalWidget(), nullptr);   // no dialog
+    QTRY_VERIFY(hasRow(window.logModel(), reason));
+    const int row = rowsWith(window.logModel(), reason).first();
+    QVERIFY(window.logModel()->index(row).data(LogModel::ProblemRole).toBool());
+}
+
+void tst_ServerWindow::badBindAddressShowsTheReason()
+{
+    ServerWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    typeInto(child<QComboBox>(&window, "bindCombo"), u"not.an.address"_s);
+    QTest::mouseClick(child<QPushButton>(&window, "startButton"), Qt::LeftButton);
+    QVERIFY(!window.server()->isListening());
+    QVERIFY(child<QLabel>(&window, "listenLabel")->text().contains(u"not.an.address"_s));
+    QCOMPARE(QApplication::activeModalWidget(), nullptr);
+}
+
+void tst_ServerWindow::clientRowAppearsWithItsAddress()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    auto *view = child<QTableView>(window.get(), "clientView");
+    TestPeer peer(window->server()->serverPort());
+    QVERIFY(peer.waitReady());
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    const QString address = u"127.0.0.1:%1"_s.arg(peer.socket().localPort());
+    QCOMPARE(view->model()->index(0, ClientTableModel::AddressColumn).data().toString(), address);
+    QVERIFY(view->model()->index(0, ClientTableModel::IdColumn).data().toString().startsWith(u'#'));
+    QTRY_VERIFY(hasRow(window->logModel(), address));
+    QCOMPARE(child<QLabel>(window.get(), "statusClients")->text(), u"1 clients"_s);
+
+    peer.socket().disconnectFromHost();
+    QTRY_COMPARE(view->model()->rowCount(), 0);
+    QTRY_VERIFY(hasRow(window->logModel(), u"disconnected"_s));
+    QCOMPARE(child<QLabel>(window.get(), "statusClients")->text(), u"0 clients"_s);
+}
+
+void tst_ServerWindow::enterBroadcastsTheComposeLine()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer a(window->server()->serverPort());
+    TestPeer b(window->server()->serverPort());
+    QVERIFY(a.waitReady());
+    QVERIFY(b.waitReady());
+    auto *compose = child<QLineEdit>(window.get(), "composeEdit");
+    compose->setFocus();
+    QTest::keyClicks(compose, u"hello everyone"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QTRY_VERIFY(a.hasLine("hello everyone"));
+    QTRY_VERIFY(b.hasLine("hello everyone"));
+    QVERIFY(compose->text().isEmpty());
+    QTRY_VERIFY(hasRow(window->logModel(), u"hello everyone"_s));
+    const int row = rowsWith(window->logModel(), u"hello everyone"_s).first();
+    const QModelIndex index = window->logModel()->index(row);
+    QCOMPARE(index.data(LogModel::DirectionRole).toInt(), int(LogModel::Direction::Out));
+    QCOMPARE(index.data(LogModel::WhoRole).toString(), u"server → all (2)"_s);
+
+    // The Send button does the same.
+    QTest::keyClicks(compose, u"second"_s);
+    QTest::mouseClick(child<QPushButton>(window.get(), "sendButton"), Qt::LeftButton);
+    QTRY_VERIFY(a.hasLine("second"));
+}
+
+void tst_ServerWindow::sendToSelectedClients()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    auto *view = child<QTableView>(window.get(), "clientView");
+    TestPeer a(window->server()->serverPort());
+    QVERIFY(a.waitReady());
+    TestPeer b(window->server()->serverPort());
+    QVERIFY(b.waitReady());
+    TestPeer c(window->server()->serverPort());
+    QVERIFY(c.waitReady());
+    QTRY_COMPARE(view->model()->rowCount(), 3);
+
+    clickRow(view, 0);                         // a
+    clickRow(view, 2, Qt::ControlModifier);    // and c
+    QCOMPARE(window->selectedClients().size(), 2);
+    auto *target = child<QComboBox>(window.get(), "targetCombo");
+    QTest::keyClick(target, Qt::Key_Down);     // "To selected clients (2)"
+    QCOMPARE(target->currentIndex(), 1);
+    QVERIFY(target->currentText().contains(u"(2)"_s));
+    auto *compose = child<QLineEdit>(window.get(), "composeEdit");
+    QTest::keyClicks(compose, u"just for you"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QTRY_VERIFY(a.hasLine("just for you"));
+    QTRY_VERIFY(c.hasLine("just for you"));
+    // b got nothing: a broadcast marker arrives with nothing before it.
+    QTest::keyClick(target, Qt::Key_Up);
+    QTest::keyClicks(compose, u"marker"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QTRY_VERIFY(b.hasLine("marker"));
+    QCOMPARE(b.lines().size(), 2);   // welcome, marker
+}
+
+void tst_ServerWindow::hexComposeSendsBytes()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer peer(window->server()->serverPort());
+    QVERIFY(peer.waitReady());
+    QTest::mouseClick(child<QCheckBox>(window.get(), "composeHexCheck"), Qt::LeftButton);
+    auto *compose = child<QLineEdit>(window.get(), "composeEdit");
+    QTest::keyClicks(compose, u"48 69 21"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QTRY_VERIFY(peer.hasLine("Hi!"));
+    // Not hex: nothing is sent and the text stays for fixing.
+    QTest::keyClicks(compose, u"zz"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QCOMPARE(compose->text(), u"zz"_s);
+}
+
+void tst_ServerWindow::dropSelectedWithReason()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    auto *view = child<QTableView>(window.get(), "clientView");
+    auto *drop = child<QPushButton>(window.get(), "dropButton");
+    TestPeer keep(window->server()->serverPort());
+    QVERIFY(keep.waitReady());
+    TestPeer victim(window->server()->serverPort());
+    QVERIFY(victim.waitReady());
+    QTRY_COMPARE(view->model()->rowCount(), 2);
+    QVERIFY(!drop->isEnabled());   // nothing selected yet
+
+    clickRow(view, 1);
+    QVERIFY(drop->isEnabled());
+    typeInto(child<QLineEdit>(window.get(), "dropReasonEdit"), u"maintenance"_s);
+    QTest::mouseClick(drop, Qt::LeftButton);
+    QTRY_VERIFY(victim.isClosed());
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    QCOMPARE(view->model()->index(0, ClientTableModel::AddressColumn).data().toString(),
+             u"127.0.0.1:%1"_s.arg(keep.socket().localPort()));
+    QVERIFY(keep.isConnected());
+    QTRY_VERIFY(hasRow(window->logModel(), u"maintenance"_s));
+    const int row = rowsWith(window->logModel(), u"maintenance"_s).first();
+    QCOMPARE(window->logModel()->index(row).data(LogModel::KindRole).toInt(), int(LogEvent::Kind::Disconnected));
+    QVERIFY(!drop->isEnabled());
+}
+
+void tst_ServerWindow::receivedAndSentLookDifferent()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer peer(window->server()->serverPort());
+    QVERIFY(peer.waitReady());
+    peer.write("from the client\n");
+    auto *compose = child<QLineEdit>(window.get(), "composeEdit");
+    QTest::keyClicks(compose, u"from the server"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QTRY_VERIFY(hasRow(window->logModel(), u"from the client"_s));
+    QTRY_VERIFY(hasRow(window->logModel(), u"from the server"_s));
+    auto *view = window->logPanel()->view();
+    const QModelIndex in = view->model()->index(rowsWith(view->model(), u"from the client"_s).first(), 0);
+    const QModelIndex out = view->model()->index(rowsWith(view->model(), u"from the server"_s).first(), 0);
+    QCOMPARE(in.data(LogModel::DirectionRole).toInt(), int(LogModel::Direction::In));
+    QCOMPARE(out.data(LogModel::DirectionRole).toInt(), int(LogModel::Direction::Out));
+    QVERIFY(in.data(LogModel::WhoRole).toString().contains(QString::number(peer.socket().localPort())));
+
+    // Drawn apart: received bubbles start on the left, sent ones end on the right.
+    const QImage image = view->viewport()->grab().toImage();
+    const QRect inRect = view->visualRect(in);
+    const QRect outRect = view->visualRect(out);
+    const auto firstColouredX = [&](const QRect &rect, bool fromLeft) {
+        const int y = rect.center().y();
+        const QColor base = view->palette().color(QPalette::Base);
+        const int dpr = int(image.devicePixelRatio());
+        for (int i = 0; i < rect.width(); ++i) {
+            const int x = fromLeft ? rect.left() + rect.width() / 4 + i : rect.right() - 3 - i;
+            if (image.pixelColor(x * dpr, y * dpr) != base)
+                return x;
+        }
+        return -1;
+    };
+    // Right edge of the row: the sent bubble is there, the received one is not.
+    const int outEdge = firstColouredX(outRect, false);
+    const int inEdge = firstColouredX(inRect, false);
+    QVERIFY(outEdge > inEdge);
+}
+
+void tst_ServerWindow::markupShowsLiterally()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer peer(window->server()->serverPort());
+    QVERIFY(peer.waitReady());
+    peer.write("<b>x</b>\n<img src=x>\n\x01\xff\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"<img src=x>"_s));
+    QVERIFY(hasRow(window->logModel(), u"<b>x</b>"_s));
+    QVERIFY(hasRow(window->logModel(), u"\\x01\\xff"_s));
+    // Nothing in the window renders rich text from a client.
+    for (QLabel *label : window->findChildren<QLabel *>())
+        QVERIFY2(!label->text().contains(u"<img"_s) || label->textFormat() == Qt::PlainText, qPrintable(label->objectName()));
+}
+
+void tst_ServerWindow::filterByTextWithCtrlF()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer a(window->server()->serverPort());
+    TestPeer b(window->server()->serverPort());
+    QVERIFY(a.waitReady());
+    QVERIFY(b.waitReady());
+    a.write("apple\n");
+    b.write("banana\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"banana"_s));
+    QTRY_VERIFY(hasRow(window->logModel(), u"apple"_s));
+
+    auto *filter = child<QLineEdit>(window.get(), "logFilterEdit");
+    QTest::keyClick(window.get(), Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(filter->hasFocus());
+    QTest::keyClicks(filter, u"banana"_s);
+    auto *shown = window->logPanel()->view()->model();
+    QTRY_COMPARE(shown->rowCount(), 1);
+    QCOMPARE(shown->index(0, 0).data().toString(), u"banana"_s);
+    QVERIFY(child<QLabel>(window.get(), "logCountLabel")->text().startsWith(u"1 of"_s));
+
+    // Lines arriving later are filtered too.
+    a.write("no match\n");
+    b.write("banana split\n");
+    QTRY_COMPARE(shown->rowCount(), 2);
+    QTRY_VERIFY(hasRow(window->logModel(), u"no match"_s));
+    QCOMPARE(shown->rowCount(), 2);
+
+    QTest::keyClick(filter, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClick(filter, Qt::Key_Delete);
+    QTRY_COMPARE(shown->rowCount(), window->logModel()->rowCount());
+}
+
+void tst_ServerWindow::filterByClient()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer a(window->server()->serverPort());
+    QVERIFY(a.waitReady());
+    TestPeer b(window->server()->serverPort());
+    QVERIFY(b.waitReady());
+    a.write("from a\n");
+    b.write("from b\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"from b"_s));
+    QTRY_VERIFY(hasRow(window->logModel(), u"from a"_s));
+    auto *combo = child<QComboBox>(window.get(), "logClientFilter");
+    QCOMPARE(combo->count(), 3);   // all, a, b
+    QTest::keyClick(combo, Qt::Key_Down);
+    QVERIFY(combo->currentText().contains(QString::number(a.socket().localPort())));
+    auto *shown = window->logPanel()->view()->model();
+    QTRY_VERIFY(hasRow(shown, u"from a"_s));
+    QVERIFY(!hasRow(shown, u"from b"_s));
+    for (int row = 0; row < shown->rowCount(); ++row)
+        QCOMPARE(shown->index(row, 0).data(LogModel::ClientRole).toULongLong(), combo->currentData().toULongLong());
+    QTest::keyClick(combo, Qt::Key_Up);
+    QTRY_VERIFY(hasRow(shown, u"from b"_s));
+}
+
+void tst_ServerWindow::hexToggle()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer peer(window->server()->serverPort());
+    QVERIFY(peer.waitReady());
+    peer.write("hi\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"hi"_s));
+    auto *hex = child<QToolButton>(window.get(), "logHexButton");
+    QTest::mouseClick(hex, Qt::LeftButton);
+    QVERIFY(hex->isChecked());
+    QVERIFY(hasRow(window->logModel(), u"68 69"_s));
+    QTest::mouseClick(hex, Qt::LeftButton);
+    QVERIFY(!hasRow(window->logModel(), u"68 69"_s));
+}
+
+void tst_ServerWindow::ctrlLClears()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    QTRY_VERIFY(window->logModel()->rowCount() > 0);
+    QTest::keyClick(window.get(), Qt::Key_L, Qt::ControlModifier);
+    QCOMPARE(window->logModel()->rowCount(), 0);
+    QTest::mouseClick(child<QToolButton>(window.get(), "logClearButton"), Qt::LeftButton);
+    QCOMPARE(window->logModel()->rowCount(), 0);
+}
+
+void tst_ServerWindow::saveAsTextAndJsonLines_data()
+{
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<bool>("shortcut");
+    QTest::addRow("text, button") << u"log.txt"_s << false;
+    QTest::addRow("jsonl, Ctrl+S") << u"log.jsonl"_s << true;
+}
+
+void tst_ServerWindow::saveAsTextAndJsonLines()
+{
+    QFETCH(QString, fileName);
+    QFETCH(bool, shortcut);
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer peer(window->server()->serverPort());
+    QVERIFY(peer.waitReady());
+    peer.write("saved line\n\xfe\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"\\xfe"_s));
+    QTRY_VERIFY(hasRow(window->logModel(), u"saved line"_s));
+
+    if (shortcut)
+        QTest::keyClick(window.get(), Qt::Key_S, Qt::ControlModifier);
+    else
+        QTest::mouseClick(child<QToolButton>(window.get(), "logSaveButton"), Qt::LeftButton);
+    QFileDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window->findChild<QFileDialog *>(u"saveLogDialog"_s)) && dialog->isVisible());
+    const QString path = m_dir.filePath(QString::fromLatin1(QTest::currentDataTag()).remove(u' ') + fileName);
+    dialog->selectFile(path);
+    static_cast<QDialog *>(dialog)->accept();   // the Save button
+    QTRY_VERIFY(QFile::exists(path));
+
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), window->logModel()->rowCount());
+    if (fileName.endsWith(u".jsonl"_s)) {
+        bool found = false;
+        for (const QByteArray &line : lines) {
+            QJsonParseError error;
+            const QJsonObject o = QJsonDocument::fromJson(line, &error).object();
+            QCOMPARE(error.error, QJsonParseError::NoError);
+            QVERIFY(o.contains(u"event"_s));
+            if (o.value(u"text"_s).toString() == u"saved line"_s) {
+                found = true;
+                QCOMPARE(o.value(u"event"_s).toString(), u"received"_s);
+                QCOMPARE(o.value(u"peer"_s).toString(), u"127.0.0.1:%1"_s.arg(peer.socket().localPort()));
+            }
+        }
+        QVERIFY(found);
+    } else {
+        QVERIFY(lines.first().contains("listening on 127.0.0.1 port"));
+        QVERIFY(std::any_of(lines.cbegin(), lines.cend(), [](const QByteArray &l) { return l.endsWith("] saved line"); }));
+    }
+}
+
+void tst_ServerWindow::scrollingUpPausesFollowing()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer peer(window->server()->serverPort());
+    QVERIFY(peer.waitReady());
+    QByteArray many;
+    for (int i = 0; i < 300; ++i)
+        many += "line " + QByteArray::number(i) + '\n';
+    peer.write(many);
+    QTRY_VERIFY(hasRow(window->logModel(), u"line 299"_s));
+    auto *view = window->logPanel()->view();
+    auto *follow = child<QToolButton>(window.get(), "logFollowButton");
+    QScrollBar *bar = view->verticalScrollBar();
+    QVERIFY(follow->isChecked());
+    QTRY_COMPARE(bar->value(), bar->maximum());
+
+    // The user scrolls up (wheel, drag or page up all end in a slider action).
+    bar->triggerAction(QAbstractSlider::SliderPageStepSub);
+    QVERIFY(!follow->isChecked());
+    const int position = bar->value();
+    peer.write("while paused\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"while paused"_s));
+    QTRY_VERIFY(follow->text().contains(u"1 new"_s));
+    QCOMPARE(bar->value(), position);   // the view stayed where the user put it
+
+    // Back at the bottom, it follows again.
+    bar->triggerAction(QAbstractSlider::SliderToMaximum);
+    QVERIFY(follow->isChecked());
+    QCOMPARE(follow->text(), u"Follow"_s);
+    peer.write("after\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"after"_s));
+    QTRY_COMPARE(bar->value(), bar->maximum());
+
+    // The button pauses and resumes too.
+    QTest::mouseClick(follow, Qt::LeftButton);
+    QVERIFY(!window->logPanel()->isFollowing());
+    QTest::mouseClick(follow, Qt::LeftButton);
+    QVERIFY(window->logPanel()->isFollowing());
+}
+
+void tst_ServerWindow::relayToggle()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer talker(window->server()->serverPort());
+    QVERIFY(talker.waitReady());
+    TestPeer listener(window->server()->serverPort());
+    QVERIFY(listener.waitReady());
+    auto *relay = child<QCheckBox>(window.get(), "relayCheck");
+    QVERIFY(relay->isChecked());
+    talker.write("relayed\n");
+    QTRY_VERIFY(listener.hasLine("relayed"));
+
+    QTest::mouseClick(relay, Qt::LeftButton);
+    QVERIFY(!window->server()->relay());
+    talker.write("kept\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"kept"_s));   // logged...
+    auto *compose = child<QLineEdit>(window.get(), "composeEdit");
+    QTest::keyClicks(compose, u"marker"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QTRY_VERIFY(listener.hasLine("marker"));
+    QVERIFY(!listener.hasLine("kept"));   // ...but not relayed
+}
+
+void tst_ServerWindow::welcomeText()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    auto *welcome = child<QLineEdit>(window.get(), "welcomeEdit");
+    QCOMPARE(welcome->text(), SpreadServer::defaultWelcome());
+    typeInto(welcome, u"hi number %1"_s);
+    QTest::keyClick(welcome, Qt::Key_Return);
+    QCOMPARE(window->server()->settings().welcome, u"hi number %1"_s);
+    TestPeer peer(window->server()->serverPort());
+    QVERIFY(peer.waitReady());
+    QCOMPARE(peer.lines().first(), "hi number 1"_ba);
+
+    auto *maxClients = child<QSpinBox>(window.get(), "maxClientsSpin");
+    typeInto(maxClients, u"1"_s);
+    QTest::keyClick(maxClients, Qt::Key_Return);
+    QCOMPARE(window->server()->settings().maxClients, 1);
+    TestPeer refused(window->server()->serverPort());
+    QTRY_VERIFY(refused.isClosed());
+    QTRY_VERIFY(hasRow(window->logModel(), u"server full"_s));
+
+    // Only some subnets: a bad list is refused in place, a good one applies.
+    auto *allow = child<QLineEdit>(window.get(), "allowEdit");
+    typeInto(allow, u"10.0.0.0/8, nonsense"_s);
+    QTest::keyClick(allow, Qt::Key_Return);
+    QVERIFY(window->server()->settings().allowed.isEmpty());
+    typeInto(allow, u"10.0.0.0/8, ::1"_s);
+    QTest::keyClick(allow, Qt::Key_Return);
+    QCOMPARE(window->server()->settings().allowed.size(), 2);
+    QCOMPARE(window->server()->settings().allowed.first(), QHostAddress::parseSubnet(u"10.0.0.0/8"_s));
+}
+
+void tst_ServerWindow::graphCountsTraffic()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    TestPeer a(window->server()->serverPort());
+    TestPeer b(window->server()->serverPort());
+    QVERIFY(a.waitReady());
+    QVERIFY(b.waitReady());
+    a.write("1234\n5678\n");
+    QTRY_VERIFY(b.hasLine("5678"));
+    // The next one-second sample has them: 2 in, 2 relayed out.
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(window->graph()->samples().cbegin(), window->graph()->samples().cend(),
+                                         [](const TrafficGraph::Sample &s) { return s.messagesIn == 2; }),
+                             5000);
+    const auto &samples = window->graph()->samples();
+    const auto it = std::find_if(samples.cbegin(), samples.cend(), [](const TrafficGraph::Sample &s) { return s.messagesIn == 2; });
+    QCOMPARE(it->messagesOut, 2.0);
+    QCOMPARE(it->bytesIn, 8.0);
+    QCOMPARE(window->graph()->latest().clients, 2);
+    QVERIFY(!window->graph()->toolTip().isEmpty());
+    QVERIFY(!window->graph()->grab().isNull());   // paints
+}
+
+void tst_ServerWindow::settingsRememberedAndOverridden()
+{
+    {
+        ServerWindow window;
+        typeInto(child<QSpinBox>(&window, "portSpin"), u"12345"_s);
+        typeInto(child<QComboBox>(&window, "bindCombo"), u"127.0.0.1"_s);
+        QTest::mouseClick(child<QCheckBox>(&window, "relayCheck"), Qt::LeftButton);
+        window.close();   // closing saves
+    }
+    {
+        ServerWindow window;
+        QCOMPARE(child<QSpinBox>(&window, "portSpin")->value(), 12345);
+        QVERIFY(child<QComboBox>(&window, "bindCombo")->currentText().startsWith(u"127.0.0.1"_s));
+        QVERIFY(!window.server()->relay());
+    }
+    {
+        ServerOptions options;
+        options.port = 2222;
+        options.settings.welcome = u"from the command line"_s;
+        options.explicitlySet = { u"port"_s, u"welcome"_s };
+        ServerWindow window(options);
+        QCOMPARE(child<QSpinBox>(&window, "portSpin")->value(), 2222);
+        QCOMPARE(window.server()->settings().welcome, u"from the command line"_s);
+        QVERIFY(!window.server()->relay());   // not on the command line: remembered
+    }
+}
+
+void tst_ServerWindow::commandLineLogFileAndLimits()
+{
+    // --log-file F --log-format jsonl --quiet --max-per-ip 1: as the console server takes them.
+    ServerOptions options;
+    options.logFile = m_dir.filePath(u"server.log.jsonl"_s);
+    options.logFormat = LogFormat::Jsonl;
+    options.quiet = true;
+    options.settings.maxPerAddress = 1;
+    options.explicitlySet = { u"log-file"_s, u"log-format"_s, u"quiet"_s, u"max-per-ip"_s };
+    auto window = startedWindow(options);
+    QVERIFY(window);
+    QCOMPARE(window->server()->settings().maxPerAddress, 1);
+    TestPeer first(window->server()->serverPort());
+    QVERIFY(first.waitReady());
+    TestPeer second(window->server()->serverPort());
+    QTRY_VERIFY(second.isClosed());   // one per address
+    first.write("not in the file\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"not in the file"_s));   // in the window, though
+    QFile file(options.logFile);
+    QTRY_VERIFY(file.size() > 0);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray content = file.readAll();
+    QVERIFY(content.contains("\"event\":\"listening\""));
+    QVERIFY(content.contains("\"event\":\"connected\""));
+    QVERIFY(content.contains("\"event\":\"refused\""));
+    QVERIFY(!content.contains("not in the file"));
+}
+
+void tst_ServerWindow::modelsPassTheTester()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    QAbstractItemModelTester logTester(window->logModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester shownTester(window->logPanel()->view()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester clientsTester(window->clientModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    window->clientModel()->setRefreshInterval(30);
+    TestPeer a(window->server()->serverPort());
+    TestPeer b(window->server()->serverPort());
+    QVERIFY(a.waitReady());
+    QVERIFY(b.waitReady());
+    a.write("x\ny\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"y"_s));
+    b.socket().disconnectFromHost();
+    QTRY_COMPARE(window->clientModel()->rowCount(), 1);
+    QTest::keyClick(window.get(), Qt::Key_L, Qt::ControlModifier);
+    a.write("z\n");
+    QTRY_VERIFY(hasRow(window->logModel(), u"z"_s));
+}
+
+void tst_ServerWindow::tooltipsEverywhere()
+{
+    ServerWindow window;
+    const auto widgets = window.findChildren<QWidget *>();
+    for (QWidget *widget : widgets) {
+        const bool control = qobject_cast<QAbstractButton *>(widget) || qobject_cast<QAbstractSpinBox *>(widget)
+                || qobject_cast<QComboBox *>(widget) || (qobject_cast<QLineEdit *>(widget) && !qobject_cast<QComboBox *>(widget->parent())
+                                                          && !qobject_cast<QAbstractSpinBox *>(widget->parent()));
+        if (!control || widget->objectName().startsWith(u"qt_"_s) || !widget->isVisibleTo(&window))
+            continue;
+        QVERIFY2(!widget->toolTip().isEmpty(), qPrintable(widget->objectName() + u' ' + QString::fromLatin1(widget->metaObject()->className())));
+    }
+}
+
+void tst_ServerWindow::chineseFromTheLocale()
+{
+    // Last: it installs translators for the rest of the process.
+    QLocale::setDefault(QLocale(QLocale::Chinese, QLocale::China));
+    QCOMPARE(installTranslations(), u"zh_CN"_s);
+    ServerWindow window;
+    QCOMPARE(child<QPushButton>(&window, "startButton")->text(), u"启动"_s);
+    QCOMPARE(child<QLabel>(&window, "listenLabel")->text(), u"未监听"_s);
+    QCOMPARE(window.clientModel()->headerData(ClientTableModel::AddressColumn, Qt::Horizontal).toString(), u"地址"_s);
+    // Reasons from lib are translated too; what goes on the wire is not.
+    QCOMPARE(SpreadServer::tr("dropped by the server"), u"被服务器断开"_s);
+    QCOMPARE(SpreadServer::tr("server full"), u"server full"_s);
+    QLocale::setDefault(QLocale::c());
+}
+
+QTEST_MAIN(tst_ServerWindow)
+#include "tst_serverwindow.moc"

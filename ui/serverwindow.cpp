@@ -1,0 +1,807 @@
+// SPDX-License-Identifier: MIT
+#include "serverwindow.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QNetworkInterface>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "clienttablemodel.h"
+#include "clientwindow.h"
+#include "hexinput.h"
+#include "logmodel.h"
+#include "logpanel.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+constexpr int SAMPLE_INTERVAL_MS = 1000;
+constexpr int STATUS_TIMEOUT_MS = 8000;
+const QString GROUP = u"server"_s;
+
+QString problemStyle()
+{
+    return u"color: #b3261e;"_s;
+}
+} // namespace
+
+ServerWindow::ServerWindow(const ServerOptions &options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_server(new SpreadServer(this))
+{
+    setObjectName(u"serverWindow"_s);
+    QSettings settings;
+    m_log = new LogModel(LogModel::Perspective::Server, this);
+    m_log->setCapacity(settings.value(u"log/capacity"_s, qint64(LogModel::DefaultCapacity)).toLongLong());
+    m_clients = new ClientTableModel(m_server, this);
+    // Everything the command line set, as the console server takes it; the
+    // controls then override what they show.
+    m_server->setSettings(options.settings);
+    m_server->setTlsConfiguration(options.tls);
+    m_tls = !options.tls.isNull();
+    m_logFormat = options.logFormat;
+    m_quiet = options.quiet;
+
+    buildUi();
+    buildMenus();
+    loadSettings(options);
+    openLogFile(options.logFile);
+    connectServer();
+    updateListenState();
+    updateSelectionState();
+
+    m_sampleTimer.setInterval(SAMPLE_INTERVAL_MS);
+    connect(&m_sampleTimer, &QTimer::timeout, this, &ServerWindow::sampleTraffic);
+    m_sampleTimer.start();
+    m_composeEdit->setFocus();
+}
+
+ServerWindow::~ServerWindow()
+{
+    // No signals from the server into a half-destroyed window.
+    m_server->disconnect(this);
+}
+
+void ServerWindow::buildUi()
+{
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+
+    // Listen bar
+    m_bindCombo = new QComboBox(central);
+    m_bindCombo->setObjectName(u"bindCombo"_s);
+    m_bindCombo->setEditable(true);
+    m_bindCombo->setInsertPolicy(QComboBox::NoInsert);
+    m_bindCombo->setMinimumContentsLength(30);
+    m_bindCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_bindCombo->setToolTip(tr("The address to listen on: \"any\" for every interface, or one of this machine's addresses"));
+    fillBindChoices();
+    m_portSpin = new QSpinBox(central);
+    m_portSpin->setObjectName(u"portSpin"_s);
+    m_portSpin->setRange(0, 65535);
+    m_portSpin->setValue(SpreadServer::DefaultPort);
+    m_portSpin->setToolTip(tr("The TCP port to listen on; 0 lets the system pick a free one"));
+    m_startButton = new QPushButton(tr("Start"), central);
+    m_startButton->setObjectName(u"startButton"_s);
+    m_startButton->setToolTip(tr("Start or stop listening (F5)"));
+    m_startButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_startButton->setAutoDefault(false);
+    m_listenLabel = new QLabel(central);
+    m_listenLabel->setObjectName(u"listenLabel"_s);
+    m_listenLabel->setTextFormat(Qt::PlainText);
+    m_listenLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_listenLabel->setToolTip(tr("Where the server listens, or why it cannot"));
+    m_listenLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto *bindLabel = new QLabel(tr("&Bind:"), central);
+    bindLabel->setBuddy(m_bindCombo);
+    auto *portLabel = new QLabel(tr("&Port:"), central);
+    portLabel->setBuddy(m_portSpin);
+    auto *listenBar = new QHBoxLayout;
+    listenBar->addWidget(bindLabel);
+    listenBar->addWidget(m_bindCombo);
+    listenBar->addWidget(portLabel);
+    listenBar->addWidget(m_portSpin);
+    listenBar->addWidget(m_startButton);
+    listenBar->addSpacing(8);
+    listenBar->addWidget(m_listenLabel, 1);
+    layout->addLayout(listenBar);
+
+    // Left column: clients, settings, graph
+    auto *clientsBox = new QGroupBox(tr("Connected clients"), central);
+    clientsBox->setObjectName(u"clientsBox"_s);
+    m_clientProxy = new QSortFilterProxyModel(this);
+    m_clientProxy->setSourceModel(m_clients);
+    m_clientProxy->setSortRole(ClientTableModel::SortRole);
+    m_clientView = new QTableView(clientsBox);
+    m_clientView->setObjectName(u"clientView"_s);
+    m_clientView->setModel(m_clientProxy);
+    m_clientView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_clientView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_clientView->setSortingEnabled(true);
+    m_clientView->sortByColumn(ClientTableModel::IdColumn, Qt::AscendingOrder);
+    m_clientView->verticalHeader()->hide();
+    m_clientView->verticalHeader()->setDefaultSectionSize(m_clientView->fontMetrics().height() + 6);
+    // Four rows and the header at least, in any language's font.
+    m_clientView->setMinimumHeight(5 * m_clientView->verticalHeader()->defaultSectionSize()
+                                   + 2 * m_clientView->frameWidth() + 4);
+    m_clientView->horizontalHeader()->setStretchLastSection(true);
+    m_clientView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_clientView->horizontalHeader()->setSectionResizeMode(ClientTableModel::LastActivityColumn, QHeaderView::Stretch);
+    m_clientView->setAlternatingRowColors(true);
+    m_clientView->setToolTip(tr("Every connected client; select one or several (Ctrl, Shift) to send to them or drop them"));
+    if (auto *corner = m_clientView->findChild<QAbstractButton *>())
+        corner->setToolTip(tr("Select every client"));
+    m_dropReasonEdit = new QLineEdit(clientsBox);
+    m_dropReasonEdit->setObjectName(u"dropReasonEdit"_s);
+    m_dropReasonEdit->setPlaceholderText(tr("Reason (optional)"));
+    m_dropReasonEdit->setToolTip(tr("Why the selected clients are dropped; the log shows it"));
+    m_dropButton = new QPushButton(tr("&Drop selected"), clientsBox);
+    m_dropButton->setObjectName(u"dropButton"_s);
+    m_dropButton->setToolTip(tr("Close the connection of every selected client (Del)"));
+    m_dropButton->setAutoDefault(false);
+    auto *dropRow = new QHBoxLayout;
+    dropRow->addWidget(m_dropReasonEdit, 1);
+    dropRow->addWidget(m_dropButton);
+    auto *clientsLayout = new QVBoxLayout(clientsBox);
+    clientsLayout->addWidget(m_clientView, 1);
+    clientsLayout->addLayout(dropRow);
+
+    auto *settingsBox = new QGroupBox(tr("Server settings"), central);
+    settingsBox->setObjectName(u"settingsBox"_s);
+    m_relayCheck = new QCheckBox(tr("&Relay each message to the other clients"), settingsBox);
+    m_relayCheck->setObjectName(u"relayCheck"_s);
+    m_relayCheck->setToolTip(tr("Off: messages are only logged, as in the seed's monitor mode"));
+    m_welcomeEdit = new QLineEdit(settingsBox);
+    m_welcomeEdit->setObjectName(u"welcomeEdit"_s);
+    m_welcomeEdit->setToolTip(tr("Sent to each client when it connects; %1 is its number; empty sends nothing. Enter applies."));
+    m_maxClientsSpin = new QSpinBox(settingsBox);
+    m_maxClientsSpin->setObjectName(u"maxClientsSpin"_s);
+    m_maxClientsSpin->setRange(1, 1000000);
+    m_maxClientsSpin->setToolTip(tr("Most clients at once; the next one is told \"server full\" and closed"));
+    m_maxMessageSpin = new QSpinBox(settingsBox);
+    m_maxMessageSpin->setObjectName(u"maxMessageSpin"_s);
+    m_maxMessageSpin->setRange(1, 256 * 1024 * 1024);
+    m_maxMessageSpin->setSuffix(tr(" bytes"));
+    m_maxMessageSpin->setToolTip(tr("Longest message; a client that sends a longer one is dropped"));
+    m_maxBacklogSpin = new QDoubleSpinBox(settingsBox);
+    m_maxBacklogSpin->setObjectName(u"maxBacklogSpin"_s);
+    m_maxBacklogSpin->setDecimals(0);
+    m_maxBacklogSpin->setRange(1, double(qint64(1) << 32));
+    m_maxBacklogSpin->setSuffix(tr(" bytes"));
+    m_maxBacklogSpin->setToolTip(tr("Most unsent bytes per client; a client that reads slower is dropped as too slow"));
+    m_flushSpin = new QSpinBox(settingsBox);
+    m_flushSpin->setObjectName(u"flushSpin"_s);
+    m_flushSpin->setRange(0, 3600 * 1000);
+    m_flushSpin->setSuffix(tr(" ms"));
+    m_flushSpin->setToolTip(tr("Quiet time after which a line without an ending counts as a message; 0: at once"));
+    m_maxPerAddressSpin = new QSpinBox(settingsBox);
+    m_maxPerAddressSpin->setObjectName(u"maxPerAddressSpin"_s);
+    m_maxPerAddressSpin->setRange(0, 1000000);
+    m_maxPerAddressSpin->setSpecialValueText(tr("no limit"));
+    m_maxPerAddressSpin->setToolTip(tr("Most connections from one address; the next one is refused. 0: no limit"));
+    m_allowEdit = new QLineEdit(settingsBox);
+    m_allowEdit->setObjectName(u"allowEdit"_s);
+    m_allowEdit->setPlaceholderText(tr("everyone"));
+    m_allowEdit->setToolTip(tr("Admit only clients from these subnets, e.g. 192.168.1.0/24, ::1; empty admits everyone. "
+                               "Enter applies."));
+    for (QAbstractSpinBox *spin : std::initializer_list<QAbstractSpinBox *> { m_maxClientsSpin, m_maxMessageSpin, m_maxBacklogSpin,
+                                                                              m_flushSpin, m_maxPerAddressSpin })
+        spin->setKeyboardTracking(false);
+    auto *form = new QFormLayout(settingsBox);
+    form->addRow(m_relayCheck);
+    form->addRow(tr("&Welcome:"), m_welcomeEdit);
+    form->addRow(tr("Max &clients:"), m_maxClientsSpin);
+    form->addRow(tr("Max &message:"), m_maxMessageSpin);
+    form->addRow(tr("Max bac&klog:"), m_maxBacklogSpin);
+    form->addRow(tr("&Flush after:"), m_flushSpin);
+    form->addRow(tr("Max per &address:"), m_maxPerAddressSpin);
+    form->addRow(tr("Allow &only:"), m_allowEdit);
+
+    auto *graphBox = new QGroupBox(tr("Traffic, last minute (↓ in, ↑ out)"), central);
+    graphBox->setObjectName(u"graphBox"_s);
+    m_graph = new TrafficGraph(graphBox);
+    m_graph->setObjectName(u"trafficGraph"_s);
+    m_graph->setStacked(true);
+    auto *graphLayout = new QVBoxLayout(graphBox);
+    graphLayout->addWidget(m_graph);
+
+    // Left: what the server is (settings) and does (graph). Right: who is
+    // connected, above what they say.
+    auto *left = new QWidget(central);
+    left->setObjectName(u"leftColumn"_s);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(settingsBox);
+    leftLayout->addWidget(graphBox, 1);
+
+    // Right column: log and compose bar
+    auto *logBox = new QGroupBox(tr("Messages"), central);
+    logBox->setObjectName(u"logBox"_s);
+    m_logPanel = new LogPanel(m_log, logBox);
+    m_logPanel->setObjectName(u"logPanel"_s);
+    m_targetCombo = new QComboBox(logBox);
+    m_targetCombo->setObjectName(u"targetCombo"_s);
+    m_targetCombo->addItem(tr("To all clients"));
+    m_targetCombo->addItem(tr("To selected clients"));
+    m_targetCombo->setToolTip(tr("Send to every client, or only to the clients selected in the table"));
+    m_composeEdit = new QLineEdit(logBox);
+    m_composeEdit->setObjectName(u"composeEdit"_s);
+    m_composeEdit->setPlaceholderText(tr("Message; Enter sends"));
+    m_composeEdit->setToolTip(tr("A line to send; a line feed is added. Enter sends."));
+    m_composeHexCheck = new QCheckBox(tr("He&x"), logBox);
+    m_composeHexCheck->setObjectName(u"composeHexCheck"_s);
+    m_composeHexCheck->setToolTip(tr("Read the line as hexadecimal bytes, e.g. 48 65 6c 6c 6f"));
+    m_sendButton = new QPushButton(tr("&Send"), logBox);
+    m_sendButton->setObjectName(u"sendButton"_s);
+    m_sendButton->setIcon(style()->standardIcon(QStyle::SP_ArrowRight));
+    m_sendButton->setToolTip(tr("Send the line (Enter)"));
+    m_sendButton->setAutoDefault(false);
+    auto *composeBar = new QHBoxLayout;
+    composeBar->addWidget(m_targetCombo);
+    composeBar->addWidget(m_composeEdit, 1);
+    composeBar->addWidget(m_composeHexCheck);
+    composeBar->addWidget(m_sendButton);
+    auto *logLayout = new QVBoxLayout(logBox);
+    logLayout->addWidget(m_logPanel, 1);
+    logLayout->addLayout(composeBar);
+
+    auto *right = new QSplitter(Qt::Vertical, central);
+    right->setObjectName(u"rightSplitter"_s);
+    right->addWidget(clientsBox);
+    right->addWidget(logBox);
+    right->setStretchFactor(1, 1);
+    right->setChildrenCollapsible(false);
+    right->setSizes({ 210, 450 });
+
+    auto *split = new QSplitter(Qt::Horizontal, central);
+    split->setObjectName(u"mainSplitter"_s);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+    split->setSizes({ 340, 840 });
+    layout->addWidget(split, 1);
+    setCentralWidget(central);
+
+    // Status bar
+    m_statusListen = new QLabel(this);
+    m_statusListen->setObjectName(u"statusListen"_s);
+    m_statusListen->setTextFormat(Qt::PlainText);
+    m_statusListen->setToolTip(tr("Listening state"));
+    m_statusClients = new QLabel(this);
+    m_statusClients->setObjectName(u"statusClients"_s);
+    m_statusClients->setTextFormat(Qt::PlainText);
+    m_statusClients->setToolTip(tr("Clients connected now"));
+    m_statusRates = new QLabel(this);
+    m_statusRates->setObjectName(u"statusRates"_s);
+    m_statusRates->setTextFormat(Qt::PlainText);
+    m_statusRates->setToolTip(tr("Messages per second received and sent, over the last second"));
+    statusBar()->addPermanentWidget(m_statusListen);
+    statusBar()->addPermanentWidget(m_statusClients);
+    statusBar()->addPermanentWidget(m_statusRates);
+
+    // Tab order: listen bar, clients, log, compose, then the settings.
+    QWidget::setTabOrder(m_bindCombo, m_portSpin);
+    QWidget::setTabOrder(m_portSpin, m_startButton);
+    QWidget::setTabOrder(m_startButton, m_clientView);
+    QWidget::setTabOrder(m_clientView, m_dropReasonEdit);
+    QWidget::setTabOrder(m_dropReasonEdit, m_dropButton);
+    QWidget::setTabOrder(m_dropButton, m_logPanel->findChild<QLineEdit *>(u"logFilterEdit"_s));
+    QWidget::setTabOrder(m_logPanel->view(), m_targetCombo);
+    QWidget::setTabOrder(m_targetCombo, m_composeEdit);
+    QWidget::setTabOrder(m_composeEdit, m_composeHexCheck);
+    QWidget::setTabOrder(m_composeHexCheck, m_sendButton);
+    QWidget::setTabOrder(m_sendButton, m_relayCheck);
+    QWidget::setTabOrder(m_relayCheck, m_welcomeEdit);
+    QWidget::setTabOrder(m_welcomeEdit, m_maxClientsSpin);
+    QWidget::setTabOrder(m_maxClientsSpin, m_maxMessageSpin);
+    QWidget::setTabOrder(m_maxMessageSpin, m_maxBacklogSpin);
+    QWidget::setTabOrder(m_maxBacklogSpin, m_flushSpin);
+    QWidget::setTabOrder(m_flushSpin, m_maxPerAddressSpin);
+    QWidget::setTabOrder(m_maxPerAddressSpin, m_allowEdit);
+
+    connect(m_startButton, &QPushButton::clicked, this, [this] {
+        if (m_server->isListening())
+            stop();
+        else
+            start();
+    });
+    connect(m_dropButton, &QPushButton::clicked, this, &ServerWindow::dropSelected);
+    connect(m_dropReasonEdit, &QLineEdit::returnPressed, this, &ServerWindow::dropSelected);
+    connect(m_sendButton, &QPushButton::clicked, this, &ServerWindow::sendComposed);
+    connect(m_composeEdit, &QLineEdit::returnPressed, this, &ServerWindow::sendComposed);
+    connect(m_bindCombo->lineEdit(), &QLineEdit::returnPressed, this, &ServerWindow::start);
+    connect(m_clientView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ServerWindow::updateSelectionState);
+    connect(m_clientProxy, &QAbstractItemModel::rowsRemoved, this, &ServerWindow::updateSelectionState);
+    connect(m_relayCheck, &QCheckBox::toggled, this, &ServerWindow::applySettings);
+    connect(m_welcomeEdit, &QLineEdit::editingFinished, this, &ServerWindow::applySettings);
+    connect(m_maxClientsSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_maxMessageSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_maxBacklogSpin, &QDoubleSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_flushSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_maxPerAddressSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_allowEdit, &QLineEdit::editingFinished, this, &ServerWindow::applySettings);
+    connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ServerWindow::showStatus);
+
+    resize(1180, 720);
+}
+
+void ServerWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newClient = file->addAction(tr("New &client window"), this, &ServerWindow::openClientWindow);
+    newClient->setObjectName(u"newClientAction"_s);
+    newClient->setShortcut(QKeySequence::New);
+    newClient->setToolTip(tr("Open a client window connected to this server"));
+    QAction *save = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save log…"), m_logPanel,
+                                    &LogPanel::saveWithDialog);
+    save->setObjectName(u"saveAction"_s);
+    save->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *find = edit->addAction(tr("&Filter the log"), m_logPanel, &LogPanel::focusFilter);
+    find->setObjectName(u"findAction"_s);
+    find->setShortcut(QKeySequence::Find);
+    QAction *clear = edit->addAction(tr("&Clear the log"), m_logPanel, &LogPanel::clearLog);
+    clear->setObjectName(u"clearAction"_s);
+    clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    QAction *follow = edit->addAction(tr("F&ollow the newest line"));
+    follow->setCheckable(true);
+    follow->setChecked(true);
+    follow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_End));
+    connect(follow, &QAction::toggled, m_logPanel, &LogPanel::setFollowing);
+    connect(m_logPanel->findChild<QAbstractButton *>(u"logFollowButton"_s), &QAbstractButton::toggled, follow,
+            &QAction::setChecked);
+
+    QMenu *serverMenu = menuBar()->addMenu(tr("&Server"));
+    m_startAction = serverMenu->addAction(tr("&Start listening"));
+    m_startAction->setObjectName(u"startAction"_s);
+    m_startAction->setShortcut(QKeySequence(Qt::Key_F5));
+    connect(m_startAction, &QAction::triggered, m_startButton, &QPushButton::click);
+    m_dropAction = serverMenu->addAction(tr("&Drop selected clients"), this, &ServerWindow::dropSelected);
+    m_dropAction->setObjectName(u"dropAction"_s);
+    m_dropAction->setShortcut(QKeySequence::Delete);
+    m_dropAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_clientView->addAction(m_dropAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(this, tr("About SpreadSite"),
+                           tr("<h3>SpreadSite server %1</h3><p>A broadcast TCP chat server: it greets each client with its "
+                              "number, relays every line to the other clients and drops a client that sends "
+                              "\"close\".</p><p>The same server runs in a console with <tt>--headless</tt>.</p>")
+                                   .arg(QCoreApplication::applicationVersion().toHtmlEscaped()));
+    });
+}
+
+QString ServerWindow::bindText(const QHostAddress &address)
+{
+    if (address == QHostAddress(QHostAddress::Any))
+        return u"any"_s;
+    return address.toString();
+}
+
+std::optional<QHostAddress> ServerWindow::parseBind(const QString &text)
+{
+    // Choices read "address  (description)": the first word is the address.
+    const QString t = text.trimmed().section(u' ', 0, 0).toLower();
+    if (t.isEmpty() || t == u"any"_s || t == u"*"_s)
+        return QHostAddress(QHostAddress::Any);
+    if (t == u"localhost"_s)
+        return QHostAddress(QHostAddress::LocalHost);
+    QHostAddress address;
+    if (!address.setAddress(t))
+        return std::nullopt;
+    return address;
+}
+
+std::optional<QList<QPair<QHostAddress, int>>> ServerWindow::parseSubnets(const QString &text)
+{
+    QList<QPair<QHostAddress, int>> subnets;
+    const QStringList parts = text.split(QRegularExpression(u"[,;\\s]+"_s), Qt::SkipEmptyParts);
+    for (const QString &part : parts) {
+        if (part.contains(u'/')) {
+            const auto subnet = QHostAddress::parseSubnet(part);
+            if (subnet.first.isNull())
+                return std::nullopt;
+            subnets.append(subnet);
+            continue;
+        }
+        QHostAddress address;
+        if (!address.setAddress(part))
+            return std::nullopt;
+        subnets.append({ address, address.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32 });
+    }
+    return subnets;
+}
+
+QString ServerWindow::subnetsText(const QList<QPair<QHostAddress, int>> &subnets)
+{
+    QStringList parts;
+    for (const auto &subnet : subnets) {
+        const bool host = subnet.second == (subnet.first.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32);
+        parts.append(host ? subnet.first.toString() : u"%1/%2"_s.arg(subnet.first.toString()).arg(subnet.second));
+    }
+    return parts.join(u", "_s);
+}
+
+void ServerWindow::fillBindChoices()
+{
+    m_bindCombo->clear();
+    m_bindCombo->addItem(tr("any  (all interfaces, IPv4 and IPv6)"), u"any"_s);
+    m_bindCombo->addItem(tr("0.0.0.0  (all IPv4 interfaces)"), u"0.0.0.0"_s);
+    m_bindCombo->addItem(tr("::  (all IPv6 interfaces)"), u"::"_s);
+    const auto interfaces = QNetworkInterface::allInterfaces();
+    for (const QNetworkInterface &interface : interfaces) {
+        if (!(interface.flags() & QNetworkInterface::IsUp))
+            continue;
+        for (const QNetworkAddressEntry &entry : interface.addressEntries()) {
+            const QHostAddress ip = entry.ip();
+            if (ip.isLinkLocal() && ip.protocol() == QAbstractSocket::IPv6Protocol)
+                continue;   // needs a scope id; rarely what one wants to bind
+            const QString address = ip.toString();
+            m_bindCombo->addItem(u"%1  (%2)"_s.arg(address, interface.humanReadableName()), address);
+        }
+    }
+}
+
+void ServerWindow::loadSettings(const ServerOptions &options)
+{
+    QSettings settings;
+    settings.beginGroup(GROUP);
+    const auto pick = [&](const QString &option, const QString &key, const QVariant &fromOptions) {
+        return options.explicitlySet.contains(option) ? fromOptions : settings.value(key, fromOptions);
+    };
+    const QString bind = pick(u"bind"_s, u"bind"_s, bindText(options.bind)).toString();
+    const int bindIndex = m_bindCombo->findData(bind);
+    if (bindIndex >= 0)
+        m_bindCombo->setCurrentIndex(bindIndex);
+    else
+        m_bindCombo->setEditText(bind);
+    m_portSpin->setValue(pick(u"port"_s, u"port"_s, options.port).toInt());
+
+    const SpreadServer::Settings &s = options.settings;
+    const QSignalBlocker b1(m_relayCheck), b2(m_welcomeEdit), b3(m_maxClientsSpin), b4(m_maxMessageSpin),
+            b5(m_maxBacklogSpin), b6(m_flushSpin), b7(m_maxPerAddressSpin), b8(m_allowEdit);
+    m_relayCheck->setChecked(pick(u"no-relay"_s, u"relay"_s, s.relay).toBool());
+    m_welcomeEdit->setText(pick(u"welcome"_s, u"welcome"_s, s.welcome).toString());
+    m_welcomeEdit->setCursorPosition(0);   // show the start of a long welcome
+    m_maxClientsSpin->setValue(pick(u"max-clients"_s, u"maxClients"_s, s.maxClients).toInt());
+    m_maxMessageSpin->setValue(int(pick(u"max-message-bytes"_s, u"maxMessageBytes"_s, qint64(s.maxMessageBytes)).toLongLong()));
+    m_maxBacklogSpin->setValue(double(pick(u"max-backlog-bytes"_s, u"maxBacklogBytes"_s, s.maxBacklogBytes).toLongLong()));
+    m_flushSpin->setValue(pick(u"flush-ms"_s, u"flushMs"_s, s.flushDelayMs).toInt());
+    m_maxPerAddressSpin->setValue(pick(u"max-per-ip"_s, u"maxPerAddress"_s, s.maxPerAddress).toInt());
+    m_allowEdit->setText(pick(u"allow"_s, u"allow"_s, subnetsText(s.allowed)).toString());
+    applySettings();
+
+    restoreGeometry(settings.value(u"geometry"_s).toByteArray());
+    restoreState(settings.value(u"windowState"_s).toByteArray());
+    if (auto *split = findChild<QSplitter *>(u"mainSplitter"_s))
+        split->restoreState(settings.value(u"mainSplitter"_s).toByteArray());
+    if (auto *split = findChild<QSplitter *>(u"rightSplitter"_s))
+        split->restoreState(settings.value(u"rightSplitter"_s).toByteArray());
+}
+
+void ServerWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.beginGroup(GROUP);
+    const auto bind = parseBind(m_bindCombo->currentText());
+    settings.setValue(u"bind"_s, bind ? bindText(*bind) : u"any"_s);
+    settings.setValue(u"port"_s, m_portSpin->value());
+    const SpreadServer::Settings s = m_server->settings();
+    settings.setValue(u"relay"_s, s.relay);
+    settings.setValue(u"welcome"_s, s.welcome);
+    settings.setValue(u"maxClients"_s, s.maxClients);
+    settings.setValue(u"maxMessageBytes"_s, qint64(s.maxMessageBytes));
+    settings.setValue(u"maxBacklogBytes"_s, s.maxBacklogBytes);
+    settings.setValue(u"flushMs"_s, s.flushDelayMs);
+    settings.setValue(u"maxPerAddress"_s, s.maxPerAddress);
+    settings.setValue(u"allow"_s, subnetsText(s.allowed));
+    settings.setValue(u"geometry"_s, saveGeometry());
+    settings.setValue(u"windowState"_s, saveState());
+    if (auto *split = findChild<QSplitter *>(u"mainSplitter"_s))
+        settings.setValue(u"mainSplitter"_s, split->saveState());
+    if (auto *split = findChild<QSplitter *>(u"rightSplitter"_s))
+        settings.setValue(u"rightSplitter"_s, split->saveState());
+}
+
+void ServerWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void ServerWindow::applySettings()
+{
+    SpreadServer::Settings s = m_server->settings();
+    s.relay = m_relayCheck->isChecked();
+    s.welcome = m_welcomeEdit->text();
+    s.maxClients = m_maxClientsSpin->value();
+    s.maxMessageBytes = m_maxMessageSpin->value();
+    s.maxBacklogBytes = qint64(m_maxBacklogSpin->value());
+    s.flushDelayMs = m_flushSpin->value();
+    s.maxPerAddress = m_maxPerAddressSpin->value();
+    if (const auto subnets = parseSubnets(m_allowEdit->text())) {
+        s.allowed = *subnets;
+        m_allowEdit->setStyleSheet(QString());
+    } else {
+        m_allowEdit->setStyleSheet(problemStyle());
+        showStatus(tr("Not a subnet list: %1. Use addresses or subnets such as 192.168.1.0/24, separated by commas.")
+                           .arg(m_allowEdit->text()));
+    }
+    const SpreadServer::Settings old = m_server->settings();
+    m_server->setSettings(s);
+    if (old.relay != s.relay)
+        showStatus(s.relay ? tr("Relaying messages to the other clients") : tr("Monitor only: messages are not relayed"));
+}
+
+void ServerWindow::openLogFile(const QString &path)
+{
+    if (path.isEmpty())
+        return;
+    m_logFile.setFileName(path);
+    if (!m_logFile.open(QIODevice::WriteOnly | QIODevice::Append)) {
+        const QString text = tr("Cannot open the log file %1: %2").arg(path, m_logFile.errorString());
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+        showStatus(text);
+        return;
+    }
+    // Flushed once per event-loop turn, as the console server does.
+    m_logFlush.setSingleShot(true);
+    m_logFlush.setInterval(0);
+    connect(&m_logFlush, &QTimer::timeout, &m_logFile, [this] { m_logFile.flush(); });
+}
+
+void ServerWindow::log(LogEvent event)
+{
+    event.timeMs = QDateTime::currentMSecsSinceEpoch();
+    const bool message = event.kind == LogEvent::Kind::Received || event.kind == LogEvent::Kind::Sent;
+    if (m_logFile.isOpen() && !(m_quiet && message)) {
+        m_logFile.write((m_logFormat == LogFormat::Jsonl ? event.toJson() : event.toText().toUtf8()) + '\n');
+        if (!m_logFlush.isActive())
+            m_logFlush.start();
+    }
+    m_log->append({ std::move(event) });
+}
+
+void ServerWindow::connectServer()
+{
+    connect(m_server, &SpreadServer::listeningChanged, this, &ServerWindow::updateListenState);
+    connect(m_server, &SpreadServer::clientConnected, this,
+            [this](SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int count) {
+                const QString peer = ClientTableModel::peerText(address, port);
+                m_peers.insert(id, peer);
+                m_logPanel->addClientChoice(id, u"#%1 %2"_s.arg(id).arg(peer));
+                log({ LogEvent::Kind::Connected, 0, id, peer, count, {}, {} });
+                m_statusClients->setText(tr("%1 clients").arg(count));
+            });
+    connect(m_server, &SpreadServer::clientDisconnected, this,
+            [this](SpreadServer::ClientId id, const QString &reason, int count) {
+                log({ LogEvent::Kind::Disconnected, 0, id, m_peers.take(id), count, {}, reason });
+                m_logPanel->removeClientChoice(id);
+                m_statusClients->setText(tr("%1 clients").arg(count));
+            });
+    connect(m_server, &SpreadServer::clientRefused, this,
+            [this](const QHostAddress &address, quint16 port, const QString &reason) {
+                log({ LogEvent::Kind::Refused, 0, 0, ClientTableModel::peerText(address, port), -1, {}, reason });
+            });
+    connect(m_server, &SpreadServer::messageReceived, this,
+            [this](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {
+                m_tick.messagesIn += 1;
+                m_tick.bytesIn += double(message.size());
+                m_tick.messagesOut += relayedTo;
+                m_tick.bytesOut += double(relayedTo) * double(message.size() + 1);
+                log({ LogEvent::Kind::Received, 0, id, m_peers.value(id), relayedTo, message, {} });
+            });
+    connect(m_server, &SpreadServer::messageSent, this,
+            [this](SpreadServer::ClientId to, const QByteArray &message, int receivers) {
+                m_tick.messagesOut += receivers;
+                m_tick.bytesOut += double(receivers) * double(message.size() + 1);
+                log({ LogEvent::Kind::Sent, 0, to, to ? m_peers.value(to) : QString(), receivers, message, {} });
+            });
+    connect(m_server, &SpreadServer::warning, this, [this](const QString &text) {
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+        showStatus(text);
+    });
+    connect(m_server, &SpreadServer::stopped, this, [this] {
+        if (!m_stopping)
+            return;
+        m_stopping = false;
+        log({ LogEvent::Kind::Stopped, 0, 0, {}, -1, {}, {} });
+        updateListenState();
+    });
+}
+
+bool ServerWindow::start()
+{
+    if (m_server->isListening() || m_stopping)
+        return m_server->isListening();
+    const auto address = parseBind(m_bindCombo->currentText());
+    if (!address) {
+        showListenProblem(tr("Not an address: %1. Use an IP address, \"any\" or \"localhost\".")
+                                  .arg(m_bindCombo->currentText().trimmed()));
+        return false;
+    }
+    const quint16 port = quint16(m_portSpin->value());
+    if (!m_server->listen(*address, port)) {
+        const QString reason = m_server->errorString();
+        showListenProblem(tr("Cannot listen on %1 port %2: %3").arg(bindText(*address)).arg(port).arg(reason));
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {},
+              tr("cannot listen on %1 port %2: %3").arg(bindText(*address)).arg(port).arg(reason) });
+        return false;
+    }
+    log({ LogEvent::Kind::Listening, 0, 0, {}, m_server->serverPort(), {}, bindText(m_server->serverAddress()) });
+    updateListenState();
+    return true;
+}
+
+void ServerWindow::stop()
+{
+    if (!m_server->isListening())
+        return;
+    m_stopping = true;
+    m_server->stop();   // stopped() follows once every client is closed, maybe at once
+    updateListenState();
+}
+
+void ServerWindow::updateListenState()
+{
+    const bool listening = m_server->isListening();
+    m_bindCombo->setEnabled(!listening && !m_stopping);
+    m_portSpin->setEnabled(!listening && !m_stopping);
+    m_startButton->setEnabled(!m_stopping);
+    m_startButton->setText(listening ? tr("Stop") : (m_stopping ? tr("Stopping…") : tr("Start")));
+    m_startButton->setIcon(style()->standardIcon(listening ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
+    if (m_startAction)
+        m_startAction->setText(listening ? tr("&Stop listening") : tr("&Start listening"));
+    m_listenLabel->setStyleSheet(QString());
+    QString state;
+    if (listening) {
+        state = m_tls ? tr("Listening on %1 port %2 (TLS)").arg(bindText(m_server->serverAddress())).arg(m_server->serverPort())
+                      : tr("Listening on %1 port %2").arg(bindText(m_server->serverAddress())).arg(m_server->serverPort());
+        setWindowTitle(tr("SpreadSite server — port %1").arg(m_server->serverPort()));
+    } else {
+        state = m_stopping ? tr("Stopping: closing every client…") : tr("Not listening");
+        setWindowTitle(tr("SpreadSite server"));
+    }
+    m_listenLabel->setText(state);
+    m_statusListen->setText(state);
+    m_statusClients->setText(tr("%1 clients").arg(m_server->clientCount()));
+}
+
+void ServerWindow::showListenProblem(const QString &text)
+{
+    m_listenLabel->setText(text);
+    m_listenLabel->setStyleSheet(problemStyle());
+    m_listenLabel->setToolTip(text);
+    showStatus(text);
+}
+
+void ServerWindow::showStatus(const QString &text)
+{
+    statusBar()->showMessage(text, STATUS_TIMEOUT_MS);
+}
+
+void ServerWindow::updateSelectionState()
+{
+    const int selected = int(selectedClients().size());
+    m_dropButton->setEnabled(selected > 0);
+    m_dropAction->setEnabled(selected > 0);
+    m_targetCombo->setItemText(1, selected > 0 ? tr("To selected clients (%1)").arg(selected) : tr("To selected clients"));
+}
+
+QList<SpreadServer::ClientId> ServerWindow::selectedClients() const
+{
+    QList<SpreadServer::ClientId> ids;
+    const QModelIndexList rows = m_clientView->selectionModel()->selectedRows();
+    for (const QModelIndex &index : rows)
+        ids.append(index.data(ClientTableModel::IdRole).value<quint64>());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void ServerWindow::sendComposed()
+{
+    const QString text = m_composeEdit->text();
+    if (text.isEmpty()) {
+        showStatus(tr("Nothing to send: type a message first"));
+        return;
+    }
+    QByteArray message = text.toUtf8();
+    if (m_composeHexCheck->isChecked()) {
+        const auto bytes = HexInput::parse(text);
+        if (!bytes) {
+            showStatus(tr("Not hexadecimal bytes: %1").arg(text));
+            return;
+        }
+        message = *bytes;
+    }
+    if (message.contains('\n')) {
+        showStatus(tr("A message cannot contain a line feed; it ends the message"));
+        return;
+    }
+    if (m_targetCombo->currentIndex() == 0) {
+        if (!m_server->isListening() && m_server->clientCount() == 0) {
+            showStatus(tr("No clients to send to: start the server first"));
+            return;
+        }
+        const int receivers = m_server->sendToAll(message);
+        showStatus(tr("Sent to %1 clients").arg(receivers));
+    } else {
+        const auto ids = selectedClients();
+        if (ids.isEmpty()) {
+            showStatus(tr("Select one or more clients in the table first"));
+            return;
+        }
+        int sent = 0;
+        for (SpreadServer::ClientId id : ids)
+            sent += m_server->sendTo(id, message) ? 1 : 0;
+        showStatus(tr("Sent to %1 of %2 selected clients").arg(sent).arg(ids.size()));
+    }
+    m_composeEdit->clear();
+}
+
+void ServerWindow::dropSelected()
+{
+    const auto ids = selectedClients();
+    if (ids.isEmpty()) {
+        showStatus(tr("Select one or more clients in the table first"));
+        return;
+    }
+    const QString reason = m_dropReasonEdit->text().trimmed();
+    for (SpreadServer::ClientId id : ids)
+        m_server->dropClient(id, reason);
+    showStatus(tr("Dropped %1 clients").arg(ids.size()));
+}
+
+void ServerWindow::sampleTraffic()
+{
+    m_tick.clients = m_server->clientCount();
+    m_graph->addSample(m_tick);
+    const QLocale locale;
+    m_statusRates->setText(tr("in %1 msg/s, out %2 msg/s")
+                                   .arg(locale.toString(m_tick.messagesIn, 'f', 0), locale.toString(m_tick.messagesOut, 'f', 0)));
+    m_tick = {};
+}
+
+void ServerWindow::openClientWindow()
+{
+    ClientOptions options;
+    const QHostAddress address = m_server->serverAddress();
+    const bool specific = m_server->isListening() && !address.isNull() && address != QHostAddress(QHostAddress::Any)
+            && address != QHostAddress(QHostAddress::AnyIPv4) && address != QHostAddress(QHostAddress::AnyIPv6);
+    options.host = specific ? address.toString() : u"127.0.0.1"_s;
+    options.port = m_server->isListening() ? m_server->serverPort() : quint16(m_portSpin->value());
+    options.explicitlySet = { u"host"_s, u"port"_s };
+    ClientWindow *window = ClientWindow::openNew(options);
+    window->connectToServer();
+}
