@@ -1,0 +1,1501 @@
+// SPDX-License-Identifier: MIT
+//
+// spread-bench: drives any line server on a host and port and measures what
+// the server spends (CPU and RSS of its PID, from /proc) per message, per
+// connection and per connect/close cycle. See --help and tests/bench/.
+//
+// The load is generated with raw non-blocking sockets on epoll: every client
+// connection is a record in one epoll set on the main thread; the one
+// sending client runs on a thread of its own so that pacing and saturation
+// do not wait for the receivers. Lines carry a sequence number and their
+// CLOCK_MONOTONIC send time (spread-bench-support.h), so every receiver
+// checks loss, duplicates and order and measures latency.
+//
+// Output: one line of key=value pairs per result, then a table for people.
+// Exit code: 0; 1 if anything was lost, duplicated, reordered, corrupt or
+// dropped, or the server could not be reached; 2 for a bad option.
+
+#include "spread-bench-support.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QStringList>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace bench;
+
+namespace {
+
+constexpr int64_t Ms = 1000000;      // ns
+constexpr int64_t Sec = 1000000000;  // ns
+constexpr size_t ReadChunk = 256 * 1024;
+constexpr size_t SenderQueueBytes = 64 * 1024;
+
+struct Options {
+    std::string mode;
+    std::string label = "server";
+    std::string host = "127.0.0.1";
+    sockaddr_in target {};
+    int port = 0;
+    pid_t pid = 0;
+    bool welcome = true;
+    std::vector<int> idle { 0 };
+    std::vector<double> rates;       // per mode default when empty
+    double durationS = -1;           // per mode default when negative
+    int clients = -1;                // per mode default when negative
+    int receivers = 50;
+    uint64_t lines = 20000;
+    size_t lineBytes = 64;
+    int cycles = 10000;
+    int concurrency = -1;            // per mode default when negative
+    bool checkRelay = false;
+    double floodEveryS = 10;
+    uint64_t floodLines = 5000;
+    double churnRate = 100;          // soak: connect/close cycles a second
+    int connectBurst = 32;
+    int threads = 2;                 // receiving threads (fanout, soak, churn)
+    double drainS = 5;
+    double timeoutS = 120;
+    bool table = true;
+};
+
+std::string fixed(double v, int decimals)
+{
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, v);
+    return text;
+}
+
+// ---- the sending client (own thread) ------------------------------------
+
+struct SendPlan {
+    uint64_t totalLines = 0;     // 0: no limit (then durationNs ends it)
+    double rate = 0;             // lines/s; 0: as fast as the server takes them
+    int64_t durationNs = 0;      // 0: until totalLines are sent
+    int64_t floodEveryNs = 0;    // soak: every so often ...
+    uint64_t floodLines = 0;     // ... this many lines at once
+    size_t lineBytes = 64;
+    uint64_t firstSeq = 0;
+};
+
+struct SendState {
+    std::atomic<uint64_t> sent { 0 };        // lines wholly written
+    std::atomic<bool> done { false };
+    std::atomic<bool> stop { false };
+    int64_t startNs = 0;
+    int64_t endNs = 0;
+    uint64_t echoed = 0;                     // own data lines that came back
+    int64_t lateNs = 0;                      // paced: how far behind the schedule it fell, at most
+    std::string error;
+};
+
+void runSender(int fd, const SendPlan &plan, SendState *state)
+{
+    const int ep = epoll_create1(EPOLL_CLOEXEC);
+    const int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    epoll_event ev {};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    ev.data.fd = timer;
+    epoll_ctl(ep, EPOLL_CTL_ADD, timer, &ev);
+    bool wantOut = false;
+
+    std::vector<char> out;
+    size_t outOffset = 0;
+    uint64_t queued = 0;          // lines formatted
+    uint64_t bytesWritten = 0;
+    bool atLineStart = true;
+    const int64_t start = nowNs();
+    state->startNs = start;
+    const int64_t end = plan.durationNs > 0 ? start + plan.durationNs : std::numeric_limits<int64_t>::max();
+    int64_t nextFlood = plan.floodEveryNs > 0 ? start + plan.floodEveryNs : std::numeric_limits<int64_t>::max();
+    uint64_t floodDue = 0;
+    char scratch[64 * 1024];
+    const int64_t hardEnd = start + (plan.durationNs > 0 ? plan.durationNs : 0) + 600 * Sec;
+
+    for (;;) {
+        int64_t now = nowNs();
+        if (state->stop.load() || now > hardEnd)
+            break;
+        const bool timeUp = now >= end;
+        uint64_t due = queued;
+        int64_t wake = std::numeric_limits<int64_t>::max();
+        if (!timeUp) {
+            while (now >= nextFlood) {
+                floodDue += plan.floodLines;
+                nextFlood += plan.floodEveryNs;
+            }
+            uint64_t paced;
+            if (plan.rate <= 0) {
+                paced = plan.totalLines ? plan.totalLines : queued + 4096;
+            } else {
+                paced = uint64_t(double(now - start) * plan.rate / double(Sec)) + 1;
+                wake = start + int64_t(std::ceil(double(paced) * double(Sec) / plan.rate));
+            }
+            due = paced + floodDue;
+            if (plan.totalLines)
+                due = std::min(due, plan.totalLines);
+            wake = std::min({ wake, nextFlood, end });
+        }
+        while (queued < due && out.size() - outOffset < SenderQueueBytes) {
+            const size_t at = out.size();
+            out.resize(at + plan.lineBytes);
+            formatDataLine(out.data() + at, plan.lineBytes, plan.firstSeq + queued, now);
+            if (plan.rate > 0 && plan.floodLines == 0) {
+                // How late this line is against its schedule: the generator's own lag.
+                const int64_t lineDue = start + int64_t(double(queued) * double(Sec) / plan.rate);
+                state->lateNs = std::max(state->lateNs, now - lineDue);
+            }
+            ++queued;
+        }
+        bool blocked = false;
+        while (outOffset < out.size()) {
+            const ssize_t n = ::send(fd, out.data() + outOffset, out.size() - outOffset, MSG_NOSIGNAL);
+            if (n > 0) {
+                outOffset += size_t(n);
+                bytesWritten += uint64_t(n);
+                state->sent.store(bytesWritten / plan.lineBytes);
+                state->endNs = nowNs();
+            } else if (n < 0 && errno == EINTR) {
+                continue;
+            } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                blocked = true;
+                break;
+            } else {
+                state->error = std::string("send: ") + std::strerror(n < 0 ? errno : EPIPE);
+                break;
+            }
+        }
+        if (!state->error.empty())
+            break;
+        if (outOffset == out.size()) {
+            out.clear();
+            outOffset = 0;
+        }
+        const bool allQueued = (plan.totalLines && queued >= plan.totalLines) || timeUp;
+        if (allQueued && out.empty())
+            break;
+        if (!blocked && queued < due)
+            continue;   // more to format now
+
+        if (blocked != wantOut) {
+            ev.events = EPOLLIN | (blocked ? EPOLLOUT : 0u);
+            ev.data.fd = fd;
+            epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
+            wantOut = blocked;
+        }
+        if (!blocked && !allQueued && wake != std::numeric_limits<int64_t>::max()) {
+            itimerspec spec {};
+            spec.it_value.tv_sec = wake / Sec;
+            spec.it_value.tv_nsec = wake % Sec;
+            timerfd_settime(timer, TFD_TIMER_ABSTIME, &spec, nullptr);
+        }
+        epoll_event events[4];
+        const int n = epoll_wait(ep, events, 4, 100);
+        for (int i = 0; i < n; ++i) {
+            if (events[i].data.fd == timer) {
+                uint64_t expirations;
+                [[maybe_unused]] const ssize_t r = ::read(timer, &expirations, sizeof expirations);
+                continue;
+            }
+            if (!(events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+                continue;
+            // Whatever the server sends the sender (its welcome) is read and dropped;
+            // a data line of ours coming back would be an echo.
+            const ssize_t r = ::recv(fd, scratch, sizeof scratch, 0);
+            if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+                state->error = "connection closed by the server";
+                break;
+            }
+            for (ssize_t k = 0; k < r; ++k) {
+                if (atLineStart && scratch[k] == '#')
+                    ++state->echoed;
+                atLineStart = scratch[k] == '\n';
+            }
+        }
+        if (!state->error.empty())
+            break;
+    }
+    state->sent.store(bytesWritten / plan.lineBytes);
+    if (state->endNs == 0)
+        state->endNs = nowNs();
+    ::close(timer);
+    ::close(ep);
+    state->done.store(true);
+}
+
+// ---- the receiving side (main thread) -----------------------------------
+
+enum class Role { Idle, Receiver, Sender, Churn };
+enum class State { Unused, Connecting, Welcoming, Ready, Closed, Failed };
+
+struct Conn {
+    int fd = -1;
+    Role role = Role::Idle;
+    State state = State::Unused;
+    bool synced = false;
+    bool watch = false;           // memory mode: looks for the check line
+    bool awaitEof = false;        // churn without a welcome: waits for the server's close
+    int64_t deadlineNs = 0;       // churn: give up on this cycle then
+    std::string partial;          // unterminated tail (receivers)
+    SeqChecker seq;
+};
+
+class Driver
+{
+public:
+    explicit Driver(const Options &options) : m_opt(options), m_proc(options.pid)
+    {
+        m_epoll = epoll_create1(EPOLL_CLOEXEC);
+        m_buffer.resize(ReadChunk);
+    }
+    ~Driver()
+    {
+        for (auto &c : m_conns)
+            closeConn(*c, State::Closed);
+        ::close(m_epoll);
+    }
+
+    const ServerProc &proc() const { return m_proc; }
+
+    Conn *add(Role role)
+    {
+        m_conns.push_back(std::make_unique<Conn>());
+        m_conns.back()->role = role;
+        if (role == Role::Receiver)
+            m_receivers.push_back(m_conns.back().get());
+        return m_conns.back().get();
+    }
+
+    const std::vector<Conn *> &receivers() const { return m_receivers; }
+
+    /** Runs the loop on the calling thread until @p stop, publishing its progress after each round. */
+    void run(const std::atomic<bool> &stop)
+    {
+        while (!stop.load(std::memory_order_relaxed)) {
+            step(10);
+            publish();
+        }
+        publish();
+    }
+
+    /** What another thread may read while run() goes on. */
+    struct Progress {
+        std::atomic<uint64_t> minUnique { 0 };    // fewest lines any open receiver has
+        std::atomic<uint64_t> events { 0 };       // deliveries and churn cycles so far
+        std::atomic<bool> churnActive { false };
+    };
+    Progress progress;
+
+    void publish()
+    {
+        uint64_t least = std::numeric_limits<uint64_t>::max();
+        for (const Conn *c : m_receivers) {
+            if (c->state == State::Ready)
+                least = std::min(least, c->seq.unique());
+        }
+        progress.minUnique.store(least, std::memory_order_relaxed);
+        progress.events.store(deliveries + churnDone + churnFailed, std::memory_order_relaxed);
+        progress.churnActive.store(m_churnActive, std::memory_order_relaxed);
+    }
+
+    bool startConnect(Conn &c)
+    {
+        c.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (c.fd < 0) {
+            noteFailure(errno);
+            c.state = State::Failed;
+            return false;
+        }
+        const int one = 1;
+        setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        const int r = ::connect(c.fd, reinterpret_cast<const sockaddr *>(&m_opt.target), sizeof m_opt.target);
+        if (r != 0 && errno != EINPROGRESS) {
+            noteFailure(errno);
+            ::close(c.fd);
+            c.fd = -1;
+            c.state = State::Failed;
+            return false;
+        }
+        epoll_event ev {};
+        ev.events = EPOLLIN | EPOLLOUT;
+        ev.data.ptr = &c;
+        epoll_ctl(m_epoll, EPOLL_CTL_ADD, c.fd, &ev);
+        c.state = State::Connecting;
+        c.partial.clear();
+        c.synced = false;
+        c.awaitEof = false;
+        ++m_inFlight;
+        return true;
+    }
+
+    /**
+     * Connects @p list, at most connectBurst at a time; false if a deadline passed first.
+     * With a welcome, a connection is set up once its welcome has arrived. Without one, once
+     * the server holds its descriptor (with --pid): a server that accepts slowly would
+     * otherwise see its accept queue overflow, and every dropped SYN costs a second.
+     */
+    bool connectAll(const std::vector<Conn *> &list)
+    {
+        const int64_t deadline = nowNs() + int64_t(m_opt.timeoutS * double(Sec));
+        const bool byFds = !m_opt.welcome && m_proc.known();
+        const int burst = byFds ? std::min(m_opt.connectBurst, 8) : m_opt.connectBurst;
+        // The server's descriptors now, less any it lets go meanwhile (earlier clients closing).
+        int64_t base = byFds ? m_proc.fdCount() : 0;
+        int64_t started = 0;
+        int64_t accepted = 0;
+        int64_t credit = 0;              // connections taken on trust after a stall
+        int64_t lastProgressNs = nowNs();
+        size_t next = 0;
+        while (next < list.size() || m_inFlight > 0 || (byFds && accepted + credit < started)) {
+            if (byFds) {
+                const int64_t fds = m_proc.fdCount();
+                base = std::min(base, fds);
+                if (fds - base > accepted) {
+                    accepted = fds - base;
+                    lastProgressNs = nowNs();
+                } else if (nowNs() - lastProgressNs > 2 * Sec) {
+                    if (next == list.size())
+                        break;   // the server takes no more: the caller compares what it holds
+                    credit = started - accepted;
+                    lastProgressNs = nowNs();
+                }
+            }
+            while (next < list.size() && m_inFlight < burst && (!byFds || started - accepted - credit < burst)) {
+                startConnect(*list[next++]);
+                ++started;
+                if (refused && next == 1)
+                    return false;
+            }
+            if (nowNs() > deadline || (m_proc.known() && !m_proc.alive()))
+                return false;
+            step(byFds ? 2 : 10);
+            if (refused && readyCount(list) == 0)
+                return false;   // nobody listens there
+        }
+        if (!m_opt.welcome && !m_proc.known())
+            pump(200 * Ms);   // nothing to show the server took them: give it a moment
+        return true;
+    }
+
+    static size_t readyCount(const std::vector<Conn *> &list)
+    {
+        return size_t(std::count_if(list.begin(), list.end(), [](const Conn *c) { return c->state == State::Ready; }));
+    }
+
+    size_t countOpen() const
+    {
+        return size_t(std::count_if(m_conns.begin(), m_conns.end(), [](const auto &c) {
+            return c->state == State::Ready || c->state == State::Welcoming || c->state == State::Connecting;
+        }));
+    }
+
+    /** Hands @p c over to another thread's epoll: this loop stops reading it. */
+    void detach(Conn &c) { epoll_ctl(m_epoll, EPOLL_CTL_DEL, c.fd, nullptr); }
+
+    /** Steps the loop until the server's CPU time stops moving (at most @p timeoutNs). */
+    void waitQuiet(int64_t timeoutNs)
+    {
+        if (!m_proc.known())
+            return pump(300 * Ms);
+        const int64_t deadline = nowNs() + timeoutNs;
+        int64_t last = m_proc.cpuUs();
+        int still = 0;
+        while (still < 3 && nowNs() < deadline) {
+            pump(100 * Ms);
+            const int64_t cpu = m_proc.cpuUs();
+            still = cpu == last ? still + 1 : 0;
+            last = cpu;
+        }
+    }
+
+    /** RSS once it has not changed for a second (at most @p timeoutNs). */
+    int64_t settledRss(int64_t timeoutNs)
+    {
+        const int64_t deadline = nowNs() + timeoutNs;
+        int64_t last = m_proc.rssKiB();
+        int still = 0;
+        while (still < 5 && nowNs() < deadline) {
+            pump(200 * Ms);
+            const int64_t rss = m_proc.rssKiB();
+            still = rss == last ? still + 1 : 0;
+            last = rss;
+        }
+        return last;
+    }
+
+    void pump(int64_t ns)
+    {
+        const int64_t until = nowNs() + ns;
+        for (int64_t left = ns; left > 0; left = until - nowNs())
+            step(int(std::max<int64_t>(1, std::min<int64_t>(left / Ms, 50))));
+    }
+
+    /** One epoll round; then starts what refill() wants (churn). */
+    void step(int timeoutMs)
+    {
+        epoll_event events[256];
+        const int n = epoll_wait(m_epoll, events, 256, timeoutMs);
+        for (int i = 0; i < n; ++i) {
+            Conn &c = *static_cast<Conn *>(events[i].data.ptr);
+            if (c.state == State::Closed || c.state == State::Failed || c.fd < 0)
+                continue;
+            if (c.state == State::Connecting) {
+                if (!(events[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+                    continue;
+                int error = 0;
+                socklen_t len = sizeof error;
+                getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &len);
+                if (error != 0) {
+                    noteFailure(error);
+                    closeConn(c, State::Failed);
+                    continue;
+                }
+                epoll_event ev {};
+                ev.events = EPOLLIN;
+                ev.data.ptr = &c;
+                epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &ev);
+                setState(c, m_opt.welcome ? State::Welcoming : State::Ready);
+                if (c.role == Role::Churn && c.state == State::Ready) {
+                    // No welcome to wait for: end our side and wait for the server to end its
+                    // own, so that a cycle covers the server's accept, read and close.
+                    ::shutdown(c.fd, SHUT_WR);
+                    c.awaitEof = true;
+                    setState(c, State::Welcoming);
+                    continue;
+                }
+            }
+            if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                readFrom(c);
+        }
+        if (m_churnActive)
+            refillChurn();
+    }
+
+    // -- counters, read by the modes --
+    Histogram latency;
+    uint64_t corrupt = 0;
+    uint64_t foreign = 0;
+    uint64_t dropped = 0;          // connections the server closed while we held them
+    uint64_t connectFailed = 0;
+    int lastError = 0;
+    bool refused = false;           // a connection was refused: nobody listens
+    int64_t lastDeliveryNs = 0;
+    uint64_t deliveries = 0;
+    std::string checkLine;         // memory mode: "~check NONCE"
+    int64_t checkSeenNs = 0;
+
+    // -- churn --
+    /** Runs @p cycles connect/close cycles, @p concurrency at once, at most @p rate a second (0: no limit). */
+    void startChurn(int cycles, int concurrency, double rate = 0)
+    {
+        m_churnLeft = cycles;
+        m_churnRate = rate;
+        m_churnStarted = 0;
+        m_churnStartNs = nowNs();
+        m_churnActive = true;
+        m_churnSlots.clear();
+        for (int i = 0; i < concurrency; ++i)
+            m_churnSlots.push_back(add(Role::Churn));
+        refillChurn();
+    }
+    void stopChurn() { m_churnLeft = 0; }
+    bool churnBusy() const
+    {
+        return std::any_of(m_churnSlots.begin(), m_churnSlots.end(), [](const Conn *c) {
+            return c->state == State::Connecting || c->state == State::Welcoming;
+        });
+    }
+    uint64_t churnDone = 0;
+    uint64_t churnFailed = 0;
+    int64_t churnLastNs = 0;
+
+private:
+    void setState(Conn &c, State s)
+    {
+        const bool wasFlying = c.state == State::Connecting || c.state == State::Welcoming;
+        const bool flying = s == State::Connecting || s == State::Welcoming;
+        m_inFlight += int(flying) - int(wasFlying);
+        c.state = s;
+    }
+
+    void closeConn(Conn &c, State s)
+    {
+        if (c.fd >= 0) {
+            epoll_ctl(m_epoll, EPOLL_CTL_DEL, c.fd, nullptr);
+            ::close(c.fd);
+            c.fd = -1;
+        }
+        setState(c, s);
+    }
+
+    void noteFailure(int error)
+    {
+        ++connectFailed;
+        lastError = error;
+        if (error == ECONNREFUSED)
+            refused = true;
+    }
+
+    void finishCycle(Conn &c, bool ok)
+    {
+        closeConn(c, ok ? State::Closed : State::Failed);
+        ++(ok ? churnDone : churnFailed);
+        churnLastNs = nowNs();
+    }
+
+    void refillChurn()
+    {
+        const int64_t now = nowNs();
+        for (Conn *c : m_churnSlots) {
+            if ((c->state == State::Connecting || c->state == State::Welcoming) && now > c->deadlineNs) {
+                noteFailure(ETIMEDOUT);
+                finishCycle(*c, false);
+            }
+            if (c->state == State::Connecting || c->state == State::Welcoming || m_churnLeft <= 0)
+                continue;
+            if (m_churnRate > 0 && double(m_churnStarted) >= double(now - m_churnStartNs) * m_churnRate / double(Sec))
+                break;   // ahead of the rate
+            --m_churnLeft;
+            ++m_churnStarted;
+            c->deadlineNs = now + 5 * Sec;
+            if (!startConnect(*c)) {
+                ++churnFailed;
+                churnLastNs = now;
+            }
+        }
+        if (m_churnLeft <= 0 && !churnBusy())
+            m_churnActive = false;
+    }
+
+    void readFrom(Conn &c)
+    {
+        for (int round = 0; round < 8; ++round) {
+            const ssize_t n = ::recv(c.fd, m_buffer.data(), m_buffer.size(), 0);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                return;
+            if (n <= 0) {
+                if (c.role == Role::Churn && c.awaitEof && n == 0) {
+                    finishCycle(c, true);
+                } else if (c.role == Role::Churn) {
+                    noteFailure(n == 0 ? ECONNRESET : errno);
+                    finishCycle(c, false);
+                } else {
+                    ++dropped;
+                    closeConn(c, State::Closed);
+                }
+                return;
+            }
+            m_stepNs = nowNs();
+            const char *data = m_buffer.data();
+            size_t size = size_t(n);
+            if (c.awaitEof)
+                continue;   // nothing is expected; read on to the end
+            if (c.state == State::Welcoming) {
+                const char *nl = static_cast<const char *>(std::memchr(data, '\n', size));
+                if (!nl)
+                    return;   // the welcome goes on in the next read
+                setState(c, State::Ready);
+                if (c.role == Role::Churn) {
+                    finishCycle(c, true);
+                    return;
+                }
+                size -= size_t(nl + 1 - data);
+                data = nl + 1;
+            }
+            if (c.role == Role::Receiver)
+                takeLines(c, data, size);
+            else if (c.watch)
+                watchFor(c, data, size);
+            if (size_t(n) < m_buffer.size())
+                return;
+        }
+    }
+
+    void watchFor(Conn &c, const char *data, size_t size)
+    {
+        c.partial.append(data, size);
+        if (!checkLine.empty() && c.partial.find(checkLine) != std::string::npos && checkSeenNs == 0)
+            checkSeenNs = nowNs();
+        if (c.partial.size() > 4096)
+            c.partial.erase(0, c.partial.size() - 256);
+    }
+
+    void takeLines(Conn &c, const char *data, size_t size)
+    {
+        const char *p = data;
+        const char *end = data + size;
+        if (!c.partial.empty()) {
+            const char *nl = static_cast<const char *>(std::memchr(p, '\n', size));
+            if (!nl) {
+                c.partial.append(p, size);
+                return;
+            }
+            c.partial.append(p, size_t(nl - p));
+            line(c, c.partial.data(), c.partial.size());
+            c.partial.clear();
+            p = nl + 1;
+        }
+        while (p < end) {
+            const char *nl = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
+            if (!nl) {
+                c.partial.assign(p, size_t(end - p));
+                break;
+            }
+            line(c, p, size_t(nl - p));
+            p = nl + 1;
+        }
+    }
+
+    void line(Conn &c, const char *text, size_t length)
+    {
+        if (length > 0 && text[0] == '#') {
+            uint64_t seq = 0;
+            int64_t sent = 0;
+            if (!parseDataLine(text, length, m_opt.lineBytes, &seq, &sent)) {
+                ++corrupt;
+                return;
+            }
+            if (c.seq.add(seq)) {
+                latency.add(m_stepNs - sent);
+                ++deliveries;
+                lastDeliveryNs = m_stepNs;
+            }
+            return;
+        }
+        if (length >= 5 && std::memcmp(text, "~sync", 5) == 0) {
+            c.synced = true;
+            return;
+        }
+        ++foreign;
+    }
+
+    const Options &m_opt;
+    ServerProc m_proc;
+    int m_epoll = -1;
+    int m_inFlight = 0;
+    int64_t m_stepNs = 0;          // time of the read being parsed
+    std::vector<char> m_buffer;
+    std::vector<std::unique_ptr<Conn>> m_conns;
+    std::vector<Conn *> m_receivers;
+    std::vector<Conn *> m_churnSlots;
+    int m_churnLeft = 0;
+    bool m_churnActive = false;
+    double m_churnRate = 0;
+    int64_t m_churnStarted = 0;
+    int64_t m_churnStartNs = 0;
+};
+
+// ---- common pieces of the modes -----------------------------------------
+
+Result header(const Options &o)
+{
+    Result r;
+    r.set("mode", o.mode).set("server", o.label);
+    return r;
+}
+
+void fail(Result &r, const std::string &why)
+{
+    r.set("status", "fail");
+    if (!why.empty())
+        r.set("error", why);
+}
+
+std::string errorText(int error)
+{
+    std::string text = error ? std::strerror(error) : "unknown";
+    std::replace(text.begin(), text.end(), ' ', '_');
+    return text;
+}
+
+bool unreachable(Driver &d, Result &r)
+{
+    if (!d.refused)
+        return false;
+    fail(r, "unreachable:" + errorText(ECONNREFUSED));
+    return true;
+}
+
+/** CPU time of the server over a measurement, from both sources. */
+struct CpuSpan {
+    int64_t statUs = -1;     // utime + stime, /proc/PID/stat, clock ticks
+    double clockUs = -1;     // the process CPU-time clock, nanoseconds
+};
+
+CpuSpan cpuNow(const ServerProc &proc)
+{
+    return { proc.cpuUs(), proc.cpuClockUs() };
+}
+
+/**
+ * cpu_us and cpu_us_per_UNIT from /proc/PID/stat (utime+stime, in clock ticks: 10 ms steps);
+ * cpu_clock_us and cpu_clock_us_per_UNIT, the same time from the process's CPU clock, exact
+ * to the microsecond: what a short or cheap run needs.
+ */
+void setCpu(Result &r, const CpuSpan &from, const CpuSpan &to, double perCount, const std::string &unit)
+{
+    if (from.statUs < 0 || to.statUs < 0) {
+        r.set("cpu_us", "na").set("cpu_us_per_" + unit, "na");
+    } else {
+        r.set("cpu_us", to.statUs - from.statUs);
+        r.setReal("cpu_us_per_" + unit, perCount > 0 ? double(to.statUs - from.statUs) / perCount : NAN, 3);
+    }
+    if (from.clockUs < 0 || to.clockUs < 0) {
+        r.set("cpu_clock_us", "na").set("cpu_clock_us_per_" + unit, "na");
+    } else {
+        r.setReal("cpu_clock_us", to.clockUs - from.clockUs, 0);
+        r.setReal("cpu_clock_us_per_" + unit, perCount > 0 ? (to.clockUs - from.clockUs) / perCount : NAN, 3);
+    }
+}
+
+void setLatency(Result &r, const Histogram &h)
+{
+    r.setReal("p50_ms", double(h.quantile(0.50)) / 1e6, 3);
+    r.setReal("p90_ms", double(h.quantile(0.90)) / 1e6, 3);
+    r.setReal("p99_ms", double(h.quantile(0.99)) / 1e6, 3);
+    r.setReal("max_ms", double(h.max()) / 1e6, 3);
+}
+
+/**
+ * Receiving drivers, each on a thread of its own while measuring, so that reading and
+ * checking the lines is never what limits a fast server. Before and after a measurement
+ * they are stepped from the main thread.
+ */
+class Pool
+{
+public:
+    Pool(const Options &o, int count)
+    {
+        for (int i = 0; i < std::max(1, count); ++i)
+            m_drivers.push_back(std::make_unique<Driver>(o));
+    }
+    ~Pool() { stop(); }
+
+    Driver &at(size_t i) { return *m_drivers[i % m_drivers.size()]; }
+    size_t size() const { return m_drivers.size(); }
+
+    void start()
+    {
+        m_stop.store(false);
+        for (auto &d : m_drivers)
+            m_threads.emplace_back([&d, this] { d->run(m_stop); });
+    }
+    void stop()
+    {
+        m_stop.store(true);
+        for (auto &t : m_threads)
+            t.join();
+        m_threads.clear();
+    }
+    /** Steps every driver once, from the calling thread (only while not started). */
+    void stepAll(int timeoutMs)
+    {
+        for (auto &d : m_drivers)
+            d->step(timeoutMs);
+    }
+    uint64_t minUnique() const
+    {
+        uint64_t least = std::numeric_limits<uint64_t>::max();
+        for (const auto &d : m_drivers)
+            least = std::min(least, d->progress.minUnique.load(std::memory_order_relaxed));
+        return least;
+    }
+    uint64_t events() const
+    {
+        uint64_t sum = 0;
+        for (const auto &d : m_drivers)
+            sum += d->progress.events.load(std::memory_order_relaxed);
+        return sum;
+    }
+    bool churnActive() const
+    {
+        return std::any_of(m_drivers.begin(), m_drivers.end(),
+                           [](const auto &d) { return d->progress.churnActive.load(std::memory_order_relaxed); });
+    }
+    std::vector<Conn *> receivers() const
+    {
+        std::vector<Conn *> all;
+        for (const auto &d : m_drivers)
+            all.insert(all.end(), d->receivers().begin(), d->receivers().end());
+        return all;
+    }
+    // Totals; read them after stop().
+    Histogram latency() const
+    {
+        Histogram h;
+        for (const auto &d : m_drivers)
+            h.merge(d->latency);
+        return h;
+    }
+    template<typename F>
+    auto sum(F field) const
+    {
+        decltype(field(*m_drivers.front())) total {};
+        for (const auto &d : m_drivers)
+            total += field(*d);
+        return total;
+    }
+    template<typename F>
+    auto max(F field) const
+    {
+        auto best = field(*m_drivers.front());
+        for (const auto &d : m_drivers)
+            best = std::max(best, field(*d));
+        return best;
+    }
+    int lastError() const
+    {
+        for (const auto &d : m_drivers) {
+            if (d->lastError)
+                return d->lastError;
+        }
+        return 0;
+    }
+
+private:
+    std::vector<std::unique_ptr<Driver>> m_drivers;
+    std::vector<std::thread> m_threads;
+    std::atomic<bool> m_stop { false };
+};
+
+/** Sends "~sync K" lines on the sender until every receiver has seen one (at most 10 s). */
+bool syncReceivers(Driver &main, Conn &sender, Pool &pool)
+{
+    const std::vector<Conn *> receivers = pool.receivers();
+    const int64_t deadline = nowNs() + 10 * Sec;
+    int64_t lastSend = 0;
+    for (int k = 0; nowNs() < deadline;) {
+        const bool all = std::all_of(receivers.begin(), receivers.end(), [](const Conn *c) {
+            return c->synced || c->state != State::Ready;
+        });
+        if (all)
+            return true;
+        if (nowNs() - lastSend > 20 * Ms) {
+            const std::string text = "~sync " + std::to_string(k++) + "\n";
+            [[maybe_unused]] const ssize_t n = ::send(sender.fd, text.data(), text.size(), MSG_NOSIGNAL);
+            lastSend = nowNs();
+        }
+        main.step(0);
+        pool.stepAll(1);
+    }
+    return false;
+}
+
+/** Opens one sending client on @p main and @p count receivers spread over @p pool, and syncs them. */
+Conn *openSenderAndReceivers(Driver &main, Pool &pool, const Options &o, int count, Result &r)
+{
+    Conn *sender = main.add(Role::Sender);
+    if (!main.connectAll({ sender }) || sender->state != State::Ready) {
+        if (!unreachable(main, r))
+            fail(r, o.welcome ? "no_welcome_on_sender(try_--no-welcome)" : "sender_connect:" + errorText(main.lastError));
+        return nullptr;
+    }
+    std::vector<std::vector<Conn *>> lists(pool.size());
+    for (int i = 0; i < count; ++i)
+        lists[size_t(i) % pool.size()].push_back(pool.at(size_t(i)).add(Role::Receiver));
+    size_t ready = 0;
+    bool connected = true;
+    for (size_t i = 0; i < pool.size(); ++i) {
+        connected = pool.at(i).connectAll(lists[i]) && connected;
+        ready += Driver::readyCount(lists[i]);
+    }
+    if (!connected || ready != size_t(count)) {
+        fail(r, "receivers_connected:" + std::to_string(ready) + "/" + std::to_string(count) + ":"
+                        + errorText(pool.lastError()));
+        return nullptr;
+    }
+    if (!syncReceivers(main, *sender, pool)) {
+        fail(r, "no_relay(sync_lines_never_arrived)");
+        return nullptr;
+    }
+    for (int i = 0; i < 10; ++i)   // let the last sync lines in
+        pool.stepAll(5);
+    main.detach(*sender);
+    return sender;
+}
+
+/** Checks what the receivers got against what was sent; fills loss and order keys. */
+bool deliveryVerdict(const Pool &pool, uint64_t sent, Result &r)
+{
+    uint64_t delivered = 0;
+    uint64_t dups = 0;
+    uint64_t reordered = 0;
+    const std::vector<Conn *> receivers = pool.receivers();
+    for (const Conn *c : receivers) {
+        delivered += std::min(c->seq.unique(), sent);
+        dups += c->seq.duplicates();
+        reordered += c->seq.reordered();
+    }
+    const uint64_t corrupt = pool.sum([](const Driver &d) { return d.corrupt; });
+    const uint64_t dropped = pool.sum([](const Driver &d) { return d.dropped; });
+    const uint64_t expected = sent * receivers.size();
+    r.set("expected", expected)
+            .set("delivered", delivered)
+            .set("lost", expected - delivered)
+            .set("duplicated", dups)
+            .set("reordered", reordered)
+            .set("corrupt", corrupt)
+            .set("dropped", dropped);
+    return expected == delivered && dups == 0 && reordered == 0 && corrupt == 0 && dropped == 0;
+}
+
+/**
+ * While the pool runs: steps @p main (churn, if any) until the sender is done and every open
+ * receiver has all it sent, or nothing arrives for drainS, or @p deadline; @p tick runs each round.
+ */
+template<typename Tick>
+void waitDelivered(Driver &main, const Pool &pool, const Options &o, const SendState &state, int64_t deadline, Tick tick)
+{
+    int64_t lastProgressNs = nowNs();
+    uint64_t lastEvents = 0;
+    while (nowNs() < deadline) {
+        main.step(5);
+        tick();
+        const uint64_t events = pool.events();
+        if (events != lastEvents) {
+            lastEvents = events;
+            lastProgressNs = nowNs();
+        }
+        if (!state.done.load())
+            continue;
+        if (pool.minUnique() >= state.sent.load()
+            || nowNs() - std::max(lastProgressNs, state.endNs) > int64_t(o.drainS * double(Sec)))
+            return;
+    }
+}
+
+// ---- modes --------------------------------------------------------------
+
+int runIngest(const Options &o, std::vector<Result> &results)
+{
+    Driver d(o);
+    Result base = header(o);
+    Conn *sender = d.add(Role::Sender);
+    if (!d.connectAll({ sender }) || sender->state != State::Ready) {
+        if (!unreachable(d, base))
+            fail(base, o.welcome ? "no_welcome_on_sender(try_--no-welcome)" : "sender_connect:" + errorText(d.lastError));
+        results.push_back(base);
+        return 1;
+    }
+    d.detach(*sender);
+    const double rate = o.rates.empty() ? 1500 : o.rates.front();
+    const double duration = o.durationS < 0 ? 10 : o.durationS;
+    std::vector<int> steps = o.idle;
+    std::sort(steps.begin(), steps.end());
+    std::vector<Conn *> idle;
+    int status = 0;
+    for (int n : steps) {
+        Result r = header(o);
+        std::vector<Conn *> more;
+        while (int(idle.size()) < n) {
+            idle.push_back(d.add(Role::Idle));
+            more.push_back(idle.back());
+        }
+        const bool connected = d.connectAll(more);
+        const size_t open = Driver::readyCount(idle);
+        r.set("idle", n).set("idle_open", uint64_t(open));
+        if (!connected || open != idle.size()) {
+            fail(r, "idle_connected:" + std::to_string(open) + "/" + std::to_string(n) + ":" + errorText(d.lastError));
+            results.push_back(r);
+            return 1;
+        }
+        d.waitQuiet(3 * Sec);
+
+        SendPlan plan;
+        plan.rate = rate;
+        plan.durationNs = int64_t(duration * double(Sec));
+        plan.lineBytes = o.lineBytes;
+        SendState state;
+        const CpuSpan cpu0 = cpuNow(d.proc());
+        std::thread thread(runSender, sender->fd, plan, &state);
+        while (!state.done.load())
+            d.step(10);
+        thread.join();
+        d.pump(200 * Ms);   // the last lines reach the server
+        const CpuSpan cpu1 = cpuNow(d.proc());
+        const uint64_t sent = state.sent.load();
+        const double elapsed = double(state.endNs - state.startNs) / double(Sec);
+        r.setReal("rate", rate, 0).setReal("duration_s", duration, 1).set("sent", sent)
+                .setReal("sent_per_s", elapsed > 0 ? double(sent) / elapsed : 0, 0)
+                .setReal("sender_late_ms", double(state.lateNs) / 1e6, 1);
+        setCpu(r, cpu0, cpu1, double(sent), "msg");
+        r.set("idle_dropped", d.dropped);
+        if (!state.error.empty())
+            fail(r, "sender:" + state.error);
+        else if (d.dropped)
+            fail(r, "idle_clients_dropped");
+        else
+            r.set("status", "ok");
+        results.push_back(r);
+        if (!r.ok()) {
+            status = 1;
+            break;
+        }
+    }
+    return status;
+}
+
+int runMemory(const Options &o, std::vector<Result> &results)
+{
+    Driver d(o);
+    Result r = header(o);
+    const int count = o.clients < 0 ? 1000 : o.clients;
+    if (!d.proc().known()) {
+        fail(r, "memory_needs_--pid");
+        results.push_back(r);
+        return 1;
+    }
+    const int64_t fds0 = d.proc().fdCount();
+    const int64_t rss0 = d.settledRss(10 * Sec);
+    std::vector<Conn *> idle;
+    for (int i = 0; i < count; ++i)
+        idle.push_back(d.add(Role::Idle));
+    const int64_t t0 = nowNs();
+    const bool connected = d.connectAll(idle);
+    const double connectS = double(nowNs() - t0) / double(Sec);
+    const int64_t rss1 = d.settledRss(10 * Sec);
+    const int64_t fds1 = d.proc().fdCount();
+    // Held: open on our side and, where /proc tells, as descriptors in the server.
+    size_t held = Driver::readyCount(idle);
+    if (fds0 >= 0 && fds1 >= 0)
+        held = std::min(held, size_t(std::max<int64_t>(0, fds1 - fds0)));
+    r.set("clients", count).set("held", uint64_t(held)).setReal("connect_s", connectS, 2)
+            .set("rss_before_kib", rss0).set("rss_after_kib", rss1)
+            .setReal("bytes_per_conn", held ? double(rss1 - rss0) * 1024.0 / double(held) : NAN, 0)
+            .set("server_fds_before", fds0).set("server_fds_after", fds1);
+    bool ok = connected && held == size_t(count) && d.dropped == 0;
+    if (!ok && d.refused && held == 0) {
+        unreachable(d, r);
+        results.push_back(r);
+        return 1;
+    }
+    if (o.checkRelay && held >= 2) {
+        // One message from the first client must reach the last one, with all of them open.
+        Conn *from = idle.front();
+        Conn *to = idle.back();
+        d.checkLine = "~check " + std::to_string(nowNs());
+        to->watch = true;
+        const std::string text = d.checkLine + "\n";
+        const int64_t sentAt = nowNs();
+        [[maybe_unused]] const ssize_t n = ::send(from->fd, text.data(), text.size(), MSG_NOSIGNAL);
+        const int64_t deadline = sentAt + 10 * Sec;
+        while (d.checkSeenNs == 0 && nowNs() < deadline)
+            d.step(10);
+        r.set("relay", d.checkSeenNs ? "ok" : "fail");
+        r.setReal("relay_ms", d.checkSeenNs ? double(d.checkSeenNs - sentAt) / 1e6 : NAN, 1);
+        ok = ok && d.checkSeenNs != 0;
+    } else {
+        r.set("relay", "not_checked");
+    }
+    r.set("dropped", d.dropped);
+    if (ok)
+        r.set("status", "ok");
+    else if (!connected || held != size_t(count))
+        fail(r, "held_only:" + std::to_string(held) + ":" + errorText(d.lastError));
+    else if (d.dropped)
+        fail(r, "connections_dropped");
+    else
+        fail(r, "relay_check");
+    results.push_back(r);
+    return ok ? 0 : 1;
+}
+
+int runFanout(const Options &o, std::vector<Result> &results)
+{
+    std::vector<double> rates = o.rates.empty() ? std::vector<double> { 0 } : o.rates;
+    int status = 0;
+    for (double rate : rates) {
+        Driver d(o);   // a fresh set of connections for each pass
+        Pool pool(o, o.threads);
+        Result r = header(o);
+        r.set("receivers", o.receivers).set("lines", o.lines).set("line_bytes", uint64_t(o.lineBytes))
+                .set("pace", rate > 0 ? fixed(rate, 0) + "/s" : std::string("saturated"));
+        Conn *sender = openSenderAndReceivers(d, pool, o, o.receivers, r);
+        if (!sender) {
+            results.push_back(r);
+            return 1;
+        }
+        d.waitQuiet(2 * Sec);
+
+        SendPlan plan;
+        plan.totalLines = o.lines;
+        plan.rate = rate;
+        plan.lineBytes = o.lineBytes;
+        SendState state;
+        for (size_t i = 0; i < pool.size(); ++i)
+            pool.at(i).latency = Histogram();
+        pool.start();
+        const CpuSpan cpu0 = cpuNow(d.proc());
+        std::thread thread(runSender, sender->fd, plan, &state);
+        const double planned = rate > 0 ? double(o.lines) / rate : 0;
+        waitDelivered(d, pool, o, state, nowNs() + int64_t((o.timeoutS + planned) * double(Sec)), [] {});
+        const CpuSpan cpu1 = cpuNow(d.proc());
+        state.stop.store(true);
+        thread.join();
+        pool.stop();
+        const uint64_t sent = state.sent.load();
+        const bool ok = deliveryVerdict(pool, sent, r);
+        const uint64_t deliveries = pool.sum([](const Driver &x) { return x.deliveries; });
+        const int64_t endNs = std::max(pool.max([](const Driver &x) { return x.lastDeliveryNs; }), state.endNs);
+        const double elapsed = double(endNs - state.startNs) / double(Sec);
+        r.set("sent", sent).setReal("elapsed_s", elapsed, 3)
+                .setReal("delivered_per_s", elapsed > 0 ? double(deliveries) / elapsed : 0, 0);
+        setCpu(r, cpu0, cpu1, double(deliveries), "delivery");
+        setLatency(r, pool.latency());
+        r.set("echoed", state.echoed);
+        if (!state.error.empty())
+            fail(r, "sender:" + state.error);
+        else if (!ok || state.echoed)
+            fail(r, "");
+        else
+            r.set("status", "ok");
+        if (!r.ok())
+            status = 1;
+        results.push_back(r);
+    }
+    return status;
+}
+
+int runChurn(const Options &o, std::vector<Result> &results)
+{
+    Driver d(o);
+    Result r = header(o);
+    const int concurrency = o.concurrency < 0 ? 50 : o.concurrency;
+    r.set("cycles", o.cycles).set("concurrency", concurrency);
+    // One connection first, held open and untimed: is anybody there?
+    Conn *probe = d.add(Role::Idle);
+    if (!d.connectAll({ probe }) || probe->state != State::Ready) {
+        if (!unreachable(d, r))
+            fail(r, o.welcome ? "no_welcome(try_--no-welcome)" : "connect:" + errorText(d.lastError));
+        results.push_back(r);
+        return 1;
+    }
+    d.waitQuiet(2 * Sec);
+    // The cycles are shared out over the pool's threads, and so is the concurrency.
+    Pool pool(o, std::min(o.threads, concurrency));
+    const int64_t fdBase = d.proc().fdCount();
+    const CpuSpan cpu0 = cpuNow(d.proc());
+    const int64_t t0 = nowNs();
+    const int parts = int(pool.size());
+    for (int i = 0; i < parts; ++i)
+        pool.at(size_t(i)).startChurn(o.cycles / parts + (i < o.cycles % parts ? 1 : 0),
+                                      concurrency / parts + (i < concurrency % parts ? 1 : 0));
+    for (size_t i = 0; i < pool.size(); ++i)
+        pool.at(i).publish();
+    pool.start();
+    const int64_t deadline = t0 + int64_t(o.timeoutS * double(Sec)) + int64_t(o.cycles) * Ms;
+    while (pool.churnActive() && nowNs() < deadline)
+        d.step(5);
+    pool.stop();
+    const uint64_t done = pool.sum([](const Driver &x) { return x.churnDone; });
+    const uint64_t failed = pool.sum([](const Driver &x) { return x.churnFailed; });
+    const double elapsed = double(pool.max([](const Driver &x) { return x.churnLastNs; }) - t0) / double(Sec);
+    // The server's share of the last closes: wait until it has let their descriptors go.
+    if (fdBase >= 0) {
+        const int64_t until = nowNs() + 5 * Sec;
+        while (d.proc().fdCount() > fdBase && nowNs() < until)
+            d.step(10);
+    }
+    const CpuSpan cpu1 = cpuNow(d.proc());
+    r.set("threads", uint64_t(pool.size())).set("done", done).set("failed", failed).setReal("elapsed_s", elapsed, 3)
+            .setReal("cycles_per_s", elapsed > 0 ? double(done) / elapsed : 0, 0);
+    setCpu(r, cpu0, cpu1, double(done), "cycle");
+    const bool ok = failed == 0 && done == uint64_t(o.cycles);
+    if (ok)
+        r.set("status", "ok");
+    else
+        fail(r, failed ? "cycles_failed:" + errorText(pool.lastError()) : "cycles_unfinished");
+    results.push_back(r);
+    return ok ? 0 : 1;
+}
+
+int runSoak(const Options &o, std::vector<Result> &results)
+{
+    Driver d(o);
+    Pool pool(o, o.threads);
+    Result r = header(o);
+    const int count = o.clients < 0 ? 50 : o.clients;
+    const double duration = o.durationS < 0 ? 60 : o.durationS;
+    const double rate = o.rates.empty() ? 200 : o.rates.front();
+    const int concurrency = o.concurrency < 0 ? 4 : o.concurrency;
+    r.set("clients", count).setReal("duration_s", duration, 0).setReal("rate", rate, 0)
+            .set("flood_lines", o.floodLines).setReal("flood_every_s", o.floodEveryS, 1).set("churn_concurrency", concurrency)
+            .setReal("churn_rate", o.churnRate, 0);
+    Conn *sender = openSenderAndReceivers(d, pool, o, count, r);
+    if (!sender) {
+        results.push_back(r);
+        return 1;
+    }
+    const int64_t rss0 = d.proc().rssKiB();
+    int64_t rssMax = rss0;
+    const CpuSpan cpu0 = cpuNow(d.proc());
+
+    SendPlan plan;
+    plan.rate = rate;
+    plan.durationNs = int64_t(duration * double(Sec));
+    plan.floodEveryNs = int64_t(o.floodEveryS * double(Sec));
+    plan.floodLines = o.floodLines;
+    plan.lineBytes = o.lineBytes;
+    SendState state;
+    pool.start();
+    std::thread thread(runSender, sender->fd, plan, &state);
+    // The churn runs on this thread, beside the sampling; the receivers on the pool's.
+    d.startChurn(std::numeric_limits<int>::max(), concurrency, o.churnRate);
+    int64_t nextSample = nowNs() + Sec;
+    const auto sample = [&] {
+        if (nowNs() >= nextSample) {
+            rssMax = std::max(rssMax, d.proc().rssKiB());
+            nextSample += Sec;
+        }
+    };
+    while (!state.done.load()) {
+        d.step(10);
+        sample();
+    }
+    d.stopChurn();
+    waitDelivered(d, pool, o, state, nowNs() + int64_t(o.timeoutS * double(Sec)), sample);
+    thread.join();
+    pool.stop();
+    const int64_t until = nowNs() + 10 * Sec;
+    while (d.churnBusy() && nowNs() < until)
+        d.step(10);
+    pool.stepAll(0);
+    d.pump(200 * Ms);
+    const int64_t rss1 = d.proc().rssKiB();
+    rssMax = std::max(rssMax, rss1);
+    const CpuSpan cpu1 = cpuNow(d.proc());
+    const uint64_t sent = state.sent.load();
+    const bool ok = deliveryVerdict(pool, sent, r);
+    const uint64_t deliveries = pool.sum([](const Driver &x) { return x.deliveries; });
+    r.set("sent", sent).set("churn_cycles", d.churnDone).set("churn_failed", d.churnFailed)
+            .set("rss_start_kib", rss0).set("rss_end_kib", rss1).set("rss_max_kib", rssMax);
+    setCpu(r, cpu0, cpu1, double(deliveries), "delivery");
+    setLatency(r, pool.latency());
+    r.set("echoed", state.echoed);
+    if (!state.error.empty())
+        fail(r, "sender:" + state.error);
+    else if (!ok || state.echoed || d.churnFailed)
+        fail(r, d.churnFailed ? "churn_failed:" + errorText(d.lastError) : "");
+    else
+        r.set("status", "ok");
+    results.push_back(r);
+    return r.ok() ? 0 : 1;
+}
+
+// ---- command line -------------------------------------------------------
+
+void printError(const std::string &message)
+{
+    std::fprintf(stderr, "spread-bench: %s\n", message.c_str());
+}
+
+template<typename T>
+bool number(const QCommandLineParser &p, const QString &name, T min, T max, T *out)
+{
+    if (!p.isSet(name))
+        return true;
+    bool ok = false;
+    const QString text = p.value(name);
+    double v = 0;
+    if constexpr (std::is_floating_point_v<T>)
+        v = text.toDouble(&ok);
+    else
+        v = double(text.toLongLong(&ok));
+    if (!ok || v < double(min) || v > double(max)) {
+        printError("bad value for --" + name.toStdString() + ": '" + text.toStdString() + "' (" + std::to_string(min)
+                   + " to " + std::to_string(max) + ")");
+        return false;
+    }
+    *out = T(v);
+    return true;
+}
+
+template<typename T>
+bool numberList(const QCommandLineParser &p, const QString &name, T min, T max, std::vector<T> *out)
+{
+    if (!p.isSet(name))
+        return true;
+    out->clear();
+    for (const QString &part : p.value(name).split(u',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double v = part.trimmed().toDouble(&ok);
+        if (!ok || v < double(min) || v > double(max)) {
+            printError("bad value for --" + name.toStdString() + ": '" + part.toStdString() + "'");
+            return false;
+        }
+        out->push_back(T(v));
+    }
+    if (out->empty()) {
+        printError("empty --" + name.toStdString());
+        return false;
+    }
+    return true;
+}
+
+std::optional<int> parse(const QStringList &arguments, Options *o)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(u"Benchmarks a line server on HOST:PORT and, given its PID, what it spends.\n"
+                                "Modes:\n"
+                                "  ingest  N idle clients, one sender at --rate lines/s for --duration s: CPU per message\n"
+                                "  memory  RSS before and after --clients idle connections; --check-relay\n"
+                                "  fanout  --receivers, one sender, --lines; --rate 0 saturated, R paced (list allowed)\n"
+                                "  churn   --cycles of connect, welcome, close; --concurrency at once\n"
+                                "  soak    --clients receivers for --duration s with churn and floods, sequence-checked\n"
+                                "Prints key=value lines, then a table. Exit 1 on loss, reorder or an unreachable server."_s);
+    p.addHelpOption();
+    p.addVersionOption();
+    p.addPositionalArgument(u"mode"_s, u"ingest, memory, fanout, churn or soak"_s);
+    p.addOptions({
+        { u"host"_s, u"Server address, IPv4 (default 127.0.0.1)."_s, u"addr"_s },
+        { u"port"_s, u"Server port."_s, u"port"_s },
+        { u"pid"_s, u"Server process, for CPU (/proc/PID/stat) and RSS (/proc/PID/status)."_s, u"pid"_s },
+        { u"server"_s, u"Label printed as server=LABEL (default: server)."_s, u"label"_s },
+        { u"no-welcome"_s, u"The server sends no line on connect (ncat --broker)."_s },
+        { u"idle"_s, u"ingest: idle clients, a comma list measured in turn (default 0)."_s, u"n,..."_s },
+        { u"rate"_s, u"Lines/s: ingest (default 1500), soak background (default 200), fanout list, 0 saturated (default 0)."_s, u"r,..."_s },
+        { u"duration"_s, u"Seconds: ingest sending (default 10), soak (default 60)."_s, u"s"_s },
+        { u"minutes"_s, u"soak: minutes (instead of --duration)."_s, u"m"_s },
+        { u"clients"_s, u"memory: idle connections (default 1000); soak: receivers (default 50)."_s, u"n"_s },
+        { u"receivers"_s, u"fanout: receivers (default 50)."_s, u"n"_s },
+        { u"lines"_s, u"fanout: lines sent (default 20000)."_s, u"n"_s },
+        { u"line-bytes"_s, u"Bytes per line with its \\n (default 64, at least 40)."_s, u"n"_s },
+        { u"cycles"_s, u"churn: connect/close cycles (default 10000)."_s, u"n"_s },
+        { u"concurrency"_s, u"churn: cycles in flight (default 50); soak: churn in flight (default 4)."_s, u"n"_s },
+        { u"check-relay"_s, u"memory: with all connections open, one message must reach another client."_s },
+        { u"flood-lines"_s, u"soak: lines per flood (default 5000)."_s, u"n"_s },
+        { u"flood-every"_s, u"soak: seconds between floods (default 10)."_s, u"s"_s },
+        { u"churn-rate"_s, u"soak: connect/close cycles a second, --concurrency at most at once (default 100; 0: no limit)."_s, u"r"_s },
+        { u"threads"_s, u"Threads that receive (fanout, soak) or churn (default 2)."_s, u"n"_s },
+        { u"connect-burst"_s, u"Connections being set up at once (default 32)."_s, u"n"_s },
+        { u"drain"_s, u"Seconds without progress after the last line before counting losses (default 5)."_s, u"s"_s },
+        { u"timeout"_s, u"Seconds allowed for each phase (default 120)."_s, u"s"_s },
+        { u"no-table"_s, u"Print only the key=value lines."_s },
+    });
+    if (!p.parse(arguments)) {
+        printError(p.errorText().toStdString() + " (see --help)");
+        return 2;
+    }
+    if (p.isSet(u"help"_s)) {
+        std::printf("%s\n", p.helpText().toStdString().c_str());
+        return 0;
+    }
+    if (p.isSet(u"version"_s)) {
+        std::printf("spread-bench %s\n", SPREAD_VERSION);
+        return 0;
+    }
+    const QStringList positional = p.positionalArguments();
+    const QStringList modes { u"ingest"_s, u"memory"_s, u"fanout"_s, u"churn"_s, u"soak"_s };
+    if (positional.size() != 1 || !modes.contains(positional.first())) {
+        printError("give one mode: ingest, memory, fanout, churn or soak (see --help)");
+        return 2;
+    }
+    o->mode = positional.first().toStdString();
+    if (!p.isSet(u"port"_s)) {
+        printError("--port is required");
+        return 2;
+    }
+    if (p.isSet(u"host"_s))
+        o->host = p.value(u"host"_s).toStdString();
+    o->target.sin_family = AF_INET;
+    if (inet_pton(AF_INET, o->host.c_str(), &o->target.sin_addr) != 1) {
+        printError("bad value for --host: '" + o->host + "' (an IPv4 address)");
+        return 2;
+    }
+    if (p.isSet(u"server"_s))
+        o->label = p.value(u"server"_s).toStdString();
+    o->welcome = !p.isSet(u"no-welcome"_s);
+    o->checkRelay = p.isSet(u"check-relay"_s);
+    o->table = !p.isSet(u"no-table"_s);
+    int pid = 0;
+    double minutes = -1;
+    if (!number(p, u"port"_s, 1, 65535, &o->port) || !number(p, u"pid"_s, 1, std::numeric_limits<int>::max(), &pid)
+        || !numberList(p, u"idle"_s, 0, 1000000, &o->idle) || !numberList(p, u"rate"_s, 0.0, 1e9, &o->rates)
+        || !number(p, u"duration"_s, 0.1, 86400.0, &o->durationS) || !number(p, u"minutes"_s, 0.01, 1440.0, &minutes)
+        || !number(p, u"clients"_s, 1, 1000000, &o->clients) || !number(p, u"receivers"_s, 1, 100000, &o->receivers)
+        || !number<uint64_t>(p, u"lines"_s, 1, uint64_t(1) << 40, &o->lines)
+        || !number<size_t>(p, u"line-bytes"_s, MinLineBytes, 1 << 20, &o->lineBytes)
+        || !number(p, u"cycles"_s, 1, 100000000, &o->cycles) || !number(p, u"concurrency"_s, 1, 100000, &o->concurrency)
+        || !number<uint64_t>(p, u"flood-lines"_s, 0, uint64_t(1) << 32, &o->floodLines)
+        || !number(p, u"flood-every"_s, 0.1, 86400.0, &o->floodEveryS)
+        || !number(p, u"churn-rate"_s, 0.0, 1e6, &o->churnRate)
+        || !number(p, u"connect-burst"_s, 1, 10000, &o->connectBurst) || !number(p, u"threads"_s, 1, 64, &o->threads) || !number(p, u"drain"_s, 0.1, 3600.0, &o->drainS)
+        || !number(p, u"timeout"_s, 1.0, 86400.0, &o->timeoutS))
+        return 2;
+    o->target.sin_port = htons(uint16_t(o->port));
+    o->pid = pid;
+    if (minutes > 0)
+        o->durationS = minutes * 60;
+    return std::nullopt;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"spread-bench"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(SPREAD_VERSION));
+    Options o;
+    if (auto exit = parse(QCoreApplication::arguments(), &o))
+        return *exit;
+
+    std::signal(SIGPIPE, SIG_IGN);
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (o.pid && !ServerProc(o.pid).alive()) {
+        printError("no process " + std::to_string(o.pid));
+        return 1;
+    }
+
+    std::vector<Result> results;
+    int status = 1;
+    if (o.mode == "ingest")
+        status = runIngest(o, results);
+    else if (o.mode == "memory")
+        status = runMemory(o, results);
+    else if (o.mode == "fanout")
+        status = runFanout(o, results);
+    else if (o.mode == "churn")
+        status = runChurn(o, results);
+    else
+        status = runSoak(o, results);
+
+    for (const Result &r : results)
+        std::printf("%s\n", r.line().c_str());
+    if (o.table && !results.empty())
+        std::printf("\n%s", humanTable(results).c_str());
+    std::fflush(stdout);
+    return status;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""CI smoke pass of spread-bench against our server: correctness only, never speed.
+
+    bench_smoke.py BUILD_DIR
+
+Starts build/app/spread-server on a free 127.0.0.1 port, runs spread-bench fanout
+(5 receivers, 2,000 lines, saturated) and churn (200 cycles), and fails if anything
+was lost, duplicated, reordered or dropped, or a run failed. The server is always
+stopped at the end.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run_bench  # noqa: E402  (next to this file)
+
+CHECKS = [
+    ("fanout", ["--receivers", "5", "--lines", "2000", "--rate", "0"]),
+    ("churn", ["--cycles", "200"]),
+]
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.stderr.write("usage: bench_smoke.py BUILD_DIR\n")
+        return 2
+    build = Path(sys.argv[1]).resolve()
+    run_bench.raise_nofile()
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="bench-smoke-") as log_dir:
+        for mode, args in CHECKS:
+            try:
+                rows = run_bench.run_one(build, mode, "ours", args, Path(log_dir), None, timeout=120)
+            finally:
+                run_bench.Server.stop_all()
+            ok = bool(rows) and all(r.get("status") == "ok" for r in rows)
+            if mode == "fanout":
+                ok = ok and all(r.get("lost") == "0" and r.get("reordered") == "0" and r.get("duplicated") == "0"
+                                and r.get("corrupt") == "0" for r in rows)
+            print("%s: %s" % ("PASS" if ok else "FAIL", mode))
+            passed += ok
+            failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,614 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Benchmarks our server against the seed's (Twisted), ncat --broker and the epoll yardstick.
+
+Builds nothing: give it a build directory with app/spread-server, app/spread-bench and
+tests/bench/epoll-relay. Every measurement gets a freshly started server on a free
+127.0.0.1 port; the modes run REPS times, round-robin across the servers within each
+repetition; the table shows medians and, in parentheses, the ratio to the yardstick.
+
+    python3 tests/bench/run_bench.py build              # the full run (about 20-30 minutes)
+    python3 tests/bench/run_bench.py build --quick      # small sizes, a few minutes
+    python3 tests/bench/run_bench.py build --modes fanout,churn --servers ours,yardstick
+
+Progress and every spread-bench result line go to stderr; the Markdown table (for the
+README) goes to stdout, and to --out FILE. Exit code 1 if any run lost, duplicated or
+reordered a line, or failed; 0 otherwise.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import resource
+import select
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_SERVER = ROOT / "tests" / "interop" / "spread_server.py"
+
+MODES = ["ingest", "memory", "fanout", "churn", "soak"]
+SERVERS = ["ours", "seed", "ncat", "yardstick"]
+TITLES = {
+    "ours": "ours",
+    "seed": "Twisted (seed)",
+    "ncat": "ncat --broker",
+    "yardstick": "epoll yardstick",
+}
+NCAT_MAX_CONNECTIONS = 1000   # ncat's broker uses select(): it aborts at descriptor 1024
+
+FULL = dict(idle="0,2000,10000", rate=1500, duration=10, memory_clients=15000,
+            receivers=50, lines=20000, paced_rate=2000, cycles=10000, concurrency=50,
+            soak_minutes=2.0, soak_clients=100, soak_flood=5000, soak_flood_every=10.0)
+QUICK = dict(idle="0,500", rate=1500, duration=3, memory_clients=1000,
+             receivers=10, lines=2000, paced_rate=1000, cycles=1000, concurrency=50,
+             soak_minutes=0.15, soak_clients=20, soak_flood=1000, soak_flood_every=3.0)
+
+
+def log(text):
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def raise_nofile():
+    """Our open-file limit up to the hard limit; every child started after this inherits it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listening(port):
+    """True once something listens on 127.0.0.1:port (from /proc/net/tcp)."""
+    want = "0100007F:%04X" % port
+    try:
+        with open("/proc/net/tcp") as f:
+            next(f)
+            for line in f:
+                fields = line.split()
+                if fields[1] == want and fields[3] == "0A":
+                    return True
+    except OSError:
+        pass
+    return False
+
+
+def twisted_python():
+    """An interpreter that has Twisted (python3-twisted is Debian's /usr/bin/python3), or None."""
+    candidates = [sys.executable, "/usr/bin/python3", shutil.which("python3")]
+    for exe in dict.fromkeys(c for c in candidates if c):
+        try:
+            if subprocess.run([exe, "-c", "import twisted.internet"], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30).returncode == 0:
+                return exe
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return None
+
+
+def drain(pipe):
+    """Sends the rest of a server's output to /dev/null, in the kernel where it can."""
+    fd = pipe.fileno()
+    with open(os.devnull, "wb") as null:
+        try:
+            while True:
+                if hasattr(os, "splice"):
+                    n = os.splice(fd, null.fileno(), 1 << 20)
+                else:
+                    n = len(os.read(fd, 1 << 16))
+                if n == 0:
+                    break
+        except OSError:
+            pass
+    pipe.close()
+
+
+class Server:
+    """One server process on a free port; stop() always kills it."""
+
+    live = []
+
+    def __init__(self, kind, build, mode, log_dir, seed_python):
+        self.kind = kind
+        self.build = build
+        self.mode = mode
+        self.log_dir = log_dir
+        self.seed_python = seed_python
+        self.proc = None
+        self.port = None
+        self.stderr_path = None
+
+    @property
+    def welcome(self):
+        return self.kind != "ncat"
+
+    def argv(self, port):
+        relay_off = self.mode == "ingest"
+        if self.kind == "ours":
+            argv = [str(self.build / "app" / "spread-server"), "--headless", "--port", "0",
+                    "--bind", "127.0.0.1", "--max-clients", "1000000"]
+            return argv + (["--no-relay"] if relay_off else [])
+        if self.kind == "seed":
+            return [self.seed_python, "-u", str(SEED_SERVER), "--port", "0"]
+        if self.kind == "ncat":
+            return ["ncat", "--broker", "-l", "127.0.0.1", str(port), "--max-conns", "1000000"]
+        argv = [str(self.build / "tests" / "bench" / "epoll-relay"), "--port", "0"]
+        return argv + (["--no-relay"] if relay_off else [])
+
+    def start(self):
+        for attempt in range(5):
+            port = free_port() if self.kind == "ncat" else 0
+            self.stderr_path = self.log_dir / ("%s-%s-%d.stderr" % (self.kind, self.mode, os.getpid()))
+            with open(self.stderr_path, "wb") as err:
+                self.proc = subprocess.Popen(
+                    self.argv(port), stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL if self.kind == "ncat" else subprocess.PIPE,
+                    stderr=err, start_new_session=True)   # inherits our raised open-file limit
+            Server.live.append(self)
+            if self.kind == "ncat":
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline and self.proc.poll() is None and not listening(port):
+                    time.sleep(0.02)
+                if self.proc.poll() is None and listening(port):
+                    self.port = port
+                    return
+                self.stop()
+                continue   # the port was taken in between: another one
+            line = self.first_line(15)
+            match = re.search(r"(\d+)\s*$", line or "")
+            if match and self.proc.poll() is None:
+                self.port = int(match.group(1))
+                threading.Thread(target=drain, args=(self.proc.stdout,), daemon=True).start()
+                return
+            self.stop()
+            raise RuntimeError("%s did not start: %r %s" % (self.kind, line, self.stderr_tail()))
+        raise RuntimeError("%s did not start on a free port" % self.kind)
+
+    def first_line(self, timeout):
+        fd = self.proc.stdout.fileno()
+        data = b""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in data and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                chunk = os.read(fd, 1)   # a byte at a time: the rest stays for drain()
+                if not chunk:
+                    break
+                data += chunk
+        return data.decode("utf-8", "replace").strip()
+
+    def stderr_tail(self):
+        try:
+            return self.stderr_path.read_text(errors="replace")[-500:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self in Server.live:
+            Server.live.remove(self)
+        self.proc = None
+
+    @classmethod
+    def stop_all(cls):
+        for server in list(cls.live):
+            try:
+                server.stop()
+            except Exception:   # noqa: BLE001 - at exit, kill what can be killed
+                if server.proc is not None:
+                    server.proc.kill()
+
+
+def applies(mode, kind):
+    """Which server runs which mode, and why not."""
+    if mode == "ingest" and kind == "ncat":
+        return "ncat --broker cannot turn its relay off"
+    if mode in ("fanout", "soak") and kind == "seed":
+        return "the seed's server does not relay"
+    return None
+
+
+def bench_args(mode, kind, size):
+    if mode == "ingest":
+        return ["--idle", size["idle"], "--rate", str(size["rate"]), "--duration", str(size["duration"])]
+    if mode == "memory":
+        clients = size["memory_clients"]
+        if kind == "ncat":
+            clients = min(clients, NCAT_MAX_CONNECTIONS)
+        args = ["--clients", str(clients)]
+        return args + ([] if kind == "seed" else ["--check-relay"])
+    if mode == "fanout":
+        return ["--receivers", str(size["receivers"]), "--lines", str(size["lines"]),
+                "--rate", "0,%s" % size["paced_rate"]]
+    if mode == "churn":
+        return ["--cycles", str(size["cycles"]), "--concurrency", str(size["concurrency"])]
+    return ["--clients", str(size["soak_clients"]), "--minutes", str(size["soak_minutes"]),
+            "--flood-lines", str(size["soak_flood"]), "--flood-every", str(size["soak_flood_every"])]
+
+
+def parse_results(text):
+    rows = []
+    for line in text.splitlines():
+        if line.startswith("mode="):
+            rows.append(dict(pair.split("=", 1) for pair in line.split() if "=" in pair))
+    return rows
+
+
+def run_one(build, mode, kind, extra_args, log_dir, seed_python, timeout):
+    """Starts a fresh @kind server, runs spread-bench MODE on it with @extra_args, stops it; the result rows."""
+    server = Server(kind, build, mode, log_dir, seed_python)
+    try:
+        server.start()
+        argv = [str(build / "app" / "spread-bench"), mode, "--host", "127.0.0.1", "--port", str(server.port),
+                "--pid", str(server.proc.pid), "--server", kind, "--no-table"]
+        if not server.welcome:
+            argv.append("--no-welcome")
+        argv += extra_args
+        bench = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True)
+        try:
+            out, _ = bench.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            bench.kill()
+            out, _ = bench.communicate()
+            out += "\nmode=%s server=%s status=fail error=timeout\n" % (mode, kind)
+        finally:
+            if bench.poll() is None:
+                bench.kill()
+                bench.wait()
+        for line in out.splitlines():
+            if line.strip():
+                log("    " + line)
+        rows = parse_results(out)
+        if not rows:
+            rows = [{"mode": mode, "server": kind, "status": "fail", "error": "no_result(exit_%s)" % bench.returncode}]
+        if bench.returncode not in (0, 1):
+            for row in rows:
+                row["status"] = "fail"
+        return rows
+    except RuntimeError as error:
+        log("    %s" % error)
+        return [{"mode": mode, "server": kind, "status": "fail", "error": str(error)}]
+    finally:
+        server.stop()
+
+
+# ---- the table -------------------------------------------------------------
+
+def num(row, key):
+    try:
+        value = float(row.get(key, "nan"))
+    except ValueError:
+        return None
+    return None if value != value else value
+
+
+def median_of(rows, key):
+    """The median of @key over @rows; @key may be a tuple of keys, the first one present wins."""
+    for k in (key if isinstance(key, tuple) else (key,)):
+        values = [v for v in (num(r, k) for r in rows) if v is not None]
+        if values:
+            return statistics.median(values)
+    return None
+
+
+def cpu_key(unit):
+    """CPU per unit: from the process's CPU clock (exact) where spread-bench had it, else from /proc/PID/stat."""
+    return ("cpu_clock_us_per_" + unit, "cpu_us_per_" + unit)
+
+
+def fmt(value, digits):
+    if value is None:
+        return "–"
+    if digits == 0:
+        return "{:,.0f}".format(value)
+    return "{:,.{}f}".format(value, digits)
+
+
+def ratio(value, base):
+    if value is None or base is None or base == 0:
+        return None
+    return value / base
+
+
+def cell(value, digits, base=None, show_ratio=True):
+    text = fmt(value, digits)
+    r = ratio(value, base) if show_ratio else None
+    return text if r is None else "%s (%.2f×)" % (text, r)
+
+
+class Table:
+    def __init__(self, servers, results):
+        self.servers = servers
+        self.results = results   # (mode, kind) -> list of rows over the repetitions
+        self.lines = []
+
+    def rows(self, mode, kind, **match):
+        out = []
+        for row in self.results.get((mode, kind), []):
+            if all(row.get(k) == v for k, v in match.items()):
+                out.append(row)
+        return out
+
+    def add(self, label, mode, key, digits, match=None, target=""):
+        match = match or {}
+        medians = {k: median_of(self.rows(mode, k, **match), key) for k in self.servers}
+        base = medians.get("yardstick")
+        cells = []
+        for kind in self.servers:
+            skip = applies(mode, kind)
+            if skip and not self.rows(mode, kind, **match):
+                cells.append("n/a")
+            else:
+                cells.append(cell(medians[kind], digits, base, kind != "yardstick"))
+        self.lines.append("| %s | %s | %s |" % (label, " | ".join(cells), target))
+        return medians
+
+    def add_text(self, label, texts, target=""):
+        self.lines.append("| %s | %s | %s |" % (label, " | ".join(texts), target))
+
+
+def verdict(ok):
+    return "met" if ok else "**not met**"
+
+
+def build_table(servers, results, size, reps, build_type, quick):
+    t = Table(servers, results)
+    header = "| measure | " + " | ".join(TITLES[k] for k in servers) + " | target (issue 4), ours |"
+    t.lines.append(header)
+    t.lines.append("|" + "---|" * (len(servers) + 2))
+
+    # Ingest: CPU per message at each N, and ours against itself with no idle clients.
+    idle = [int(n) for n in size["idle"].split(",")]
+    ours0 = None
+    for n in idle:
+        med = t.add("ingest, %s idle: CPU µs/message" % fmt(n, 0), "ingest", cpu_key("msg"), 1, {"idle": str(n)})
+        if n == min(idle):
+            ours0 = med.get("ours")
+        if n != min(idle) and med.get("ours") is not None and ours0:
+            r = med["ours"] / ours0
+            twisted = med.get("seed")
+            target = "≤ 1.5× ours at %d idle: %s" % (min(idle), verdict(r <= 1.5))
+            if twisted is not None:
+                target += "; below Twisted: %s" % verdict(med["ours"] < twisted)
+            t.add_text("ingest, ours %s idle / ours %s idle" % (fmt(n, 0), fmt(min(idle), 0)),
+                       ["%.2f×" % r if k == "ours" else "" for k in servers], target)
+
+    # Memory.
+    med = t.add("memory: bytes per idle connection (%s; ncat %s)" % (fmt(size["memory_clients"], 0),
+                fmt(min(size["memory_clients"], NCAT_MAX_CONNECTIONS), 0)),
+                "memory", "bytes_per_conn", 0,
+                target=target_ratio(results, "memory", "bytes_per_conn", 1.3))
+    held = []
+    for kind in servers:
+        rows = t.rows("memory", kind)
+        relay = {r.get("relay") for r in rows}
+        held.append("–" if not rows else "%s held, relay %s" % (
+            fmt(min(num(r, "held") or 0 for r in rows), 0), "/".join(sorted(relay))))
+    ours_rows = t.rows("memory", "ours")
+    t.add_text("memory: connections held (fewest), relay check", held,
+               "%s held and relaying: %s" % (fmt(size["memory_clients"], 0), verdict(
+                   bool(ours_rows) and all(num(r, "held") == size["memory_clients"] and r.get("relay") == "ok"
+                                           for r in ours_rows))))
+
+    # Fan-out.
+    sat = {"pace": "saturated"}
+    paced = {"pace": "%s/s" % size["paced_rate"]}
+    what = "%d receivers, %s lines" % (size["receivers"], fmt(size["lines"], 0))
+    t.add("fan-out saturated (%s): CPU µs/delivery" % what, "fanout", cpu_key("delivery"), 3, sat,
+          target_ratio(results, "fanout", cpu_key("delivery"), 1.2, sat))
+    t.add("fan-out saturated: deliveries/s", "fanout", "delivered_per_s", 0, sat)
+    t.add("fan-out saturated: p50 latency ms", "fanout", "p50_ms", 2, sat,
+          target_ratio(results, "fanout", "p50_ms", 2.0, sat))
+    t.add("fan-out saturated: p99 latency ms", "fanout", "p99_ms", 2, sat)
+    t.add("fan-out paced %s/s: CPU µs/delivery" % fmt(size["paced_rate"], 0), "fanout", cpu_key("delivery"), 3, paced)
+    t.add("fan-out paced: p50 latency ms", "fanout", "p50_ms", 3, paced)
+    t.add("fan-out paced: p99 latency ms", "fanout", "p99_ms", 3, paced)
+
+    # Churn.
+    t.add("churn (%s cycles, %d at once): CPU µs/cycle" % (fmt(size["cycles"], 0), size["concurrency"]),
+          "churn", cpu_key("cycle"), 1, target=target_ratio(results, "churn", cpu_key("cycle"), 1.3))
+    t.add("churn: cycles/s", "churn", "cycles_per_s", 0)
+
+    # Soak.
+    if any(mode == "soak" for (mode, _) in results):
+        texts = []
+        for kind in servers:
+            rows = t.rows("soak", kind)
+            if not rows:
+                texts.append("n/a" if applies("soak", kind) else "–")
+                continue
+            r = rows[-1]
+            texts.append("%s → %s (max %s)" % (r.get("rss_start_kib", "?"), r.get("rss_end_kib", "?"),
+                                             r.get("rss_max_kib", "?")))
+        t.add_text("soak %s min, %d clients: RSS KiB start → end (max)" % (
+            fmt(size["soak_minutes"], 2).rstrip("0").rstrip("."), size["soak_clients"]), texts)
+        t.add("soak: lines delivered", "soak", "delivered", 0)
+
+    # Correctness over every run.
+    texts = []
+    all_ok = True
+    for kind in servers:
+        rows = [r for (mode, k), rs in results.items() if k == kind for r in rs]
+        if not rows:
+            texts.append("–")
+            continue
+        lost = sum(int(num(r, "lost") or 0) for r in rows)
+        reordered = sum(int(num(r, "reordered") or 0) for r in rows)
+        failed = sum(1 for r in rows if r.get("status") != "ok")
+        all_ok = all_ok and failed == 0
+        texts.append("%d lost, %d reordered, %d failed runs" % (lost, reordered, failed))
+    t.add_text("all runs: lost, reordered, failed", texts, "nothing lost or reordered")
+
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    head = ["### Benchmark%s" % (" (quick sizes)" if quick else ""), "",
+            "%s; %d CPUs (nproc), %s; Linux %s; build type %s; `tests/bench/run_bench.py%s`: medians of %d "
+            "interleaved runs, each on a freshly started server; in parentheses the ratio to the epoll "
+            "yardstick. Server CPU: user+system time of the whole process, from its CPU-time clock (the utime+stime of "
+            "/proc/PID/stat without the 10 ms tick); ingest at %s lines/s for %s s with relay off "
+            "(`--no-relay`)." % (now, os.cpu_count() or 0, cpu, platform.release(), build_type,
+                                 " --quick" if quick else "", reps, fmt(size["rate"], 0), size["duration"]), ""]
+    return "\n".join(head + t.lines) + "\n", all_ok
+
+
+def target_ratio(results, mode, key, limit, match=None):
+    match = match or {}
+
+    def med(kind):
+        rows = [r for r in results.get((mode, kind), []) if all(r.get(k) == v for k, v in match.items())]
+        return median_of(rows, key)
+
+    ours, yard = med("ours"), med("yardstick")
+    if ours is None or yard is None or yard == 0:
+        return "≤ %.1f× yardstick" % limit
+    return "≤ %.1f× yardstick: %s" % (limit, verdict(ours / yard <= limit))
+
+
+def build_type_of(build):
+    try:
+        text = (build / "CMakeCache.txt").read_text(errors="replace")
+        match = re.search(r"^CMAKE_BUILD_TYPE:STRING=(.*)$", text, re.M)
+        return match.group(1) or "(none)" if match else "unknown"
+    except OSError:
+        return "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("build", nargs="?", default=str(ROOT / "build"), help="build directory (default: build)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a try-out")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
+    parser.add_argument("--modes", default="ingest,memory,fanout,churn,soak",
+                        help="comma list of %s (default: all)" % ",".join(MODES))
+    parser.add_argument("--servers", default=",".join(SERVERS),
+                        help="comma list of %s (default: all)" % ",".join(SERVERS))
+    parser.add_argument("--soak-reps", type=int, default=1, help="repetitions of the soak (default 1)")
+    parser.add_argument("--out", help="also write the Markdown table to this file")
+    parser.add_argument("--log-dir", help="keep the servers' stderr here (default: a temporary folder)")
+    for key, value in FULL.items():
+        parser.add_argument("--" + key.replace("_", "-"), type=type(value), default=None,
+                            help="default %s (--quick: %s)" % (value, QUICK[key]))
+    args = parser.parse_args()
+
+    size = dict(QUICK if args.quick else FULL)
+    for key in FULL:
+        if getattr(args, key) is not None:
+            size[key] = getattr(args, key)
+    modes = [m for m in args.modes.split(",") if m]
+    servers = [s for s in args.servers.split(",") if s]
+    bad = [m for m in modes if m not in MODES] + [s for s in servers if s not in SERVERS]
+    if bad or args.reps < 1:
+        parser.error("unknown mode or server: %s" % ", ".join(bad) if bad else "--reps must be at least 1")
+
+    build = Path(args.build).resolve()
+    needed = [build / "app" / "spread-server", build / "app" / "spread-bench", build / "tests" / "bench" / "epoll-relay"]
+    missing = [str(p) for p in needed if not p.exists()]
+    if missing:
+        parser.error("not built: %s (cmake --build %s)" % (", ".join(missing), build))
+
+    seed_python = None
+    if "seed" in servers:
+        seed_python = twisted_python() if SEED_SERVER.exists() else None
+        if seed_python is None:
+            log("skipping the seed's server: %s" % (
+                "no Python with Twisted (apt-get install python3-twisted)" if SEED_SERVER.exists()
+                else "%s is not there" % SEED_SERVER))
+            servers.remove("seed")
+    if "ncat" in servers and shutil.which("ncat") is None:
+        log("skipping ncat: not installed (apt-get install ncat)")
+        servers.remove("ncat")
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    raise_nofile()
+    log("open-file limit for the servers and spread-bench: %d (was %d)" % (hard, soft))
+    build_type = build_type_of(build)
+    if build_type not in ("Release", "RelWithDebInfo", "MinSizeRel"):
+        log("warning: %s is a %s build; the figures of a benchmark want Release" % (build, build_type))
+
+    def on_signal(signum, _frame):
+        Server.stop_all()
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    timeout = 600 if args.quick else 3600
+    temp = None
+    if args.log_dir:
+        log_dir = Path(args.log_dir)
+        log_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        temp = tempfile.TemporaryDirectory(prefix="spread-bench-")
+        log_dir = Path(temp.name)
+
+    results = {}
+    started = time.monotonic()
+    try:
+        plan = []
+        for rep in range(args.reps):
+            order = servers[rep % len(servers):] + servers[:rep % len(servers)]   # rotate who goes first
+            for mode in modes:
+                if mode == "soak" and rep >= args.soak_reps:
+                    continue
+                for kind in order:
+                    plan.append((rep, mode, kind))
+        for rep, mode, kind in plan:
+            why = applies(mode, kind)
+            if why:
+                if rep == 0:
+                    log("[%s %s] skipped: %s" % (mode, kind, why))
+                continue
+            log("[rep %d/%d] %s on %s (%.0f s so far)" % (rep + 1, args.reps, mode, kind, time.monotonic() - started))
+            rows = run_one(build, mode, kind, bench_args(mode, kind, size), log_dir, seed_python, timeout)
+            for row in rows:
+                row["rep"] = str(rep)
+            results.setdefault((mode, kind), []).extend(rows)
+    finally:
+        Server.stop_all()
+        if temp is not None:
+            temp.cleanup()
+
+    table, all_ok = build_table(servers, results, size, args.reps, build_type, args.quick)
+    sys.stdout.write(table)
+    sys.stdout.flush()
+    if args.out:
+        Path(args.out).write_text(table)
+    log("done in %.0f s" % (time.monotonic() - started))
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
