@@ -2,6 +2,7 @@
 #include "headless.h"
 #include "headless_p.h"
 
+#include "addresses.h"
 #include "eventformat.h"
 #include "signalwatcher.h"
 #include "stdinreader.h"
@@ -19,35 +20,6 @@ using namespace Headless;
 
 namespace {
 const QString PROGRAM = u"spread-server"_s;
-
-std::optional<QHostAddress> parseAddress(const QString &text)
-{
-    const QString t = text.trimmed().toLower();
-    if (t == u"any"_s || t == u"*"_s)
-        return QHostAddress(QHostAddress::Any);
-    if (t == u"localhost"_s)
-        return QHostAddress(QHostAddress::LocalHost);
-    QHostAddress address;
-    if (!address.setAddress(t))
-        return std::nullopt;
-    return address;
-}
-
-std::optional<QPair<QHostAddress, int>> parseSubnet(const QString &text)
-{
-    QString t = text.trimmed();
-    if (!t.contains(u'/')) {
-        // A single address: the whole prefix.
-        QHostAddress address;
-        if (!address.setAddress(t))
-            return std::nullopt;
-        t += address.protocol() == QAbstractSocket::IPv6Protocol ? u"/128"_s : u"/32"_s;
-    }
-    const auto subnet = QHostAddress::parseSubnet(t);
-    if (subnet.first.isNull())
-        return std::nullopt;
-    return subnet;
-}
 
 QString peerText(const SpreadServer::ClientInfo &info)
 {
@@ -93,7 +65,7 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
     options->logFile = parser.value(u"log-file"_s);
     options->quiet = parser.isSet(u"quiet"_s);
     if (parser.isSet(u"bind"_s)) {
-        const auto address = parseAddress(parser.value(u"bind"_s));
+        const auto address = Addresses::parseBind(parser.value(u"bind"_s));
         if (!address) {
             printError(PROGRAM, u"bad value for --bind: '%1' (an IP address, 'any' or 'localhost')"_s.arg(parser.value(u"bind"_s)));
             return 2;
@@ -116,7 +88,7 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         return 2;
     options->settings.maxPerAddress = int(maxPerIp);
     for (const QString &text : parser.values(u"allow"_s)) {
-        const auto subnet = parseSubnet(text);
+        const auto subnet = Addresses::parseSubnet(text);
         if (!subnet) {
             printError(PROGRAM, u"bad value for --allow: '%1' (an address or a subnet such as 10.0.0.0/8)"_s.arg(text));
             return 2;

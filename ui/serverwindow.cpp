@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "serverwindow.h"
 
+#include "addresses.h"
+
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
@@ -412,44 +414,28 @@ QString ServerWindow::bindText(const QHostAddress &address)
 std::optional<QHostAddress> ServerWindow::parseBind(const QString &text)
 {
     // Choices read "address  (description)": the first word is the address.
-    const QString t = text.trimmed().section(u' ', 0, 0).toLower();
-    if (t.isEmpty() || t == u"any"_s || t == u"*"_s)
-        return QHostAddress(QHostAddress::Any);
-    if (t == u"localhost"_s)
-        return QHostAddress(QHostAddress::LocalHost);
-    QHostAddress address;
-    if (!address.setAddress(t))
-        return std::nullopt;
-    return address;
+    const QString word = text.trimmed().section(u' ', 0, 0);
+    return Addresses::parseBind(word.isEmpty() ? u"any"_s : word);
 }
 
-std::optional<QList<QPair<QHostAddress, int>>> ServerWindow::parseSubnets(const QString &text)
+std::optional<QList<Addresses::Subnet>> ServerWindow::parseSubnets(const QString &text)
 {
-    QList<QPair<QHostAddress, int>> subnets;
+    QList<Addresses::Subnet> subnets;
     const QStringList parts = text.split(QRegularExpression(u"[,;\\s]+"_s), Qt::SkipEmptyParts);
     for (const QString &part : parts) {
-        if (part.contains(u'/')) {
-            const auto subnet = QHostAddress::parseSubnet(part);
-            if (subnet.first.isNull())
-                return std::nullopt;
-            subnets.append(subnet);
-            continue;
-        }
-        QHostAddress address;
-        if (!address.setAddress(part))
+        const auto subnet = Addresses::parseSubnet(part);
+        if (!subnet)
             return std::nullopt;
-        subnets.append({ address, address.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32 });
+        subnets.append(*subnet);
     }
     return subnets;
 }
 
-QString ServerWindow::subnetsText(const QList<QPair<QHostAddress, int>> &subnets)
+QString ServerWindow::subnetsText(const QList<Addresses::Subnet> &subnets)
 {
     QStringList parts;
-    for (const auto &subnet : subnets) {
-        const bool host = subnet.second == (subnet.first.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32);
-        parts.append(host ? subnet.first.toString() : u"%1/%2"_s.arg(subnet.first.toString()).arg(subnet.second));
-    }
+    for (const auto &subnet : subnets)
+        parts.append(Addresses::subnetText(subnet));
     return parts.join(u", "_s);
 }
 

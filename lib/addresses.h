@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QHostAddress>
+#include <QPair>
+#include <QString>
+
+#include <optional>
+
+/** Addresses and subnets as people type them, for --bind and --allow and their fields in the window. */
+namespace Addresses {
+
+using Subnet = QPair<QHostAddress, int>;
+
+/** An IPv4 or IPv6 address, "any" or "*" (all interfaces), or "localhost". */
+std::optional<QHostAddress> parseBind(const QString &text);
+
+/** "10.0.0.0/8", "::1/128", or a single address (its whole prefix). */
+std::optional<Subnet> parseSubnet(const QString &text);
+
+/** A subnet as parseSubnet() reads it: a single address without its prefix. */
+QString subnetText(const Subnet &subnet);
+
+} // namespace Addresses
