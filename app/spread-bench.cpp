@@ -5,9 +5,11 @@
 // connection and per connect/close cycle. See --help and tests/bench/.
 //
 // The load is generated with raw non-blocking sockets on epoll: every client
-// connection is a record in one epoll set on the main thread; the one
-// sending client runs on a thread of its own so that pacing and saturation
-// do not wait for the receivers. Lines carry a sequence number and their
+// connection is a record in an epoll set (a Driver). The one sending client
+// runs on a thread of its own so that pacing and saturation do not wait for
+// the receivers; the receivers (and churn cycles) are shared out over a few
+// Drivers on threads of their own (--threads) so that reading and checking
+// is not what limits a fast server. Lines carry a sequence number and their
 // CLOCK_MONOTONIC send time (spread-bench-support.h), so every receiver
 // checks loss, duplicates and order and measures latency.
 //
@@ -99,7 +101,6 @@ struct SendPlan {
     int64_t floodEveryNs = 0;    // soak: every so often ...
     uint64_t floodLines = 0;     // ... this many lines at once
     size_t lineBytes = 64;
-    uint64_t firstSeq = 0;
 };
 
 struct SendState {
@@ -162,10 +163,14 @@ void runSender(int fd, const SendPlan &plan, SendState *state)
                 due = std::min(due, plan.totalLines);
             wake = std::min({ wake, nextFlood, end });
         }
+        if (outOffset >= SenderQueueBytes) {   // drop what was written, so the queue does not grow
+            out.erase(out.begin(), out.begin() + std::ptrdiff_t(outOffset));
+            outOffset = 0;
+        }
         while (queued < due && out.size() - outOffset < SenderQueueBytes) {
             const size_t at = out.size();
             out.resize(at + plan.lineBytes);
-            formatDataLine(out.data() + at, plan.lineBytes, plan.firstSeq + queued, now);
+            formatDataLine(out.data() + at, plan.lineBytes, queued, now);
             if (plan.rate > 0 && plan.floodLines == 0) {
                 // How late this line is against its schedule: the generator's own lag.
                 const int64_t lineDue = start + int64_t(double(queued) * double(Sec) / plan.rate);
@@ -249,7 +254,7 @@ void runSender(int fd, const SendPlan &plan, SendState *state)
     state->done.store(true);
 }
 
-// ---- the receiving side (main thread) -----------------------------------
+// ---- the connections: one epoll loop per Driver ----------------------------
 
 enum class Role { Idle, Receiver, Sender, Churn };
 enum class State { Unused, Connecting, Welcoming, Ready, Closed, Failed };
@@ -956,6 +961,7 @@ bool deliveryVerdict(const Pool &pool, uint64_t sent, Result &r)
     }
     const uint64_t corrupt = pool.sum([](const Driver &d) { return d.corrupt; });
     const uint64_t dropped = pool.sum([](const Driver &d) { return d.dropped; });
+    const uint64_t foreign = pool.sum([](const Driver &d) { return d.foreign; });
     const uint64_t expected = sent * receivers.size();
     r.set("expected", expected)
             .set("delivered", delivered)
@@ -963,7 +969,8 @@ bool deliveryVerdict(const Pool &pool, uint64_t sent, Result &r)
             .set("duplicated", dups)
             .set("reordered", reordered)
             .set("corrupt", corrupt)
-            .set("dropped", dropped);
+            .set("dropped", dropped)
+            .set("foreign", foreign);   // other lines, not ours: informational
     return expected == delivered && dups == 0 && reordered == 0 && corrupt == 0 && dropped == 0;
 }
 

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run_bench  # noqa: E402  (next to this file)
 

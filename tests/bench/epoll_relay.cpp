@@ -121,6 +121,8 @@ bool flush(int fd)
     }
     c.out.clear();
     c.outOffset = 0;
+    if (c.out.capacity() > 64 * 1024)
+        std::string().swap(c.out);   // a burst's buffer is not kept by an idle client
     setInterest(fd, false);
     return true;
 }

@@ -23,6 +23,7 @@ import platform
 import re
 import resource
 import select
+import shlex
 import shutil
 import signal
 import socket
@@ -123,6 +124,8 @@ class Server:
 
     live = []
 
+    ours_args = []   # --ours-args: appended to our server's command line
+
     def __init__(self, kind, build, mode, log_dir, seed_python):
         self.kind = kind
         self.build = build
@@ -142,7 +145,7 @@ class Server:
         if self.kind == "ours":
             argv = [str(self.build / "app" / "spread-server"), "--headless", "--port", "0",
                     "--bind", "127.0.0.1", "--max-clients", "1000000"]
-            return argv + (["--no-relay"] if relay_off else [])
+            return argv + (["--no-relay"] if relay_off else []) + Server.ours_args
         if self.kind == "seed":
             return [self.seed_python, "-u", str(SEED_SERVER), "--port", "0"]
         if self.kind == "ncat":
@@ -381,60 +384,68 @@ def build_table(servers, results, size, reps, build_type, quick):
     t.lines.append(header)
     t.lines.append("|" + "---|" * (len(servers) + 2))
 
+    def ran(mode):
+        return any(m == mode for (m, _) in results)
+
     # Ingest: CPU per message at each N, and ours against itself with no idle clients.
-    idle = [int(n) for n in size["idle"].split(",")]
+    idle = sorted(int(n) for n in size["idle"].split(","))
     ours0 = None
-    for n in idle:
-        med = t.add("ingest, %s idle: CPU µs/message" % fmt(n, 0), "ingest", cpu_key("msg"), 1, {"idle": str(n)})
-        if n == min(idle):
-            ours0 = med.get("ours")
-        if n != min(idle) and med.get("ours") is not None and ours0:
-            r = med["ours"] / ours0
-            twisted = med.get("seed")
-            target = "≤ 1.5× ours at %d idle: %s" % (min(idle), verdict(r <= 1.5))
-            if twisted is not None:
-                target += "; below Twisted: %s" % verdict(med["ours"] < twisted)
-            t.add_text("ingest, ours %s idle / ours %s idle" % (fmt(n, 0), fmt(min(idle), 0)),
-                       ["%.2f×" % r if k == "ours" else "" for k in servers], target)
+    for n in idle if ran("ingest") else []:
+        rows = {k: t.rows("ingest", k, idle=str(n)) for k in servers}
+        ours, twisted = (median_of(rows.get(k, []), cpu_key("msg")) for k in ("ours", "seed"))
+        target = ""
+        if ours is not None and twisted is not None:
+            target = "below Twisted: %s" % verdict(ours < twisted)
+        t.add("ingest, %s idle: CPU µs/message" % fmt(n, 0), "ingest", cpu_key("msg"), 1, {"idle": str(n)}, target)
+        if n == idle[0]:
+            ours0 = ours
+        elif ours is not None and ours0:
+            r = ours / ours0
+            t.add_text("ingest, ours %s idle / ours %s idle" % (fmt(n, 0), fmt(idle[0], 0)),
+                       ["%.2f×" % r if k == "ours" else "" for k in servers],
+                       "≤ 1.5×: %s" % verdict(r <= 1.5))
 
     # Memory.
-    med = t.add("memory: bytes per idle connection (%s; ncat %s)" % (fmt(size["memory_clients"], 0),
-                fmt(min(size["memory_clients"], NCAT_MAX_CONNECTIONS), 0)),
-                "memory", "bytes_per_conn", 0,
-                target=target_ratio(results, "memory", "bytes_per_conn", 1.3))
-    held = []
-    for kind in servers:
-        rows = t.rows("memory", kind)
-        relay = {r.get("relay") for r in rows}
-        held.append("–" if not rows else "%s held, relay %s" % (
-            fmt(min(num(r, "held") or 0 for r in rows), 0), "/".join(sorted(relay))))
-    ours_rows = t.rows("memory", "ours")
-    t.add_text("memory: connections held (fewest), relay check", held,
-               "%s held and relaying: %s" % (fmt(size["memory_clients"], 0), verdict(
-                   bool(ours_rows) and all(num(r, "held") == size["memory_clients"] and r.get("relay") == "ok"
-                                           for r in ours_rows))))
+    if ran("memory"):
+        t.add("memory: bytes per idle connection (%s; ncat %s)" % (fmt(size["memory_clients"], 0),
+              fmt(min(size["memory_clients"], NCAT_MAX_CONNECTIONS), 0)),
+              "memory", "bytes_per_conn", 0,
+              target=target_ratio(results, "memory", "bytes_per_conn", 1.3))
+        held = []
+        for kind in servers:
+            rows = t.rows("memory", kind)
+            relay = {r.get("relay") for r in rows}
+            held.append("–" if not rows else "%s held, relay %s" % (
+                fmt(min(num(r, "held") or 0 for r in rows), 0), "/".join(sorted(relay))))
+        ours_rows = t.rows("memory", "ours")
+        t.add_text("memory: connections held (fewest), relay check", held,
+                   "%s held and relaying: %s" % (fmt(size["memory_clients"], 0), verdict(
+                       bool(ours_rows) and all(num(r, "held") == size["memory_clients"] and r.get("relay") == "ok"
+                                               for r in ours_rows))))
 
     # Fan-out.
-    sat = {"pace": "saturated"}
-    paced = {"pace": "%s/s" % size["paced_rate"]}
-    what = "%d receivers, %s lines" % (size["receivers"], fmt(size["lines"], 0))
-    t.add("fan-out saturated (%s): CPU µs/delivery" % what, "fanout", cpu_key("delivery"), 3, sat,
-          target_ratio(results, "fanout", cpu_key("delivery"), 1.2, sat))
-    t.add("fan-out saturated: deliveries/s", "fanout", "delivered_per_s", 0, sat)
-    t.add("fan-out saturated: p50 latency ms", "fanout", "p50_ms", 2, sat,
-          target_ratio(results, "fanout", "p50_ms", 2.0, sat))
-    t.add("fan-out saturated: p99 latency ms", "fanout", "p99_ms", 2, sat)
-    t.add("fan-out paced %s/s: CPU µs/delivery" % fmt(size["paced_rate"], 0), "fanout", cpu_key("delivery"), 3, paced)
-    t.add("fan-out paced: p50 latency ms", "fanout", "p50_ms", 3, paced)
-    t.add("fan-out paced: p99 latency ms", "fanout", "p99_ms", 3, paced)
+    if ran("fanout"):
+        sat = {"pace": "saturated"}
+        paced = {"pace": "%s/s" % size["paced_rate"]}
+        what = "%d receivers, %s lines" % (size["receivers"], fmt(size["lines"], 0))
+        t.add("fan-out saturated (%s): CPU µs/delivery" % what, "fanout", cpu_key("delivery"), 3, sat,
+              target_ratio(results, "fanout", cpu_key("delivery"), 1.2, sat))
+        t.add("fan-out saturated: deliveries/s", "fanout", "delivered_per_s", 0, sat)
+        t.add("fan-out saturated: p50 latency ms", "fanout", "p50_ms", 2, sat,
+              target_ratio(results, "fanout", "p50_ms", 2.0, sat))
+        t.add("fan-out saturated: p99 latency ms", "fanout", "p99_ms", 2, sat)
+        t.add("fan-out paced %s/s: CPU µs/delivery" % fmt(size["paced_rate"], 0), "fanout", cpu_key("delivery"), 3, paced)
+        t.add("fan-out paced: p50 latency ms", "fanout", "p50_ms", 3, paced)
+        t.add("fan-out paced: p99 latency ms", "fanout", "p99_ms", 3, paced)
 
     # Churn.
-    t.add("churn (%s cycles, %d at once): CPU µs/cycle" % (fmt(size["cycles"], 0), size["concurrency"]),
-          "churn", cpu_key("cycle"), 1, target=target_ratio(results, "churn", cpu_key("cycle"), 1.3))
-    t.add("churn: cycles/s", "churn", "cycles_per_s", 0)
+    if ran("churn"):
+        t.add("churn (%s cycles, %d at once): CPU µs/cycle" % (fmt(size["cycles"], 0), size["concurrency"]),
+              "churn", cpu_key("cycle"), 1, target=target_ratio(results, "churn", cpu_key("cycle"), 1.3))
+        t.add("churn: cycles/s", "churn", "cycles_per_s", 0)
 
     # Soak.
-    if any(mode == "soak" for (mode, _) in results):
+    if ran("soak"):
         texts = []
         for kind in servers:
             rows = t.rows("soak", kind)
@@ -478,8 +489,10 @@ def build_table(servers, results, size, reps, build_type, quick):
             "interleaved runs, each on a freshly started server; in parentheses the ratio to the epoll "
             "yardstick. Server CPU: user+system time of the whole process, from its CPU-time clock (the utime+stime of "
             "/proc/PID/stat without the 10 ms tick); ingest at %s lines/s for %s s with relay off "
-            "(`--no-relay`)." % (now, os.cpu_count() or 0, cpu, platform.release(), build_type,
-                                 " --quick" if quick else "", reps, fmt(size["rate"], 0), size["duration"]), ""]
+            "(`--no-relay`).%s" % (now, os.cpu_count() or 0, cpu, platform.release(), build_type,
+                                   " --quick" if quick else "", reps, fmt(size["rate"], 0), size["duration"],
+                                   " Our server ran with `%s`." % " ".join(Server.ours_args) if Server.ours_args else ""),
+            ""]
     return "\n".join(head + t.lines) + "\n", all_ok
 
 
@@ -517,6 +530,9 @@ def main():
                         help="comma list of %s (default: all)" % ",".join(SERVERS))
     parser.add_argument("--soak-reps", type=int, default=1, help="repetitions of the soak (default 1)")
     parser.add_argument("--out", help="also write the Markdown table to this file")
+    parser.add_argument("--ours-args", default="",
+                        help="more options for our server, e.g. --ours-args=--quiet (the environment, e.g. TZ, "
+                             "is passed on to every server as it is)")
     parser.add_argument("--log-dir", help="keep the servers' stderr here (default: a temporary folder)")
     for key, value in FULL.items():
         parser.add_argument("--" + key.replace("_", "-"), type=type(value), default=None,
@@ -533,6 +549,7 @@ def main():
     if bad or args.reps < 1:
         parser.error("unknown mode or server: %s" % ", ".join(bad) if bad else "--reps must be at least 1")
 
+    Server.ours_args = shlex.split(args.ours_args)
     build = Path(args.build).resolve()
     needed = [build / "app" / "spread-server", build / "app" / "spread-bench", build / "tests" / "bench" / "epoll-relay"]
     missing = [str(p) for p in needed if not p.exists()]
