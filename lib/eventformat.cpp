@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <limits>
+
 using namespace Qt::Literals::StringLiterals;
 
 QString LogEvent::kindName(Kind kind)
@@ -32,9 +34,26 @@ QString LogEvent::kindName(Kind kind)
     return u"warning"_s;
 }
 
+QString LogEvent::timestamp(qint64 ms)
+{
+    static thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    static thread_local QString cachedPrefix;
+    const qint64 second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    if (second != cachedSecond) {
+        cachedSecond = second;
+        cachedPrefix = QDateTime::fromMSecsSinceEpoch(second * 1000).toString(u"yyyy-MM-dd HH:mm:ss."_s);
+    }
+    const int milli = int(ms - second * 1000);
+    QString text = cachedPrefix;
+    text += QChar(u'0' + milli / 100);
+    text += QChar(u'0' + milli / 10 % 10);
+    text += QChar(u'0' + milli % 10);
+    return text;
+}
+
 QString LogEvent::toText() const
 {
-    const QString time = QDateTime::fromMSecsSinceEpoch(timeMs).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s);
+    const QString time = timestamp(timeMs);
     const QString who = u"[#%1 %2]"_s.arg(client).arg(peer);
     QString line;
     switch (kind) {

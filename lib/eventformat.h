@@ -30,6 +30,12 @@ struct LogEvent
     QString text;
 
     static QString kindName(Kind kind);
+    /**
+     * @p ms since the epoch as local "yyyy-MM-dd HH:mm:ss.zzz", cheaply: the
+     * conversion to local time (which makes glibc look at /etc/localtime
+     * each time) happens once a second, not once a message.
+     */
+    static QString timestamp(qint64 ms);
 
     QString toText() const;
     /** One JSON object, no line feed. Data that is not plain text also comes as base64. */

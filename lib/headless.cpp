@@ -4,9 +4,8 @@
 
 #include "stdinreader.h"
 
-#include <QCoreApplication>
+#include <QAbstractEventDispatcher>
 #include <QSocketNotifier>
-#include <QTimer>
 
 #include <cstdio>
 #include <cstring>
@@ -67,18 +66,18 @@ void printLine(const QString &line)
 {
     const QByteArray bytes = line.toUtf8() + '\n';
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
-    // One write per turn of the event loop, not one per line: a flood of
-    // messages must not cost a system call each just to be logged.
-    static bool flushPending = false;
-    QCoreApplication *app = QCoreApplication::instance();
-    if (!app) {
+    // One write when the event loop is about to sleep, not one per line: a
+    // flood must not cost a system call per message just to be logged, and
+    // a slow trickle must not cost an extra wake-up either. A full stdio
+    // buffer still goes out on its own.
+    static bool hooked = false;
+    if (hooked)
+        return;
+    if (auto *dispatcher = QAbstractEventDispatcher::instance()) {
+        QObject::connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, dispatcher, [] { std::fflush(stdout); });
+        hooked = true;
+    } else {
         std::fflush(stdout);
-    } else if (!flushPending) {
-        flushPending = true;
-        QTimer::singleShot(0, app, [] {
-            flushPending = false;
-            std::fflush(stdout);
-        });
     }
 }
 

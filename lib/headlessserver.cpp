@@ -167,13 +167,17 @@ int runHeadlessServer(const ServerOptions &options)
     }
     print({ LogEvent::Kind::Listening, 0, 0, {}, server.serverPort(), {}, server.serverAddress().toString() });
 
+    // Each client's address:port, formatted once rather than for every message.
+    QHash<SpreadServer::ClientId, QString> peers;
     QObject::connect(&server, &SpreadServer::clientConnected, &server,
-                     [&](SpreadServer::ClientId id, const QHostAddress &, quint16, int count) {
-                         print({ LogEvent::Kind::Connected, 0, id, peerText(server.clientInfo(id)), count, {}, {} });
+                     [&](SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int count) {
+                         const QString peer = peerText({ id, address, port });
+                         peers.insert(id, peer);
+                         print({ LogEvent::Kind::Connected, 0, id, peer, count, {}, {} });
                      });
     QObject::connect(&server, &SpreadServer::clientDisconnected, &server,
                      [&](SpreadServer::ClientId id, const QString &reason, int count) {
-                         print({ LogEvent::Kind::Disconnected, 0, id, peerText(server.clientInfo(id)), count, {}, reason });
+                         print({ LogEvent::Kind::Disconnected, 0, id, peers.take(id), count, {}, reason });
                      });
     QObject::connect(&server, &SpreadServer::clientRefused, &server,
                      [&](const QHostAddress &address, quint16 port, const QString &reason) {
@@ -182,7 +186,7 @@ int runHeadlessServer(const ServerOptions &options)
     if (!options.quiet) {
         QObject::connect(&server, &SpreadServer::messageReceived, &server,
                          [&](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {
-                             print({ LogEvent::Kind::Received, 0, id, peerText(server.clientInfo(id)), relayedTo, message, {} });
+                             print({ LogEvent::Kind::Received, 0, id, peers.value(id), relayedTo, message, {} });
                          });
         QObject::connect(&server, &SpreadServer::messageSent, &server,
                          [&](SpreadServer::ClientId to, const QByteArray &message, int receivers) {

@@ -165,7 +165,7 @@ QString LogModel::textLine(const LogEntry &entry) const
     const LogEvent &e = entry.event;
     if (m_perspective == Perspective::Server && entry.status == LogEntry::Status::None)
         return e.toText();
-    const QString time = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s);
+    const QString time = LogEvent::timestamp(e.timeMs);
     if (entry.status != LogEntry::Status::None || !isMessage(entry))
         return time + u' ' + e.text;
     QString tag;
@@ -241,7 +241,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         QString text = message ? DisplayText::escaped(e.data) : describe(entry);
         if (text.size() > TOOLTIP_MAX_CHARS)
             text = text.left(TOOLTIP_MAX_CHARS) + u'…';
-        QString head = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s) + u"  "_s + who(entry);
+        QString head = LogEvent::timestamp(e.timeMs) + u"  "_s + who(entry);
         if (message)
             head += u"  "_s + tr("%1 bytes").arg(e.data.size());
         return u"<p style='white-space:pre-wrap'><b>%1</b><br>%2</p>"_s.arg(head.toHtmlEscaped(), text.toHtmlEscaped());
@@ -251,7 +251,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case TimeRole:
         return e.timeMs;
     case TimeTextRole:
-        return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(u"HH:mm:ss.zzz"_s);
+        return LogEvent::timestamp(e.timeMs).mid(11);
     case WhoRole:
         return who(entry);
     case DirectionRole:
