@@ -54,6 +54,11 @@ bool isPlainText(QByteArrayView bytes)
     const auto *p = reinterpret_cast<const uchar *>(bytes.data());
     const qsizetype size = bytes.size();
     for (qsizetype i = 0; i < size;) {
+        // Printable ASCII, the common case, one compare a byte.
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            ++i;
+            continue;
+        }
         if (isControl(p[i]))
             return false;
         const qsizetype length = utf8SequenceLength(p + i, size - i);

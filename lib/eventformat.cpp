@@ -34,21 +34,25 @@ QString LogEvent::kindName(Kind kind)
     return u"warning"_s;
 }
 
-QString LogEvent::timestamp(qint64 ms)
+QByteArray LogEvent::timestampUtf8(qint64 ms)
 {
     static thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
-    static thread_local QString cachedPrefix;
+    static thread_local QByteArray cachedPrefix;
     const qint64 second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
     if (second != cachedSecond) {
         cachedSecond = second;
-        cachedPrefix = QDateTime::fromMSecsSinceEpoch(second * 1000).toString(u"yyyy-MM-dd HH:mm:ss."_s);
+        cachedPrefix = QDateTime::fromMSecsSinceEpoch(second * 1000).toString(u"yyyy-MM-dd HH:mm:ss."_s).toLatin1();
     }
     const int milli = int(ms - second * 1000);
-    QString text = cachedPrefix;
-    text += QChar(u'0' + milli / 100);
-    text += QChar(u'0' + milli / 10 % 10);
-    text += QChar(u'0' + milli % 10);
+    QByteArray text;
+    text.reserve(cachedPrefix.size() + 3);
+    text.append(cachedPrefix).append(char('0' + milli / 100)).append(char('0' + milli / 10 % 10)).append(char('0' + milli % 10));
     return text;
+}
+
+QString LogEvent::timestamp(qint64 ms)
+{
+    return QString::fromLatin1(timestampUtf8(ms));
 }
 
 QString LogEvent::toText() const

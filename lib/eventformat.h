@@ -36,6 +36,7 @@ struct LogEvent
      * each time) happens once a second, not once a message.
      */
     static QString timestamp(qint64 ms);
+    static QByteArray timestampUtf8(qint64 ms);
 
     QString toText() const;
     /** One JSON object, no line feed. Data that is not plain text also comes as base64. */

@@ -64,8 +64,12 @@ namespace Headless {
 
 void printLine(const QString &line)
 {
-    const QByteArray bytes = line.toUtf8() + '\n';
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    printBytes(line.toUtf8() + '\n');
+}
+
+void printBytes(QByteArrayView line)
+{
+    std::fwrite(line.data(), 1, size_t(line.size()), stdout);
     // One write when the event loop is about to sleep, not one per line: a
     // flood must not cost a system call per message just to be logged, and
     // a slow trickle must not cost an extra wake-up either. A full stdio

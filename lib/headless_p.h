@@ -10,6 +10,8 @@
 namespace Headless {
 
 void printLine(const QString &line);
+/** Writes @p line, which ends with its line feed, as it is. */
+void printBytes(QByteArrayView line);
 void printError(const QString &program, const QString &message);
 
 /** Parses; handles --help, --version and errors. A value means: exit with it. */

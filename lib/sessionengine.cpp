@@ -31,6 +31,11 @@ namespace {
 constexpr int EPOLL_BATCH = 256;        // events taken per epoll_wait
 constexpr int IOV_BATCH = IOV_MAX;      // queued chunks written per sendmsg (1024 on Linux)
 constexpr qsizetype READ_CHUNK = 64 * 1024;
+// Small messages are copied into one buffer per receiver rather than queued
+// as shared chunks: a burst of short lines then leaves in one contiguous
+// write, which costs the kernel far less than an iovec entry per line.
+constexpr qsizetype COALESCE_MAX = 1024;
+constexpr qsizetype COALESCE_BUFFER = 16 * 1024;
 constexpr int ACCEPT_RETRY_MS = 250;    // after EMFILE and friends
 
 // ::ffff:a.b.c.d, as a dual-stack socket sees an IPv4 peer, shown as a.b.c.d.
@@ -83,7 +88,9 @@ struct SessionEngine::Session {
     bool dirty = false;
     bool wantWrite = false;
     bool peerEnded = false;          // read returned 0: nothing more can come in
+    bool tailOwned = false;          // out.last() is our own buffer for small messages
     quint32 interest = 0;
+    qsizetype openIndex = -1;        // place in m_open while open
     sockaddr_in6 peer {};            // sockaddr_in fits in it too
     LineFramer framer;
     QList<QByteArray> out;           // queued chunks, shared with other receivers
@@ -282,6 +289,8 @@ void SessionEngine::openSession(Session *session)
 {
     session->connectedAtMs = session->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     m_sessions.insert(session->id, session);
+    session->openIndex = qsizetype(m_open.size());
+    m_open.push_back(session);
     ++m_openCount;
     const SessionInfo info = sessionInfo(session->id);
     emit sessionOpened(session->id, info.address, info.port);
@@ -483,7 +492,18 @@ bool SessionEngine::enqueue(Session &s, const QByteArray &bytes)
     const qint64 pending = s.outBytes + (s.tls ? s.tls->bytesToWrite() : 0);
     if (pending + bytes.size() > m_limits.maxBacklogBytes)
         return false;
-    s.out.append(bytes);
+    if (bytes.size() <= COALESCE_MAX && !s.tls) {
+        if (!s.tailOwned || s.out.last().size() + bytes.size() > COALESCE_BUFFER) {
+            QByteArray buffer;
+            buffer.reserve(COALESCE_BUFFER);
+            s.out.append(std::move(buffer));
+            s.tailOwned = true;
+        }
+        s.out.last().append(bytes);
+    } else {
+        s.out.append(bytes);   // shared with every other receiver, not copied
+        s.tailOwned = false;
+    }
     s.outBytes += bytes.size();
     ++s.messagesOut;
     markDirty(s);
@@ -510,9 +530,9 @@ int SessionEngine::sendToAll(const QByteArray &bytes, Id except)
     BatchScope scope(this);
     int receivers = 0;
     QList<Id> tooSlow;
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        Session &s = *it.value();
-        if (s.id == except || s.state != Session::State::Open)
+    for (Session *open : m_open) {
+        Session &s = *open;
+        if (s.id == except)
             continue;
         if (enqueue(s, bytes))
             ++receivers;
@@ -591,6 +611,7 @@ void SessionEngine::flush(Session &s)
     if (s.outBytes == 0) {
         s.out = QList<QByteArray>();   // give the memory back, idle sessions stay small
         s.outHead = 0;
+        s.tailOwned = false;
         s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     }
     s.wantWrite = s.outBytes > 0;
@@ -638,12 +659,19 @@ bool SessionEngine::closeSession(Id id, const QString &reason, CloseMode mode)
     if (!s || s->state != Session::State::Open)
         return false;
     --m_openCount;
+    // Out of the broadcast list: the last one takes its place.
+    Session *last = m_open.back();
+    m_open[size_t(s->openIndex)] = last;
+    last->openIndex = s->openIndex;
+    m_open.pop_back();
+    s->openIndex = -1;
     s->framer.clear();
     s->state = Session::State::Flushing;
     // Handlers still see the session (sessionInfo()), but no longer as open.
     emit sessionClosed(id, reason);
     if (mode == CloseMode::Abort) {
         s->out.clear();
+        s->tailOwned = false;
         s->outBytes = 0;
         finalize(*s);
     } else {

@@ -166,6 +166,7 @@ private:
     QSocketNotifier *m_epollNotifier = nullptr;
     int m_epollFd = -1;
     QHash<Id, Session *> m_sessions;
+    std::vector<Session *> m_open;   // open sessions, in no order: what a broadcast walks
     Id m_nextId = 1;
     int m_openCount = 0;
     int m_batchDepth = 0;
