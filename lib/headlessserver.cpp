@@ -171,20 +171,23 @@ int runHeadlessServer(const ServerOptions &options)
     print({ LogEvent::Kind::Listening, 0, 0, {}, server.serverPort(), {}, server.serverAddress().toString() });
 
     // Each client's address:port, formatted once rather than for every message.
-    // And "[#id address:port] ", the text log's prefix of its messages, in UTF-8.
-    QHash<SpreadServer::ClientId, QString> peers;
+    // "[#id address:port] ", the text log's prefix of a client's messages, in
+    // UTF-8: made at its first message, so that idle clients cost nothing here.
     QHash<SpreadServer::ClientId, QByteArray> tags;
+    const auto tagOf = [&](SpreadServer::ClientId id) -> const QByteArray & {
+        auto it = tags.find(id);
+        if (it == tags.end())
+            it = tags.insert(id, u"[#%1 %2] "_s.arg(id).arg(peerText(server.clientInfo(id))).toUtf8());
+        return it.value();
+    };
     QObject::connect(&server, &SpreadServer::clientConnected, &server,
                      [&](SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int count) {
-                         const QString peer = peerText({ id, address, port });
-                         peers.insert(id, peer);
-                         tags.insert(id, u"[#%1 %2] "_s.arg(id).arg(peer).toUtf8());
-                         print({ LogEvent::Kind::Connected, 0, id, peer, count, {}, {} });
+                         print({ LogEvent::Kind::Connected, 0, id, peerText({ id, address, port }), count, {}, {} });
                      });
     QObject::connect(&server, &SpreadServer::clientDisconnected, &server,
                      [&](SpreadServer::ClientId id, const QString &reason, int count) {
                          tags.remove(id);
-                         print({ LogEvent::Kind::Disconnected, 0, id, peers.take(id), count, {}, reason });
+                         print({ LogEvent::Kind::Disconnected, 0, id, peerText(server.clientInfo(id)), count, {}, reason });
                      });
     QObject::connect(&server, &SpreadServer::clientRefused, &server,
                      [&](const QHostAddress &address, quint16 port, const QString &reason) {
@@ -194,14 +197,14 @@ int runHeadlessServer(const ServerOptions &options)
         QObject::connect(&server, &SpreadServer::messageReceived, &server,
                          [&](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {
                              if (options.logFormat == LogFormat::Jsonl) {
-                                 print({ LogEvent::Kind::Received, 0, id, peers.value(id), relayedTo, message, {} });
+                                 print({ LogEvent::Kind::Received, 0, id, peerText(server.clientInfo(id)), relayedTo, message, {} });
                                  return;
                              }
                              // The hot path of a busy server: the same line as LogEvent::toText(),
                              // built as bytes, with no round trip through QString for plain text.
                              QByteArray line = LogEvent::timestampUtf8(QDateTime::currentMSecsSinceEpoch());
                              line.reserve(line.size() + 48 + message.size());
-                             line.append(' ').append(tags.value(id));
+                             line.append(' ').append(tagOf(id));
                              if (DisplayText::isPlainText(message))
                                  line.append(message);
                              else
