@@ -256,10 +256,7 @@ void ClientWindow::buildMenus()
     QAction *newWindow = file->addAction(tr("&New client window"), this, &ClientWindow::openNewWindow);
     newWindow->setObjectName(u"newClientAction"_s);
     newWindow->setShortcut(QKeySequence::New);
-    QAction *save = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save log…"), m_logPanel,
-                                    &LogPanel::saveWithDialog);
-    save->setObjectName(u"saveAction"_s);
-    save->setShortcut(QKeySequence::Save);
+    m_logPanel->addFileActions(file);
     file->addSeparator();
     QAction *close = file->addAction(tr("&Close window"), this, &QWidget::close);
     close->setShortcut(QKeySequence::Close);
@@ -267,13 +264,7 @@ void ClientWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
-    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    QAction *find = edit->addAction(tr("&Filter the log"), m_logPanel, &LogPanel::focusFilter);
-    find->setObjectName(u"findAction"_s);
-    find->setShortcut(QKeySequence::Find);
-    QAction *clear = edit->addAction(tr("&Clear the log"), m_logPanel, &LogPanel::clearLog);
-    clear->setObjectName(u"clearAction"_s);
-    clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_logPanel->addEditActions(menuBar()->addMenu(tr("&Edit")));
 
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
     QAction *toggle = connection->addAction(tr("&Connect / Disconnect"));
@@ -509,15 +500,12 @@ void ClientWindow::sendComposed()
         return;
     }
     const QString text = m_composeEdit->text();
-    QByteArray message = text.toUtf8();
-    if (m_composeHexCheck->isChecked()) {
-        const auto bytes = HexInput::parse(text);
-        if (!bytes) {
-            showStatus(tr("Not hexadecimal bytes: %1").arg(text));
-            return;
-        }
-        message = *bytes;
+    const auto composed = HexInput::composed(text, m_composeHexCheck->isChecked());
+    if (!composed) {
+        showStatus(tr("Not hexadecimal bytes: %1").arg(text));
+        return;
     }
+    const QByteArray &message = *composed;
     if (message.isEmpty() && m_client->lineEnding() == EchoClient::LineEnding::None) {
         showStatus(tr("Nothing to send: type a message first"));
         return;

@@ -42,4 +42,11 @@ std::optional<QByteArray> parse(const QString &text)
     return bytes;
 }
 
+std::optional<QByteArray> composed(const QString &text, bool hex)
+{
+    if (hex)
+        return parse(text);
+    return text.toUtf8();
+}
+
 } // namespace HexInput

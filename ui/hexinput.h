@@ -16,4 +16,7 @@ namespace HexInput {
  */
 std::optional<QByteArray> parse(const QString &text);
 
+/** The bytes a compose line sends: its UTF-8, or with @p hex its parse(); nothing if that fails. */
+std::optional<QByteArray> composed(const QString &text, bool hex);
+
 } // namespace HexInput

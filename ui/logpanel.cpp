@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenu>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSettings>
@@ -315,4 +316,22 @@ void LogPanel::copySelection() const
         lines.append(index.data(LogModel::LineRole).toString());
     if (!lines.isEmpty())
         QApplication::clipboard()->setText(lines.join(u'\n') + u'\n');
+}
+
+void LogPanel::addFileActions(QMenu *file)
+{
+    QAction *save = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save log…"), this,
+                                    &LogPanel::saveWithDialog);
+    save->setObjectName(u"saveAction"_s);
+    save->setShortcut(QKeySequence::Save);
+}
+
+void LogPanel::addEditActions(QMenu *edit)
+{
+    QAction *find = edit->addAction(tr("&Filter the log"), this, &LogPanel::focusFilter);
+    find->setObjectName(u"findAction"_s);
+    find->setShortcut(QKeySequence::Find);
+    QAction *clear = edit->addAction(tr("&Clear the log"), this, &LogPanel::clearLog);
+    clear->setObjectName(u"clearAction"_s);
+    clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
 }

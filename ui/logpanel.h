@@ -9,6 +9,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListView;
+class QMenu;
 class QTimer;
 class QToolButton;
 
@@ -48,6 +49,11 @@ public:
     /** Asks for a file (a window-modal dialog) and saves to it. */
     void saveWithDialog();
     void copySelection() const;
+
+    /** Save log… (Ctrl+S), for a window's File menu. */
+    void addFileActions(QMenu *file);
+    /** Filter the log (Ctrl+F) and Clear the log (Ctrl+L), for a window's Edit menu. */
+    void addEditActions(QMenu *edit);
 
 signals:
     /** Something for the status bar, e.g. "Saved 120 lines to ...". */

@@ -359,22 +359,14 @@ void ServerWindow::buildMenus()
     newClient->setObjectName(u"newClientAction"_s);
     newClient->setShortcut(QKeySequence::New);
     newClient->setToolTip(tr("Open a client window connected to this server"));
-    QAction *save = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save log…"), m_logPanel,
-                                    &LogPanel::saveWithDialog);
-    save->setObjectName(u"saveAction"_s);
-    save->setShortcut(QKeySequence::Save);
+    m_logPanel->addFileActions(file);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    QAction *find = edit->addAction(tr("&Filter the log"), m_logPanel, &LogPanel::focusFilter);
-    find->setObjectName(u"findAction"_s);
-    find->setShortcut(QKeySequence::Find);
-    QAction *clear = edit->addAction(tr("&Clear the log"), m_logPanel, &LogPanel::clearLog);
-    clear->setObjectName(u"clearAction"_s);
-    clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_logPanel->addEditActions(edit);
     QAction *follow = edit->addAction(tr("F&ollow the newest line"));
     follow->setCheckable(true);
     follow->setChecked(true);
@@ -722,15 +714,12 @@ void ServerWindow::sendComposed()
         showStatus(tr("Nothing to send: type a message first"));
         return;
     }
-    QByteArray message = text.toUtf8();
-    if (m_composeHexCheck->isChecked()) {
-        const auto bytes = HexInput::parse(text);
-        if (!bytes) {
-            showStatus(tr("Not hexadecimal bytes: %1").arg(text));
-            return;
-        }
-        message = *bytes;
+    const auto composed = HexInput::composed(text, m_composeHexCheck->isChecked());
+    if (!composed) {
+        showStatus(tr("Not hexadecimal bytes: %1").arg(text));
+        return;
     }
+    const QByteArray &message = *composed;
     if (message.contains('\n')) {
         showStatus(tr("A message cannot contain a line feed; it ends the message"));
         return;

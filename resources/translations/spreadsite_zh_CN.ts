@@ -237,10 +237,6 @@ last activity %4
         <translation>新建客户端窗口(&amp;N)</translation>
     </message>
     <message>
-        <source>&amp;Save log…</source>
-        <translation>保存日志(&amp;S)…</translation>
-    </message>
-    <message>
         <source>&amp;Close window</source>
         <translation>关闭窗口(&amp;C)</translation>
     </message>
@@ -251,14 +247,6 @@ last activity %4
     <message>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;Filter the log</source>
-        <translation>筛选日志(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Clear the log</source>
-        <translation>清空日志(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;Connection</source>
@@ -582,6 +570,18 @@ last activity %4
         <source>Save log</source>
         <translation>保存日志</translation>
     </message>
+    <message>
+        <source>&amp;Save log…</source>
+        <translation>保存日志(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Filter the log</source>
+        <translation>筛选日志(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Clear the log</source>
+        <translation>清空日志(&amp;C)</translation>
+    </message>
 </context>
 <context>
     <name>ServerWindow</name>
@@ -762,24 +762,12 @@ last activity %4
         <translation>打开一个连接到本服务器的客户端窗口</translation>
     </message>
     <message>
-        <source>&amp;Save log…</source>
-        <translation>保存日志(&amp;S)…</translation>
-    </message>
-    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;Filter the log</source>
-        <translation>筛选日志(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Clear the log</source>
-        <translation>清空日志(&amp;C)</translation>
     </message>
     <message>
         <source>F&amp;ollow the newest line</source>
