@@ -37,6 +37,7 @@ constexpr qsizetype READ_CHUNK = 64 * 1024;
 constexpr qsizetype COALESCE_MAX = 1024;
 constexpr qsizetype COALESCE_BUFFER = 16 * 1024;
 constexpr int ACCEPT_RETRY_MS = 250;    // after EMFILE and friends
+constexpr int ACCEPT_BATCH = 64;        // connections taken per wake-up, for fairness
 
 // ::ffff:a.b.c.d, as a dual-stack socket sees an IPv4 peer, shown as a.b.c.d.
 QHostAddress normalized(QHostAddress address)
@@ -64,15 +65,16 @@ void raiseDescriptorLimit()
 }
 } // namespace
 
-// QTcpServer does the listening (address parsing, dual stack, errors); we take
-// the accepted descriptor before it becomes a QTcpSocket.
+// QTcpServer does the listening (address parsing, dual stack, listen errors).
+// Accepting is ours: Qt 6.4's loop neither reports nor pauses on EMFILE, so
+// out of descriptors it would retry accept() on every pass of the event loop.
 class SessionAcceptor : public QTcpServer
 {
 public:
     explicit SessionAcceptor(SessionEngine *engine) : QTcpServer(engine), m_engine(engine) { }
 
 protected:
-    void incomingConnection(qintptr fd) override { m_engine->adopt(fd); }
+    void incomingConnection(qintptr fd) override { m_engine->adopt(fd); }   // not reached: paused
 
 private:
     SessionEngine *m_engine;
@@ -142,12 +144,9 @@ SessionEngine::SessionEngine(QObject *parent)
 
     m_resumeAccept.setSingleShot(true);
     m_resumeAccept.setInterval(ACCEPT_RETRY_MS);
-    connect(&m_resumeAccept, &QTimer::timeout, this, [this] { m_acceptor->resumeAccepting(); });
-    connect(m_acceptor, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
-        // QTcpServer pauses itself on a non-transient accept error; retry soon,
-        // when closing sessions may have freed descriptors.
-        emit acceptFailed(m_acceptor->errorString());
-        m_resumeAccept.start();
+    connect(&m_resumeAccept, &QTimer::timeout, this, [this] {
+        if (m_acceptNotifier)
+            m_acceptNotifier->setEnabled(true);
     });
 }
 
@@ -171,14 +170,44 @@ void SessionEngine::setTlsConfiguration(const QSslConfiguration &configuration)
 bool SessionEngine::listen(const QHostAddress &address, quint16 port)
 {
     m_closingAll = false;
-    if (m_acceptor->isListening())
-        m_acceptor->close();
-    return m_acceptor->listen(address, port);
+    stopListening();
+    // Bursts of connections wait in the kernel rather than being dropped and retried a second later.
+    m_acceptor->setListenBacklogSize(SOMAXCONN);
+    if (!m_acceptor->listen(address, port))
+        return false;
+    m_acceptor->pauseAccepting();
+    m_acceptNotifier = new QSocketNotifier(m_acceptor->socketDescriptor(), QSocketNotifier::Read, this);
+    connect(m_acceptNotifier, &QSocketNotifier::activated, this, &SessionEngine::onAcceptReady);
+    return true;
+}
+
+void SessionEngine::onAcceptReady()
+{
+    const int listener = int(m_acceptor->socketDescriptor());
+    for (int i = 0; i < ACCEPT_BATCH && m_acceptNotifier; ++i) {
+        const int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            adopt(fd, true);
+            continue;
+        }
+        if (errno == EINTR || errno == ECONNABORTED)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return;
+        // Out of descriptors or memory: stop asking until closing sessions may
+        // have freed some, instead of spinning on a readable listener.
+        const QString reason = errnoText(errno);
+        m_acceptNotifier->setEnabled(false);
+        m_resumeAccept.start();
+        emit acceptFailed(reason);
+        return;
+    }
 }
 
 void SessionEngine::stopListening()
 {
     m_resumeAccept.stop();
+    delete std::exchange(m_acceptNotifier, nullptr);
     m_acceptor->close();
 }
 
@@ -252,7 +281,7 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
     return info;
 }
 
-void SessionEngine::adopt(qintptr descriptor)
+void SessionEngine::adopt(qintptr descriptor, bool nonBlocking)
 {
     if (isTlsEnabled()) {
         startTlsHandshake(descriptor);
@@ -261,7 +290,8 @@ void SessionEngine::adopt(qintptr descriptor)
     const int fd = int(descriptor);
     BatchScope scope(this);
 
-    fcntl(fd, F_SETFL, O_NONBLOCK);   // a fresh socket has no other status flag to keep
+    if (!nonBlocking)
+        fcntl(fd, F_SETFL, O_NONBLOCK);   // a fresh socket has no other status flag to keep
     const int one = 1;
     // We batch writes ourselves; Nagle would only add latency on top.
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -137,7 +137,8 @@ private:
     struct Session;
     class BatchScope;
 
-    void adopt(qintptr fd);
+    void adopt(qintptr fd, bool nonBlocking = false);
+    void onAcceptReady();
     void adoptTls(QSslSocket *socket);
     void startTlsHandshake(qintptr fd);
     void readTls(Session &s);
@@ -164,6 +165,7 @@ private:
     SessionAcceptor *m_acceptor = nullptr;
     QSslConfiguration m_tlsConfiguration;
     QSocketNotifier *m_epollNotifier = nullptr;
+    QSocketNotifier *m_acceptNotifier = nullptr;   // on m_acceptor's socket, while listening
     int m_epollFd = -1;
     QHash<Id, Session *> m_sessions;
     std::vector<Session *> m_open;   // open sessions, in no order: what a broadcast walks
