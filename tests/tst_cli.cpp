@@ -10,7 +10,12 @@
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace EndToEnd;
@@ -84,6 +89,7 @@ private slots:
     void serverCannotListen_data();
     void serverCannotListen();
     void serverStopsOnSigterm();
+    void serverSigtermDeliversQueuedLinesFirst();
     void serverTextLog();
     void serverJsonLog();
     void serverQuietHidesMessages();
@@ -316,6 +322,67 @@ void tst_Cli::serverStopsOnSigterm()
     QTRY_VERIFY(peer->wasDisconnected());
     QVERIFY(server->hasMatch(logLine(u"lost connect: 0 [#1 127.0.0.1:%1] (server shutting down)"_s.arg(peer->localPort()))));
     QCOMPARE(server->err(), QByteArray());
+}
+
+void tst_Cli::serverSigtermDeliversQueuedLinesFirst()
+{
+    // A reader that is not reading when SIGTERM comes still gets every line
+    // the server had accepted, then the end of the stream; the log file is complete.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString logPath = dir.filePath(u"server.log"_s);
+    TestProcess *server = startServer({ u"--log-file"_s, logPath, u"--max-backlog-bytes"_s, u"67108864"_s });
+    const quint16 port = listeningPort(server);
+    QVERIFY(port != 0);
+
+    // A plain blocking socket with a small receive buffer, read only after the signal.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    const int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in addr {};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+    QTRY_VERIFY(server->hasMatch(logPattern(u"new connect: 1 .*"_s)));
+
+    // About 8 MiB queued for it, through the operator's stdin: more than the
+    // kernel's socket buffers take, so that the server itself still holds some.
+    QByteArrayList expected { welcome(1) };
+    QByteArray input;
+    for (int i = 0; i < 8000; ++i) {
+        const QByteArray line = "bulk " + QByteArray::number(i).rightJustified(5, '0') + ' ' + QByteArray(1000, 'x');
+        expected.append(line);
+        input += line + '\n';
+    }
+    server->write(input);
+    QTRY_VERIFY_WITH_TIMEOUT(server->hasMatch(logPattern(u"\\[server -> all \\(1\\)\\] bulk 07999 x+"_s)), 15000);
+
+    server->terminate();   // SIGTERM while the reader is behind
+
+    QByteArray received;
+    timeval timeout { 10, 0 };   // a bound, not a wait: each read returns as soon as data is there
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char buffer[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) {
+            QCOMPARE(n, ssize_t(0));   // the end of the stream, not a reset or a time-out
+            break;
+        }
+        received.append(buffer, n);
+    }
+    ::close(fd);
+    QCOMPARE(completeLines(received), expected);
+
+    QTRY_VERIFY(server->hasFinished());
+    QCOMPARE(server->exitCode(), 0);
+    QFile log(logPath);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray logged = log.readAll();
+    QCOMPARE(logged, server->out());   // the file has all that stdout had, "stopped" last
+    QVERIFY(logged.endsWith(" stopped\n"));
 }
 
 void tst_Cli::serverTextLog()
