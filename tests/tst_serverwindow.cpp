@@ -41,6 +41,7 @@ private slots:
     void cleanup();
 
     void typePortAndClickStart();
+    void allInterfacesAreSaidPlainly();
     void stopAndStartAgain();
     void refusedPortShowsTheReason();
     void badBindAddressShowsTheReason();
@@ -130,12 +131,27 @@ void tst_ServerWindow::typePortAndClickStart()
     QCOMPARE(window.server()->serverAddress(), QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(start->text(), u"Stop"_s);
     QVERIFY(!portSpin->isEnabled());
-    QCOMPARE(label->text(), u"Listening on 127.0.0.1 port %1"_s.arg(port));
+    QCOMPARE(label->text(), u"Listening on 127.0.0.1 port %1"_s.arg(port));   // local: no warning
     QVERIFY(window.windowTitle().contains(QString::number(port)));
     QTRY_VERIFY(hasRow(window.logModel(), u"Listening on 127.0.0.1 port %1"_s.arg(port)));
 
     TestPeer peer(port);
     QVERIFY(peer.waitReady());   // really listening: greeted
+}
+
+void tst_ServerWindow::allInterfacesAreSaidPlainly()
+{
+    const quint16 port = freePort();
+    ServerWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    typeInto(child<QComboBox>(&window, "bindCombo"), u"any"_s);
+    typeInto(child<QSpinBox>(&window, "portSpin"), QString::number(port));
+    QTest::mouseClick(child<QPushButton>(&window, "startButton"), Qt::LeftButton);
+    QVERIFY(window.server()->isListening());
+    const QString shown = child<QLabel>(&window, "listenLabel")->text();
+    QVERIFY2(shown.contains(u"reachable from the network"_s), qPrintable(shown));
+    QVERIFY2(shown.contains(u"127.0.0.1"_s), qPrintable(shown));
 }
 
 void tst_ServerWindow::stopAndStartAgain()

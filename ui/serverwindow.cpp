@@ -100,7 +100,8 @@ void ServerWindow::buildUi()
     m_bindCombo->setInsertPolicy(QComboBox::NoInsert);
     m_bindCombo->setMinimumContentsLength(30);
     m_bindCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_bindCombo->setToolTip(tr("The address to listen on: \"any\" for every interface, or one of this machine's addresses"));
+    m_bindCombo->setToolTip(tr("The address to listen on: \"any\" for every interface (reachable from the network), "
+                               "127.0.0.1 for this machine only, or one of this machine's addresses"));
     fillBindChoices();
     m_portSpin = new QSpinBox(central);
     m_portSpin->setObjectName(u"portSpin"_s);
@@ -671,8 +672,14 @@ void ServerWindow::updateListenState()
         state = m_stopping ? tr("Stopping: closing every client…") : tr("Not listening");
         setWindowTitle(tr("SpreadSite server"));
     }
-    m_listenLabel->setText(state);
     m_statusListen->setText(state);
+    const QHostAddress bound = m_server->serverAddress();
+    if (listening && (bound == QHostAddress(QHostAddress::Any) || bound == QHostAddress(QHostAddress::AnyIPv4)
+                      || bound == QHostAddress(QHostAddress::AnyIPv6))) {
+        // Said plainly where it is seen: every interface means the network can reach it.
+        state += tr(" — reachable from the network; bind 127.0.0.1 to keep it to this machine");
+    }
+    m_listenLabel->setText(state);
     m_statusClients->setText(tr("%1 clients").arg(m_server->clientCount()));
 }
 

@@ -586,10 +586,6 @@ last activity %4
 <context>
     <name>ServerWindow</name>
     <message>
-        <source>The address to listen on: &quot;any&quot; for every interface, or one of this machine&apos;s addresses</source>
-        <translation>监听地址:&quot;any&quot; 表示所有网络接口,也可选择本机的某个地址</translation>
-    </message>
-    <message>
         <source>The TCP port to listen on; 0 lets the system pick a free one</source>
         <translation>监听的 TCP 端口;0 表示由系统选择空闲端口</translation>
     </message>
@@ -952,6 +948,14 @@ last activity %4
     <message>
         <source>Listening on %1 port %2 (TLS)</source>
         <translation>正在监听 %1 端口 %2(TLS)</translation>
+    </message>
+    <message>
+        <source>The address to listen on: &quot;any&quot; for every interface (reachable from the network), 127.0.0.1 for this machine only, or one of this machine&apos;s addresses</source>
+        <translation>监听的地址:&quot;any&quot; 表示所有网络接口(网络上的设备都能连入),127.0.0.1 仅限本机,或选本机的某个地址</translation>
+    </message>
+    <message>
+        <source> — reachable from the network; bind 127.0.0.1 to keep it to this machine</source>
+        <translation> — 网络上可以连入;绑定 127.0.0.1 则仅限本机</translation>
     </message>
 </context>
 <context>
