@@ -5,7 +5,8 @@
     bench_smoke.py BUILD_DIR
 
 Starts build/app/spread-server on a free 127.0.0.1 port, runs spread-bench fanout
-(5 receivers, 2,000 lines, saturated) and churn (200 cycles), and fails if anything
+(5 receivers, 2,000 lines, saturated), churn (200 cycles) and a 15 s soak (50
+receivers, churn and floods), and fails if anything
 was lost, duplicated, reordered or dropped, or a run failed. The server is always
 stopped at the end.
 """
@@ -21,6 +22,8 @@ import run_bench  # noqa: E402  (next to this file)
 CHECKS = [
     ("fanout", ["--receivers", "5", "--lines", "2000", "--rate", "0"]),
     ("churn", ["--cycles", "200"]),
+    # A short soak: 50 receivers for 15 s with churn and floods, sequence-checked.
+    ("soak", ["--clients", "50", "--duration", "15", "--flood-lines", "1000", "--flood-every", "5"]),
 ]
 
 
@@ -38,7 +41,7 @@ def main():
             finally:
                 run_bench.Server.stop_all()
             ok = bool(rows) and all(r.get("status") == "ok" for r in rows)
-            if mode == "fanout":
+            if mode in ("fanout", "soak"):
                 ok = ok and all(r.get("lost") == "0" and r.get("reordered") == "0" and r.get("duplicated") == "0"
                                 and r.get("corrupt") == "0" for r in rows)
             print("%s: %s" % ("PASS" if ok else "FAIL", mode))
