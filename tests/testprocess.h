@@ -24,6 +24,23 @@
  */
 namespace EndToEnd {
 
+// The programs under test; their paths come from tests/CMakeLists.txt.
+inline QString serverBin()
+{
+    return QStringLiteral(SPREAD_SERVER_BIN);
+}
+
+inline QString clientBin()
+{
+    return QStringLiteral(ECHO_CLIENT_BIN);
+}
+
+/** The seed's welcome line for the @p n-th client, without its line feed, written out as an oracle. */
+inline QByteArray welcome(int n)
+{
+    return QStringLiteral("欢迎来到Spread Site, 你是第%1个客户端用户!").arg(n).toUtf8();
+}
+
 using namespace Qt::Literals::StringLiterals;
 
 /** Splits @p bytes into its complete lines (without "\n" or "\r\n"); a trailing partial line is left out. */

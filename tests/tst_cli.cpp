@@ -24,22 +24,6 @@ namespace {
 // Starting a program and seeing its first line; generous for a loaded CI machine.
 constexpr int START_TIMEOUT_MS = 10000;
 
-QString serverBin()
-{
-    return QStringLiteral(SPREAD_SERVER_BIN);
-}
-
-QString clientBin()
-{
-    return QStringLiteral(ECHO_CLIENT_BIN);
-}
-
-/** The seed's welcome line for the @p n-th client, without its line feed. */
-QByteArray welcome(int n)
-{
-    return u"欢迎来到Spread Site, 你是第%1个客户端用户!"_s.arg(n).toUtf8();
-}
-
 const QString TIMESTAMP = u"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}"_s;
 
 /** A line of the server's text log: a timestamp, then exactly @p text. */

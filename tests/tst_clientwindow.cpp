@@ -89,10 +89,7 @@ void tst_ClientWindow::init()
 
 void tst_ClientWindow::cleanup()
 {
-    for (QWidget *widget : QApplication::topLevelWidgets()) {
-        if (qobject_cast<QFileDialog *>(widget))
-            widget->close();
-    }
+    closeFileDialogs();
 }
 
 std::unique_ptr<ServerWindow> tst_ClientWindow::startServer()

@@ -15,25 +15,11 @@ namespace {
 // Python with Twisted takes a moment to start; generous for a loaded CI machine.
 constexpr int START_TIMEOUT_MS = 15000;
 
-QString serverBin()
-{
-    return QStringLiteral(SPREAD_SERVER_BIN);
-}
-
-QString clientBin()
-{
-    return QStringLiteral(ECHO_CLIENT_BIN);
-}
-
 QString interopDir()
 {
     return QStringLiteral(SPREAD_INTEROP_DIR);
 }
 
-QByteArray welcome(int n)
-{
-    return u"欢迎来到Spread Site, 你是第%1个客户端用户!"_s.arg(n).toUtf8();
-}
 
 QString welcomeText(int n)
 {

@@ -87,11 +87,7 @@ void tst_ServerWindow::init()
 
 void tst_ServerWindow::cleanup()
 {
-    // A leftover file dialog must not stay modal for the next test.
-    for (QWidget *widget : QApplication::topLevelWidgets()) {
-        if (qobject_cast<QFileDialog *>(widget))
-            widget->close();
-    }
+    closeFileDialogs();
 }
 
 std::unique_ptr<ServerWindow> tst_ServerWindow::startedWindow(const ServerOptions &options)

@@ -3,7 +3,9 @@
 
 #include <QAbstractItemModel>
 #include <QAbstractItemView>
+#include <QApplication>
 #include <QCoreApplication>
+#include <QFileDialog>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -20,6 +22,15 @@ inline void isolateSettings(const QString &name)
     QCoreApplication::setOrganizationName(QStringLiteral("SpreadSiteTest"));
     QCoreApplication::setApplicationName(name);
     QSettings().clear();
+}
+
+/** Closes a file dialog a test left open, so that it is not modal for the next test. */
+inline void closeFileDialogs()
+{
+    for (QWidget *widget : QApplication::topLevelWidgets()) {
+        if (qobject_cast<QFileDialog *>(widget))
+            widget->close();
+    }
 }
 
 template <typename T>
