@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "clusterbridge.h"
 #include "echoclient.h"
 #include "spreadserver.h"
 
@@ -31,6 +32,7 @@ struct ServerOptions
     LogFormat logFormat = LogFormat::Text;
     QSslConfiguration tls;       ///< null: plain TCP
     QString logFile;             ///< also append the log here
+    ClusterBridge::Settings cluster;   ///< urls empty: no cluster (--nats, --domain, --server-id, --nats-buffer)
     QStringList explicitlySet;   ///< long names given on the command line
 };
 

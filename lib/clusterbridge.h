@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class SpreadServer;
+class QThread;
+
+/**
+ * Joins a SpreadServer to a broadcast domain on a NATS cluster, so that the
+ * clients of every server in the domain hear each other.
+ *
+ * The bridge lives on the server's thread. Everything that touches NATS (the
+ * nats.c connection and its callbacks) lives in a worker object on the
+ * bridge's own QThread; the two talk only by queued signals, so neither the
+ * server nor a window ever blocks on NATS.
+ *
+ * Subjects: spread.v1.<domain>.msg.<serverId> carries what local clients say,
+ * spread.v1.<domain>.presence.<serverId> carries joins, leaves and periodic
+ * counts. The envelope is in NATS headers (see README, "Cluster"); the body
+ * is the client's bytes, unchanged.
+ *
+ * A local message that the server relays is published after the local relay;
+ * a remote message is delivered to local clients and never published again.
+ * The "close" rule and the welcome number stay local.
+ *
+ * Built only when libnats is found (SPREAD_NATS); isAvailable() says whether
+ * this build has it.
+ */
+class ClusterBridge : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Settings {
+        QStringList urls;                          ///< nats://host:port, tried in turn
+        QString domain = QStringLiteral("default");           ///< [A-Za-z0-9_-]+
+        QString serverId;                          ///< empty: made unique at start()
+        qint64 reconnectBufferBytes = 8 * 1024 * 1024;   ///< publishes kept while disconnected
+        int presenceIntervalMs = 2000;             ///< periodic count; a peer silent for 3 intervals is gone
+    };
+
+    enum class State {
+        Off,            ///< not started, or stopped
+        Connecting,     ///< first connection not yet made
+        Connected,
+        Reconnecting,   ///< lost the node; publishes go to the reconnect buffer
+    };
+    Q_ENUM(State)
+
+    struct Stats {
+        QString connectedUrl;      ///< the node in use, empty when not connected
+        quint64 published = 0;     ///< local messages handed to NATS
+        quint64 received = 0;      ///< remote messages delivered to local clients
+        quint64 dropped = 0;       ///< local messages that did not fit the reconnect buffer
+        quint64 gaps = 0;          ///< remote messages missing, by sequence number
+        qint64 bufferedBytes = 0;  ///< waiting in the reconnect buffer
+    };
+
+    /** A server of the domain, from its presence messages; this server is one of them. */
+    struct Peer {
+        QString serverId;
+        QString host;              ///< the machine it runs on
+        quint16 port = 0;          ///< its client port
+        int clients = 0;
+        qint64 lastSeenMs = 0;     ///< ms since the epoch
+        bool self = false;
+    };
+
+    static bool isAvailable();
+    /** Whether @p domain is usable in a subject: [A-Za-z0-9_-]+. */
+    static bool isValidDomain(const QString &domain);
+
+    explicit ClusterBridge(SpreadServer *server, QObject *parent = nullptr);
+    ~ClusterBridge() override;   ///< stops, joins the worker thread
+
+    /** Connects in the background; stateChanged() tells how it goes. False if @p settings are invalid. */
+    bool start(const Settings &settings);
+    /** Says goodbye to the domain, flushes, closes. */
+    void stop();
+
+    Settings settings() const;
+    QString serverId() const;
+    State state() const;
+    Stats stats() const;
+    QList<Peer> peers() const;
+    QString errorString() const;
+
+signals:
+    void stateChanged(ClusterBridge::State state, const QString &detail);
+    /** Counters changed; emitted at most a few times a second. */
+    void statsChanged();
+    void peersChanged();
+    /** A message of a client of @p origin, delivered to @p deliveredTo local clients. */
+    void remoteMessageReceived(const QString &origin, quint64 clientId, const QByteArray &message,
+                               int deliveredTo);
+    /** Messages @p first .. @p last of @p origin never arrived (a failover, a full buffer). */
+    void gapDetected(const QString &origin, quint64 first, quint64 last);
+    void warning(const QString &text);
+
+private:
+    class Worker;
+    struct Shared;
+    SpreadServer *m_server;
+    QThread *m_thread = nullptr;
+    Worker *m_worker = nullptr;
+    std::shared_ptr<Shared> m_shared;
+};
