@@ -145,6 +145,8 @@ void SpreadServer::onMessage(ClientId id, const QByteArray &message)
         receivers = m_engine->sendToAll(line, id);
     }
     emit messageReceived(id, message, receivers);
+    if (m_settings.relay)
+        emit messageRelayed(id, message);
 }
 
 void SpreadServer::onSessionClosed(ClientId id, const QString &reason)
@@ -176,4 +178,12 @@ bool SpreadServer::dropClient(ClientId id, const QString &reason)
 {
     return m_engine->closeSession(id, reason.isEmpty() ? tr("dropped by the server")
                                                        : tr("dropped by the server: %1").arg(reason));
+}
+
+int SpreadServer::deliverRemote(const QByteArray &message)
+{
+    QByteArray line;
+    line.reserve(message.size() + 1);
+    line.append(message).append('\n');
+    return m_engine->sendToAll(line);
 }

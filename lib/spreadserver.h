@@ -69,6 +69,11 @@ public:
     int sendToAll(const QByteArray &message);
     bool sendTo(ClientId id, const QByteArray &message);
     bool dropClient(ClientId id, const QString &reason = QString());
+    /**
+     * Sends @p message, from a client of another server (ClusterBridge), plus a line
+     * feed to every local client; returns how many. Not relayed further, not logged here.
+     */
+    int deliverRemote(const QByteArray &message);
 
     /** The welcome line for the @p count-th client, line feed included. */
     QByteArray welcomeLine(int count) const;
@@ -81,6 +86,8 @@ signals:
     void clientConnected(SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int clientCount);
     void clientRefused(const QHostAddress &address, quint16 port, const QString &reason);
     void messageReceived(SpreadServer::ClientId id, const QByteArray &message, int relayedTo);
+    /** A client's message was relayed (relay on, not "close"): what a ClusterBridge publishes. */
+    void messageRelayed(SpreadServer::ClientId id, const QByteArray &message);
     /** Sent by the server itself; @p to is 0 for all clients. */
     void messageSent(SpreadServer::ClientId to, const QByteArray &message, int receivers);
     void clientDisconnected(SpreadServer::ClientId id, const QString &reason, int clientCount);
