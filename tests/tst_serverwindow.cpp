@@ -15,12 +15,15 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 
 #include "clienttablemodel.h"
+#include "clusterbridge.h"
 #include "logmodel.h"
 #include "logpanel.h"
 #include "serverwindow.h"
@@ -64,6 +67,8 @@ private slots:
     void graphCountsTraffic();
     void settingsRememberedAndOverridden();
     void commandLineLogFileAndLimits();
+    void clusterControlsCheckWhatIsTyped();
+    void clusterSettingsRememberedAndOverridden();
     void modelsPassTheTester();
     void tooltipsEverywhere();
     void chineseFromTheLocale();
@@ -701,6 +706,103 @@ void tst_ServerWindow::commandLineLogFileAndLimits()
     QVERIFY(!content.contains("not in the file"));
 }
 
+void tst_ServerWindow::clusterControlsCheckWhatIsTyped()
+{
+    ServerWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *tabs = child<QTabWidget>(&window, "settingsTabs");
+    QCOMPARE(tabs->tabText(1), u"Cluster"_s);
+    tabs->setCurrentIndex(1);
+    auto *nats = child<QLineEdit>(&window, "natsEdit");
+    auto *domain = child<QLineEdit>(&window, "domainEdit");
+    auto *serverId = child<QLineEdit>(&window, "serverIdEdit");
+    auto *join = child<QPushButton>(&window, "joinButton");
+    auto *state = child<QLabel>(&window, "clusterStateLabel");
+    QCOMPARE(domain->text(), u"default"_s);
+    QCOMPARE(join->text(), u"Join cluster"_s);
+    QVERIFY(!child<QLabel>(&window, "statusCluster")->isVisible());   // no cluster, no noise in the status bar
+    for (QWidget *widget : std::initializer_list<QWidget *> { nats, domain, serverId, join,
+                                                              child<QWidget>(&window, "natsBufferSpin") })
+        QVERIFY2(!widget->toolTip().isEmpty(), qPrintable(widget->objectName()));
+
+    if (!ClusterBridge::isAvailable()) {
+        // A build without libnats: the controls are there, disabled, and say why.
+        QVERIFY(!join->isEnabled());
+        QVERIFY(!nats->isEnabled());
+        QVERIFY2(join->toolTip().contains(u"no NATS support"_s), qPrintable(join->toolTip()));
+        QVERIFY(!window.joinCluster());
+        QCOMPARE(state->text(), u"Not available in this build"_s);
+        return;
+    }
+    QVERIFY(join->isEnabled());
+    QCOMPARE(state->text(), u"Off"_s);
+
+    // Join with no NATS server typed: said, and nothing else happens.
+    QTest::mouseClick(join, Qt::LeftButton);
+    QVERIFY2(window.statusBar()->currentMessage().contains(u"Type the NATS servers"_s), qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY(!nats->styleSheet().isEmpty());
+    QCOMPARE(window.clusterBridge(), nullptr);
+    QCOMPARE(join->text(), u"Join cluster"_s);
+
+    // A domain that cannot be part of a subject: marked as typed, and refused.
+    typeInto(nats, u"nats://127.0.0.1:%1"_s.arg(freePort()));
+    QVERIFY(nats->styleSheet().isEmpty());
+    typeInto(domain, u"two words"_s);
+    QVERIFY(!domain->styleSheet().isEmpty());
+    QTest::mouseClick(join, Qt::LeftButton);
+    QVERIFY2(window.statusBar()->currentMessage().contains(u"Not a domain name: two words"_s),
+             qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(window.clusterBridge(), nullptr);
+    typeInto(domain, u"plant-7"_s);
+    QVERIFY(domain->styleSheet().isEmpty());
+    typeInto(serverId, u"a.b"_s);   // a dot would split the subject
+    QVERIFY(!serverId->styleSheet().isEmpty());
+    QTest::mouseClick(join, Qt::LeftButton);
+    QVERIFY2(window.statusBar()->currentMessage().contains(u"Not a server id: a.b"_s),
+             qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(window.clusterBridge(), nullptr);
+    QCOMPARE(state->text(), u"Off"_s);
+}
+
+void tst_ServerWindow::clusterSettingsRememberedAndOverridden()
+{
+    if (!ClusterBridge::isAvailable())
+        QSKIP("this build has no NATS support: the cluster controls are disabled");
+    {
+        ServerWindow window;
+        child<QTabWidget>(&window, "settingsTabs")->setCurrentIndex(1);
+        typeInto(child<QLineEdit>(&window, "natsEdit"), u"nats://10.0.0.5:4222, nats://10.0.0.6:4222"_s);
+        typeInto(child<QLineEdit>(&window, "domainEdit"), u"plant-7"_s);
+        typeInto(child<QLineEdit>(&window, "serverIdEdit"), u"gateway-1"_s);
+        typeInto(child<QDoubleSpinBox>(&window, "natsBufferSpin"), u"1000000"_s);
+        QTest::keyClick(child<QDoubleSpinBox>(&window, "natsBufferSpin"), Qt::Key_Return);
+        window.close();   // closing saves
+    }
+    {
+        ServerWindow window;
+        QCOMPARE(child<QLineEdit>(&window, "natsEdit")->text(), u"nats://10.0.0.5:4222, nats://10.0.0.6:4222"_s);
+        QCOMPARE(child<QLineEdit>(&window, "domainEdit")->text(), u"plant-7"_s);
+        QCOMPARE(child<QLineEdit>(&window, "serverIdEdit")->text(), u"gateway-1"_s);
+        QCOMPARE(child<QDoubleSpinBox>(&window, "natsBufferSpin")->value(), 1000000.0);
+        QVERIFY(!window.joinsClusterAtLaunch());   // it was not in the cluster when closed
+    }
+    {
+        // --nats nats://127.0.0.1:4333 --domain cli: the command line wins; the rest is remembered.
+        ServerOptions options;
+        options.cluster.urls = QStringList { u"nats://127.0.0.1:4333"_s };
+        options.cluster.domain = u"cli"_s;
+        options.explicitlySet = { u"nats"_s, u"domain"_s };
+        ServerWindow window(options);
+        QCOMPARE(child<QLineEdit>(&window, "natsEdit")->text(), u"nats://127.0.0.1:4333"_s);
+        QCOMPARE(child<QLineEdit>(&window, "domainEdit")->text(), u"cli"_s);
+        QCOMPARE(child<QLineEdit>(&window, "serverIdEdit")->text(), u"gateway-1"_s);
+        QCOMPARE(child<QDoubleSpinBox>(&window, "natsBufferSpin")->value(), 1000000.0);
+        // --nats means: join at launch, as the console server does (where this build can).
+        QCOMPARE(window.joinsClusterAtLaunch(), ClusterBridge::isAvailable());
+    }
+}
+
 void tst_ServerWindow::modelsPassTheTester()
 {
     auto window = startedWindow();
@@ -745,6 +847,8 @@ void tst_ServerWindow::chineseFromTheLocale()
     QCOMPARE(child<QPushButton>(&window, "startButton")->text(), u"启动"_s);
     QCOMPARE(child<QLabel>(&window, "listenLabel")->text(), u"未监听"_s);
     QCOMPARE(window.clientModel()->headerData(ClientTableModel::AddressColumn, Qt::Horizontal).toString(), u"地址"_s);
+    QCOMPARE(child<QPushButton>(&window, "joinButton")->text(), u"加入集群"_s);
+    QCOMPARE(child<QTabWidget>(&window, "peopleTabs")->tabText(1), u"集群服务器"_s);
     // Reasons from lib are translated too; what goes on the wire is not.
     QCOMPARE(SpreadServer::tr("dropped by the server"), u"被服务器断开"_s);
     QCOMPARE(SpreadServer::tr("server full"), u"server full"_s);

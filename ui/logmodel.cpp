@@ -115,6 +115,12 @@ QString LogModel::who(const LogEntry &entry) const
     }
     switch (e.kind) {
     case LogEvent::Kind::Received:
+        if (!entry.origin.isEmpty()) {
+            // A client of another server of the cluster: its server first, as in "server-2 #3".
+            if (e.count > 0)
+                return tr("%1 #%2 → %3", "remote server, its client, relayed to %3 clients").arg(entry.origin).arg(e.client).arg(e.count);
+            return tr("%1 #%2", "remote server, its client").arg(entry.origin).arg(e.client);
+        }
         if (e.count > 0)
             return tr("#%1 %2 → %3", "received, relayed to %3 clients").arg(e.client).arg(e.peer).arg(e.count);
         return tr("#%1 %2").arg(e.client).arg(e.peer);
@@ -179,8 +185,13 @@ QString LogModel::textLine(const LogEntry &entry) const
 QByteArray LogModel::jsonLine(const LogEntry &entry) const
 {
     const LogEvent &e = entry.event;
-    if (m_perspective == Perspective::Server && entry.status == LogEntry::Status::None)
-        return e.toJson();
+    if (m_perspective == Perspective::Server && entry.status == LogEntry::Status::None) {
+        if (entry.origin.isEmpty())
+            return e.toJson();
+        QJsonObject remote = QJsonDocument::fromJson(e.toJson()).object();
+        remote.insert(u"origin"_s, entry.origin);
+        return QJsonDocument(remote).toJson(QJsonDocument::Compact);
+    }
     QJsonObject o;
     if (entry.status != LogEntry::Status::None || !isMessage(entry)) {
         // The time as the server's format writes it; the line itself as "text".
@@ -259,7 +270,10 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             return int(Direction::Event);
         return int(e.kind == LogEvent::Kind::Received ? Direction::In : Direction::Out);
     case ClientRole:
-        return e.client;
+        // A remote client's number is its own server's: never one of the client filter's.
+        return entry.origin.isEmpty() ? e.client : quint64(0);
+    case OriginRole:
+        return entry.origin;
     case KindRole:
         return int(e.kind);
     case BytesRole:
@@ -297,6 +311,7 @@ QHash<int, QByteArray> LogModel::roleNames() const
     names.insert(StatusRole, "status"_ba);
     names.insert(ProblemRole, "problem"_ba);
     names.insert(LineRole, "line"_ba);
+    names.insert(OriginRole, "origin"_ba);
     return names;
 }
 
@@ -330,8 +345,8 @@ bool LogFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourcePa
     if (!log || sourceParent.isValid())
         return true;
     const LogEntry &entry = log->entry(sourceRow);
-    if (!m_clients.isEmpty() && !m_clients.contains(entry.event.client))
-        return false;
+    if (!m_clients.isEmpty() && (!entry.origin.isEmpty() || !m_clients.contains(entry.event.client)))
+        return false;   // a remote client's number is not one of ours
     if (m_text.isEmpty())
         return true;
     if (log->describe(entry).contains(m_text, Qt::CaseInsensitive)

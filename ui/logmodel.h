@@ -24,6 +24,8 @@ struct LogEntry
     LogEvent event;
     Status status = Status::None;
     bool periodic = false;   ///< client window: sent by the periodic timer
+    /** Server window: the cluster server a received message came from; empty for this server's own clients. */
+    QString origin {};
 };
 
 /**
@@ -54,7 +56,7 @@ public:
         TimeTextRole,              ///< "HH:mm:ss.zzz"
         WhoRole,                   ///< "#3 127.0.0.1:50123", "server", ...
         DirectionRole,             ///< int(Direction)
-        ClientRole,                ///< quint64, 0 if none or all
+        ClientRole,                ///< quint64, a client of this server; 0 if none, all, or a remote client
         KindRole,                  ///< int(LogEvent::Kind)
         BytesRole,                 ///< QByteArray, the message as it travelled
         TextRole,                  ///< the message escaped, or the event described
@@ -62,6 +64,7 @@ public:
         StatusRole,                ///< int(LogEntry::Status)
         ProblemRole,               ///< bool: shown as a warning
         LineRole,                  ///< the line as saved in text form
+        OriginRole,                ///< QString: the cluster server of a remote message, else empty
     };
 
     static constexpr qsizetype DefaultCapacity = 100000;

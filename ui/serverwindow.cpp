@@ -12,6 +12,7 @@
 #include <QDateTime>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -29,11 +30,13 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include "clienttablemodel.h"
 #include "clientwindow.h"
+#include "clusterpeermodel.h"
 #include "hexinput.h"
 #include "logmodel.h"
 #include "logpanel.h"
@@ -44,6 +47,23 @@ namespace {
 constexpr int SAMPLE_INTERVAL_MS = 1000;
 constexpr int STATUS_TIMEOUT_MS = 8000;
 const QString GROUP = u"server"_s;
+// The command line's names for the cluster options, as ServerOptions::explicitlySet lists them.
+const QString OPTION_NATS = u"nats"_s;
+const QString OPTION_DOMAIN = u"domain"_s;
+const QString OPTION_SERVER_ID = u"server-id"_s;
+const QString OPTION_NATS_BUFFER = u"nats-buffer"_s;
+
+QString byteText(qint64 bytes)
+{
+    if (bytes < 1024)
+        return QLocale().toString(bytes) + u" B"_s;
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QStringList urlList(const QString &text)
+{
+    return text.split(QRegularExpression(u"[,;\\s]+"_s), Qt::SkipEmptyParts);
+}
 
 QString problemStyle()
 {
@@ -75,6 +95,7 @@ ServerWindow::ServerWindow(const ServerOptions &options, QWidget *parent)
     connectServer();
     updateListenState();
     updateSelectionState();
+    updateClusterState();
 
     m_sampleTimer.setInterval(SAMPLE_INTERVAL_MS);
     connect(&m_sampleTimer, &QTimer::timeout, this, &ServerWindow::sampleTraffic);
@@ -84,8 +105,14 @@ ServerWindow::ServerWindow(const ServerOptions &options, QWidget *parent)
 
 ServerWindow::~ServerWindow()
 {
-    // No signals from the server into a half-destroyed window.
+    // No signals from the server or the bridge into a half-destroyed window;
+    // and the bridge goes first, while the server it is joined to still exists.
     m_server->disconnect(this);
+    if (m_bridge) {
+        m_bridge->disconnect(this);
+        delete m_bridge;
+        m_bridge = nullptr;
+    }
 }
 
 void ServerWindow::buildUi()
@@ -134,7 +161,7 @@ void ServerWindow::buildUi()
     layout->addLayout(listenBar);
 
     // Left column: clients, settings, graph
-    auto *clientsBox = new QGroupBox(tr("Connected clients"), central);
+    auto *clientsBox = new QWidget(central);
     clientsBox->setObjectName(u"clientsBox"_s);
     m_clientProxy = new QSortFilterProxyModel(this);
     m_clientProxy->setSourceModel(m_clients);
@@ -173,7 +200,7 @@ void ServerWindow::buildUi()
     clientsLayout->addWidget(m_clientView, 1);
     clientsLayout->addLayout(dropRow);
 
-    auto *settingsBox = new QGroupBox(tr("Server settings"), central);
+    auto *settingsBox = new QWidget(central);
     settingsBox->setObjectName(u"settingsBox"_s);
     m_relayCheck = new QCheckBox(tr("&Relay each message to the other clients"), settingsBox);
     m_relayCheck->setObjectName(u"relayCheck"_s);
@@ -224,6 +251,21 @@ void ServerWindow::buildUi()
     form->addRow(tr("Max per &address:"), m_maxPerAddressSpin);
     form->addRow(tr("Allow &only:"), m_allowEdit);
 
+    // The server's own settings and the cluster's side by side in tabs; the
+    // connected clients and the servers of the cluster likewise.
+    auto *settingsTabs = new QTabWidget(central);
+    settingsTabs->setObjectName(u"settingsTabs"_s);
+    // Two tabs each: too narrow a column elides their titles rather than scrolling them.
+    settingsTabs->setUsesScrollButtons(false);
+    settingsTabs->setElideMode(Qt::ElideRight);
+    settingsTabs->addTab(settingsBox, tr("Server settings"));
+    m_peopleTabs = new QTabWidget(central);
+    m_peopleTabs->setObjectName(u"peopleTabs"_s);
+    m_peopleTabs->setUsesScrollButtons(false);
+    m_peopleTabs->setElideMode(Qt::ElideRight);
+    m_peopleTabs->addTab(clientsBox, tr("Connected clients"));
+    buildClusterUi(settingsTabs, m_peopleTabs);
+
     auto *graphBox = new QGroupBox(tr("Traffic, last minute (↓ in, ↑ out)"), central);
     graphBox->setObjectName(u"graphBox"_s);
     m_graph = new TrafficGraph(graphBox);
@@ -238,7 +280,7 @@ void ServerWindow::buildUi()
     left->setObjectName(u"leftColumn"_s);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(settingsBox);
+    leftLayout->addWidget(settingsTabs);
     leftLayout->addWidget(graphBox, 1);
 
     // Right column: log and compose bar
@@ -274,7 +316,7 @@ void ServerWindow::buildUi()
 
     auto *right = new QSplitter(Qt::Vertical, central);
     right->setObjectName(u"rightSplitter"_s);
-    right->addWidget(clientsBox);
+    right->addWidget(m_peopleTabs);
     right->addWidget(logBox);
     right->setStretchFactor(1, 1);
     right->setChildrenCollapsible(false);
@@ -303,6 +345,12 @@ void ServerWindow::buildUi()
     m_statusRates->setObjectName(u"statusRates"_s);
     m_statusRates->setTextFormat(Qt::PlainText);
     m_statusRates->setToolTip(tr("Messages per second received and sent, over the last second"));
+    m_statusCluster = new QLabel(this);
+    m_statusCluster->setObjectName(u"statusCluster"_s);
+    m_statusCluster->setTextFormat(Qt::PlainText);
+    m_statusCluster->setToolTip(tr("The cluster bridge: its state, and what waits in its reconnect buffer"));
+    m_statusCluster->hide();   // shown while in a cluster
+    statusBar()->addPermanentWidget(m_statusCluster);
     statusBar()->addPermanentWidget(m_statusListen);
     statusBar()->addPermanentWidget(m_statusClients);
     statusBar()->addPermanentWidget(m_statusRates);
@@ -326,6 +374,11 @@ void ServerWindow::buildUi()
     QWidget::setTabOrder(m_maxBacklogSpin, m_flushSpin);
     QWidget::setTabOrder(m_flushSpin, m_maxPerAddressSpin);
     QWidget::setTabOrder(m_maxPerAddressSpin, m_allowEdit);
+    QWidget::setTabOrder(m_allowEdit, m_natsEdit);
+    QWidget::setTabOrder(m_natsEdit, m_domainEdit);
+    QWidget::setTabOrder(m_domainEdit, m_serverIdEdit);
+    QWidget::setTabOrder(m_serverIdEdit, m_natsBufferSpin);
+    QWidget::setTabOrder(m_natsBufferSpin, m_joinButton);
 
     connect(m_startButton, &QPushButton::clicked, this, [this] {
         if (m_server->isListening())
@@ -381,6 +434,11 @@ void ServerWindow::buildMenus()
     m_startAction->setObjectName(u"startAction"_s);
     m_startAction->setShortcut(QKeySequence(Qt::Key_F5));
     connect(m_startAction, &QAction::triggered, m_startButton, &QPushButton::click);
+    m_joinAction = serverMenu->addAction(tr("&Join cluster"));
+    m_joinAction->setObjectName(u"joinAction"_s);
+    m_joinAction->setShortcut(QKeySequence(Qt::Key_F6));
+    m_joinAction->setEnabled(m_joinButton->isEnabled());
+    connect(m_joinAction, &QAction::triggered, m_joinButton, &QPushButton::click);
     m_dropAction = serverMenu->addAction(tr("&Drop selected clients"), this, &ServerWindow::dropSelected);
     m_dropAction->setObjectName(u"dropAction"_s);
     m_dropAction->setShortcut(QKeySequence::Delete);
@@ -481,6 +539,17 @@ void ServerWindow::loadSettings(const ServerOptions &options)
     m_allowEdit->setText(pick(u"allow"_s, u"allow"_s, subnetsText(s.allowed)).toString());
     applySettings();
 
+    const ClusterBridge::Settings &c = options.cluster;
+    m_natsEdit->setText(pick(OPTION_NATS, u"natsUrls"_s, c.urls.join(u", "_s)).toString());
+    m_natsEdit->setCursorPosition(0);
+    m_domainEdit->setText(pick(OPTION_DOMAIN, u"domain"_s, c.domain).toString());
+    m_serverIdEdit->setText(pick(OPTION_SERVER_ID, u"serverId"_s, c.serverId).toString());
+    m_natsBufferSpin->setValue(double(pick(OPTION_NATS_BUFFER, u"natsBufferBytes"_s, c.reconnectBufferBytes).toLongLong()));
+    // Like listening, joining happens at launch when the command line asks for
+    // it, or when the window was in the cluster when it was closed.
+    m_joinAtLaunch = ClusterBridge::isAvailable() && !m_natsEdit->text().trimmed().isEmpty()
+            && (options.explicitlySet.contains(OPTION_NATS) || settings.value(u"clusterJoined"_s, false).toBool());
+
     restoreGeometry(settings.value(u"geometry"_s).toByteArray());
     restoreState(settings.value(u"windowState"_s).toByteArray());
     if (auto *split = findChild<QSplitter *>(u"mainSplitter"_s))
@@ -505,6 +574,11 @@ void ServerWindow::saveSettings() const
     settings.setValue(u"flushMs"_s, s.flushDelayMs);
     settings.setValue(u"maxPerAddress"_s, s.maxPerAddress);
     settings.setValue(u"allow"_s, subnetsText(s.allowed));
+    settings.setValue(u"natsUrls"_s, m_natsEdit->text().trimmed());
+    settings.setValue(u"domain"_s, m_domainEdit->text().trimmed());
+    settings.setValue(u"serverId"_s, m_serverIdEdit->text().trimmed());
+    settings.setValue(u"natsBufferBytes"_s, qint64(m_natsBufferSpin->value()));
+    settings.setValue(u"clusterJoined"_s, m_clusterState != ClusterBridge::State::Off);
     settings.setValue(u"geometry"_s, saveGeometry());
     settings.setValue(u"windowState"_s, saveState());
     if (auto *split = findChild<QSplitter *>(u"mainSplitter"_s))
@@ -562,14 +636,22 @@ void ServerWindow::openLogFile(const QString &path)
 
 void ServerWindow::log(LogEvent event)
 {
+    logEntry({ std::move(event) });
+}
+
+void ServerWindow::logEntry(LogEntry entry)
+{
+    LogEvent &event = entry.event;
     event.timeMs = QDateTime::currentMSecsSinceEpoch();
-    const bool message = event.kind == LogEvent::Kind::Received || event.kind == LogEvent::Kind::Sent;
+    const bool message = entry.status == LogEntry::Status::None
+            && (event.kind == LogEvent::Kind::Received || event.kind == LogEvent::Kind::Sent);
     if (m_logFile.isOpen() && !(m_quiet && message)) {
-        m_logFile.write((m_logFormat == LogFormat::Jsonl ? event.toJson() : event.toText().toUtf8()) + '\n');
+        // The model's lines: for this server's events, the console server's format.
+        m_logFile.write((m_logFormat == LogFormat::Jsonl ? m_log->jsonLine(entry) : m_log->textLine(entry).toUtf8()) + '\n');
         if (!m_logFlush.isActive())
             m_logFlush.start();
     }
-    m_log->append({ std::move(event) });
+    m_log->append(std::move(entry));
 }
 
 void ServerWindow::connectServer()
@@ -786,4 +868,343 @@ void ServerWindow::openClientWindow()
     options.explicitlySet = { u"host"_s, u"port"_s };
     ClientWindow *window = ClientWindow::openNew(options);
     window->connectToServer();
+}
+
+void ServerWindow::buildClusterUi(QTabWidget *settingsTabs, QTabWidget *peopleTabs)
+{
+    // Settings tab: where to join, and how it goes.
+    auto *page = new QWidget(settingsTabs);
+    page->setObjectName(u"clusterBox"_s);
+    m_natsEdit = new QLineEdit(page);
+    m_natsEdit->setObjectName(u"natsEdit"_s);
+    m_natsEdit->setPlaceholderText(u"nats://127.0.0.1:4222"_s);
+    m_natsEdit->setToolTip(tr("The NATS servers to connect to, separated by commas, e.g. nats://10.0.0.5:4222, "
+                              "nats://10.0.0.6:4222; when one fails the next is tried"));
+    m_domainEdit = new QLineEdit(page);
+    m_domainEdit->setObjectName(u"domainEdit"_s);
+    m_domainEdit->setPlaceholderText(u"default"_s);
+    m_domainEdit->setToolTip(tr("The broadcast domain: the clients of every server in one domain hear each other. "
+                                "Letters, digits, _ and - only; empty: default"));
+    m_serverIdEdit = new QLineEdit(page);
+    m_serverIdEdit->setObjectName(u"serverIdEdit"_s);
+    m_serverIdEdit->setPlaceholderText(tr("automatic"));
+    m_serverIdEdit->setToolTip(tr("This server's name in the domain, as the other servers show it; "
+                                  "letters, digits, _ and - only; empty: a unique one is made when joining"));
+    m_natsBufferSpin = new QDoubleSpinBox(page);
+    m_natsBufferSpin->setObjectName(u"natsBufferSpin"_s);
+    m_natsBufferSpin->setDecimals(0);
+    m_natsBufferSpin->setRange(0, double(qint64(1) << 32));
+    m_natsBufferSpin->setSuffix(tr(" bytes"));
+    m_natsBufferSpin->setKeyboardTracking(false);
+    m_natsBufferSpin->setValue(double(ClusterBridge::Settings().reconnectBufferBytes));
+    m_natsBufferSpin->setToolTip(tr("Most bytes of messages kept while no NATS server is reachable; "
+                                    "what does not fit is dropped and counted"));
+    m_joinButton = new QPushButton(tr("Join cluster"), page);
+    m_joinButton->setObjectName(u"joinButton"_s);
+    m_joinButton->setToolTip(tr("Join the domain on the NATS servers above, or leave it (F6); "
+                                "this server's clients stay connected either way"));
+    m_joinButton->setAutoDefault(false);
+    const auto stateLabel = [page](const char *name, const QString &toolTip) {
+        auto *label = new QLabel(page);
+        label->setObjectName(QString::fromLatin1(name));
+        label->setTextFormat(Qt::PlainText);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        label->setToolTip(toolTip);
+        // Long node URLs and reasons must not widen the column.
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        return label;
+    };
+    m_clusterStateLabel = stateLabel("clusterStateLabel", tr("The bridge to the cluster: Off, Connecting, Connected or Reconnecting"));
+    m_clusterNodeLabel = stateLabel("clusterNodeLabel", tr("The NATS server in use"));
+    m_clusterTrafficLabel = stateLabel("clusterTrafficLabel",
+                                       tr("Messages of this server's clients published to the domain, and messages of other "
+                                          "servers' clients delivered here"));
+    m_clusterBufferLabel = stateLabel("clusterBufferLabel",
+                                      tr("Bytes waiting for the NATS server to come back; messages that did not fit "
+                                         "(dropped); messages of other servers that never arrived (gaps)"));
+    auto *joinRow = new QHBoxLayout;
+    joinRow->addWidget(m_joinButton);
+    joinRow->addStretch(1);
+    auto *line = new QFrame(page);
+    line->setFrameShape(QFrame::HLine);
+    line->setFrameShadow(QFrame::Sunken);
+    auto *form = new QFormLayout(page);
+    form->addRow(tr("&NATS servers:"), m_natsEdit);
+    form->addRow(tr("Do&main:"), m_domainEdit);
+    form->addRow(tr("Server &id:"), m_serverIdEdit);
+    form->addRow(tr("Reconnect &buffer:"), m_natsBufferSpin);
+    form->addRow(QString(), joinRow);
+    form->addRow(line);
+    form->addRow(tr("State:"), m_clusterStateLabel);
+    form->addRow(tr("Node:"), m_clusterNodeLabel);
+    form->addRow(tr("Messages:"), m_clusterTrafficLabel);
+    form->addRow(tr("Buffer:"), m_clusterBufferLabel);
+    settingsTabs->addTab(page, tr("Cluster"));
+
+    // Beside the connected clients: the servers of the domain.
+    auto *peersPage = new QWidget(peopleTabs);
+    peersPage->setObjectName(u"clusterPage"_s);
+    m_peerModel = new ClusterPeerModel(this);
+    m_peerView = new QTableView(peersPage);
+    m_peerView->setObjectName(u"peerView"_s);
+    m_peerView->setModel(m_peerModel);
+    m_peerView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_peerView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_peerView->verticalHeader()->hide();
+    m_peerView->verticalHeader()->setDefaultSectionSize(m_peerView->fontMetrics().height() + 6);
+    m_peerView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_peerView->horizontalHeader()->setStretchLastSection(true);
+    m_peerView->setAlternatingRowColors(true);
+    m_peerView->setToolTip(tr("The servers of the domain, from their presence messages; this server is in bold"));
+    m_clusterTotalLabel = new QLabel(peersPage);
+    m_clusterTotalLabel->setObjectName(u"clusterTotalLabel"_s);
+    m_clusterTotalLabel->setTextFormat(Qt::PlainText);
+    m_clusterTotalLabel->setWordWrap(true);
+    m_clusterTotalLabel->setToolTip(tr("Servers and clients of the whole domain"));
+    auto *peersLayout = new QVBoxLayout(peersPage);
+    peersLayout->addWidget(m_peerView, 1);
+    peersLayout->addWidget(m_clusterTotalLabel);
+    peopleTabs->addTab(peersPage, tr("Cluster servers"));
+
+    if (!ClusterBridge::isAvailable()) {
+        // Said where the user looks, on every control, not only in a manual.
+        const QString why = tr("This build has no NATS support: libnats was not found when it was built");
+        for (QWidget *widget : std::initializer_list<QWidget *> { m_natsEdit, m_domainEdit, m_serverIdEdit, m_natsBufferSpin,
+                                                                  m_joinButton }) {
+            widget->setEnabled(false);
+            widget->setToolTip(why);
+        }
+        m_clusterStateLabel->setToolTip(why);
+    }
+
+    connect(m_joinButton, &QPushButton::clicked, this, [this] {
+        if (m_clusterState == ClusterBridge::State::Off)
+            joinCluster();
+        else
+            leaveCluster();
+    });
+    connect(m_natsEdit, &QLineEdit::returnPressed, this, &ServerWindow::joinCluster);
+    connect(m_natsEdit, &QLineEdit::textEdited, m_natsEdit, [this] { m_natsEdit->setStyleSheet(QString()); });
+    const auto markInvalid = [](QLineEdit *edit) {
+        return [edit](const QString &text) {
+            const QString trimmed = text.trimmed();
+            edit->setStyleSheet(trimmed.isEmpty() || ClusterBridge::isValidDomain(trimmed) ? QString() : problemStyle());
+        };
+    };
+    connect(m_domainEdit, &QLineEdit::textChanged, m_domainEdit, markInvalid(m_domainEdit));
+    connect(m_serverIdEdit, &QLineEdit::textChanged, m_serverIdEdit, markInvalid(m_serverIdEdit));
+    connect(m_peerModel, &ClusterPeerModel::totalsChanged, this, &ServerWindow::updateClusterState);
+}
+
+void ServerWindow::connectBridge()
+{
+    connect(m_bridge, &ClusterBridge::stateChanged, this, &ServerWindow::onClusterStateChanged);
+    connect(m_bridge, &ClusterBridge::statsChanged, this, &ServerWindow::updateClusterStats);
+    connect(m_bridge, &ClusterBridge::peersChanged, this, &ServerWindow::updateClusterPeers);
+    connect(m_bridge, &ClusterBridge::remoteMessageReceived, this,
+            [this](const QString &origin, quint64 clientId, const QByteArray &message, int deliveredTo) {
+                m_tick.messagesIn += 1;
+                m_tick.bytesIn += double(message.size());
+                m_tick.messagesOut += deliveredTo;
+                m_tick.bytesOut += double(deliveredTo) * double(message.size() + 1);
+                LogEntry entry { { LogEvent::Kind::Received, 0, clientId, origin, deliveredTo, message, {} } };
+                entry.origin = origin;
+                logEntry(std::move(entry));
+            });
+    connect(m_bridge, &ClusterBridge::gapDetected, this, [this](const QString &origin, quint64 first, quint64 last) {
+        const QString text = first == last
+                ? tr("Cluster: message %1 of %2 never arrived (a failover or a full buffer)").arg(first).arg(origin)
+                : tr("Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)").arg(first).arg(last).arg(origin);
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+    });
+    connect(m_bridge, &ClusterBridge::warning, this, [this](const QString &text) {
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, tr("Cluster: %1").arg(text) });
+        showStatus(tr("Cluster: %1").arg(text));
+    });
+}
+
+std::optional<ClusterBridge::Settings> ServerWindow::clusterSettings()
+{
+    ClusterBridge::Settings settings;
+    settings.urls = urlList(m_natsEdit->text());
+    if (settings.urls.isEmpty()) {
+        m_natsEdit->setStyleSheet(problemStyle());
+        m_natsEdit->setFocus();
+        showStatus(tr("Type the NATS servers to join first, e.g. nats://127.0.0.1:4222"));
+        return std::nullopt;
+    }
+    const QString domain = m_domainEdit->text().trimmed();
+    if (!domain.isEmpty())
+        settings.domain = domain;
+    if (!ClusterBridge::isValidDomain(settings.domain)) {
+        m_domainEdit->setFocus();
+        showStatus(tr("Not a domain name: %1. Use letters, digits, _ and - only.").arg(domain));
+        return std::nullopt;
+    }
+    settings.serverId = m_serverIdEdit->text().trimmed();
+    if (!settings.serverId.isEmpty() && !ClusterBridge::isValidDomain(settings.serverId)) {
+        m_serverIdEdit->setFocus();
+        showStatus(tr("Not a server id: %1. Use letters, digits, _ and - only.").arg(settings.serverId));
+        return std::nullopt;
+    }
+    settings.reconnectBufferBytes = qint64(m_natsBufferSpin->value());
+    return settings;
+}
+
+bool ServerWindow::joinCluster()
+{
+    if (!ClusterBridge::isAvailable()) {
+        showStatus(tr("This build has no NATS support: libnats was not found when it was built"));
+        return false;
+    }
+    if (m_clusterState != ClusterBridge::State::Off)
+        return true;
+    const auto settings = clusterSettings();
+    if (!settings)
+        return false;
+    if (!m_bridge) {
+        m_bridge = new ClusterBridge(m_server, this);
+        connectBridge();
+    }
+    m_leaving = false;
+    if (!m_bridge->start(*settings)) {
+        const QString text = tr("Cannot join the cluster: %1").arg(m_bridge->errorString());
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+        showStatus(text);
+        m_clusterStateLabel->setText(text);
+        m_clusterStateLabel->setStyleSheet(problemStyle());
+        return false;
+    }
+    // The bridge may say Connecting later, from its thread: the window says it now.
+    if (m_clusterState == ClusterBridge::State::Off)
+        onClusterStateChanged(ClusterBridge::State::Connecting, settings->urls.join(u", "_s));
+    return true;
+}
+
+void ServerWindow::leaveCluster()
+{
+    if (!m_bridge || m_clusterState == ClusterBridge::State::Off)
+        return;
+    m_leaving = true;
+    m_bridge->stop();
+    if (m_clusterState != ClusterBridge::State::Off)   // stop() said nothing
+        onClusterStateChanged(ClusterBridge::State::Off, {});
+}
+
+QString ServerWindow::clusterStateText(ClusterBridge::State state)
+{
+    switch (state) {
+    case ClusterBridge::State::Off:
+        break;
+    case ClusterBridge::State::Connecting:
+        return tr("Connecting");
+    case ClusterBridge::State::Connected:
+        return tr("Connected");
+    case ClusterBridge::State::Reconnecting:
+        return tr("Reconnecting");
+    }
+    return tr("Off");
+}
+
+void ServerWindow::onClusterStateChanged(ClusterBridge::State state, const QString &detail)
+{
+    if (state == m_clusterState) {
+        updateClusterStats();
+        return;
+    }
+    m_clusterState = state;
+    const ClusterBridge::Settings settings = m_bridge ? m_bridge->settings() : ClusterBridge::Settings();
+    LogEntry entry { { LogEvent::Kind::Warning, 0, 0, {}, -1, {}, {} }, LogEntry::Status::Info };
+    QString &text = entry.event.text;
+    switch (state) {
+    case ClusterBridge::State::Connecting:
+        text = tr("Cluster: joining domain %1 via %2").arg(settings.domain, detail.isEmpty() ? settings.urls.join(u", "_s) : detail);
+        break;
+    case ClusterBridge::State::Connected: {
+        const QString node = m_bridge && !m_bridge->stats().connectedUrl.isEmpty() ? m_bridge->stats().connectedUrl : detail;
+        text = tr("Cluster: connected to %1, domain %2, as %3").arg(node, settings.domain, m_bridge ? m_bridge->serverId() : QString());
+        break;
+    }
+    case ClusterBridge::State::Reconnecting:
+        entry.status = LogEntry::Status::Problem;
+        text = detail.isEmpty() ? tr("Cluster: lost the NATS server; reconnecting, messages wait in the buffer")
+                                : tr("Cluster: lost the NATS server (%1); reconnecting, messages wait in the buffer").arg(detail);
+        break;
+    case ClusterBridge::State::Off:
+        if (m_leaving || detail.isEmpty()) {
+            text = tr("Cluster: left domain %1").arg(settings.domain);
+        } else {
+            entry.status = LogEntry::Status::Problem;
+            text = tr("Cluster: out of domain %1: %2").arg(settings.domain, detail);
+        }
+        m_leaving = false;
+        break;
+    }
+    if (entry.status == LogEntry::Status::Problem)
+        showStatus(text);
+    logEntry(std::move(entry));
+    updateClusterPeers();
+    updateClusterState();
+}
+
+void ServerWindow::updateClusterState()
+{
+    const bool available = ClusterBridge::isAvailable();
+    const bool joined = m_clusterState != ClusterBridge::State::Off;
+    for (QWidget *widget : std::initializer_list<QWidget *> { m_natsEdit, m_domainEdit, m_serverIdEdit, m_natsBufferSpin })
+        widget->setEnabled(available && !joined);
+    m_joinButton->setText(joined ? tr("Leave cluster") : tr("Join cluster"));
+    if (m_joinAction) {
+        m_joinAction->setEnabled(available);
+        m_joinAction->setText(joined ? tr("&Leave cluster") : tr("&Join cluster"));
+    }
+    if (!available)
+        m_clusterStateLabel->setText(tr("Not available in this build"));
+    else
+        m_clusterStateLabel->setText(clusterStateText(m_clusterState));
+    m_clusterStateLabel->setStyleSheet(m_clusterState == ClusterBridge::State::Reconnecting ? problemStyle() : QString());
+    m_statusCluster->setVisible(joined);
+
+    const int servers = m_peerModel->rowCount();
+    m_peopleTabs->setTabText(1, joined && servers > 0 ? tr("Cluster servers (%1)").arg(servers) : tr("Cluster servers"));
+    if (!available) {
+        m_clusterTotalLabel->setText(tr("This build has no NATS support: libnats was not found when it was built."));
+    } else if (!joined) {
+        m_clusterTotalLabel->setText(tr("Not in a cluster. Type the NATS servers in the Cluster tab of the settings and "
+                                        "click Join cluster."));
+    } else {
+        m_clusterTotalLabel->setText(tr("Domain %1: %2 servers, %3 clients in all")
+                                             .arg(m_bridge->settings().domain)
+                                             .arg(servers)
+                                             .arg(m_peerModel->totalClients()));
+    }
+    updateClusterStats();
+}
+
+void ServerWindow::updateClusterStats()
+{
+    const ClusterBridge::Stats stats = m_bridge && m_clusterState != ClusterBridge::State::Off ? m_bridge->stats()
+                                                                                              : ClusterBridge::Stats();
+    const QLocale locale;
+    m_clusterNodeLabel->setText(stats.connectedUrl.isEmpty() ? tr("none") : stats.connectedUrl);
+    m_clusterTrafficLabel->setText(tr("%1 published, %2 received")
+                                           .arg(locale.toString(stats.published), locale.toString(stats.received)));
+    m_clusterBufferLabel->setText(tr("%1 buffered, %2 dropped, %3 gaps")
+                                          .arg(byteText(stats.bufferedBytes), locale.toString(stats.dropped),
+                                               locale.toString(stats.gaps)));
+    m_clusterBufferLabel->setStyleSheet(stats.dropped > 0 || stats.gaps > 0 ? problemStyle() : QString());
+    QString status = tr("Cluster: %1").arg(clusterStateText(m_clusterState));
+    if (m_clusterState == ClusterBridge::State::Connected)
+        status = tr("Cluster: %1, %2 servers").arg(clusterStateText(m_clusterState)).arg(m_peerModel->rowCount());
+    if (stats.bufferedBytes > 0)
+        status += tr(", %1 buffered").arg(byteText(stats.bufferedBytes));
+    m_statusCluster->setText(status);
+    m_statusCluster->setStyleSheet(m_clusterState == ClusterBridge::State::Reconnecting ? problemStyle() : QString());
+}
+
+void ServerWindow::updateClusterPeers()
+{
+    const bool joined = m_bridge && m_clusterState != ClusterBridge::State::Off;
+    m_peerModel->setPeers(joined ? m_bridge->peers() : QList<ClusterBridge::Peer>());
+    updateClusterState();
 }

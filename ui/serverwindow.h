@@ -6,12 +6,15 @@
 #include <QMainWindow>
 #include <QTimer>
 
+#include "clusterbridge.h"
 #include "eventformat.h"
 #include "headless.h"
 #include "spreadserver.h"
 #include "trafficgraph.h"
 
 class ClientTableModel;
+class ClusterPeerModel;
+struct LogEntry;
 class LogModel;
 class LogPanel;
 class QAction;
@@ -23,12 +26,15 @@ class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QSpinBox;
+class QTabWidget;
 class QTableView;
 
 /**
  * The server monitor: listen controls, the server's settings, the table of
  * connected clients, the chat-style log, a compose bar and a live graph,
- * all over one SpreadServer. It calls the server and nothing else.
+ * all over one SpreadServer; and, when it joins a NATS cluster, the
+ * bridge's state and the servers of the domain, over one ClusterBridge.
+ * It calls the server and the bridge and nothing else.
  */
 class ServerWindow : public QMainWindow
 {
@@ -44,11 +50,25 @@ public:
     LogPanel *logPanel() const { return m_logPanel; }
     ClientTableModel *clientModel() const { return m_clients; }
     TrafficGraph *graph() const { return m_graph; }
+    ClusterPeerModel *clusterModel() const { return m_peerModel; }
+    /** The bridge, once the window has joined a cluster; null before. */
+    ClusterBridge *clusterBridge() const { return m_bridge; }
 
     /** Starts listening on the address and port of the controls; on failure the reason is shown. */
     bool start();
     /** Stops listening and closes every client. */
     void stop();
+
+    /** Joins the cluster of the cluster controls; on failure the reason is shown. The bridge connects in the background. */
+    bool joinCluster();
+    /** Leaves the cluster; local clients stay connected. */
+    void leaveCluster();
+    /**
+     * Whether to join at launch: NATS servers are set and either come from
+     * the command line (--nats) or the window was in the cluster when it
+     * was last closed.
+     */
+    bool joinsClusterAtLaunch() const { return m_joinAtLaunch; }
 
     QList<SpreadServer::ClientId> selectedClients() const;
     /** Sends the compose line to all clients or to the selected ones. */
@@ -73,6 +93,16 @@ private:
     void sampleTraffic();
     void openClientWindow();
     void log(LogEvent event);
+    void logEntry(LogEntry entry);
+    void buildClusterUi(QTabWidget *settingsTabs, QTabWidget *peopleTabs);
+    void connectBridge();
+    void updateClusterState();
+    void updateClusterStats();
+    void updateClusterPeers();
+    void onClusterStateChanged(ClusterBridge::State state, const QString &detail);
+    /** The cluster controls as bridge settings; nothing if one of them is not valid (said in the window). */
+    std::optional<ClusterBridge::Settings> clusterSettings();
+    static QString clusterStateText(ClusterBridge::State state);
     void openLogFile(const QString &path);
     void fillBindChoices();
     static QString bindText(const QHostAddress &address);
@@ -123,6 +153,26 @@ private:
     QLabel *m_statusListen = nullptr;
     QLabel *m_statusClients = nullptr;
     QLabel *m_statusRates = nullptr;
+    QLabel *m_statusCluster = nullptr;
+    // cluster
+    ClusterBridge *m_bridge = nullptr;
+    ClusterPeerModel *m_peerModel = nullptr;
+    ClusterBridge::State m_clusterState = ClusterBridge::State::Off;
+    bool m_leaving = false;        // Leave clicked: the Off that follows is no failure
+    bool m_joinAtLaunch = false;
+    QTabWidget *m_peopleTabs = nullptr;
+    QLineEdit *m_natsEdit = nullptr;
+    QLineEdit *m_domainEdit = nullptr;
+    QLineEdit *m_serverIdEdit = nullptr;
+    QDoubleSpinBox *m_natsBufferSpin = nullptr;
+    QPushButton *m_joinButton = nullptr;
+    QLabel *m_clusterStateLabel = nullptr;
+    QLabel *m_clusterNodeLabel = nullptr;
+    QLabel *m_clusterTrafficLabel = nullptr;
+    QLabel *m_clusterBufferLabel = nullptr;
+    QTableView *m_peerView = nullptr;
+    QLabel *m_clusterTotalLabel = nullptr;
+    QAction *m_joinAction = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_dropAction = nullptr;
 

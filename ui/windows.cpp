@@ -54,6 +54,8 @@ int runServerWindow(const ServerOptions &options)
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
     window->start();   // like the console server: listen at once, or show why not
+    if (window->joinsClusterAtLaunch())
+        window->joinCluster();   // likewise with --nats, or when it was in a cluster when last closed
     return QApplication::exec();
 }
 

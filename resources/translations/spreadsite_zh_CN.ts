@@ -366,6 +366,83 @@ last activity %4
     </message>
 </context>
 <context>
+    <name>ClusterPeerModel</name>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <source>%1, not listening</source>
+        <translation>%1，未监听</translation>
+    </message>
+    <message>
+        <source>This server, %1 in the domain, at %2
+%3 clients</source>
+        <translation>本服务器，在域中为 %1，位于 %2
+%3 个客户端</translation>
+    </message>
+    <message>
+        <source>Server %1 at %2
+%3 clients
+last heard from %4</source>
+        <translation>服务器 %1，位于 %2
+%3 个客户端
+最后一次收到其消息：%4</translation>
+    </message>
+    <message>
+        <source>%1 (this server)</source>
+        <translation>%1（本服务器）</translation>
+    </message>
+    <message>
+        <source>The server&apos;s id in the domain; this server is in bold</source>
+        <translation>服务器在域中的标识；本服务器以粗体显示</translation>
+    </message>
+    <message>
+        <source>The machine the server runs on and the port its clients connect to</source>
+        <translation>服务器所在的主机，以及其客户端连接的端口</translation>
+    </message>
+    <message>
+        <source>Clients connected to that server, from its last presence message</source>
+        <translation>连接到该服务器的客户端数，取自其最近一条在线消息</translation>
+    </message>
+    <message>
+        <source>Time since that server&apos;s last presence message</source>
+        <translation>距该服务器最近一条在线消息的时间</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最后在线</translation>
+    </message>
+</context>
+<context>
     <name>EchoClient</name>
     <message>
         <source>cancelled</source>
@@ -466,6 +543,16 @@ last activity %4
         <source>#%1 %2 → %3</source>
         <comment>received, relayed to %3 clients</comment>
         <translation>#%1 %2 → %3</translation>
+    </message>
+    <message>
+        <source>%1 #%2 → %3</source>
+        <comment>remote server, its client, relayed to %3 clients</comment>
+        <translation>%1 #%2 → %3</translation>
+    </message>
+    <message>
+        <source>%1 #%2</source>
+        <comment>remote server, its client</comment>
+        <translation>%1 #%2</translation>
     </message>
 </context>
 <context>
@@ -956,6 +1043,226 @@ last activity %4
     <message>
         <source> — reachable from the network; bind 127.0.0.1 to keep it to this machine</source>
         <translation> — 网络上可以连入;绑定 127.0.0.1 则仅限本机</translation>
+    </message>
+    <message>
+        <source>The cluster bridge: its state, and what waits in its reconnect buffer</source>
+        <translation>集群桥接：其状态，以及重连缓冲区中等待发送的数据</translation>
+    </message>
+    <message>
+        <source>&amp;Join cluster</source>
+        <translation>加入集群(&amp;J)</translation>
+    </message>
+    <message>
+        <source>The NATS servers to connect to, separated by commas, e.g. nats://10.0.0.5:4222, nats://10.0.0.6:4222; when one fails the next is tried</source>
+        <translation>要连接的 NATS 服务器，以逗号分隔，例如 nats://10.0.0.5:4222, nats://10.0.0.6:4222；一个失败时尝试下一个</translation>
+    </message>
+    <message>
+        <source>The broadcast domain: the clients of every server in one domain hear each other. Letters, digits, _ and - only; empty: default</source>
+        <translation>广播域：同一域中所有服务器的客户端彼此都能收到消息。只能使用字母、数字、_ 和 -；留空：default</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>This server&apos;s name in the domain, as the other servers show it; letters, digits, _ and - only; empty: a unique one is made when joining</source>
+        <translation>本服务器在域中的名称，其他服务器按此显示；只能使用字母、数字、_ 和 -；留空：加入时自动生成唯一名称</translation>
+    </message>
+    <message>
+        <source>Most bytes of messages kept while no NATS server is reachable; what does not fit is dropped and counted</source>
+        <translation>无法连接 NATS 服务器时最多保留的消息字节数；放不下的消息被丢弃并计数</translation>
+    </message>
+    <message>
+        <source>Join cluster</source>
+        <translation>加入集群</translation>
+    </message>
+    <message>
+        <source>Join the domain on the NATS servers above, or leave it (F6); this server&apos;s clients stay connected either way</source>
+        <translation>通过上面的 NATS 服务器加入该域，或离开它 (F6)；本服务器的客户端始终保持连接</translation>
+    </message>
+    <message>
+        <source>The bridge to the cluster: Off, Connecting, Connected or Reconnecting</source>
+        <translation>到集群的桥接：关闭、正在连接、已连接或正在重连</translation>
+    </message>
+    <message>
+        <source>The NATS server in use</source>
+        <translation>正在使用的 NATS 服务器</translation>
+    </message>
+    <message>
+        <source>Messages of this server&apos;s clients published to the domain, and messages of other servers&apos; clients delivered here</source>
+        <translation>本服务器客户端发布到域中的消息，以及其他服务器客户端投递到这里的消息</translation>
+    </message>
+    <message>
+        <source>Bytes waiting for the NATS server to come back; messages that did not fit (dropped); messages of other servers that never arrived (gaps)</source>
+        <translation>等待 NATS 服务器恢复的字节数；缓冲区放不下的消息（丢弃）；其他服务器未到达的消息（缺失）</translation>
+    </message>
+    <message>
+        <source>&amp;NATS servers:</source>
+        <translation>NATS 服务器(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Do&amp;main:</source>
+        <translation>域(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Server &amp;id:</source>
+        <translation>服务器标识(&amp;I):</translation>
+    </message>
+    <message>
+        <source>Reconnect &amp;buffer:</source>
+        <translation>重连缓冲区(&amp;B):</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>状态:</translation>
+    </message>
+    <message>
+        <source>Node:</source>
+        <translation>节点:</translation>
+    </message>
+    <message>
+        <source>Messages:</source>
+        <translation>消息:</translation>
+    </message>
+    <message>
+        <source>Buffer:</source>
+        <translation>缓冲区:</translation>
+    </message>
+    <message>
+        <source>Cluster</source>
+        <translation>集群</translation>
+    </message>
+    <message>
+        <source>The servers of the domain, from their presence messages; this server is in bold</source>
+        <translation>域中的服务器，取自它们的在线消息；本服务器以粗体显示</translation>
+    </message>
+    <message>
+        <source>Servers and clients of the whole domain</source>
+        <translation>整个域的服务器和客户端</translation>
+    </message>
+    <message>
+        <source>Cluster servers</source>
+        <translation>集群服务器</translation>
+    </message>
+    <message>
+        <source>This build has no NATS support: libnats was not found when it was built</source>
+        <translation>此版本不支持 NATS：构建时未找到 libnats</translation>
+    </message>
+    <message>
+        <source>Cluster: message %1 of %2 never arrived (a failover or a full buffer)</source>
+        <translation>集群：%2 的消息 %1 未到达（故障切换或缓冲区已满）</translation>
+    </message>
+    <message>
+        <source>Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)</source>
+        <translation>集群：%3 的消息 %1–%2 未到达（故障切换或缓冲区已满）</translation>
+    </message>
+    <message>
+        <source>Cluster: %1</source>
+        <translation>集群：%1</translation>
+    </message>
+    <message>
+        <source>Type the NATS servers to join first, e.g. nats://127.0.0.1:4222</source>
+        <translation>请先输入要加入的 NATS 服务器，例如 nats://127.0.0.1:4222</translation>
+    </message>
+    <message>
+        <source>Not a domain name: %1. Use letters, digits, _ and - only.</source>
+        <translation>不是域名：%1。只能使用字母、数字、_ 和 -。</translation>
+    </message>
+    <message>
+        <source>Not a server id: %1. Use letters, digits, _ and - only.</source>
+        <translation>不是服务器标识：%1。只能使用字母、数字、_ 和 -。</translation>
+    </message>
+    <message>
+        <source>Cannot join the cluster: %1</source>
+        <translation>无法加入集群：%1</translation>
+    </message>
+    <message>
+        <source>Connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Reconnecting</source>
+        <translation>正在重连</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Cluster: joining domain %1 via %2</source>
+        <translation>集群：正在通过 %2 加入域 %1</translation>
+    </message>
+    <message>
+        <source>Cluster: connected to %1, domain %2, as %3</source>
+        <translation>集群：已连接到 %1，域 %2，本服务器为 %3</translation>
+    </message>
+    <message>
+        <source>Cluster: lost the NATS server; reconnecting, messages wait in the buffer</source>
+        <translation>集群：与 NATS 服务器断开；正在重连，消息在缓冲区中等待</translation>
+    </message>
+    <message>
+        <source>Cluster: lost the NATS server (%1); reconnecting, messages wait in the buffer</source>
+        <translation>集群：与 NATS 服务器断开（%1）；正在重连，消息在缓冲区中等待</translation>
+    </message>
+    <message>
+        <source>Cluster: left domain %1</source>
+        <translation>集群：已离开域 %1</translation>
+    </message>
+    <message>
+        <source>Cluster: out of domain %1: %2</source>
+        <translation>集群：已退出域 %1：%2</translation>
+    </message>
+    <message>
+        <source>Leave cluster</source>
+        <translation>离开集群</translation>
+    </message>
+    <message>
+        <source>&amp;Leave cluster</source>
+        <translation>离开集群(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Not available in this build</source>
+        <translation>此版本不可用</translation>
+    </message>
+    <message>
+        <source>Cluster servers (%1)</source>
+        <translation>集群服务器 (%1)</translation>
+    </message>
+    <message>
+        <source>This build has no NATS support: libnats was not found when it was built.</source>
+        <translation>此版本不支持 NATS：构建时未找到 libnats。</translation>
+    </message>
+    <message>
+        <source>Not in a cluster. Type the NATS servers in the Cluster tab of the settings and click Join cluster.</source>
+        <translation>未加入集群。请在设置的“集群”页中输入 NATS 服务器，然后点击“加入集群”。</translation>
+    </message>
+    <message>
+        <source>Domain %1: %2 servers, %3 clients in all</source>
+        <translation>域 %1：%2 台服务器，共 %3 个客户端</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>%1 published, %2 received</source>
+        <translation>已发布 %1，已接收 %2</translation>
+    </message>
+    <message>
+        <source>%1 buffered, %2 dropped, %3 gaps</source>
+        <translation>缓冲 %1，丢弃 %2，缺失 %3</translation>
+    </message>
+    <message>
+        <source>Cluster: %1, %2 servers</source>
+        <translation>集群：%1，%2 台服务器</translation>
+    </message>
+    <message>
+        <source>, %1 buffered</source>
+        <translation>，缓冲 %1</translation>
     </message>
 </context>
 <context>
