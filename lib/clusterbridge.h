@@ -102,11 +102,24 @@ signals:
                                int deliveredTo);
     /** Messages @p first .. @p last of @p origin never arrived (a failover, a full buffer). */
     void gapDetected(const QString &origin, quint64 first, quint64 last);
+    /** A server of the domain was heard from for the first time (peersChanged() follows). */
+    void peerJoined(const QString &serverId);
+    /** A server left the domain: it said so, or fell silent for 3 presence intervals. */
+    void peerLeft(const QString &serverId, const QString &reason);
     void warning(const QString &text);
 
 private:
     class Worker;
     struct Shared;
+    struct Incoming;
+    void deliverInbox();
+    void handlePresence(const Incoming &in, qint64 nowMs);
+    void expirePeers();
+    void publishStats();
+    void onRelayed(quint64 clientId, const QByteArray &message);
+    void onClientCountChanged();
+    void setState(State state, const QString &detail);
+
     SpreadServer *m_server;
     QThread *m_thread = nullptr;
     Worker *m_worker = nullptr;

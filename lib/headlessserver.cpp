@@ -14,7 +14,12 @@
 #include <QFile>
 #include <QTimer>
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
 #include <csignal>
+#include <limits>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Headless;
@@ -27,6 +32,72 @@ QString peerText(const SpreadServer::ClientInfo &info)
     if (info.address.protocol() == QAbstractSocket::IPv6Protocol)
         return u"[%1]:%2"_s.arg(info.address.toString()).arg(info.port);
     return u"%1:%2"_s.arg(info.address.toString()).arg(info.port);
+}
+/** @p text as a byte count: a whole number with an optional K, M or G (powers of 1024); -1 if it is not one. */
+qint64 byteCount(const QString &text)
+{
+    static const QRegularExpression pattern(u"^(\\d{1,12})([KMG]?)i?B?$"_s, QRegularExpression::CaseInsensitiveOption);
+    const auto match = pattern.match(text.trimmed());
+    if (!match.hasMatch())
+        return -1;
+    const QString unit = match.captured(2).toUpper();
+    const int shift = unit == u"K"_s ? 10 : unit == u"M"_s ? 20 : unit == u"G"_s ? 30 : 0;
+    return match.captured(1).toLongLong() << shift;
+}
+
+std::optional<int> parseClusterOptions(const QCommandLineParser &parser, ClusterBridge::Settings *cluster)
+{
+    const bool wanted = parser.isSet(u"nats"_s);
+    for (const QString &name : { u"domain"_s, u"server-id"_s, u"nats-buffer"_s }) {
+        if (parser.isSet(name) && !wanted) {
+            printError(PROGRAM, u"--%1 needs --nats"_s.arg(name));
+            return 2;
+        }
+    }
+    if (!wanted)
+        return std::nullopt;
+    if (!ClusterBridge::isAvailable()) {
+        printError(PROGRAM, u"--nats: this build has no NATS support (rebuild with libnats-dev and -DSPREAD_NATS=ON)"_s);
+        return 2;
+    }
+    cluster->urls.clear();
+    for (const QString &url : parser.values(u"nats"_s).join(u',').split(u',', Qt::SkipEmptyParts)) {
+        const QString trimmed = url.trimmed();
+        static const QRegularExpression urlPattern(u"^((nats|tls)://)?[^\\s/:]+(:\\d{1,5})?$"_s);
+        if (!urlPattern.match(trimmed).hasMatch()) {
+            printError(PROGRAM, u"bad value for --nats: '%1' (nats://host:port, comma-separated)"_s.arg(url));
+            return 2;
+        }
+        cluster->urls.append(trimmed);
+    }
+    if (cluster->urls.isEmpty()) {
+        printError(PROGRAM, u"bad value for --nats: '' (nats://host:port, comma-separated)"_s);
+        return 2;
+    }
+    if (parser.isSet(u"domain"_s)) {
+        cluster->domain = parser.value(u"domain"_s);
+        if (!ClusterBridge::isValidDomain(cluster->domain)) {
+            printError(PROGRAM, u"bad value for --domain: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->domain));
+            return 2;
+        }
+    }
+    if (parser.isSet(u"server-id"_s)) {
+        cluster->serverId = parser.value(u"server-id"_s);
+        if (!ClusterBridge::isValidDomain(cluster->serverId)) {   // the same rule: it is a subject token too
+            printError(PROGRAM, u"bad value for --server-id: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->serverId));
+            return 2;
+        }
+    }
+    if (parser.isSet(u"nats-buffer"_s)) {
+        const qint64 bytes = byteCount(parser.value(u"nats-buffer"_s));
+        if (bytes < 1 || bytes > std::numeric_limits<int>::max()) {
+            printError(PROGRAM, u"bad value for --nats-buffer: '%1' (bytes from 1 to 2047M; K, M, G suffixes)"_s
+                                        .arg(parser.value(u"nats-buffer"_s)));
+            return 2;
+        }
+        cluster->reconnectBufferBytes = bytes;
+    }
+    return std::nullopt;
 }
 } // namespace
 
@@ -58,6 +129,11 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         { u"tls-cert"_s, tr("Serve TLS with this PEM certificate (chain); needs --tls-key."), u"file"_s },
         { u"tls-key"_s, tr("The PEM private key of --tls-cert."), u"file"_s },
         { u"tls-ca"_s, tr("Require client certificates signed by these PEM CAs (mutual TLS)."), u"file"_s },
+        { u"nats"_s, tr("Join a broadcast domain on this NATS cluster: nats://host:port, comma-separated, nearest "
+                        "first (needs a build with NATS)."), u"urls"_s },
+        { u"domain"_s, tr("The broadcast domain to join with --nats (default 'default'; letters, digits, '_', '-')."), u"name"_s },
+        { u"server-id"_s, tr("This server's id in the domain (default: host-port-random, new each run)."), u"id"_s },
+        { u"nats-buffer"_s, tr("Bytes of messages kept while NATS is unreachable (default 8M; K, M, G suffixes)."), u"bytes"_s },
     });
     if (auto exit = finishParse(parser, arguments, PROGRAM, &options->explicitlySet))
         return exit;
@@ -120,6 +196,8 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
     options->settings.relay = !parser.isSet(u"no-relay"_s);
     if (parser.isSet(u"welcome"_s))
         options->settings.welcome = parser.value(u"welcome"_s);
+    if (auto exit = parseClusterOptions(parser, &options->cluster))
+        return exit;
     if (parser.isSet(u"log-format"_s)) {
         const QString format = parser.value(u"log-format"_s);
         if (format == u"text"_s) {
@@ -169,6 +247,79 @@ int runHeadlessServer(const ServerOptions &options)
         return 1;
     }
     print({ LogEvent::Kind::Listening, 0, 0, {}, server.serverPort(), {}, server.serverAddress().toString() });
+
+    // The NATS bridge, with --nats: its own lines, "cluster: ..." in text, their own events in JSON.
+    std::unique_ptr<ClusterBridge> bridge;
+    const auto clusterLog = [&](const QString &event, const QJsonObject &fields, const QString &text) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (options.logFormat == LogFormat::Jsonl) {
+            QJsonObject o = fields;
+            o.insert(u"time"_s, QDateTime::fromMSecsSinceEpoch(now, Qt::UTC).toString(Qt::ISODateWithMs));
+            o.insert(u"event"_s, event);
+            write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+        } else {
+            write((LogEvent::timestamp(now) + u" cluster: "_s + text).toUtf8() + '\n');
+        }
+    };
+    if (!options.cluster.urls.isEmpty()) {
+        bridge = std::make_unique<ClusterBridge>(&server);
+        QObject::connect(bridge.get(), &ClusterBridge::stateChanged, &server,
+                         [&](ClusterBridge::State state, const QString &detail) {
+                             static const char *const names[] = { "off", "connecting", "connected", "reconnecting" };
+                             const QString name = QString::fromLatin1(names[int(state)]);
+                             clusterLog(u"cluster"_s, { { u"state"_s, name }, { u"detail"_s, detail } },
+                                        state == ClusterBridge::State::Connected ? u"connected to %1"_s.arg(detail)
+                                                                                 : u"%1 (%2)"_s.arg(name, detail));
+                         });
+        QObject::connect(bridge.get(), &ClusterBridge::peerJoined, &server, [&](const QString &id) {
+            clusterLog(u"peer-joined"_s, { { u"server"_s, id } }, u"%1 joined"_s.arg(id));
+        });
+        QObject::connect(bridge.get(), &ClusterBridge::peerLeft, &server, [&](const QString &id, const QString &reason) {
+            clusterLog(u"peer-left"_s, { { u"server"_s, id }, { u"reason"_s, reason } }, u"%1 left (%2)"_s.arg(id, reason));
+        });
+        QObject::connect(bridge.get(), &ClusterBridge::warning, &server, [&](const QString &text) {
+            clusterLog(u"cluster-warning"_s, { { u"reason"_s, text } }, u"warning: "_s + text);
+        });
+        if (options.logFormat == LogFormat::Jsonl) {   // in text, the warning above says it all
+            QObject::connect(bridge.get(), &ClusterBridge::gapDetected, &server,
+                             [&](const QString &origin, quint64 first, quint64 last) {
+                                 clusterLog(u"gap"_s, { { u"origin"_s, origin }, { u"first"_s, qint64(first) },
+                                                        { u"last"_s, qint64(last) }, { u"missing"_s, qint64(last - first + 1) } },
+                                            {});
+                             });
+        }
+        if (!options.quiet) {
+            QObject::connect(bridge.get(), &ClusterBridge::remoteMessageReceived, &server,
+                             [&](const QString &origin, quint64 client, const QByteArray &message, int deliveredTo) {
+                                 const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                                 if (options.logFormat == LogFormat::Jsonl) {
+                                     QJsonObject o { { u"origin"_s, origin }, { u"client"_s, qint64(client) },
+                                                     { u"delivered"_s, deliveredTo }, { u"bytes"_s, message.size() },
+                                                     { u"text"_s, DisplayText::escaped(message) } };
+                                     if (!DisplayText::isPlainText(message))
+                                         o.insert(u"base64"_s, QString::fromLatin1(message.toBase64()));
+                                     clusterLog(u"remote"_s, o, {});
+                                     return;
+                                 }
+                                 // Like a local message, with "origin/#client" where the address would be.
+                                 QByteArray line = LogEvent::timestampUtf8(now);
+                                 line.append(" [").append(origin.toUtf8()).append("/#").append(QByteArray::number(client)).append("] ");
+                                 if (DisplayText::isPlainText(message))
+                                     line.append(message);
+                                 else
+                                     line.append(DisplayText::escaped(message).toUtf8());
+                                 line.append('\n');
+                                 write(line);
+                             });
+        }
+        if (!bridge->start(options.cluster)) {
+            printError(PROGRAM, u"cannot join the NATS domain: %1"_s.arg(bridge->errorString()));
+            return 1;
+        }
+        clusterLog(u"cluster"_s, { { u"state"_s, u"starting"_s }, { u"server"_s, bridge->serverId() },
+                                   { u"domain"_s, options.cluster.domain } },
+                   u"server %1 in domain %2"_s.arg(bridge->serverId(), options.cluster.domain));
+    }
 
     // Each client's address:port, formatted once rather than for every message.
     // "[#id address:port] ", the text log's prefix of a client's messages, in
@@ -252,10 +403,21 @@ int runHeadlessServer(const ServerOptions &options)
                 printLine(u"#%1 %2 in %3/%4 B out %5/%6 B"_s.arg(client).arg(peerText(info))
                                   .arg(info.messagesIn).arg(info.bytesIn).arg(info.messagesOut).arg(info.bytesOut));
             }
+        } else if (verb == u"/peers"_s) {
+            if (!bridge) {
+                printError(PROGRAM, u"not in a cluster (see --nats)"_s);
+                return;
+            }
+            const auto peers = bridge->peers();
+            printLine(u"%1 servers in domain %2"_s.arg(peers.size()).arg(bridge->settings().domain));
+            for (const ClusterBridge::Peer &peer : peers) {
+                printLine(u"%1 %2:%3 %4 clients%5"_s.arg(peer.serverId, peer.host).arg(peer.port).arg(peer.clients)
+                                  .arg(peer.self ? u" (this server)"_s : QString()));
+            }
         } else if (verb == u"/quit"_s) {
             server.stop();
         } else {
-            printError(PROGRAM, u"commands: TEXT, /send ID TEXT, /drop ID [REASON], /list, /quit"_s);
+            printError(PROGRAM, u"commands: TEXT, /send ID TEXT, /drop ID [REASON], /list, /peers, /quit"_s);
         }
     });
 
