@@ -20,7 +20,7 @@ if ((${#need[@]})); then
 fi
 
 echo "== sanitizers: ASan + UBSan =="
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSPREAD_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSPREAD_SANITIZE=ON -DSPREAD_NATS=ON >/dev/null
 cmake --build build-asan --parallel "$(nproc)"
 export QT_QPA_PLATFORM=offscreen
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
