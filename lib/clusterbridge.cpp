@@ -442,29 +442,32 @@ void ClusterBridge::Worker::handleEvent(Event event)
         emit stateChanged(State::Off, tr("connection closed"));
         return;
     }
-    char url[256] = {};
-    const natsConnStatus status = natsConnection_Status(m_connection);
-    if (status == NATS_CONN_STATUS_CONNECTED && natsConnection_GetConnectedUrl(m_connection, url, sizeof url) == NATS_OK) {
-        m_url = QString::fromUtf8(url);
+    if (event == Event::Disconnected) {
+        // Said even if nats.c has already found another node by now: the loss happened,
+        // and the Reconnected event that follows says where we are.
         {
             QMutexLocker lock(&m_shared->mutex);
-            m_shared->stats.connectedUrl = m_url;
+            m_shared->stats.connectedUrl.clear();
         }
-        m_everConnected = true;
-        m_pendingBytes = 0;   // nats.c sent the reconnect buffer first
-        emit stateChanged(State::Connected, m_url);
-        // Tell the domain at once that we are (back): peers may have expired us.
-        publishPresence(event == Event::Connected ? "join" : "count");
+        const QString detail = m_url.isEmpty() ? tr("no node reachable yet") : tr("lost %1").arg(m_url);
+        emit stateChanged(m_everConnected ? State::Reconnecting : State::Connecting, detail);
         return;
     }
-    if (status == NATS_CONN_STATUS_CLOSED)
-        return;
+    char url[256] = {};
+    if (natsConnection_Status(m_connection) != NATS_CONN_STATUS_CONNECTED
+        || natsConnection_GetConnectedUrl(m_connection, url, sizeof url) != NATS_OK)
+        return;   // lost again already: its Disconnected event follows
+    m_url = QString::fromUtf8(url);
     {
         QMutexLocker lock(&m_shared->mutex);
-        m_shared->stats.connectedUrl.clear();
+        m_shared->stats.connectedUrl = m_url;
     }
-    const QString detail = m_url.isEmpty() ? tr("no node reachable yet") : tr("lost %1").arg(m_url);
-    emit stateChanged(m_everConnected ? State::Reconnecting : State::Connecting, detail);
+    const bool first = !m_everConnected;
+    m_everConnected = true;
+    m_pendingBytes = 0;   // nats.c sent the reconnect buffer first
+    emit stateChanged(State::Connected, m_url);
+    // Tell the domain at once that we are (back): peers may have expired us.
+    publishPresence(first ? "join" : "count");
 }
 
 void ClusterBridge::Worker::open(const ClusterBridge::Settings &settings, const QString &serverId)
