@@ -2,6 +2,7 @@
 #include "sessionengine.h"
 
 #include "lineframer.h"
+#include "slotindex.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -54,14 +55,18 @@ QString errnoText(int error)
     return QString::fromLocal8Bit(strerror(error)).toLower();
 }
 
-// Lets the server hold as many connections as the hard limit allows.
-void raiseDescriptorLimit()
+// Lets the server hold as many connections as the hard limit allows; returns the limit.
+size_t raiseDescriptorLimit()
 {
     rlimit limit {};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+            getrlimit(RLIMIT_NOFILE, &limit);
     }
+    return size_t(limit.rlim_cur);
 }
 } // namespace
 
@@ -80,31 +85,128 @@ private:
     SessionEngine *m_engine;
 };
 
+// An idle session is this record and nothing else, so it is kept small: the
+// peer's address is stored compactly (IPv4, or IPv6 in Extra), times and
+// counters are what sessionInfo() reports, and everything that only a busy
+// session needs lives in Extra.
 struct SessionEngine::Session {
     enum class State : quint8 { Open, Flushing, Lingering };
 
-    Id id = 0;
-    int fd = -1;                     // plain TCP: ours, in the epoll set
-    QSslSocket *tls = nullptr;       // TLS: Qt's socket instead of fd
-    State state = State::Open;
-    bool dirty = false;
-    bool wantWrite = false;
-    bool peerEnded = false;          // read returned 0: nothing more can come in
-    bool tailOwned = false;          // out.last() is our own buffer for small messages
-    quint32 interest = 0;
-    qsizetype openIndex = -1;        // place in m_open while open
-    sockaddr_in6 peer {};            // sockaddr_in fits in it too
-    LineFramer framer;
-    QList<QByteArray> out;           // queued chunks, shared with other receivers
-    qsizetype outHead = 0;           // bytes of out.first() already written
-    qint64 outBytes = 0;             // unwritten bytes in out
-    qint64 lastReadMs = 0;           // m_clock time of the last read, for the quiet flush
+    Id id = 0;                       // 0: a free slot
+    std::unique_ptr<Extra> extra;    // while output is queued or a line is unfinished; always for TLS and IPv6
     qint64 connectedAtMs = 0;
     qint64 lastActivityMs = 0;
     quint64 messagesIn = 0;
     quint64 bytesIn = 0;
     quint64 messagesOut = 0;
     quint64 bytesOut = 0;
+    int fd = -1;                     // plain TCP: ours, in the epoll set; -1 once finalized
+    quint32 slot = 0;                // place in the slab
+    quint32 openIndex = 0;           // place in m_open while open
+    quint32 interest = 0;            // epoll events registered
+    quint32 peerV4 = 0;              // host order; see Extra::peerV6
+    quint16 peerPort = 0;
+    State state = State::Open;
+    bool dirty : 1 = false;
+    bool wantWrite : 1 = false;
+    bool peerEnded : 1 = false;      // read returned 0: nothing more can come in
+    bool finalized : 1 = false;      // socket gone; the record waits for the end of the batch
+};
+
+struct SessionEngine::Extra {
+    explicit Extra(qsizetype maxMessageBytes) : framer(maxMessageBytes) { }
+
+    LineFramer framer;               // holds the unfinished line
+    QList<QByteArray> out;           // queued chunks, shared with other receivers
+    qsizetype outHead = 0;           // bytes of out.first() already written
+    qint64 outBytes = 0;             // unwritten bytes in out
+    qint64 lastReadMs = 0;           // m_clock time of the read that left the unfinished line
+    QSslSocket *tls = nullptr;       // TLS: Qt's socket instead of fd
+    bool tailOwned = false;          // out.last() is our own buffer for small messages
+    bool hasPeerV6 = false;
+    Q_IPV6ADDR peerV6 {};
+
+    bool isIdle() const { return !tls && !hasPeerV6 && outBytes == 0 && !framer.hasPartial(); }
+};
+
+// The sessions: records in chunks that never move, found by id through a
+// SlotIndex. A record leaves the index when its socket is finalized and is
+// recycled when the batch ends, so no stack frame is left holding a reused one.
+class SessionEngine::SessionTable
+{
+    static_assert(sizeof(void *) != 8 || sizeof(Session) == 88,
+                  "an idle session's size is a benchmark target (issue 4): keep it at 88 bytes");
+
+    struct IdOf {
+        const SessionTable *table;
+        Id operator()(quint32 slot) const { return table->at(slot).id; }
+    };
+    IdOf idOf() const { return { this }; }
+
+public:
+    Session *create(Id id)
+    {
+        quint32 slot;
+        if (!m_free.empty()) {
+            slot = m_free.back();
+            m_free.pop_back();
+        } else {
+            slot = m_used++;
+            if (slot / ChunkSize == m_chunks.size())
+                m_chunks.push_back(std::make_unique<Session[]>(ChunkSize));
+        }
+        Session *s = &at(slot);
+        s->id = id;
+        s->slot = slot;
+        m_index.insert(slot, idOf());
+        return s;
+    }
+
+    Session *find(Id id) const
+    {
+        const quint32 slot = m_index.find(id, idOf());
+        return slot == SlotIndex::NoSlot ? nullptr : &at(slot);
+    }
+
+    /** The record in @p slot if it still holds the session whose id ends in @p idLow. */
+    Session *atSlot(quint32 slot, quint32 idLow) const
+    {
+        if (slot >= m_used)
+            return nullptr;
+        Session *s = &at(slot);
+        return s->id != 0 && quint32(s->id) == idLow && !s->finalized ? s : nullptr;
+    }
+
+    /** find() no longer sees @p s; the record stays valid until recycle(). */
+    void remove(const Session *s) { m_index.remove(s->id, s->slot, idOf()); }
+
+    void recycle(Session *s)
+    {
+        const quint32 slot = s->slot;
+        *s = Session();
+        m_free.push_back(slot);
+    }
+
+    /** Every record not yet recycled, finalized ones included. */
+    template <typename F>
+    void forEach(F &&f) const
+    {
+        for (quint32 slot = 0; slot < m_used; ++slot) {
+            Session &s = at(slot);
+            if (s.id != 0)
+                f(s);
+        }
+    }
+
+private:
+    static constexpr quint32 ChunkSize = 512;
+
+    Session &at(quint32 slot) const { return m_chunks[slot / ChunkSize][slot % ChunkSize]; }
+
+    std::vector<std::unique_ptr<Session[]>> m_chunks;
+    std::vector<quint32> m_free;
+    SlotIndex m_index;
+    quint32 m_used = 0;
 };
 
 // Marks a stretch of work during which sessions may be referenced from the
@@ -128,9 +230,12 @@ private:
 SessionEngine::SessionEngine(QObject *parent)
     : QObject(parent)
     , m_acceptor(new SessionAcceptor(this))
+    , m_table(std::make_unique<SessionTable>())
     , m_readBuffer(READ_CHUNK, Qt::Uninitialized)
 {
-    raiseDescriptorLimit();
+    // As many open sessions as there can be descriptors: reserved, not touched,
+    // so the broadcast list never leaves the garbage of its doublings behind.
+    m_open.reserve(std::min<size_t>(raiseDescriptorLimit(), 1 << 20));
     m_clock.start();
 
     m_epollFd = epoll_create1(EPOLL_CLOEXEC);
@@ -152,12 +257,10 @@ SessionEngine::SessionEngine(QObject *parent)
 
 SessionEngine::~SessionEngine()
 {
-    for (Session *s : std::as_const(m_sessions)) {
-        if (s->fd >= 0)
-            ::close(s->fd);
-        delete s;   // a TLS socket is our child and goes with us
-    }
-    m_sessions.clear();
+    m_table->forEach([](Session &s) {
+        if (s.fd >= 0)
+            ::close(s.fd);   // a TLS socket is our child and goes with us
+    });
     delete m_epollNotifier;
     ::close(m_epollFd);
 }
@@ -234,25 +337,37 @@ QString SessionEngine::errorString() const
 void SessionEngine::setLimits(const Limits &limits)
 {
     m_limits = limits;
-    for (Session *s : std::as_const(m_sessions))
-        s->framer.setMaxLength(limits.maxMessageBytes);
+    m_table->forEach([&limits](Session &s) {
+        if (s.extra)
+            s.extra->framer.setMaxLength(limits.maxMessageBytes);
+    });
 }
 
 QList<SessionEngine::Id> SessionEngine::sessionIds() const
 {
     QList<Id> ids;
     ids.reserve(m_openCount);
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (it.value()->state == Session::State::Open)
-            ids.append(it.key());
-    }
-    std::sort(ids.begin(), ids.end());   // oldest first, whatever the hash order
+    for (const Session *s : m_open)
+        ids.append(s->id);
+    std::sort(ids.begin(), ids.end());   // oldest first
     return ids;
 }
 
 SessionEngine::Session *SessionEngine::find(Id id) const
 {
-    return m_sessions.value(id, nullptr);
+    return m_table->find(id);
+}
+
+// What an epoll event carries: the slot, and the low half of the id to tell a
+// recycled slot's new session from the one the event was meant for.
+quint64 SessionEngine::epollTag(const Session &s)
+{
+    return (quint64(quint32(s.id)) << 32) | s.slot;
+}
+
+SessionEngine::Session *SessionEngine::atTag(quint64 tag) const
+{
+    return m_table->atSlot(quint32(tag), quint32(tag >> 32));
 }
 
 bool SessionEngine::contains(Id id) const
@@ -268,16 +383,21 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
     if (!s)
         return info;
     info.id = s->id;
-    info.address = normalized(QHostAddress(reinterpret_cast<const sockaddr *>(&s->peer)));
-    info.port = ntohs(s->peer.sin6_port);   // same offset in sockaddr_in
+    if (s->extra && s->extra->hasPeerV6)
+        info.address = QHostAddress(s->extra->peerV6);
+    else
+        info.address = QHostAddress(s->peerV4);
+    info.port = s->peerPort;
     info.connectedAtMs = s->connectedAtMs;
     info.lastActivityMs = s->lastActivityMs;
     info.messagesIn = s->messagesIn;
     info.bytesIn = s->bytesIn;
     info.messagesOut = s->messagesOut;
     info.bytesOut = s->bytesOut;
-    info.pendingBytes = s->outBytes + (s->tls ? s->tls->bytesToWrite() : 0);
-    info.encrypted = s->tls != nullptr;
+    if (const Extra *e = s->extra.get()) {
+        info.pendingBytes = e->outBytes + (e->tls ? e->tls->bytesToWrite() : 0);
+        info.encrypted = e->tls != nullptr;
+    }
     return info;
 }
 
@@ -296,34 +416,70 @@ void SessionEngine::adopt(qintptr descriptor, bool nonBlocking)
     // We batch writes ourselves; Nagle would only add latency on top.
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 
-    auto s = std::make_unique<Session>();
-    s->id = m_nextId++;
+    Session *s = m_table->create(m_nextId++);
     s->fd = fd;
-    socklen_t len = sizeof s->peer;
-    getpeername(fd, reinterpret_cast<sockaddr *>(&s->peer), &len);
-    s->framer.setMaxLength(m_limits.maxMessageBytes);
+    sockaddr_in6 peer {};   // sockaddr_in fits in it too
+    socklen_t len = sizeof peer;
+    getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &len);
+    if (peer.sin6_family == AF_INET) {
+        const auto *in = reinterpret_cast<const sockaddr_in *>(&peer);
+        s->peerV4 = ntohl(in->sin_addr.s_addr);
+        s->peerPort = ntohs(in->sin_port);
+    } else {
+        setPeer(*s, QHostAddress(reinterpret_cast<const sockaddr *>(&peer)), ntohs(peer.sin6_port));
+    }
 
     epoll_event ev {};
     ev.events = EPOLLIN | EPOLLRDHUP;
-    ev.data.u64 = s->id;   // ids are never reused, so a stale event finds nothing
+    ev.data.u64 = epollTag(*s);
     if (epoll_ctl(m_epollFd, EPOLL_CTL_ADD, fd, &ev) != 0) {
         qCWarning(lcEngine) << "epoll_ctl ADD failed:" << errnoText(errno);
         ::close(fd);
+        m_table->remove(s);
+        m_table->recycle(s);
         return;
     }
     s->interest = ev.events;
-    openSession(s.release());
+    openSession(s);
+}
+
+void SessionEngine::setPeer(Session &s, const QHostAddress &address, quint16 port)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);   // ::ffff:a.b.c.d counts as a.b.c.d
+    if (isV4) {
+        s.peerV4 = v4;
+    } else {
+        Extra &e = extra(s);
+        e.hasPeerV6 = true;
+        e.peerV6 = address.toIPv6Address();
+    }
+    s.peerPort = port;
 }
 
 void SessionEngine::openSession(Session *session)
 {
     session->connectedAtMs = session->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
-    m_sessions.insert(session->id, session);
-    session->openIndex = qsizetype(m_open.size());
+    session->openIndex = quint32(m_open.size());
     m_open.push_back(session);
     ++m_openCount;
+    ++m_liveCount;
     const SessionInfo info = sessionInfo(session->id);
     emit sessionOpened(session->id, info.address, info.port);
+}
+
+SessionEngine::Extra &SessionEngine::extra(Session &s)
+{
+    if (!s.extra)
+        s.extra = std::make_unique<Extra>(m_limits.maxMessageBytes);
+    return *s.extra;
+}
+
+// Only where no stack frame can hold the Extra: after a flush, at the end of a batch.
+void SessionEngine::trimExtra(Session &s)
+{
+    if (s.extra && s.extra->isIdle())
+        s.extra.reset();
 }
 
 // The handshake is ours rather than QSslServer's, which closes a client that
@@ -369,24 +525,9 @@ void SessionEngine::adoptTls(QSslSocket *socket)
     BatchScope scope(this);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
 
-    auto s = std::make_unique<Session>();
-    s->id = m_nextId++;
-    s->tls = socket;
-    QHostAddress address = socket->peerAddress();
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    if (isV4) {
-        auto *in = reinterpret_cast<sockaddr_in *>(&s->peer);
-        in->sin_family = AF_INET;
-        in->sin_port = htons(socket->peerPort());
-        in->sin_addr.s_addr = htonl(v4);
-    } else {
-        s->peer.sin6_family = AF_INET6;
-        s->peer.sin6_port = htons(socket->peerPort());
-        const Q_IPV6ADDR v6 = address.toIPv6Address();
-        std::memcpy(&s->peer.sin6_addr, &v6, sizeof v6);
-    }
-    s->framer.setMaxLength(m_limits.maxMessageBytes);
+    Session *s = m_table->create(m_nextId++);
+    extra(*s).tls = socket;
+    setPeer(*s, socket->peerAddress(), socket->peerPort());
 
     const Id id = s->id;
     connect(socket, &QSslSocket::readyRead, this, [this, id] {
@@ -396,19 +537,18 @@ void SessionEngine::adoptTls(QSslSocket *socket)
         }
     });
     connect(socket, &QSslSocket::disconnected, this, [this, id] { onTlsDisconnected(id); });
-    openSession(s.release());
+    openSession(s);
     if (Session *session = find(id); session && socket->bytesAvailable() > 0)
         readTls(*session);   // what came in with the handshake
 }
 
 void SessionEngine::readTls(Session &s)
 {
-    const QByteArray data = s.tls->readAll();
+    const QByteArray data = s.extra->tls->readAll();
     if (s.state != Session::State::Open || data.isEmpty())
         return;   // a closing session's input is discarded
     s.bytesIn += quint64(data.size());
     s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
-    s.lastReadMs = now();
     consume(s, data);
 }
 
@@ -421,9 +561,10 @@ void SessionEngine::onTlsDisconnected(Id id)
     if (s->state == Session::State::Open) {
         readTls(*s);
         deliverPartial(*s);
-        const bool failed = s->tls->error() != QAbstractSocket::RemoteHostClosedError
-                && s->tls->error() != QAbstractSocket::UnknownSocketError;
-        closeSession(id, failed ? s->tls->errorString() : tr("closed by peer"), CloseMode::Abort);
+        const QSslSocket *socket = s->extra->tls;
+        const bool failed = socket->error() != QAbstractSocket::RemoteHostClosedError
+                && socket->error() != QAbstractSocket::UnknownSocketError;
+        closeSession(id, failed ? socket->errorString() : tr("closed by peer"), CloseMode::Abort);
     } else {
         finalize(*s);
     }
@@ -435,13 +576,14 @@ void SessionEngine::onEpollReady()
     epoll_event events[EPOLL_BATCH];
     const int n = epoll_wait(m_epollFd, events, EPOLL_BATCH, 0);
     for (int i = 0; i < n; ++i) {
-        Session *s = find(events[i].data.u64);
+        const quint64 tag = events[i].data.u64;
+        Session *s = atTag(tag);
         if (!s)
             continue;   // closed earlier in this batch
         const quint32 what = events[i].events;
         if (what & EPOLLOUT)
             flush(*s);
-        if (!(what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) || !find(events[i].data.u64))
+        if (!(what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) || !atTag(tag))
             continue;
         if (s->state != Session::State::Flushing)
             readFrom(*s);
@@ -477,28 +619,39 @@ void SessionEngine::readFrom(Session &s)
 
     s.bytesIn += quint64(r);
     s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
-    s.lastReadMs = now();
     consume(s, QByteArrayView(m_readBuffer.constData(), r));
 }
 
 void SessionEngine::consume(Session &s, QByteArrayView data)
 {
-    const LineFramer::Status status = s.framer.feed(data, [this, &s](QByteArrayView message) {
+    const auto onMessage = [this, &s](QByteArrayView message) {
         deliver(s, message);
         return s.state == Session::State::Open;
-    });
+    };
+    LineFramer::Status status;
+    if (s.extra && s.extra->framer.hasPartial()) {
+        // The Extra cannot go away during the feed: it is only trimmed at the end of a batch.
+        status = s.extra->framer.feed(data, onMessage);
+    } else {
+        // Most reads end on a line boundary: frame on the stack, keep only a leftover.
+        LineFramer framer(m_limits.maxMessageBytes);
+        status = framer.feed(data, onMessage);
+        if (framer.hasPartial() && s.state == Session::State::Open)
+            extra(s).framer = std::move(framer);
+    }
     if (status == LineFramer::Status::Overlong) {
         closeSession(s.id, tr("message too long"), CloseMode::Graceful);
         return;
     }
-    if (s.state != Session::State::Open || !s.framer.hasPartial())
+    if (s.state != Session::State::Open || !s.extra || !s.extra->framer.hasPartial())
         return;
     if (m_limits.flushDelayMs == 0) {
         deliverPartial(s);   // the seed's raw behaviour: a read with no line ending is a message
         return;
     }
+    s.extra->lastReadMs = now();
     const bool wasIdle = m_quietDeadlines.empty();
-    m_quietDeadlines.emplace_back(s.lastReadMs + m_limits.flushDelayMs, s.id);
+    m_quietDeadlines.emplace_back(s.extra->lastReadMs + m_limits.flushDelayMs, s.id);
     if (wasIdle)
         scheduleTimer();
 }
@@ -511,30 +664,33 @@ void SessionEngine::deliver(Session &s, QByteArrayView message)
 
 void SessionEngine::deliverPartial(Session &s)
 {
-    if (s.state == Session::State::Open && s.framer.hasPartial())
-        deliver(s, s.framer.takePartial());
+    if (s.state != Session::State::Open || !s.extra || !s.extra->framer.hasPartial())
+        return;
+    deliver(s, s.extra->framer.takePartial());
+    markDirty(s);   // the batch's end gives back the Extra if nothing else needs it
 }
 
 bool SessionEngine::enqueue(Session &s, const QByteArray &bytes)
 {
     if (s.state != Session::State::Open || bytes.isEmpty())
         return false;
-    const qint64 pending = s.outBytes + (s.tls ? s.tls->bytesToWrite() : 0);
+    Extra &e = extra(s);
+    const qint64 pending = e.outBytes + (e.tls ? e.tls->bytesToWrite() : 0);
     if (pending + bytes.size() > m_limits.maxBacklogBytes)
         return false;
-    if (bytes.size() <= COALESCE_MAX && !s.tls) {
-        if (!s.tailOwned || s.out.last().size() + bytes.size() > COALESCE_BUFFER) {
+    if (bytes.size() <= COALESCE_MAX && !e.tls) {
+        if (!e.tailOwned || e.out.last().size() + bytes.size() > COALESCE_BUFFER) {
             QByteArray buffer;
             buffer.reserve(COALESCE_BUFFER);
-            s.out.append(std::move(buffer));
-            s.tailOwned = true;
+            e.out.append(std::move(buffer));
+            e.tailOwned = true;
         }
-        s.out.last().append(bytes);
+        e.out.last().append(bytes);
     } else {
-        s.out.append(bytes);   // shared with every other receiver, not copied
-        s.tailOwned = false;
+        e.out.append(bytes);   // shared with every other receiver, not copied
+        e.tailOwned = false;
     }
-    s.outBytes += bytes.size();
+    e.outBytes += bytes.size();
     ++s.messagesOut;
     markDirty(s);
     return true;
@@ -585,26 +741,29 @@ void SessionEngine::markDirty(Session &s)
 
 void SessionEngine::flush(Session &s)
 {
-    if (s.tls) {
+    Extra *e = s.extra.get();
+    if (e && e->tls) {
         // QSslSocket encrypts and buffers; the backlog limit counts its buffer too.
-        for (const QByteArray &chunk : std::as_const(s.out))
-            s.tls->write(chunk);
-        s.bytesOut += quint64(s.outBytes);
-        s.out = QList<QByteArray>();
-        s.outBytes = 0;
-        s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+        for (const QByteArray &chunk : std::as_const(e->out))
+            e->tls->write(chunk);
+        if (e->outBytes > 0) {
+            s.bytesOut += quint64(e->outBytes);
+            s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+        }
+        e->out = QList<QByteArray>();
+        e->outBytes = 0;
         if (s.state == Session::State::Flushing) {
             s.state = Session::State::Lingering;
-            s.tls->disconnectFromHost();   // writes what is buffered, then close_notify; disconnected() follows
+            e->tls->disconnectFromHost();   // writes what is buffered, then close_notify; disconnected() follows
         }
         return;
     }
-    while (s.outBytes > 0) {
+    while (e && e->outBytes > 0) {
         iovec iov[IOV_BATCH];
         int count = 0;
-        for (qsizetype i = 0; i < s.out.size() && count < IOV_BATCH; ++i, ++count) {
-            const QByteArray &chunk = s.out.at(i);
-            const qsizetype skip = i == 0 ? s.outHead : 0;
+        for (qsizetype i = 0; i < e->out.size() && count < IOV_BATCH; ++i, ++count) {
+            const QByteArray &chunk = e->out.at(i);
+            const qsizetype skip = i == 0 ? e->outHead : 0;
             iov[count].iov_base = const_cast<char *>(chunk.constData() + skip);
             iov[count].iov_len = size_t(chunk.size() - skip);
         }
@@ -625,27 +784,29 @@ void SessionEngine::flush(Session &s)
             return;
         }
         s.bytesOut += quint64(w);
-        s.outBytes -= w;
+        s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+        e->outBytes -= w;
         qsizetype left = w;
         while (left > 0) {
-            const qsizetype rest = s.out.first().size() - s.outHead;
+            const qsizetype rest = e->out.first().size() - e->outHead;
             if (left < rest) {
-                s.outHead += left;
+                e->outHead += left;
                 break;
             }
             left -= rest;
-            s.out.removeFirst();
-            s.outHead = 0;
+            e->out.removeFirst();
+            e->outHead = 0;
         }
     }
-    if (s.outBytes == 0) {
-        s.out = QList<QByteArray>();   // give the memory back, idle sessions stay small
-        s.outHead = 0;
-        s.tailOwned = false;
-        s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    const bool drained = !e || e->outBytes == 0;
+    if (drained && e) {
+        e->out = QList<QByteArray>();   // give the memory back, idle sessions stay small
+        e->outHead = 0;
+        e->tailOwned = false;
+        trimExtra(s);
     }
-    s.wantWrite = s.outBytes > 0;
-    if (s.state == Session::State::Flushing && s.outBytes == 0) {
+    s.wantWrite = !drained;
+    if (s.state == Session::State::Flushing && drained) {
         // After the peer's end there is no input left to cause a reset: close now.
         if (s.peerEnded)
             finalize(s);
@@ -658,8 +819,8 @@ void SessionEngine::flush(Session &s)
 
 void SessionEngine::updateInterest(Session &s)
 {
-    if (s.tls)
-        return;
+    if (s.fd < 0)
+        return;   // TLS: Qt's socket
     quint32 events = 0;
     switch (s.state) {
     case Session::State::Open:
@@ -677,7 +838,7 @@ void SessionEngine::updateInterest(Session &s)
         return;
     epoll_event ev {};
     ev.events = events;
-    ev.data.u64 = s.id;
+    ev.data.u64 = epollTag(s);
     epoll_ctl(m_epollFd, EPOLL_CTL_MOD, s.fd, &ev);
     s.interest = events;
 }
@@ -691,18 +852,20 @@ bool SessionEngine::closeSession(Id id, const QString &reason, CloseMode mode)
     --m_openCount;
     // Out of the broadcast list: the last one takes its place.
     Session *last = m_open.back();
-    m_open[size_t(s->openIndex)] = last;
+    m_open[s->openIndex] = last;
     last->openIndex = s->openIndex;
     m_open.pop_back();
-    s->openIndex = -1;
-    s->framer.clear();
+    if (s->extra)
+        s->extra->framer.clear();
     s->state = Session::State::Flushing;
     // Handlers still see the session (sessionInfo()), but no longer as open.
     emit sessionClosed(id, reason);
     if (mode == CloseMode::Abort) {
-        s->out.clear();
-        s->tailOwned = false;
-        s->outBytes = 0;
+        if (Extra *e = s->extra.get()) {
+            e->out.clear();
+            e->tailOwned = false;
+            e->outBytes = 0;
+        }
         finalize(*s);
     } else {
         const bool wasIdle = m_closeDeadlines.empty();
@@ -729,7 +892,8 @@ void SessionEngine::beginLinger(Session &s)
 void SessionEngine::finalize(Session &s)
 {
     Q_ASSERT(s.state != Session::State::Open);   // open sessions end through closeSession()
-    if (QSslSocket *socket = std::exchange(s.tls, nullptr)) {
+    Q_ASSERT(!s.finalized);
+    if (QSslSocket *socket = s.extra ? std::exchange(s.extra->tls, nullptr) : nullptr) {
         socket->disconnect(this);
         socket->abort();
         socket->deleteLater();   // we may be inside one of its signals
@@ -738,10 +902,10 @@ void SessionEngine::finalize(Session &s)
         ::close(s.fd);
         s.fd = -1;
     }
-    auto it = m_sessions.find(s.id);
-    Q_ASSERT(it != m_sessions.end());
-    m_graveyard.emplace_back(it.value());   // freed when no stack frame can refer to it
-    m_sessions.erase(it);
+    s.finalized = true;
+    --m_liveCount;
+    m_table->remove(&s);
+    m_graveyard.push_back(&s);   // recycled when no stack frame can refer to it
 }
 
 void SessionEngine::closeAll(const QString &reason)
@@ -769,8 +933,10 @@ void SessionEngine::endBatch()
         }
         --m_batchDepth;
     }
+    for (Session *s : m_graveyard)
+        m_table->recycle(s);
     m_graveyard.clear();
-    if (m_closingAll && m_sessions.isEmpty()) {
+    if (m_closingAll && m_liveCount == 0) {
         m_closingAll = false;
         emit drained();
     }
@@ -799,7 +965,7 @@ void SessionEngine::onTimer()
         m_quietDeadlines.pop_front();
         Session *s = find(id);
         // A later read pushed a later deadline; that one decides.
-        if (s && s->lastReadMs + m_limits.flushDelayMs <= t)
+        if (s && s->extra && s->extra->lastReadMs + m_limits.flushDelayMs <= t)
             deliverPartial(*s);
     }
     while (!m_closeDeadlines.empty() && m_closeDeadlines.front().first <= t) {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <QElapsedTimer>
-#include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -31,6 +30,11 @@ class SessionAcceptor;
  * wake-up no longer grows with idle connections. Output is queued per
  * session and written once per event batch with sendmsg() on an iovec,
  * so a burst of relayed messages costs one system call per receiver.
+ *
+ * An idle session costs 88 bytes: the records live in a slab, found by id
+ * through an open-addressing index of slot numbers, and what only a busy
+ * session needs (queued output, an unfinished line) is allocated while it
+ * is busy.
  *
  * Everything runs on the thread that owns the engine. Every signal is
  * emitted synchronously; handlers may call back into the engine.
@@ -98,7 +102,7 @@ public:
     /** Open sessions: accepted and not yet closed. */
     int sessionCount() const { return m_openCount; }
     /** Sockets still held, closing ones included. */
-    int socketCount() const { return int(m_sessions.size()); }
+    int socketCount() const { return m_liveCount; }
     /** Open sessions, oldest first. */
     QList<Id> sessionIds() const;
     bool contains(Id id) const;
@@ -135,6 +139,8 @@ signals:
 private:
     friend class SessionAcceptor;
     struct Session;
+    struct Extra;
+    class SessionTable;
     class BatchScope;
 
     void adopt(qintptr fd, bool nonBlocking = false);
@@ -158,7 +164,12 @@ private:
     void endBatch();
     void scheduleTimer();
     bool enqueue(Session &s, const QByteArray &bytes);
+    Extra &extra(Session &s);
+    void trimExtra(Session &s);
+    void setPeer(Session &s, const QHostAddress &address, quint16 port);
     Session *find(Id id) const;
+    static quint64 epollTag(const Session &s);
+    Session *atTag(quint64 tag) const;
     qint64 now() const { return m_clock.elapsed(); }
 
     Limits m_limits;
@@ -167,14 +178,15 @@ private:
     QSocketNotifier *m_epollNotifier = nullptr;
     QSocketNotifier *m_acceptNotifier = nullptr;   // on m_acceptor's socket, while listening
     int m_epollFd = -1;
-    QHash<Id, Session *> m_sessions;
+    std::unique_ptr<SessionTable> m_table;   // every session still holding a socket, by id
     std::vector<Session *> m_open;   // open sessions, in no order: what a broadcast walks
     Id m_nextId = 1;
     int m_openCount = 0;
+    int m_liveCount = 0;
     int m_batchDepth = 0;
     bool m_closingAll = false;
     QList<Id> m_dirty;
-    std::vector<std::unique_ptr<Session>> m_graveyard;
+    std::vector<Session *> m_graveyard;   // finalized in this batch: recycled when it ends
     // Deadlines in ms of m_clock. Every entry of one queue has the same delay,
     // so each queue is sorted by construction and only its front is watched.
     std::deque<std::pair<qint64, Id>> m_quietDeadlines;

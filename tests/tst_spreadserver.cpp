@@ -42,6 +42,8 @@ private slots:
     void listenFailsOnAPortInUse();
     void onlyAllowedSubnetsAreAdmitted();
     void connectionsPerAddressAreCapped();
+    void peersOfBothAddressFamiliesAreTold();
+    void manySessionsStayFindableAsOthersLeave();
 
 private:
     TestPeer *connectPeer(int expectedLines = 1);
@@ -493,6 +495,86 @@ void tst_SpreadServer::connectionsPerAddressAreCapped()
     TestPeer *a4 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
     QVERIFY(a4->waitReady());
     QCOMPARE(refused.count(), 1);
+}
+
+void tst_SpreadServer::peersOfBothAddressFamiliesAreTold()
+{
+    // A dual-stack listener: IPv4 peers arrive as ::ffff:a.b.c.d and are kept compactly,
+    // IPv6 peers keep their whole address.
+    SpreadServer server;
+    if (!server.listen(QHostAddress::Any, 0))
+        QSKIP("no dual-stack listener on this machine");
+    QTcpSocket v4;
+    QTcpSocket v6;
+    v4.connectToHost(QHostAddress::LocalHost, server.serverPort());
+    QVERIFY(v4.waitForConnected(5000));
+    QTRY_COMPARE(server.clientCount(), 1);
+    v6.connectToHost(QHostAddress::LocalHostIPv6, server.serverPort());
+    if (!v6.waitForConnected(5000))
+        QSKIP("no IPv6 loopback on this machine");
+    QTRY_COMPARE(server.clientCount(), 2);
+
+    const QList<SpreadServer::ClientId> ids = server.clients();
+    const SpreadServer::ClientInfo first = server.clientInfo(ids.value(0));
+    const SpreadServer::ClientInfo second = server.clientInfo(ids.value(1));
+    QCOMPARE(first.address, QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(first.port, v4.localPort());
+    QCOMPARE(second.address, QHostAddress(QHostAddress::LocalHostIPv6));
+    QCOMPARE(second.port, v6.localPort());
+
+    // The IPv6 peer relays like any other, and its address is still known as it leaves.
+    QList<QHostAddress> leaving;
+    connect(&server, &SpreadServer::clientDisconnected, &server,
+            [&](SpreadServer::ClientId id) { leaving.append(server.clientInfo(id).address); });
+    v6.write("from six\n");
+    QByteArray got;
+    QTRY_VERIFY((got += v4.readAll()).contains("from six\n"));
+    v6.disconnectFromHost();
+    QTRY_COMPARE(leaving.size(), 1);
+    QCOMPARE(leaving.first(), QHostAddress(QHostAddress::LocalHostIPv6));
+    QCOMPARE(server.clientCount(), 1);
+}
+
+void tst_SpreadServer::manySessionsStayFindableAsOthersLeave()
+{
+    // Enough sessions to grow the id index several times, then every third one
+    // leaves: each remaining client must still be found under its own id.
+    m_server->setWelcome(QString());
+    constexpr int Count = 300;
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < Count; ++i) {
+        sockets.push_back(std::make_unique<QTcpSocket>());
+        sockets.back()->connectToHost(QHostAddress::LocalHost, port());
+    }
+    QTRY_COMPARE(m_server->clientCount(), Count);
+    QHash<quint16, QTcpSocket *> byPort;
+    for (const auto &socket : sockets)
+        byPort.insert(socket->localPort(), socket.get());
+
+    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    const QList<SpreadServer::ClientId> ids = m_server->clients();
+    QCOMPARE(ids.size(), Count);
+    int leaving = 0;
+    for (int i = 0; i < Count; i += 3, ++leaving)
+        byPort.take(m_server->clientInfo(ids.at(i)).port)->disconnectFromHost();
+    QTRY_COMPARE(disconnected.count(), leaving);
+    QCOMPARE(m_server->clientCount(), Count - leaving);
+
+    const QList<SpreadServer::ClientId> left = m_server->clients();
+    QCOMPARE(left.size(), Count - leaving);
+    for (int i = 0; i < Count; i += 3)
+        QVERIFY(!m_server->hasClient(ids.at(i)));
+    for (SpreadServer::ClientId id : left) {
+        QVERIFY(m_server->hasClient(id));
+        QVERIFY2(byPort.contains(m_server->clientInfo(id).port), qPrintable(QString::number(id)));
+        QVERIFY(m_server->sendTo(id, "to "_ba + QByteArray::number(id)));
+    }
+    for (SpreadServer::ClientId id : left) {
+        QTcpSocket *socket = byPort.value(m_server->clientInfo(id).port);
+        const QByteArray expected = "to "_ba + QByteArray::number(id) + '\n';
+        QTRY_VERIFY(socket->bytesAvailable() >= expected.size());
+        QCOMPARE(socket->readAll(), expected);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_SpreadServer)
