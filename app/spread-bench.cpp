@@ -80,6 +80,7 @@ struct Options {
     double churnRate = 100;          // soak: connect/close cycles a second
     int connectBurst = 32;
     int threads = 2;                 // receiving threads (fanout, soak, churn)
+    int receiversPort = 0;           // fanout: receivers on this port (a second, bridged server); 0: --port
     double drainS = 5;
     double timeoutS = 120;
     bool table = true;
@@ -1141,10 +1142,17 @@ int runFanout(const Options &o, std::vector<Result> &results)
     int status = 0;
     for (double rate : rates) {
         Driver d(o);   // a fresh set of connections for each pass
-        Pool pool(o, o.threads);
+        // With --receivers-port the receivers are the clients of another server, bridged
+        // to the sender's (NATS): what crosses the bridge is what is measured.
+        Options receiving = o;
+        if (o.receiversPort)
+            receiving.target.sin_port = htons(uint16_t(o.receiversPort));
+        Pool pool(receiving, o.threads);
         Result r = header(o);
         r.set("receivers", o.receivers).set("lines", o.lines).set("line_bytes", uint64_t(o.lineBytes))
                 .set("pace", rate > 0 ? fixed(rate, 0) + "/s" : std::string("saturated"));
+        if (o.receiversPort)
+            r.set("receivers_port", uint64_t(o.receiversPort));
         Conn *sender = openSenderAndReceivers(d, pool, o, o.receivers, r);
         if (!sender) {
             results.push_back(r);
@@ -1374,7 +1382,8 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
                                 "Modes:\n"
                                 "  ingest  N idle clients, one sender at --rate lines/s for --duration s: CPU per message\n"
                                 "  memory  RSS before and after --clients idle connections; --check-relay\n"
-                                "  fanout  --receivers, one sender, --lines; --rate 0 saturated, R paced (list allowed)\n"
+                                "  fanout  --receivers, one sender, --lines; --rate 0 saturated, R paced (list allowed);\n"
+                                "          --receivers-port: receivers on a second server, bridged (NATS) to the first\n"
                                 "  churn   --cycles of connect, welcome, close; --concurrency at once\n"
                                 "  soak    --clients receivers for --duration s with churn and floods, sequence-checked\n"
                                 "Prints key=value lines, then a table. Exit 1 on loss, reorder or an unreachable server."_s);
@@ -1394,6 +1403,7 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
         { u"clients"_s, u"memory: idle connections (default 1000); soak: receivers (default 50)."_s, u"n"_s },
         { u"receivers"_s, u"fanout: receivers (default 50)."_s, u"n"_s },
         { u"lines"_s, u"fanout: lines sent (default 20000)."_s, u"n"_s },
+        { u"receivers-port"_s, u"fanout: the receivers connect here, to a second server bridged to --port's (default: --port)."_s, u"port"_s },
         { u"line-bytes"_s, u"Bytes per line with its \\n (default 64, at least 40)."_s, u"n"_s },
         { u"cycles"_s, u"churn: connect/close cycles (default 10000)."_s, u"n"_s },
         { u"concurrency"_s, u"churn: cycles in flight (default 50); soak: churn in flight (default 4)."_s, u"n"_s },
@@ -1455,7 +1465,8 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
         || !number(p, u"flood-every"_s, 0.1, 86400.0, &o->floodEveryS)
         || !number(p, u"churn-rate"_s, 0.0, 1e6, &o->churnRate)
         || !number(p, u"connect-burst"_s, 1, 10000, &o->connectBurst) || !number(p, u"threads"_s, 1, 64, &o->threads) || !number(p, u"drain"_s, 0.1, 3600.0, &o->drainS)
-        || !number(p, u"timeout"_s, 1.0, 86400.0, &o->timeoutS))
+        || !number(p, u"timeout"_s, 1.0, 86400.0, &o->timeoutS)
+        || !number(p, u"receivers-port"_s, 1, 65535, &o->receiversPort))
         return 2;
     o->target.sin_port = htons(uint16_t(o->port));
     o->pid = pid;

@@ -187,3 +187,15 @@ int SpreadServer::deliverRemote(const QByteArray &message)
     line.append(message).append('\n');
     return m_engine->sendToAll(line);
 }
+
+int SpreadServer::deliverRemote(const QByteArrayList &messages)
+{
+    qsizetype size = 0;
+    for (const QByteArray &message : messages)
+        size += message.size() + 1;
+    QByteArray lines;
+    lines.reserve(size);
+    for (const QByteArray &message : messages)
+        lines.append(message).append('\n');
+    return m_engine->sendToAll(lines);
+}

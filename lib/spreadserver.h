@@ -3,6 +3,7 @@
 
 #include "sessionengine.h"
 
+#include <QByteArrayList>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
@@ -74,6 +75,8 @@ public:
      * feed to every local client; returns how many. Not relayed further, not logged here.
      */
     int deliverRemote(const QByteArray &message);
+    /** The same for several messages at once: one write per client for all of them. */
+    int deliverRemote(const QByteArrayList &messages);
 
     /** The welcome line for the @p count-th client, line feed included. */
     QByteArray welcomeLine(int count) const;
