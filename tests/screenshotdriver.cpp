@@ -3,7 +3,9 @@
 // scripts/screenshots.sh runs it under Xvfb, once per language.
 //
 // Usage: spread-screenshots OUTPUT_DIR SUFFIX
-// writes OUTPUT_DIR/server-SUFFIX.png and OUTPUT_DIR/client-SUFFIX.png.
+// writes OUTPUT_DIR/server-SUFFIX.png and OUTPUT_DIR/client-SUFFIX.png, then,
+// where this build has NATS and nats-server is installed, joins the server
+// window to a domain with a second server and writes OUTPUT_DIR/cluster-SUFFIX.png.
 #include <cstdio>
 
 #include <QAbstractItemView>
@@ -13,6 +15,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTcpSocket>
 #include <QTest>
@@ -20,6 +23,9 @@
 
 #include "clienttablemodel.h"
 #include "clientwindow.h"
+#include "clusterbridge.h"
+#include "clusterpeermodel.h"
+#include "natscluster.h"
 #include "serverwindow.h"
 #include "windows.h"
 
@@ -131,5 +137,56 @@ int main(int argc, char *argv[])
 
     bool ok = save(&server, u"%1/server-%2.png"_s.arg(outDir, suffix));
     ok = save(&alice, u"%1/client-%2.png"_s.arg(outDir, suffix)) && ok;
-    return ok ? 0 : 1;
+    if (!ok)
+        return 1;
+
+    // The cluster view: a NATS node, a second server (lib only, as in a
+    // console) with two devices of its own, and the window joined to both.
+    if (!ClusterBridge::isAvailable() || NatsTest::natsServerBin().isEmpty()) {
+        std::fprintf(stderr, "no cluster screenshot: this build has no NATS, or nats-server is not installed\n");
+        return 0;
+    }
+    NatsTest::Node nats;
+    if (!nats.start())
+        return 1;
+    SpreadServer remote;
+    if (!remote.listen(QHostAddress::LocalHost, 0))
+        return 1;
+    ClusterBridge remoteBridge(&remote);
+    ClusterBridge::Settings cluster;
+    cluster.urls = QStringList { nats.url() };
+    cluster.domain = u"plant-7"_s;
+    cluster.serverId = u"gateway-2"_s;
+    if (!remoteBridge.start(cluster))
+        return 1;
+    QTcpSocket meter, valve;
+    meter.connectToHost(QHostAddress::LocalHost, remote.serverPort());
+    valve.connectToHost(QHostAddress::LocalHost, remote.serverPort());
+    if (!waitFor([&] { return remote.clientCount() == 2; }))
+        return 1;
+
+    server.findChild<QTabWidget *>(u"settingsTabs"_s)->setCurrentIndex(1);
+    server.findChild<QTabWidget *>(u"peopleTabs"_s)->setCurrentIndex(1);
+    server.findChild<QLineEdit *>(u"natsEdit"_s)->setText(nats.url());
+    server.findChild<QLineEdit *>(u"domainEdit"_s)->setText(cluster.domain);
+    server.findChild<QLineEdit *>(u"serverIdEdit"_s)->setText(u"gateway-1"_s);
+    table->clearSelection();
+    if (!server.joinCluster())
+        return 1;
+    ClusterPeerModel *peers = server.clusterModel();
+    const auto clientsOf = [&](const QString &id) {
+        const int row = peers->rowOf(id);
+        return row < 0 ? -1 : peers->peerAt(row).clients;
+    };
+    if (!waitFor([&] { return clientsOf(u"gateway-1"_s) == 3 && clientsOf(u"gateway-2"_s) == 2; }, 15000))
+        return 1;
+    meter.write("FLOW=12.4;TOTAL=88310\n");
+    QTest::qWait(300);
+    say(&bob, u"valve 3 looks stuck, can someone check?"_s);
+    QTest::qWait(300);
+    valve.write("VALVE3=CLOSED;FAULT=E17\n");
+    QTest::qWait(300);
+    meter.write("FLOW=0.0;TOTAL=88310\n");
+    QTest::qWait(1300);   // the counters and the graph catch up
+    return save(&server, u"%1/cluster-%2.png"_s.arg(outDir, suffix)) ? 0 : 1;
 }

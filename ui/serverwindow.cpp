@@ -34,6 +34,9 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <limits>
+#include <utility>
+
 #include "clienttablemodel.h"
 #include "clientwindow.h"
 #include "clusterpeermodel.h"
@@ -893,7 +896,7 @@ void ServerWindow::buildClusterUi(QTabWidget *settingsTabs, QTabWidget *peopleTa
     m_natsBufferSpin = new QDoubleSpinBox(page);
     m_natsBufferSpin->setObjectName(u"natsBufferSpin"_s);
     m_natsBufferSpin->setDecimals(0);
-    m_natsBufferSpin->setRange(0, double(qint64(1) << 32));
+    m_natsBufferSpin->setRange(1, double(std::numeric_limits<int>::max()));   // what the bridge takes
     m_natsBufferSpin->setSuffix(tr(" bytes"));
     m_natsBufferSpin->setKeyboardTracking(false);
     m_natsBufferSpin->setValue(double(ClusterBridge::Settings().reconnectBufferBytes));
@@ -1016,10 +1019,27 @@ void ServerWindow::connectBridge()
                 ? tr("Cluster: message %1 of %2 never arrived (a failover or a full buffer)").arg(first).arg(origin)
                 : tr("Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)").arg(first).arg(last).arg(origin);
         log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+        // The bridge follows a gap with a warning() saying the same, for the
+        // console: one line in the window is enough. Only the warning of this
+        // very batch is taken for it.
+        m_gapJustLogged = true;
+        QTimer::singleShot(0, this, [this] { m_gapJustLogged = false; });
     });
     connect(m_bridge, &ClusterBridge::warning, this, [this](const QString &text) {
+        if (std::exchange(m_gapJustLogged, false))
+            return;
         log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, tr("Cluster: %1").arg(text) });
         showStatus(tr("Cluster: %1").arg(text));
+    });
+    connect(m_bridge, &ClusterBridge::peerJoined, this, [this](const QString &serverId) {
+        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
+                     tr("Cluster: %1 joined domain %2").arg(serverId, m_bridge->settings().domain) },
+                   LogEntry::Status::Info });
+    });
+    connect(m_bridge, &ClusterBridge::peerLeft, this, [this](const QString &serverId, const QString &reason) {
+        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
+                     tr("Cluster: %1 left domain %2 (%3)").arg(serverId, m_bridge->settings().domain, reason) },
+                   LogEntry::Status::Info });
     });
 }
 
@@ -1128,7 +1148,7 @@ void ServerWindow::onClusterStateChanged(ClusterBridge::State state, const QStri
     case ClusterBridge::State::Reconnecting:
         entry.status = LogEntry::Status::Problem;
         text = detail.isEmpty() ? tr("Cluster: lost the NATS server; reconnecting, messages wait in the buffer")
-                                : tr("Cluster: lost the NATS server (%1); reconnecting, messages wait in the buffer").arg(detail);
+                                : tr("Cluster: %1; reconnecting, messages wait in the buffer").arg(detail);
         break;
     case ClusterBridge::State::Off:
         if (m_leaving || detail.isEmpty()) {

@@ -160,6 +160,7 @@ private:
     ClusterBridge::State m_clusterState = ClusterBridge::State::Off;
     bool m_leaving = false;        // Leave clicked: the Off that follows is no failure
     bool m_joinAtLaunch = false;
+    bool m_gapJustLogged = false;   // the bridge's warning() about it is not logged twice
     QTabWidget *m_peopleTabs = nullptr;
     QLineEdit *m_natsEdit = nullptr;
     QLineEdit *m_domainEdit = nullptr;

@@ -366,6 +366,104 @@ last activity %4
     </message>
 </context>
 <context>
+    <name>ClusterBridge</name>
+    <message>
+        <source>this build has no NATS support (libnats was not found when it was built)</source>
+        <translation>此版本不支持 NATS（构建时未找到 libnats）</translation>
+    </message>
+    <message>
+        <source>the bridge is already started</source>
+        <translation>桥接已经启动</translation>
+    </message>
+    <message>
+        <source>not a NATS URL: &apos;%1&apos; (nats://host:port)</source>
+        <translation>不是 NATS 地址：“%1”（nats://主机:端口）</translation>
+    </message>
+    <message>
+        <source>no NATS URL given</source>
+        <translation>未给出 NATS 地址</translation>
+    </message>
+    <message>
+        <source>bad domain name &apos;%1&apos;: letters, digits, &apos;_&apos; and &apos;-&apos; only</source>
+        <translation>域名“%1”无效：只能使用字母、数字、“_”和“-”</translation>
+    </message>
+    <message>
+        <source>bad server id &apos;%1&apos;: letters, digits, &apos;_&apos; and &apos;-&apos; only</source>
+        <translation>服务器标识“%1”无效：只能使用字母、数字、“_”和“-”</translation>
+    </message>
+    <message>
+        <source>the reconnect buffer must be from 1 byte to 2 GiB</source>
+        <translation>重连缓冲区必须在 1 字节到 2 GiB 之间</translation>
+    </message>
+    <message>
+        <source>the presence interval must be at least 10 ms</source>
+        <translation>在线消息间隔至少为 10 毫秒</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>%1 messages from %2 never arrived (%3 to %4)</source>
+        <translation>来自 %2 的 %1 条消息未到达（%3 至 %4）</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>已离开</translation>
+    </message>
+    <message>
+        <source>silent for %1 ms</source>
+        <translation>已 %1 毫秒无消息</translation>
+    </message>
+    <message>
+        <source>%1 messages not published: the NATS reconnect buffer (%2 bytes) is full</source>
+        <translation>%1 条消息未发布：NATS 重连缓冲区（%2 字节）已满</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterBridge::Worker</name>
+    <message>
+        <source>NATS: %1</source>
+        <translation>NATS：%1</translation>
+    </message>
+    <message>
+        <source>connection closed</source>
+        <translation>连接已关闭</translation>
+    </message>
+    <message>
+        <source>no node reachable yet</source>
+        <translation>尚无可连接的节点</translation>
+    </message>
+    <message>
+        <source>lost %1</source>
+        <translation>与 %1 断开</translation>
+    </message>
+    <message>
+        <source>cannot set up the NATS connection</source>
+        <translation>无法建立 NATS 连接</translation>
+    </message>
+    <message>
+        <source>cannot connect to NATS</source>
+        <translation>无法连接到 NATS</translation>
+    </message>
+    <message>
+        <source>cannot connect to NATS: %1</source>
+        <translation>无法连接到 NATS：%1</translation>
+    </message>
+    <message>
+        <source>cannot subscribe to %1</source>
+        <translation>无法订阅 %1</translation>
+    </message>
+    <message>
+        <source>this build has no NATS support</source>
+        <translation>此版本不支持 NATS</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+</context>
+<context>
     <name>ClusterPeerModel</name>
     <message>
         <source>never</source>
@@ -1205,10 +1303,6 @@ last heard from %4</source>
         <translation>集群：与 NATS 服务器断开；正在重连，消息在缓冲区中等待</translation>
     </message>
     <message>
-        <source>Cluster: lost the NATS server (%1); reconnecting, messages wait in the buffer</source>
-        <translation>集群：与 NATS 服务器断开（%1）；正在重连，消息在缓冲区中等待</translation>
-    </message>
-    <message>
         <source>Cluster: left domain %1</source>
         <translation>集群：已离开域 %1</translation>
     </message>
@@ -1263,6 +1357,18 @@ last heard from %4</source>
     <message>
         <source>, %1 buffered</source>
         <translation>，缓冲 %1</translation>
+    </message>
+    <message>
+        <source>Cluster: %1 joined domain %2</source>
+        <translation>集群：%1 加入了域 %2</translation>
+    </message>
+    <message>
+        <source>Cluster: %1 left domain %2 (%3)</source>
+        <translation>集群：%1 离开了域 %2（%3）</translation>
+    </message>
+    <message>
+        <source>Cluster: %1; reconnecting, messages wait in the buffer</source>
+        <translation>集群：%1；正在重连，消息在缓冲区中等待</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+// The server window in a NATS cluster, driven as a user would: a real
+// nats-server on a random loopback port, two server windows joined to one
+// domain through their cluster controls, and raw clients on each.
+#include <memory>
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+#include "clusterbridge.h"
+#include "clusterpeermodel.h"
+#include "logmodel.h"
+#include "natscluster.h"
+#include "serverwindow.h"
+#include "testpeer.h"
+#include "uitest.h"
+
+using namespace Qt::Literals::StringLiterals;
+using namespace UiTest;
+
+namespace {
+constexpr int CLUSTER_TIMEOUT_MS = 15000;   // presence every 2 s; connects and reconnects take a moment
+} // namespace
+
+class tst_ClusterWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void twoServersOneConversation();
+
+private:
+    /** A window shown and listening on 127.0.0.1 and a free port, joined to @p url as @p serverId in @p domain. */
+    std::unique_ptr<ServerWindow> joinedWindow(const QString &url, const QString &domain, const QString &serverId);
+};
+
+void tst_ClusterWindow::initTestCase()
+{
+    isolateSettings(u"tst_clusterwindow"_s);
+    if (!ClusterBridge::isAvailable())
+        QSKIP("this build has no NATS support (libnats-dev was missing at configure time)");
+    if (NatsTest::natsServerBin().isEmpty())
+        QSKIP("nats-server is not installed (apt install nats-server)");
+}
+
+void tst_ClusterWindow::init()
+{
+    QSettings().clear();
+}
+
+std::unique_ptr<ServerWindow> tst_ClusterWindow::joinedWindow(const QString &url, const QString &domain, const QString &serverId)
+{
+    auto window = std::make_unique<ServerWindow>();
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get()))
+        return nullptr;
+    typeInto(child<QComboBox>(window.get(), "bindCombo"), u"127.0.0.1"_s);
+    typeInto(child<QSpinBox>(window.get(), "portSpin"), u"0"_s);
+    QTest::mouseClick(child<QPushButton>(window.get(), "startButton"), Qt::LeftButton);
+    if (!window->server()->isListening())
+        return nullptr;
+    child<QTabWidget>(window.get(), "settingsTabs")->setCurrentIndex(1);
+    typeInto(child<QLineEdit>(window.get(), "natsEdit"), url);
+    typeInto(child<QLineEdit>(window.get(), "domainEdit"), domain);
+    typeInto(child<QLineEdit>(window.get(), "serverIdEdit"), serverId);
+    QTest::mouseClick(child<QPushButton>(window.get(), "joinButton"), Qt::LeftButton);
+    return window;
+}
+
+void tst_ClusterWindow::twoServersOneConversation()
+{
+    NatsTest::Node nats;
+    QVERIFY2(nats.start(), nats.log().constData());
+    const QString domain = u"window-%1"_s.arg(QCoreApplication::applicationPid());
+
+    auto a = joinedWindow(nats.url(), domain, u"server-a"_s);
+    QVERIFY(a);
+    auto *state = child<QLabel>(a.get(), "clusterStateLabel");
+    auto *join = child<QPushButton>(a.get(), "joinButton");
+    QCOMPARE(join->text(), u"Leave cluster"_s);
+    QVERIFY(!child<QLineEdit>(a.get(), "natsEdit")->isEnabled());   // not while joined
+    QTRY_COMPARE_WITH_TIMEOUT(state->text(), u"Connected"_s, CLUSTER_TIMEOUT_MS);
+    QCOMPARE(child<QLabel>(a.get(), "clusterNodeLabel")->text(), nats.url());
+    auto *statusCluster = child<QLabel>(a.get(), "statusCluster");
+    QVERIFY(statusCluster->isVisible());
+    QVERIFY2(statusCluster->text().contains(u"Connected"_s), qPrintable(statusCluster->text()));
+    QTRY_VERIFY(hasRow(a->logModel(), u"Cluster: connected to %1"_s.arg(nats.url())));
+
+    auto b = joinedWindow(nats.url(), domain, u"server-b"_s);
+    QVERIFY(b);
+    QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(b.get(), "clusterStateLabel")->text(), u"Connected"_s, CLUSTER_TIMEOUT_MS);
+    QTRY_VERIFY_WITH_TIMEOUT(hasRow(a->logModel(), u"Cluster: server-b joined domain %1"_s.arg(domain)), CLUSTER_TIMEOUT_MS);
+
+    // Two clients on a, one on b.
+    TestPeer a1(a->server()->serverPort());
+    TestPeer a2(a->server()->serverPort());
+    TestPeer b1(b->server()->serverPort());
+    QVERIFY(a1.waitReady());
+    QVERIFY(a2.waitReady());
+    QVERIFY(b1.waitReady());
+
+    // The cluster view lists both servers with their clients, this one first and marked.
+    ClusterPeerModel *peers = a->clusterModel();
+    QAbstractItemModelTester tester(peers, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto clientsOf = [&](const QString &id) {
+        const int row = peers->rowOf(id);
+        return row < 0 ? -1 : peers->index(row, ClusterPeerModel::ClientsColumn).data(ClusterPeerModel::SortRole).toInt();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(peers->rowCount(), 2, CLUSTER_TIMEOUT_MS);
+    QTRY_COMPARE_WITH_TIMEOUT(clientsOf(u"server-a"_s), 2, CLUSTER_TIMEOUT_MS);
+    QTRY_COMPARE_WITH_TIMEOUT(clientsOf(u"server-b"_s), 1, CLUSTER_TIMEOUT_MS);
+    QCOMPARE(peers->index(0, ClusterPeerModel::ServerColumn).data().toString(), u"server-a (this server)"_s);
+    QCOMPARE(peers->index(1, ClusterPeerModel::AddressColumn).data().toString(),
+             u"%1:%2"_s.arg(peers->peerAt(1).host).arg(b->server()->serverPort()));
+    auto *view = child<QTableView>(a.get(), "peerView");
+    QCOMPARE(view->model(), peers);
+    QVERIFY(child<QLabel>(a.get(), "clusterTotalLabel")->text().contains(u"2 servers, 3 clients"_s));
+    QCOMPARE(child<QTabWidget>(a.get(), "peopleTabs")->tabText(1), u"Cluster servers (2)"_s);
+
+    // A client of b speaks: a's clients hear it, and a's log shows it as received, from b's client.
+    b1.write("hello from b\n");
+    QTRY_VERIFY_WITH_TIMEOUT(a1.hasLine("hello from b"), CLUSTER_TIMEOUT_MS);
+    QTRY_VERIFY(a2.hasLine("hello from b"));
+    QTRY_VERIFY(hasRow(a->logModel(), u"hello from b"_s));
+    const int row = rowsWith(a->logModel(), u"hello from b"_s).first();
+    const QModelIndex line = a->logModel()->index(row);
+    const quint64 b1Id = b->server()->clients().first();
+    QCOMPARE(line.data(LogModel::WhoRole).toString(), u"server-b #%1 → 2"_s.arg(b1Id));
+    QCOMPARE(line.data(LogModel::DirectionRole).toInt(), int(LogModel::Direction::In));
+    QCOMPARE(line.data(LogModel::OriginRole).toString(), u"server-b"_s);
+    QCOMPARE(line.data(LogModel::ClientRole).toULongLong(), quint64(0));   // not one of a's clients
+    QTRY_VERIFY(child<QLabel>(a.get(), "clusterTrafficLabel")->text().contains(u"1 received"_s));
+    QTRY_VERIFY(child<QLabel>(b.get(), "clusterTrafficLabel")->text().contains(u"1 published"_s));
+    // and b's own log shows it as its own client's message, with no origin.
+    QTRY_VERIFY(hasRow(b->logModel(), u"hello from b"_s));
+    QVERIFY(b->logModel()->index(rowsWith(b->logModel(), u"hello from b"_s).first()).data(LogModel::OriginRole).toString().isEmpty());
+
+    // b leaves: a's view and log follow.
+    QTest::mouseClick(child<QPushButton>(b.get(), "joinButton"), Qt::LeftButton);
+    QTRY_COMPARE(child<QLabel>(b.get(), "clusterStateLabel")->text(), u"Off"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(hasRow(a->logModel(), u"Cluster: server-b left domain %1"_s.arg(domain)), CLUSTER_TIMEOUT_MS);
+    QTRY_COMPARE(peers->rowCount(), 1);
+    QTRY_VERIFY(child<QLabel>(a.get(), "clusterTotalLabel")->text().contains(u"1 servers, 2 clients"_s));
+
+    // NATS goes away: the window says Reconnecting, in the panel, the status bar and the log.
+    nats.kill();
+    QTRY_COMPARE_WITH_TIMEOUT(state->text(), u"Reconnecting"_s, CLUSTER_TIMEOUT_MS);
+    QVERIFY2(statusCluster->text().contains(u"Reconnecting"_s), qPrintable(statusCluster->text()));
+    QTRY_VERIFY(hasRow(a->logModel(), u"reconnecting, messages wait in the buffer"_s));
+    const int lost = rowsWith(a->logModel(), u"reconnecting, messages wait in the buffer"_s).first();
+    QVERIFY(a->logModel()->index(lost).data(LogModel::ProblemRole).toBool());
+    // Local relay goes on.
+    a1.write("still local\n");
+    QTRY_VERIFY(a2.hasLine("still local"));
+
+    // Leave: back to Off, the controls usable again, the cluster view empty.
+    QTest::mouseClick(join, Qt::LeftButton);
+    QTRY_COMPARE(state->text(), u"Off"_s);
+    QCOMPARE(join->text(), u"Join cluster"_s);
+    QVERIFY(child<QLineEdit>(a.get(), "natsEdit")->isEnabled());
+    QCOMPARE(peers->rowCount(), 0);
+    QVERIFY(!statusCluster->isVisible());
+    QTRY_VERIFY(hasRow(a->logModel(), u"Cluster: left domain %1"_s.arg(domain)));
+}
+
+QTEST_MAIN(tst_ClusterWindow)
+#include "tst_clusterwindow.moc"
