@@ -64,6 +64,9 @@ constexpr int COUNT_DELAY_MS = 100;            // a changed client count is anno
 constexpr int WARN_INTERVAL_MS = 1000;         // drop warnings at most once a second
 constexpr int MISSED_INTERVALS = 3;            // a peer silent this many intervals is gone
 constexpr qint64 INBOX_LIMIT_BYTES = 64 * 1024 * 1024;   // remote messages not yet delivered
+// Local messages not yet handed to nats.c (at least): the server thread can read a flood
+// faster than the worker publishes it, and that alone must not cost messages.
+constexpr qint64 OUTBOX_LIMIT_BYTES = 64 * 1024 * 1024;
 constexpr int SUB_PENDING_MESSAGES = 1000000;  // nats.c's own queue before our callback
 constexpr int SUB_PENDING_BYTES = 256 * 1024 * 1024;
 
@@ -824,7 +827,7 @@ void ClusterBridge::onRelayed(quint64 clientId, const QByteArray &message)
     // Numbered here, so that a message dropped anywhere on its way is a gap for the receivers.
     const quint64 seq = m_shared->nextSeq++;
     QMutexLocker lock(&m_shared->mutex);
-    if (m_shared->outboxBytes + message.size() > m_shared->settings.reconnectBufferBytes) {
+    if (m_shared->outboxBytes + message.size() > qMax(OUTBOX_LIMIT_BYTES, m_shared->settings.reconnectBufferBytes)) {
         ++m_shared->stats.dropped;   // the worker is that far behind: do not queue without bound
         return;
     }
@@ -981,7 +984,7 @@ void ClusterBridge::publishStats()
     const Stats now = stats();
     if (now.dropped > m_shared->droppedWarned
         && (!m_shared->sinceDropWarning.isValid() || m_shared->sinceDropWarning.elapsed() >= WARN_INTERVAL_MS)) {
-        emit warning(tr("%1 messages not published: the NATS reconnect buffer (%2 bytes) is full")
+        emit warning(tr("%1 messages not published: the NATS reconnect buffer (%2 bytes) is full, or NATS cannot keep up")
                              .arg(now.dropped - m_shared->droppedWarned).arg(m_shared->settings.reconnectBufferBytes));
         m_shared->droppedWarned = now.dropped;
         m_shared->sinceDropWarning.start();
