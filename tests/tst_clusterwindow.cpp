@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -37,6 +38,7 @@ private slots:
     void initTestCase();
     void init();
     void twoServersOneConversation();
+    void dropsAndGapsAreShown();
 
 private:
     /** A window shown and listening on 127.0.0.1 and a free port, joined to @p url as @p serverId in @p domain. */
@@ -170,6 +172,83 @@ void tst_ClusterWindow::twoServersOneConversation()
     QCOMPARE(peers->rowCount(), 0);
     QVERIFY(!statusCluster->isVisible());
     QTRY_VERIFY(hasRow(a->logModel(), u"Cluster: left domain %1"_s.arg(domain)));
+}
+
+void tst_ClusterWindow::dropsAndGapsAreShown()
+{
+    NatsTest::Node nats;
+    QVERIFY2(nats.start(), nats.log().constData());
+    const QString domain = u"gaps-%1"_s.arg(QCoreApplication::applicationPid());
+    // A small reconnect buffer on the sender, typed as a user would.
+    auto a = std::make_unique<ServerWindow>();
+    a->show();
+    QVERIFY(QTest::qWaitForWindowExposed(a.get()));
+    child<QTabWidget>(a.get(), "settingsTabs")->setCurrentIndex(1);
+    typeInto(child<QDoubleSpinBox>(a.get(), "natsBufferSpin"), u"4096"_s);
+    QTest::keyClick(child<QDoubleSpinBox>(a.get(), "natsBufferSpin"), Qt::Key_Return);
+    QCOMPARE(child<QDoubleSpinBox>(a.get(), "natsBufferSpin")->value(), 4096.0);
+    typeInto(child<QComboBox>(a.get(), "bindCombo"), u"127.0.0.1"_s);
+    typeInto(child<QSpinBox>(a.get(), "portSpin"), u"0"_s);
+    QTest::mouseClick(child<QPushButton>(a.get(), "startButton"), Qt::LeftButton);
+    QVERIFY(a->server()->isListening());
+    typeInto(child<QLineEdit>(a.get(), "natsEdit"), nats.url());
+    typeInto(child<QLineEdit>(a.get(), "domainEdit"), domain);
+    typeInto(child<QLineEdit>(a.get(), "serverIdEdit"), u"sender"_s);
+    QTest::mouseClick(child<QPushButton>(a.get(), "joinButton"), Qt::LeftButton);
+    QCOMPARE(a->clusterBridge()->settings().reconnectBufferBytes, 4096);
+    auto b = joinedWindow(nats.url(), domain, u"receiver"_s);
+    QVERIFY(b);
+    QTRY_COMPARE_WITH_TIMEOUT(a->clusterModel()->rowCount(), 2, CLUSTER_TIMEOUT_MS);
+    QTRY_COMPARE_WITH_TIMEOUT(b->clusterModel()->rowCount(), 2, CLUSTER_TIMEOUT_MS);
+    TestPeer sender(a->server()->serverPort());
+    TestPeer receiver(b->server()->serverPort());
+    QVERIFY(sender.waitReady());
+    QVERIFY(receiver.waitReady());
+    sender.write("g-1\n");
+    QTRY_VERIFY_WITH_TIMEOUT(receiver.hasLine("g-1"), CLUSTER_TIMEOUT_MS);
+
+    // NATS goes away; the sender's client says far more than 4 KiB.
+    nats.kill();
+    auto *aState = child<QLabel>(a.get(), "clusterStateLabel");
+    auto *bState = child<QLabel>(b.get(), "clusterStateLabel");
+    QTRY_COMPARE_WITH_TIMEOUT(aState->text(), u"Reconnecting"_s, CLUSTER_TIMEOUT_MS);
+    QTRY_COMPARE_WITH_TIMEOUT(bState->text(), u"Reconnecting"_s, CLUSTER_TIMEOUT_MS);
+    QByteArray burst;
+    for (int i = 2; i <= 1000; ++i)
+        burst += "g-" + QByteArray::number(i) + ' ' + QByteArray(40, 'y') + '\n';
+    sender.write(burst);
+    auto *aBuffer = child<QLabel>(a.get(), "clusterBufferLabel");
+    QTRY_VERIFY_WITH_TIMEOUT(a->clusterBridge()->stats().dropped > 0, CLUSTER_TIMEOUT_MS);
+    QTRY_VERIFY2(aBuffer->text().contains(u"%1 dropped"_s.arg(a->clusterBridge()->stats().dropped)), qPrintable(aBuffer->text()));
+    QVERIFY(!aBuffer->text().startsWith(u"0 B buffered"_s));   // what fitted is waiting
+    QVERIFY(!aBuffer->styleSheet().isEmpty());                // and drops are shown as a problem
+    QVERIFY(child<QLabel>(a.get(), "statusCluster")->text().contains(u"buffered"_s));
+    QTRY_VERIFY(hasRow(a->logModel(), u"reconnect buffer"_s));   // the bridge's warning about the drops
+
+    // Back on the same port: the buffer goes out, the rest is a gap for the receiver, said once per gap.
+    QVERIFY(nats.restart());
+    QTRY_COMPARE_WITH_TIMEOUT(aState->text(), u"Connected"_s, CLUSTER_TIMEOUT_MS);
+    QTRY_COMPARE_WITH_TIMEOUT(bState->text(), u"Connected"_s, CLUSTER_TIMEOUT_MS);
+    QTRY_COMPARE_WITH_TIMEOUT(b->clusterModel()->rowCount(), 2, CLUSTER_TIMEOUT_MS);
+    sender.write("g-last\n");
+    QTRY_VERIFY_WITH_TIMEOUT(receiver.hasLine("g-last"), CLUSTER_TIMEOUT_MS);
+    QTRY_VERIFY(hasRow(b->logModel(), u"g-last"_s));
+    const quint64 gaps = b->clusterBridge()->stats().gaps;
+    QVERIFY(gaps > 0);
+    QTRY_VERIFY(child<QLabel>(b.get(), "clusterBufferLabel")->text().contains(u"%1 gaps"_s.arg(gaps)));
+    const QList<int> gapRows = rowsWith(b->logModel(), u"never arrived"_s);
+    QVERIFY(!gapRows.isEmpty());
+    quint64 logged = 0;
+    for (int row : gapRows) {
+        const QModelIndex index = b->logModel()->index(row);
+        QVERIFY(index.data(LogModel::ProblemRole).toBool());
+        const QString text = index.data(LogModel::TextRole).toString();
+        QVERIFY2(text.startsWith(u"Cluster: message"_s) && text.contains(u"of sender"_s), qPrintable(text));
+        // "messages 2–700 of sender" or "message 5 of sender": add up what the log says is missing.
+        const QStringList numbers = text.section(u' ', 2, 2).split(u'–');
+        logged += numbers.size() == 2 ? numbers.at(1).toULongLong() - numbers.at(0).toULongLong() + 1 : 1;
+    }
+    QCOMPARE(logged, gaps);   // every gap once, none twice
 }
 
 QTEST_MAIN(tst_ClusterWindow)
