@@ -39,6 +39,7 @@ private slots:
     void init();
     void twoServersOneConversation();
     void dropsAndGapsAreShown();
+    void unreachableNatsCanBeLeft();
 
 private:
     /** A window shown and listening on 127.0.0.1 and a free port, joined to @p url as @p serverId in @p domain. */
@@ -249,6 +250,35 @@ void tst_ClusterWindow::dropsAndGapsAreShown()
         logged += numbers.size() == 2 ? numbers.at(1).toULongLong() - numbers.at(0).toULongLong() + 1 : 1;
     }
     QCOMPARE(logged, gaps);   // every gap once, none twice
+}
+
+void tst_ClusterWindow::unreachableNatsCanBeLeft()
+{
+    // Nothing listens there: the bridge keeps trying, the window says so and lets the user give up.
+    const QString url = u"nats://127.0.0.1:%1"_s.arg(freePort());
+    auto window = joinedWindow(url, u"nowhere"_s, u"lonely"_s);
+    QVERIFY(window);
+    auto *state = child<QLabel>(window.get(), "clusterStateLabel");
+    auto *join = child<QPushButton>(window.get(), "joinButton");
+    QCOMPARE(state->text(), u"Connecting"_s);
+    QCOMPARE(join->text(), u"Leave cluster"_s);
+    QTRY_VERIFY(hasRow(window->logModel(), u"Cluster: joining domain nowhere via %1"_s.arg(url)));
+    QCOMPARE(child<QLabel>(window.get(), "clusterNodeLabel")->text(), u"none"_s);
+    QVERIFY(child<QLabel>(window.get(), "statusCluster")->text().contains(u"Connecting"_s));
+    // Local service is not held up meanwhile.
+    TestPeer a(window->server()->serverPort());
+    TestPeer b(window->server()->serverPort());
+    QVERIFY(a.waitReady());
+    QVERIFY(b.waitReady());
+    a.write("alone\n");
+    QTRY_VERIFY(b.hasLine("alone"));
+
+    QTest::mouseClick(join, Qt::LeftButton);
+    QTRY_COMPARE(state->text(), u"Off"_s);
+    QCOMPARE(join->text(), u"Join cluster"_s);
+    QVERIFY(child<QLineEdit>(window.get(), "natsEdit")->isEnabled());
+    QTRY_VERIFY(hasRow(window->logModel(), u"Cluster: left domain nowhere"_s));
+    QVERIFY(!hasRow(window->logModel(), u"could not join"_s));   // leaving is no failure
 }
 
 QTEST_MAIN(tst_ClusterWindow)

@@ -1132,7 +1132,7 @@ void ServerWindow::onClusterStateChanged(ClusterBridge::State state, const QStri
         updateClusterStats();
         return;
     }
-    m_clusterState = state;
+    const ClusterBridge::State previous = std::exchange(m_clusterState, state);
     const ClusterBridge::Settings settings = m_bridge ? m_bridge->settings() : ClusterBridge::Settings();
     LogEntry entry { { LogEvent::Kind::Warning, 0, 0, {}, -1, {}, {} }, LogEntry::Status::Info };
     QString &text = entry.event.text;
@@ -1155,7 +1155,8 @@ void ServerWindow::onClusterStateChanged(ClusterBridge::State state, const QStri
             text = tr("Cluster: left domain %1").arg(settings.domain);
         } else {
             entry.status = LogEntry::Status::Problem;
-            text = tr("Cluster: out of domain %1: %2").arg(settings.domain, detail);
+            text = previous == ClusterBridge::State::Connecting ? tr("Cluster: could not join domain %1: %2").arg(settings.domain, detail)
+                                                                : tr("Cluster: out of domain %1: %2").arg(settings.domain, detail);
         }
         m_leaving = false;
         break;

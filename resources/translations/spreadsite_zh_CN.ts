@@ -416,8 +416,8 @@ last activity %4
         <translation>已 %1 毫秒无消息</translation>
     </message>
     <message>
-        <source>%1 messages not published: the NATS reconnect buffer (%2 bytes) is full</source>
-        <translation>%1 条消息未发布：NATS 重连缓冲区（%2 字节）已满</translation>
+        <source>%1 messages not published: the NATS reconnect buffer (%2 bytes) is full, or NATS cannot keep up</source>
+        <translation>%1 条消息未发布：NATS 重连缓冲区（%2 字节）已满，或 NATS 跟不上</translation>
     </message>
 </context>
 <context>
@@ -1369,6 +1369,10 @@ last heard from %4</source>
     <message>
         <source>Cluster: %1; reconnecting, messages wait in the buffer</source>
         <translation>集群：%1；正在重连，消息在缓冲区中等待</translation>
+    </message>
+    <message>
+        <source>Cluster: could not join domain %1: %2</source>
+        <translation>集群：无法加入域 %1：%2</translation>
     </message>
 </context>
 <context>
