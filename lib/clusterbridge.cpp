@@ -954,8 +954,13 @@ void ClusterBridge::handlePresence(const Incoming &in, qint64 nowMs)
     // Joining late is no gap: start from what it had sent before this presence.
     if (!m_shared->lastSeq.contains(in.origin))
         m_shared->lastSeq.insert(in.origin, quint64(body.value(u"lastSeq"_s).toInteger()));
-    if (isNew)
+    if (isNew) {
+        // Answer a newcomer at once rather than at our next periodic count:
+        // its cluster view is complete within a moment of joining.
+        Worker *worker = m_worker;
+        QMetaObject::invokeMethod(worker, [worker] { worker->clientCountChanged(); }, Qt::QueuedConnection);
         emit peerJoined(in.origin);
+    }
     emit peersChanged();
 }
 
