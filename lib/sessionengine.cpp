@@ -279,6 +279,10 @@ bool SessionEngine::listen(const QHostAddress &address, quint16 port)
     if (!m_acceptor->listen(address, port))
         return false;
     m_acceptor->pauseAccepting();
+    // Accepted sockets inherit TCP_NODELAY from the listener on Linux: one call here
+    // instead of one per connection. (We batch writes ourselves; Nagle would only add latency.)
+    const int one = 1;
+    setsockopt(int(m_acceptor->socketDescriptor()), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     m_acceptNotifier = new QSocketNotifier(m_acceptor->socketDescriptor(), QSocketNotifier::Read, this);
     connect(m_acceptNotifier, &QSocketNotifier::activated, this, &SessionEngine::onAcceptReady);
     return true;
@@ -288,9 +292,11 @@ void SessionEngine::onAcceptReady()
 {
     const int listener = int(m_acceptor->socketDescriptor());
     for (int i = 0; i < ACCEPT_BATCH && m_acceptNotifier; ++i) {
-        const int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        sockaddr_in6 peer {};   // sockaddr_in fits in it too
+        socklen_t length = sizeof peer;
+        const int fd = ::accept4(listener, reinterpret_cast<sockaddr *>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
-            adopt(fd, true);
+            adopt(fd, &peer);
             continue;
         }
         if (errno == EINTR || errno == ECONNABORTED)
@@ -401,7 +407,9 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
     return info;
 }
 
-void SessionEngine::adopt(qintptr descriptor, bool nonBlocking)
+// @p accepted: the peer's address, when the socket comes from our own accept4()
+// (non-blocking already, TCP_NODELAY inherited); null for a socket handed to us.
+void SessionEngine::adopt(qintptr descriptor, const sockaddr_in6 *accepted)
 {
     if (isTlsEnabled()) {
         startTlsHandshake(descriptor);
@@ -410,21 +418,28 @@ void SessionEngine::adopt(qintptr descriptor, bool nonBlocking)
     const int fd = int(descriptor);
     BatchScope scope(this);
 
-    if (!nonBlocking)
+    sockaddr_in6 peer {};
+    if (accepted) {
+        peer = *accepted;
+    } else {
         fcntl(fd, F_SETFL, O_NONBLOCK);   // a fresh socket has no other status flag to keep
-    const int one = 1;
-    // We batch writes ourselves; Nagle would only add latency on top.
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        const int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        socklen_t length = sizeof peer;
+        getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &length);
+    }
 
     Session *s = m_table->create(m_nextId++);
     s->fd = fd;
-    sockaddr_in6 peer {};   // sockaddr_in fits in it too
-    socklen_t len = sizeof peer;
-    getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &len);
     if (peer.sin6_family == AF_INET) {
         const auto *in = reinterpret_cast<const sockaddr_in *>(&peer);
         s->peerV4 = ntohl(in->sin_addr.s_addr);
         s->peerPort = ntohs(in->sin_port);
+    } else if (peer.sin6_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&peer.sin6_addr)) {
+        quint32 v4;
+        std::memcpy(&v4, peer.sin6_addr.s6_addr + 12, sizeof v4);
+        s->peerV4 = ntohl(v4);
+        s->peerPort = ntohs(peer.sin6_port);
     } else {
         setPeer(*s, QHostAddress(reinterpret_cast<const sockaddr *>(&peer)), ntohs(peer.sin6_port));
     }
@@ -898,7 +913,9 @@ void SessionEngine::finalize(Session &s)
         socket->abort();
         socket->deleteLater();   // we may be inside one of its signals
     } else {
-        epoll_ctl(m_epollFd, EPOLL_CTL_DEL, s.fd, nullptr);
+        // Closing takes the socket out of the epoll set (no EPOLL_CTL_DEL: a system call
+        // per connection). Should a forked child still hold it for a moment, its late
+        // events carry this record's tag, which atTag() no longer accepts.
         ::close(s.fd);
         s.fd = -1;
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 class QSocketNotifier;
+struct sockaddr_in6;
 class QSslSocket;
 class QTcpServer;
 class SessionAcceptor;
@@ -143,7 +144,7 @@ private:
     class SessionTable;
     class BatchScope;
 
-    void adopt(qintptr fd, bool nonBlocking = false);
+    void adopt(qintptr fd, const sockaddr_in6 *accepted = nullptr);
     void onAcceptReady();
     void adoptTls(QSslSocket *socket);
     void startTlsHandshake(qintptr fd);
