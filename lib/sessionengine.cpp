@@ -37,6 +37,10 @@ constexpr qsizetype READ_CHUNK = 64 * 1024;
 // write, which costs the kernel far less than an iovec entry per line.
 constexpr qsizetype COALESCE_MAX = 1024;
 constexpr qsizetype COALESCE_BUFFER = 16 * 1024;
+// Written-out buffers kept for reuse. Freeing one per receiver per batch let
+// glibc trim the heap and fault the pages back in on the next batch: 10,000
+// page faults in a 20,000-line fan-out to 50 receivers, a quarter of its CPU.
+constexpr size_t SPARE_BUFFERS = 128;   // at most 2 MiB kept
 constexpr int ACCEPT_RETRY_MS = 250;    // after EMFILE and friends
 constexpr int ACCEPT_BATCH = 64;        // connections taken per wake-up, for fairness
 
@@ -490,6 +494,16 @@ SessionEngine::Extra &SessionEngine::extra(Session &s)
     return *s.extra;
 }
 
+void SessionEngine::recycle(QByteArray &&written)
+{
+    // Ours alone (a coalescing buffer, or the last reference to a long message) and of the right size.
+    if (m_spareBuffers.size() < SPARE_BUFFERS && written.isDetached() && written.capacity() >= COALESCE_BUFFER
+        && written.capacity() <= 4 * COALESCE_BUFFER) {
+        written.resize(0);   // keeps the capacity
+        m_spareBuffers.push_back(std::move(written));
+    }
+}
+
 // Only where no stack frame can hold the Extra: after a flush, at the end of a batch.
 void SessionEngine::trimExtra(Session &s)
 {
@@ -696,7 +710,12 @@ bool SessionEngine::enqueue(Session &s, const QByteArray &bytes)
     if (bytes.size() <= COALESCE_MAX && !e.tls) {
         if (!e.tailOwned || e.out.last().size() + bytes.size() > COALESCE_BUFFER) {
             QByteArray buffer;
-            buffer.reserve(COALESCE_BUFFER);
+            if (m_spareBuffers.empty()) {
+                buffer.reserve(COALESCE_BUFFER);
+            } else {
+                buffer = std::move(m_spareBuffers.back());
+                m_spareBuffers.pop_back();
+            }
             e.out.append(std::move(buffer));
             e.tailOwned = true;
         }
@@ -809,7 +828,7 @@ void SessionEngine::flush(Session &s)
                 break;
             }
             left -= rest;
-            e->out.removeFirst();
+            recycle(e->out.takeFirst());
             e->outHead = 0;
         }
     }

@@ -166,6 +166,7 @@ private:
     void scheduleTimer();
     bool enqueue(Session &s, const QByteArray &bytes);
     Extra &extra(Session &s);
+    void recycle(QByteArray &&written);
     void trimExtra(Session &s);
     void setPeer(Session &s, const QHostAddress &address, quint16 port);
     Session *find(Id id) const;
@@ -196,4 +197,5 @@ private:
     QTimer m_resumeAccept;
     QElapsedTimer m_clock;
     QByteArray m_readBuffer;
+    std::vector<QByteArray> m_spareBuffers;   // empty, with capacity: see recycle()
 };
