@@ -5,6 +5,9 @@
 #include "stdinreader.h"
 
 #include <QAbstractEventDispatcher>
+#include <QCoreApplication>
+#include <QThread>
+#include <QTimer>
 #include <QSocketNotifier>
 
 #include <cstdio>
@@ -70,19 +73,25 @@ void printLine(const QString &line)
 void printBytes(QByteArrayView line)
 {
     std::fwrite(line.data(), 1, size_t(line.size()), stdout);
-    // One write when the event loop is about to sleep, not one per line: a
-    // flood must not cost a system call per message just to be logged, and
-    // a slow trickle must not cost an extra wake-up either. A full stdio
-    // buffer still goes out on its own.
-    static bool hooked = false;
-    if (hooked)
-        return;
-    if (auto *dispatcher = QAbstractEventDispatcher::instance()) {
-        QObject::connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, dispatcher, [] { std::fflush(stdout); });
-        hooked = true;
-    } else {
+    // Written out LOG_FLUSH_MS after the first line that waits, not once per
+    // line or per event-loop turn: a server taking one message per wake-up
+    // would otherwise pay a system call per message just to log it. A full
+    // stdio buffer still goes out on its own, and exit() flushes the rest.
+    static QTimer *flush = nullptr;
+    QCoreApplication *app = QCoreApplication::instance();
+    if (!app || QThread::currentThread() != app->thread()) {
         std::fflush(stdout);
+        return;
     }
+    if (!flush) {
+        flush = new QTimer(app);
+        flush->setSingleShot(true);
+        flush->setTimerType(Qt::PreciseTimer);
+        flush->setInterval(LOG_FLUSH_MS);
+        QObject::connect(flush, &QTimer::timeout, app, [] { std::fflush(stdout); });
+    }
+    if (!flush->isActive())
+        flush->start();
 }
 
 void printError(const QString &program, const QString &message)

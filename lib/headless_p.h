@@ -9,6 +9,9 @@
 // Helpers shared by the two headless programs; not part of lib's API.
 namespace Headless {
 
+/** The console log (stdout, --log-file) is written at most this long after a line. */
+constexpr int LOG_FLUSH_MS = 20;
+
 void printLine(const QString &line);
 /** Writes @p line, which ends with its line feed, as it is. */
 void printBytes(QByteArrayView line);

@@ -223,9 +223,10 @@ int runHeadlessServer(const ServerOptions &options)
         printError(PROGRAM, u"cannot open the log file %1: %2"_s.arg(options.logFile, logFile.errorString()));
         return 1;
     }
-    QTimer logFlush;   // the file, like stdout, is flushed once per event-loop turn
+    QTimer logFlush;   // the file, like stdout, is written at most LOG_FLUSH_MS after a line
     logFlush.setSingleShot(true);
-    logFlush.setInterval(0);
+    logFlush.setTimerType(Qt::PreciseTimer);
+    logFlush.setInterval(LOG_FLUSH_MS);
     QObject::connect(&logFlush, &QTimer::timeout, &logFile, [&logFile] { logFile.flush(); });
 
     const auto write = [&](const QByteArray &line) {
@@ -239,6 +240,17 @@ int runHeadlessServer(const ServerOptions &options)
     const auto print = [&](LogEvent event) {
         event.timeMs = QDateTime::currentMSecsSinceEpoch();
         write((options.logFormat == LogFormat::Jsonl ? event.toJson() : event.toText().toUtf8()) + '\n');
+    };
+    // The text log's line for a message, local or remote: the hot path of a busy server,
+    // the same line as LogEvent::toText(), built as bytes with no round trip through
+    // QString for plain text. @p line holds the time and the sender's tag.
+    const auto writeMessage = [&](QByteArray line, const QByteArray &message) {
+        if (DisplayText::isPlainText(message))
+            line.append(message);
+        else
+            line.append(DisplayText::escaped(message).toUtf8());
+        line.append('\n');
+        write(line);
     };
 
     if (!server.listen(options.bind, options.port)) {
@@ -304,12 +316,7 @@ int runHeadlessServer(const ServerOptions &options)
                                  // Like a local message, with "origin/#client" where the address would be.
                                  QByteArray line = LogEvent::timestampUtf8(now);
                                  line.append(" [").append(origin.toUtf8()).append("/#").append(QByteArray::number(client)).append("] ");
-                                 if (DisplayText::isPlainText(message))
-                                     line.append(message);
-                                 else
-                                     line.append(DisplayText::escaped(message).toUtf8());
-                                 line.append('\n');
-                                 write(line);
+                                 writeMessage(std::move(line), message);
                              });
         }
         if (!bridge->start(options.cluster)) {
@@ -351,17 +358,10 @@ int runHeadlessServer(const ServerOptions &options)
                                  print({ LogEvent::Kind::Received, 0, id, peerText(server.clientInfo(id)), relayedTo, message, {} });
                                  return;
                              }
-                             // The hot path of a busy server: the same line as LogEvent::toText(),
-                             // built as bytes, with no round trip through QString for plain text.
                              QByteArray line = LogEvent::timestampUtf8(QDateTime::currentMSecsSinceEpoch());
                              line.reserve(line.size() + 48 + message.size());
                              line.append(' ').append(tagOf(id));
-                             if (DisplayText::isPlainText(message))
-                                 line.append(message);
-                             else
-                                 line.append(DisplayText::escaped(message).toUtf8());
-                             line.append('\n');
-                             write(line);
+                             writeMessage(std::move(line), message);
                          });
         QObject::connect(&server, &SpreadServer::messageSent, &server,
                          [&](SpreadServer::ClientId to, const QByteArray &message, int receivers) {
