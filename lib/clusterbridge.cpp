@@ -300,9 +300,12 @@ void ClusterBridge::Worker::drainOutbox()
         else
             ++dropped;
     }
-    QMutexLocker lock(&m_shared->mutex);
-    m_shared->stats.published += published;
-    m_shared->stats.dropped += dropped;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->stats.published += published;
+        m_shared->stats.dropped += dropped;
+    }
+    pollStats();   // what is buffered now, with the counts it goes with
 #else
     countDropped(quint64(batch.size()));
 #endif
