@@ -180,14 +180,6 @@ bool SpreadServer::dropClient(ClientId id, const QString &reason)
                                                        : tr("dropped by the server: %1").arg(reason));
 }
 
-int SpreadServer::deliverRemote(const QByteArray &message)
-{
-    QByteArray line;
-    line.reserve(message.size() + 1);
-    line.append(message).append('\n');
-    return m_engine->sendToAll(line);
-}
-
 int SpreadServer::deliverRemote(const QByteArrayList &messages)
 {
     qsizetype size = 0;

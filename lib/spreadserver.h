@@ -71,11 +71,10 @@ public:
     bool sendTo(ClientId id, const QByteArray &message);
     bool dropClient(ClientId id, const QString &reason = QString());
     /**
-     * Sends @p message, from a client of another server (ClusterBridge), plus a line
-     * feed to every local client; returns how many. Not relayed further, not logged here.
+     * Sends @p messages, from clients of other servers (ClusterBridge), each plus a
+     * line feed, to every local client in one write per client; returns how many
+     * clients. Not relayed further, not logged here.
      */
-    int deliverRemote(const QByteArray &message);
-    /** The same for several messages at once: one write per client for all of them. */
     int deliverRemote(const QByteArrayList &messages);
 
     /** The welcome line for the @p count-th client, line feed included. */
