@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "headless.h"
-#include "windows.h"
+#include "console/options.h"
+#include "startup.h"
 
 #include <QApplication>
 #include <QCoreApplication>

@@ -21,13 +21,13 @@
 #include <QTest>
 #include <QTimer>
 
-#include "clienttablemodel.h"
-#include "clientwindow.h"
-#include "clusterbridge.h"
-#include "clusterpeermodel.h"
+#include "server/clienttablemodel.h"
+#include "client/clientwindow.h"
+#include "cluster/clusterbridge.h"
+#include "server/clusterpeermodel.h"
 #include "natscluster.h"
-#include "serverwindow.h"
-#include "windows.h"
+#include "server/serverwindow.h"
+#include "startup.h"
 
 using namespace Qt::Literals::StringLiterals;
 

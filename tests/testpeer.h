@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "lineframer.h"
+#include "core/lineframer.h"
 
 #include <QHostAddress>
 #include <QTcpSocket>

@@ -2,7 +2,7 @@
 #include <QAbstractItemModelTester>
 #include <QTest>
 
-#include "clienttablemodel.h"
+#include "server/clienttablemodel.h"
 #include "testpeer.h"
 
 using namespace Qt::Literals::StringLiterals;

@@ -26,12 +26,12 @@
 #include <QTest>
 #include <QToolButton>
 
-#include "clienttablemodel.h"
-#include "clientwindow.h"
-#include "logmodel.h"
-#include "logpanel.h"
-#include "serverwindow.h"
-#include "tlsfiles.h"
+#include "server/clienttablemodel.h"
+#include "client/clientwindow.h"
+#include "logview/logmodel.h"
+#include "logview/logpanel.h"
+#include "server/serverwindow.h"
+#include "core/tlsfiles.h"
 #include "uitest.h"
 
 using namespace Qt::Literals::StringLiterals;

@@ -2,8 +2,8 @@
 // SpreadServers bridged over real nats-server processes (tests/natscluster.h) on
 // 127.0.0.1: one node, a three-node cluster with a node killed, NATS gone
 // altogether, presence, and the headless program end to end.
-#include "clusterbridge.h"
-#include "spreadserver.h"
+#include "cluster/clusterbridge.h"
+#include "core/spreadserver.h"
 
 #include "natscluster.h"
 #include "testprocess.h"

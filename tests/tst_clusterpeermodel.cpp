@@ -5,7 +5,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "clusterpeermodel.h"
+#include "server/clusterpeermodel.h"
 
 using namespace Qt::Literals::StringLiterals;
 

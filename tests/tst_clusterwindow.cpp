@@ -15,11 +15,11 @@
 #include <QTableView>
 #include <QTest>
 
-#include "clusterbridge.h"
-#include "clusterpeermodel.h"
-#include "logmodel.h"
+#include "cluster/clusterbridge.h"
+#include "server/clusterpeermodel.h"
+#include "logview/logmodel.h"
 #include "natscluster.h"
-#include "serverwindow.h"
+#include "server/serverwindow.h"
 #include "testpeer.h"
 #include "uitest.h"
 

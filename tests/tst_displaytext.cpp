@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "displaytext.h"
-#include "eventformat.h"
+#include "core/displaytext.h"
+#include "log/logevent.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include "echoclient.h"
-#include "spreadserver.h"
+#include "core/echoclient.h"
+#include "core/spreadserver.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>

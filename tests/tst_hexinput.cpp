@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <QTest>
 
-#include "hexinput.h"
+#include "widgets/hexinput.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -4,7 +4,7 @@
 // listener, exchange numbered lines before, during and after the attack: the
 // listener must get every one of them, in order, and a fresh client must
 // still be greeted and relayed at the end.
-#include "spreadserver.h"
+#include "core/spreadserver.h"
 
 #include "testpeer.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "lineframer.h"
+#include "core/lineframer.h"
 
 #include <QTest>
 

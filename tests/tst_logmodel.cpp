@@ -6,8 +6,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "logmodel.h"
-#include "ringbuffer.h"
+#include "logview/logmodel.h"
+#include "logview/ringbuffer.h"
 
 using namespace Qt::Literals::StringLiterals;
 

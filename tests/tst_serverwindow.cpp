@@ -22,14 +22,14 @@
 #include <QTest>
 #include <QToolButton>
 
-#include "clienttablemodel.h"
-#include "clusterbridge.h"
-#include "logmodel.h"
-#include "logpanel.h"
-#include "serverwindow.h"
+#include "server/clienttablemodel.h"
+#include "cluster/clusterbridge.h"
+#include "logview/logmodel.h"
+#include "logview/logpanel.h"
+#include "server/serverwindow.h"
 #include "testpeer.h"
 #include "uitest.h"
-#include "windows.h"
+#include "startup.h"
 
 using namespace Qt::Literals::StringLiterals;
 using namespace UiTest;

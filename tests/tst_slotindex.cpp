@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "slotindex.h"
+#include "core/slotindex.h"
 
 #include <QRandomGenerator>
 #include <QTest>

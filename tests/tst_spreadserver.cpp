@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "spreadserver.h"
+#include "core/spreadserver.h"
 
 #include "testpeer.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "echoclient.h"
-#include "spreadserver.h"
-#include "tlsfiles.h"
+#include "core/echoclient.h"
+#include "core/spreadserver.h"
+#include "core/tlsfiles.h"
 
 #include "testpeer.h"
 

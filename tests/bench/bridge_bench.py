@@ -3,7 +3,7 @@
 """Delivered messages per second across two servers bridged over NATS, against one server.
 
 Builds nothing: give it a build directory with app/spread-server (built with NATS) and
-app/spread-bench; nats-server must be installed. Each repetition measures, in turn:
+tests/bench/spread-bench; nats-server must be installed. Each repetition measures, in turn:
 
   one server   spread-bench fanout: one sender and --receivers receivers on one server
   bridged      the same load, the sender on server A, the receivers on server B, A and B
@@ -99,7 +99,7 @@ def start_server(build, workdir, extra):
 
 
 def run_bench(build, args, port, pid, label, receivers_port=None, rate=0):
-    cmd = [os.path.join(build, "app", "spread-bench"), "fanout", "--port", str(port), "--pid", str(pid),
+    cmd = [os.path.join(build, "tests", "bench", "spread-bench"), "fanout", "--port", str(port), "--pid", str(pid),
            "--server", label, "--receivers", str(args.receivers), "--lines", str(args.lines),
            "--rate", str(rate), "--no-table"]
     if receivers_port:

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Benchmarks our server against the seed's (Twisted), ncat --broker and the epoll yardstick.
 
-Builds nothing: give it a build directory with app/spread-server, app/spread-bench and
+Builds nothing: give it a build directory with app/spread-server, tests/bench/spread-bench and
 tests/bench/epoll-relay. Every measurement gets a freshly started server on a free
 127.0.0.1 port; the modes run REPS times, round-robin across the servers within each
 repetition; the table shows medians and, in parentheses, the ratio to the yardstick.
@@ -267,7 +267,7 @@ def run_one(build, mode, kind, extra_args, log_dir, seed_python, timeout):
     server = Server(kind, build, mode, log_dir, seed_python)
     try:
         server.start()
-        argv = [str(build / "app" / "spread-bench"), mode, "--host", "127.0.0.1", "--port", str(server.port),
+        argv = [str(build / "tests" / "bench" / "spread-bench"), mode, "--host", "127.0.0.1", "--port", str(server.port),
                 "--pid", str(server.proc.pid), "--server", kind, "--no-table"]
         if not server.welcome:
             argv.append("--no-welcome")
@@ -555,7 +555,7 @@ def main():
 
     Server.ours_args = shlex.split(args.ours_args)
     build = Path(args.build).resolve()
-    needed = [build / "app" / "spread-server", build / "app" / "spread-bench", build / "tests" / "bench" / "epoll-relay"]
+    needed = [build / "app" / "spread-server", build / "tests" / "bench" / "spread-bench", build / "tests" / "bench" / "epoll-relay"]
     missing = [str(p) for p in needed if not p.exists()]
     if missing:
         parser.error("not built: %s (cmake --build %s)" % (", ".join(missing), build))

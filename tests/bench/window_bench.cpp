@@ -10,9 +10,9 @@
 // that the window's counters saw every message and that the log stayed
 // within its cap. Exit 1 if a check fails.
 
-#include "logmodel.h"
-#include "serverwindow.h"
-#include "clienttablemodel.h"
+#include "logview/logmodel.h"
+#include "server/serverwindow.h"
+#include "server/clienttablemodel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

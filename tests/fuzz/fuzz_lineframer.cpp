@@ -5,7 +5,7 @@
 // the stream. Whatever the chunking, the framer must produce exactly what the
 // reference produces from the whole stream at once.
 
-#include "lineframer.h"
+#include "core/lineframer.h"
 
 #include <QByteArray>
 #include <QList>

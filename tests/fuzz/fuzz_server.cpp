@@ -7,7 +7,7 @@
 // must have received exactly the welcome and then, in order, what the server
 // says it received from the others (or "close" for a close command).
 
-#include "spreadserver.h"
+#include "core/spreadserver.h"
 
 #include <QCoreApplication>
 

@@ -1,0 +1,1006 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The NATS bridge.
+ *
+ * Threads:
+ *  - the server's thread: ClusterBridge. It takes what SpreadServer relayed
+ *    (messageRelayed), numbers it (a sequence per origin, from 1) and queues
+ *    it in Shared::outbox; it delivers what came from other servers
+ *    (Shared::inbox) and keeps the peers and the per-origin sequence numbers.
+ *  - the bridge's QThread: Worker. It owns the natsConnection: connects,
+ *    publishes the outbox and the presence messages, closes.
+ *  - nats.c's own threads (the subscription's delivery thread, the
+ *    connection-event thread): the C callbacks below. They copy what they
+ *    need out of the natsMsg, append it to Shared::inbox under its mutex and
+ *    post at most one queued call to the bridge per batch; connection events
+ *    are posted to the worker. They never touch a QObject otherwise.
+ *
+ * Both queues wake their reader only when they go from empty to non-empty:
+ * a flood costs one queued event per event-loop pass, not one per message.
+ *
+ * Wire (NATS headers, body unchanged):
+ *   subject  spread.v1.<domain>.msg.<serverId>       body: the client's bytes, no line ending
+ *            spread.v1.<domain>.presence.<serverId>  body: JSON, see presenceBody()
+ *   headers  Spread-Origin  the publishing server's id
+ *            Spread-Client  the client's id on that server (messages only)
+ *            Spread-Seq     per origin, 1, 2, 3 ... (messages only)
+ *            Spread-Time    ms since the epoch when it was published
+ */
+#include "cluster/clusterbridge.h"
+
+#include "core/spreadserver.h"
+
+#include <condition_variable>
+#include <limits>
+#include <mutex>
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QMutex>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSysInfo>
+#include <QThread>
+#include <QTimer>
+#include <QUrl>
+
+#ifdef SPREAD_HAVE_NATS
+#include <nats/nats.h>
+#endif
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+constexpr int RECONNECT_WAIT_MS = 250;         // between rounds over the URLs
+constexpr int CONNECT_TIMEOUT_MS = 1000;       // per node
+constexpr int STOP_FLUSH_MS = 500;             // stop(): time given to deliver what is buffered
+constexpr int CLOSE_WAIT_MS = 3000;            // stop(): time for nats.c's threads to let go of us
+constexpr int STATS_INTERVAL_MS = 250;         // statsChanged() at most this often
+constexpr int COUNT_DELAY_MS = 100;            // a changed client count is announced after this
+constexpr int WARN_INTERVAL_MS = 1000;         // drop warnings at most once a second
+constexpr int MISSED_INTERVALS = 3;            // a peer silent this many intervals is gone
+constexpr qint64 INBOX_LIMIT_BYTES = 64 * 1024 * 1024;   // remote messages not yet delivered
+// Local messages not yet handed to nats.c (at least): the server thread can read a flood
+// faster than the worker publishes it, and that alone must not cost messages.
+constexpr qint64 OUTBOX_LIMIT_BYTES = 64 * 1024 * 1024;
+constexpr int SUB_PENDING_MESSAGES = 1000000;  // nats.c's own queue before our callback
+constexpr int SUB_PENDING_BYTES = 256 * 1024 * 1024;
+
+const QRegularExpression &tokenPattern()
+{
+    static const QRegularExpression pattern(u"^[A-Za-z0-9_-]+$"_s);
+    return pattern;
+}
+
+/** @p url with a scheme, or empty if it is not a usable NATS URL. */
+QString normalizedUrl(const QString &text)
+{
+    QString url = text.trimmed();
+    if (url.isEmpty())
+        return {};
+    if (!url.contains(u"://"_s))
+        url.prepend(u"nats://"_s);
+    const QUrl parsed(url, QUrl::StrictMode);
+    if (!parsed.isValid() || parsed.host().isEmpty()
+        || (parsed.scheme() != u"nats"_s && parsed.scheme() != u"tls"_s))
+        return {};
+    return url;
+}
+
+QString defaultServerId(quint16 port)
+{
+    QString host = QSysInfo::machineHostName();
+    for (QChar &c : host) {
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != u'-' && c != u'_')
+            c = u'_';
+    }
+    if (host.isEmpty())
+        host = u"spread"_s;
+    // A new suffix every run: a restarted server is a new origin with its own sequence.
+    const quint32 suffix = QRandomGenerator::system()->generate() & 0xffffff;
+    return u"%1-%2-%3"_s.arg(host).arg(port).arg(qulonglong(suffix), 6, 16, QChar(u'0'));
+}
+
+bool sameStats(const ClusterBridge::Stats &a, const ClusterBridge::Stats &b)
+{
+    return a.connectedUrl == b.connectedUrl && a.published == b.published && a.received == b.received
+            && a.dropped == b.dropped && a.gaps == b.gaps && a.bufferedBytes == b.bufferedBytes;
+}
+} // namespace
+
+/** What a callback took out of a received natsMsg. */
+struct ClusterBridge::Incoming
+{
+    bool presence = false;
+    QString origin;
+    quint64 client = 0;
+    quint64 seq = 0;
+    qint64 timeMs = 0;
+    QByteArray body;
+};
+
+struct ClusterBridge::Shared
+{
+    struct Outgoing {
+        quint64 client = 0;
+        quint64 seq = 0;
+        QByteArray body;
+    };
+
+    // Guarded by mutex: touched by the server thread, the worker and nats.c's callbacks.
+    mutable QMutex mutex;
+    Stats stats;
+    QString error;
+    int clients = 0;                     // for presence
+    quint16 port = 0;
+    QList<Outgoing> outbox;              // server thread -> worker
+    qint64 outboxBytes = 0;
+    bool outboxPosted = false;
+    QList<Incoming> inbox;               // nats.c -> server thread
+    qint64 inboxBytes = 0;
+    bool inboxPosted = false;
+    ClusterBridge *bridge = nullptr;     // where callbacks post the inbox; null once stopping
+
+    // The server thread's alone.
+    Settings settings;
+    QString serverId;
+    State state = State::Off;
+    bool started = false;
+    quint64 nextSeq = 1;
+    QHash<QString, quint64> lastSeq;     // per origin: the last sequence number seen
+    QMap<QString, Peer> peers;           // the others
+    QHash<QString, int> peerIntervalMs;
+    QTimer *expiryTimer = nullptr;
+    QTimer *statsTimer = nullptr;
+    Stats lastEmitted;
+    quint64 droppedWarned = 0;
+    QElapsedTimer sinceDropWarning;
+};
+
+// ---------------------------------------------------------------------------
+// The worker: everything that calls nats.c, on the bridge's thread.
+
+class ClusterBridge::Worker : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Worker(std::shared_ptr<Shared> shared)
+        : m_shared(std::move(shared))
+        , m_presenceTimer(new QTimer(this))
+        , m_countTimer(new QTimer(this))
+        , m_statsTimer(new QTimer(this))
+    {
+        m_countTimer->setSingleShot(true);
+        m_countTimer->setInterval(COUNT_DELAY_MS);
+        m_statsTimer->setInterval(STATS_INTERVAL_MS);
+        connect(m_presenceTimer, &QTimer::timeout, this, [this] { publishPresence("count"); });
+        connect(m_countTimer, &QTimer::timeout, this, [this] { publishPresence("count"); });
+        connect(m_statsTimer, &QTimer::timeout, this, &Worker::pollStats);
+    }
+    ~Worker() override { close(); }
+
+    void open(const ClusterBridge::Settings &settings, const QString &serverId);
+    void close();
+    void drainOutbox();
+    void clientCountChanged()
+    {
+        if (!m_countTimer->isActive())
+            m_countTimer->start();
+    }
+
+signals:
+    void stateChanged(ClusterBridge::State state, const QString &detail);
+    void warning(const QString &text);
+
+private:
+#ifdef SPREAD_HAVE_NATS
+    /** What nats.c's callbacks get as their closure; outlives the connection. */
+    struct Link {
+        std::mutex mutex;
+        std::condition_variable done;
+        Worker *worker = nullptr;            // null once the worker lets go
+        std::shared_ptr<Shared> shared;
+        bool closed = false;                 // the closed callback ran
+        bool subscriptionDone = false;       // the subscription's last callback ran
+    };
+
+    enum class Event { Connected, Disconnected, Reconnected, Closed };
+    static void onMessage(natsConnection *, natsSubscription *, natsMsg *msg, void *closure);
+    static void onConnected(natsConnection *, void *closure) { post(closure, Event::Connected); }
+    static void onDisconnected(natsConnection *, void *closure) { post(closure, Event::Disconnected); }
+    static void onReconnected(natsConnection *, void *closure) { post(closure, Event::Reconnected); }
+    static void onClosed(natsConnection *, void *closure);
+    static void onSubscriptionDone(void *closure);
+    static void onError(natsConnection *, natsSubscription *, natsStatus status, void *closure);
+    static void post(void *closure, Event event);
+    void handleEvent(Event event);
+    bool publish(const QByteArray &subject, const QByteArray &body, quint64 client, quint64 seq);
+    void fail(const QString &what, natsStatus status);
+
+    natsConnection *m_connection = nullptr;
+    natsSubscription *m_subscription = nullptr;
+    Link *m_link = nullptr;
+#endif
+    void publishPresence(const char *event);
+    void pollStats();
+    void countDropped(quint64 n);
+
+    std::shared_ptr<Shared> m_shared;
+    QTimer *m_presenceTimer;
+    QTimer *m_countTimer;
+    QTimer *m_statsTimer;
+    QByteArray m_serverId;
+    QByteArray m_msgSubject;
+    QByteArray m_presenceSubject;
+    QString m_host;
+    QString m_url;                        // the node in use, or the last one
+    int m_intervalMs = 2000;
+    quint64 m_lastSeq = 0;                // the last sequence number handed to nats.c (or dropped)
+    qint64 m_bufferBytes = 0;             // the reconnect buffer's size
+    qint64 m_pendingBytes = 0;            // about how much of it is in use while disconnected
+    bool m_everConnected = false;
+};
+
+void ClusterBridge::Worker::countDropped(quint64 n)
+{
+    QMutexLocker lock(&m_shared->mutex);
+    m_shared->stats.dropped += n;
+}
+
+void ClusterBridge::Worker::publishPresence(const char *event)
+{
+#ifdef SPREAD_HAVE_NATS
+    if (!m_connection)
+        return;
+    int clients = 0;
+    quint16 port = 0;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        clients = m_shared->clients;
+        port = m_shared->port;
+    }
+    const QJsonObject body {
+        { u"event"_s, QString::fromLatin1(event) },
+        { u"host"_s, m_host },
+        { u"port"_s, int(port) },
+        { u"clients"_s, clients },
+        { u"intervalMs"_s, m_intervalMs },
+        { u"lastSeq"_s, qint64(m_lastSeq) },   // lets a newcomer tell a gap from joining late
+    };
+    // Not sent (the buffer is full while disconnected): the next one will be.
+    publish(m_presenceSubject, QJsonDocument(body).toJson(QJsonDocument::Compact), 0, 0);
+#else
+    Q_UNUSED(event)
+#endif
+}
+
+void ClusterBridge::Worker::drainOutbox()
+{
+    QList<Shared::Outgoing> batch;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        batch.swap(m_shared->outbox);
+        m_shared->outboxBytes = 0;
+        m_shared->outboxPosted = false;
+    }
+    if (batch.isEmpty())
+        return;
+#ifdef SPREAD_HAVE_NATS
+    quint64 published = 0;
+    quint64 dropped = 0;
+    for (const Shared::Outgoing &out : std::as_const(batch)) {
+        m_lastSeq = out.seq;
+        if (m_connection && publish(m_msgSubject, out.body, out.client, out.seq))
+            ++published;
+        else
+            ++dropped;
+    }
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->stats.published += published;
+        m_shared->stats.dropped += dropped;
+    }
+    pollStats();   // what is buffered now, with the counts it goes with
+#else
+    countDropped(quint64(batch.size()));
+#endif
+}
+
+void ClusterBridge::Worker::pollStats()
+{
+#ifdef SPREAD_HAVE_NATS
+    if (!m_connection)
+        return;
+    // nats.c tells what waits in its write buffer while connected, not what its
+    // reconnect buffer holds: for that, our own count of what went in since the loss.
+    qint64 buffered = qMax(natsConnection_Buffered(m_connection), 0);
+    if (natsConnection_Status(m_connection) != NATS_CONN_STATUS_CONNECTED)
+        buffered = qMax(buffered, m_pendingBytes);
+    QMutexLocker lock(&m_shared->mutex);
+    m_shared->stats.bufferedBytes = buffered;
+#endif
+}
+
+#ifdef SPREAD_HAVE_NATS
+
+bool ClusterBridge::Worker::publish(const QByteArray &subject, const QByteArray &body, quint64 client, quint64 seq)
+{
+    natsMsg *msg = nullptr;
+    natsStatus status = natsMsg_Create(&msg, subject.constData(), nullptr, body.isNull() ? "" : body.constData(),
+                                       int(body.size()));
+    if (status == NATS_OK)
+        status = natsMsgHeader_Set(msg, "Spread-Origin", m_serverId.constData());
+    if (status == NATS_OK && seq != 0) {
+        status = natsMsgHeader_Set(msg, "Spread-Client", QByteArray::number(client).constData());
+        if (status == NATS_OK)
+            status = natsMsgHeader_Set(msg, "Spread-Seq", QByteArray::number(seq).constData());
+    }
+    if (status == NATS_OK)
+        status = natsMsgHeader_Set(msg, "Spread-Time", QByteArray::number(QDateTime::currentMSecsSinceEpoch()).constData());
+    if (status == NATS_OK)
+        status = natsConnection_PublishMsg(m_connection, msg);
+    natsMsg_Destroy(msg);
+    if (natsConnection_Status(m_connection) != NATS_CONN_STATUS_CONNECTED) {
+        // Roughly what the reconnect buffer took: the HPUB line, headers and body.
+        if (status == NATS_OK)
+            m_pendingBytes = qMin(m_pendingBytes + subject.size() + body.size() + 120, m_bufferBytes);
+        else if (status == NATS_INSUFFICIENT_BUFFER)
+            m_pendingBytes = m_bufferBytes;
+    }
+    // NATS_INSUFFICIENT_BUFFER: disconnected and the reconnect buffer is full.
+    // The bridge counts it as dropped and warns, rate-limited; never retried, never waited for.
+    return status == NATS_OK;
+}
+
+void ClusterBridge::Worker::fail(const QString &what, natsStatus status)
+{
+    const QString text = u"%1: %2"_s.arg(what, QString::fromUtf8(natsStatus_GetText(status)));
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->error = text;
+    }
+    emit warning(text);
+}
+
+void ClusterBridge::Worker::post(void *closure, Event event)
+{
+    auto *link = static_cast<Link *>(closure);
+    std::lock_guard lock(link->mutex);
+    if (Worker *worker = link->worker)
+        QMetaObject::invokeMethod(worker, [worker, event] { worker->handleEvent(event); }, Qt::QueuedConnection);
+}
+
+void ClusterBridge::Worker::onClosed(natsConnection *, void *closure)
+{
+    post(closure, Event::Closed);
+    auto *link = static_cast<Link *>(closure);
+    std::lock_guard lock(link->mutex);
+    link->closed = true;
+    link->done.notify_all();
+}
+
+void ClusterBridge::Worker::onSubscriptionDone(void *closure)
+{
+    auto *link = static_cast<Link *>(closure);
+    std::lock_guard lock(link->mutex);
+    link->subscriptionDone = true;
+    link->done.notify_all();
+}
+
+void ClusterBridge::Worker::onError(natsConnection *, natsSubscription *, natsStatus status, void *closure)
+{
+    auto *link = static_cast<Link *>(closure);
+    std::lock_guard lock(link->mutex);
+    if (Worker *worker = link->worker) {
+        const QString text = tr("NATS: %1").arg(QString::fromUtf8(natsStatus_GetText(status)));
+        QMetaObject::invokeMethod(worker, [worker, text] { emit worker->warning(text); }, Qt::QueuedConnection);
+    }
+}
+
+void ClusterBridge::Worker::onMessage(natsConnection *, natsSubscription *, natsMsg *msg, void *closure)
+{
+    // On nats.c's delivery thread: copy out, queue, and wake the bridge once per batch.
+    auto *link = static_cast<Link *>(closure);
+    Incoming in;
+    const QByteArrayView subject(natsMsg_GetSubject(msg));
+    const qsizetype dot = subject.lastIndexOf('.');
+    in.origin = QString::fromUtf8(subject.sliced(dot + 1));
+    in.presence = subject.sliced(0, qMax(dot, qsizetype(0))).endsWith(".presence");
+    in.body = QByteArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+    const auto header = [msg](const char *key) -> quint64 {
+        const char *value = nullptr;
+        if (natsMsgHeader_Get(msg, key, &value) != NATS_OK || !value)
+            return 0;
+        return QByteArrayView(value).toULongLong();
+    };
+    in.client = header("Spread-Client");
+    in.seq = header("Spread-Seq");
+    in.timeMs = qint64(header("Spread-Time"));
+    natsMsg_Destroy(msg);
+
+    const std::shared_ptr<Shared> &shared = link->shared;
+    QMutexLocker lock(&shared->mutex);
+    if (!shared->bridge)
+        return;
+    if (!in.presence && shared->inboxBytes + in.body.size() > INBOX_LIMIT_BYTES) {
+        // The server thread is far behind: drop here; the receiver reports it as a gap.
+        return;
+    }
+    shared->inboxBytes += in.body.size();
+    shared->inbox.append(std::move(in));
+    if (!shared->inboxPosted) {
+        shared->inboxPosted = true;
+        ClusterBridge *bridge = shared->bridge;
+        QMetaObject::invokeMethod(bridge, [bridge] { bridge->deliverInbox(); }, Qt::QueuedConnection);
+    }
+}
+
+void ClusterBridge::Worker::handleEvent(Event event)
+{
+    if (!m_connection)
+        return;
+    if (event == Event::Closed) {
+        emit stateChanged(State::Off, tr("connection closed"));
+        return;
+    }
+    if (event == Event::Disconnected) {
+        // Said even if nats.c has already found another node by now: the loss happened,
+        // and the Reconnected event that follows says where we are.
+        {
+            QMutexLocker lock(&m_shared->mutex);
+            m_shared->stats.connectedUrl.clear();
+        }
+        const QString detail = m_url.isEmpty() ? tr("no node reachable yet") : tr("lost %1").arg(m_url);
+        emit stateChanged(m_everConnected ? State::Reconnecting : State::Connecting, detail);
+        return;
+    }
+    char url[256] = {};
+    if (natsConnection_Status(m_connection) != NATS_CONN_STATUS_CONNECTED
+        || natsConnection_GetConnectedUrl(m_connection, url, sizeof url) != NATS_OK)
+        return;   // lost again already: its Disconnected event follows
+    m_url = QString::fromUtf8(url);
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->stats.connectedUrl = m_url;
+    }
+    const bool first = !m_everConnected;
+    m_everConnected = true;
+    m_pendingBytes = 0;   // nats.c sent the reconnect buffer first
+    emit stateChanged(State::Connected, m_url);
+    // Tell the domain at once that we are (back): peers may have expired us.
+    publishPresence(first ? "join" : "count");
+}
+
+void ClusterBridge::Worker::open(const ClusterBridge::Settings &settings, const QString &serverId)
+{
+    close();
+    m_serverId = serverId.toUtf8();
+    const QByteArray prefix = "spread.v1." + settings.domain.toUtf8();
+    m_msgSubject = prefix + ".msg." + m_serverId;
+    m_presenceSubject = prefix + ".presence." + m_serverId;
+    m_host = QSysInfo::machineHostName();
+    m_intervalMs = settings.presenceIntervalMs;
+    m_bufferBytes = settings.reconnectBufferBytes;
+    m_pendingBytes = 0;
+    m_lastSeq = 0;
+    m_everConnected = false;
+    m_url.clear();
+
+    m_link = new Link;
+    m_link->worker = this;
+    m_link->shared = m_shared;
+
+    QList<QByteArray> urls;
+    for (const QString &url : settings.urls)
+        urls.append(url.toUtf8());
+    std::vector<const char *> servers;
+    for (const QByteArray &url : std::as_const(urls))
+        servers.push_back(url.constData());
+
+    natsOptions *options = nullptr;
+    natsStatus status = natsOptions_Create(&options);
+    if (status == NATS_OK)
+        status = natsOptions_SetServers(options, servers.data(), int(servers.size()));
+    if (status == NATS_OK)   // the order given: each server lists its nearest node first
+        status = natsOptions_SetNoRandomize(options, true);
+    if (status == NATS_OK)
+        status = natsOptions_SetName(options, m_serverId.constData());
+    if (status == NATS_OK)   // our own publishes do not come back to us
+        status = natsOptions_SetNoEcho(options, true);
+    if (status == NATS_OK)
+        status = natsOptions_SetTimeout(options, CONNECT_TIMEOUT_MS);
+    if (status == NATS_OK)
+        status = natsOptions_SetMaxReconnect(options, -1);
+    if (status == NATS_OK)
+        status = natsOptions_SetReconnectWait(options, RECONNECT_WAIT_MS);
+    if (status == NATS_OK)
+        status = natsOptions_SetReconnectBufSize(options, int(settings.reconnectBufferBytes));
+    if (status == NATS_OK)
+        status = natsOptions_SetRetryOnFailedConnect(options, true, &Worker::onConnected, m_link);
+    if (status == NATS_OK)
+        status = natsOptions_SetDisconnectedCB(options, &Worker::onDisconnected, m_link);
+    if (status == NATS_OK)
+        status = natsOptions_SetReconnectedCB(options, &Worker::onReconnected, m_link);
+    if (status == NATS_OK)
+        status = natsOptions_SetClosedCB(options, &Worker::onClosed, m_link);
+    if (status == NATS_OK)
+        status = natsOptions_SetErrorHandler(options, &Worker::onError, m_link);
+    if (status != NATS_OK) {
+        natsOptions_Destroy(options);
+        delete m_link;
+        m_link = nullptr;
+        fail(tr("cannot set up the NATS connection"), status);
+        emit stateChanged(State::Off, tr("cannot set up the NATS connection"));
+        return;
+    }
+    // Returns at once when a node answers, or after one round over the URLs with
+    // NATS_NOT_YET_CONNECTED: then nats.c keeps trying and onConnected() tells.
+    status = natsConnection_Connect(&m_connection, options);
+    natsOptions_Destroy(options);
+    if (status != NATS_OK && status != NATS_NOT_YET_CONNECTED) {
+        m_connection = nullptr;
+        delete m_link;   // no connection: no callback will come
+        m_link = nullptr;
+        fail(tr("cannot connect to NATS"), status);
+        emit stateChanged(State::Off, tr("cannot connect to NATS: %1").arg(QString::fromUtf8(natsStatus_GetText(status))));
+        return;
+    }
+    const QByteArray wildcard = prefix + ".>";
+    status = natsConnection_Subscribe(&m_subscription, m_connection, wildcard.constData(), &Worker::onMessage, m_link);
+    if (status == NATS_OK) {
+        natsSubscription_SetPendingLimits(m_subscription, SUB_PENDING_MESSAGES, SUB_PENDING_BYTES);
+        natsSubscription_SetOnCompleteCB(m_subscription, &Worker::onSubscriptionDone, m_link);
+    } else {
+        m_subscription = nullptr;
+        m_link->subscriptionDone = true;
+        fail(tr("cannot subscribe to %1").arg(QString::fromUtf8(wildcard)), status);
+    }
+    m_presenceTimer->start(m_intervalMs);
+    m_statsTimer->start();
+    handleEvent(status == NATS_OK && natsConnection_Status(m_connection) == NATS_CONN_STATUS_CONNECTED ? Event::Connected
+                                                                                                          : Event::Disconnected);
+    if (!m_everConnected)   // "join" goes first into the reconnect buffer, ahead of any message
+        publishPresence("join");
+}
+
+#else
+
+void ClusterBridge::Worker::open(const ClusterBridge::Settings &, const QString &)
+{
+    emit stateChanged(State::Off, tr("this build has no NATS support"));
+}
+
+#endif // SPREAD_HAVE_NATS
+
+void ClusterBridge::Worker::close()
+{
+    m_presenceTimer->stop();
+    m_countTimer->stop();
+    m_statsTimer->stop();
+#ifdef SPREAD_HAVE_NATS
+    if (!m_connection)
+        return;
+    drainOutbox();
+    publishPresence("leave");
+    if (natsConnection_Status(m_connection) == NATS_CONN_STATUS_CONNECTED)
+        natsConnection_FlushTimeout(m_connection, STOP_FLUSH_MS);
+    if (m_subscription)
+        natsSubscription_Unsubscribe(m_subscription);
+    natsConnection_Close(m_connection);
+    {
+        // nats.c calls back on its own threads until the closed callback and the
+        // subscription's last delivery: only then may the link go.
+        std::unique_lock lock(m_link->mutex);
+        m_link->worker = nullptr;
+        const bool done = m_link->done.wait_for(lock, std::chrono::milliseconds(CLOSE_WAIT_MS),
+                                                [this] { return m_link->closed && m_link->subscriptionDone; });
+        if (!done) {
+            // Rather a small leak than a callback into freed memory.
+            qWarning("spreadsite.cluster: nats.c did not finish closing in time; keeping its callback data");
+            m_link = nullptr;
+        }
+    }
+    natsSubscription_Destroy(m_subscription);
+    m_subscription = nullptr;
+    natsConnection_Destroy(m_connection);
+    m_connection = nullptr;
+    delete m_link;
+    m_link = nullptr;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->stats.connectedUrl.clear();
+        m_shared->stats.bufferedBytes = 0;
+    }
+    emit stateChanged(State::Off, tr("stopped"));
+#endif
+}
+
+// ---------------------------------------------------------------------------
+// The bridge, on the server's thread.
+
+bool ClusterBridge::isAvailable()
+{
+#ifdef SPREAD_HAVE_NATS
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool ClusterBridge::isValidDomain(const QString &domain)
+{
+    return tokenPattern().match(domain).hasMatch();
+}
+
+ClusterBridge::ClusterBridge(SpreadServer *server, QObject *parent)
+    : QObject(parent)
+    , m_server(server)
+    , m_shared(std::make_shared<Shared>())
+{
+    m_shared->expiryTimer = new QTimer(this);
+    connect(m_shared->expiryTimer, &QTimer::timeout, this, &ClusterBridge::expirePeers);
+    m_shared->statsTimer = new QTimer(this);
+    m_shared->statsTimer->setInterval(STATS_INTERVAL_MS);
+    connect(m_shared->statsTimer, &QTimer::timeout, this, &ClusterBridge::publishStats);
+    connect(m_server, &SpreadServer::messageRelayed, this, &ClusterBridge::onRelayed);
+    connect(m_server, &SpreadServer::clientConnected, this, &ClusterBridge::onClientCountChanged);
+    connect(m_server, &SpreadServer::clientDisconnected, this, &ClusterBridge::onClientCountChanged);
+    connect(m_server, &SpreadServer::listeningChanged, this, &ClusterBridge::onClientCountChanged);
+}
+
+ClusterBridge::~ClusterBridge()
+{
+    stop();
+    if (m_thread) {
+        // Wait for the goodbye that stop() queued, on the worker's thread, then join it.
+        m_worker->disconnect(this);
+        Worker *worker = m_worker;
+        QMetaObject::invokeMethod(worker, [worker] { worker->close(); }, Qt::BlockingQueuedConnection);
+        m_thread->quit();
+        m_thread->wait();
+        delete m_worker;
+        delete m_thread;
+    }
+}
+
+bool ClusterBridge::start(const Settings &settings)
+{
+    const auto refuse = [this](const QString &error) {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->error = error;
+        return false;
+    };
+    if (!isAvailable())
+        return refuse(tr("this build has no NATS support (libnats was not found when it was built)"));
+    if (m_shared->started)
+        return refuse(tr("the bridge is already started"));
+    Settings checked = settings;
+    checked.urls.clear();
+    for (const QString &url : settings.urls) {
+        const QString normalized = normalizedUrl(url);
+        if (normalized.isEmpty())
+            return refuse(tr("not a NATS URL: '%1' (nats://host:port)").arg(url));
+        checked.urls.append(normalized);
+    }
+    if (checked.urls.isEmpty())
+        return refuse(tr("no NATS URL given"));
+    if (!isValidDomain(checked.domain))
+        return refuse(tr("bad domain name '%1': letters, digits, '_' and '-' only").arg(checked.domain));
+    if (!checked.serverId.isEmpty() && !tokenPattern().match(checked.serverId).hasMatch())
+        return refuse(tr("bad server id '%1': letters, digits, '_' and '-' only").arg(checked.serverId));
+    if (checked.reconnectBufferBytes < 1 || checked.reconnectBufferBytes > std::numeric_limits<int>::max())
+        return refuse(tr("the reconnect buffer must be from 1 byte to 2 GiB"));
+    if (checked.presenceIntervalMs < 10)
+        return refuse(tr("the presence interval must be at least 10 ms"));
+
+    const QString id = checked.serverId.isEmpty() ? defaultServerId(m_server->serverPort()) : checked.serverId;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->error.clear();
+        m_shared->stats = {};
+        m_shared->clients = m_server->clientCount();
+        m_shared->port = m_server->serverPort();
+        m_shared->outbox.clear();
+        m_shared->outboxBytes = 0;
+        m_shared->inbox.clear();
+        m_shared->inboxBytes = 0;
+        m_shared->bridge = this;
+    }
+    m_shared->settings = checked;
+    m_shared->serverId = id;
+    m_shared->started = true;
+    m_shared->nextSeq = 1;
+    m_shared->lastSeq.clear();
+    m_shared->peers.clear();
+    m_shared->peerIntervalMs.clear();
+    m_shared->lastEmitted = {};
+    m_shared->droppedWarned = 0;
+    m_shared->sinceDropWarning.invalidate();
+
+    if (!m_thread) {
+        m_thread = new QThread;
+        m_thread->setObjectName(u"ClusterBridge"_s);
+        m_worker = new Worker(m_shared);
+        m_worker->moveToThread(m_thread);
+        connect(m_worker, &Worker::stateChanged, this, [this](State state, const QString &detail) {
+            // A late word from a connection that stop() already closed says nothing about a new one.
+            if (m_shared->started || state == State::Off)
+                setState(state, detail);
+        });
+        connect(m_worker, &Worker::warning, this, &ClusterBridge::warning);
+        m_thread->start();
+    }
+    setState(State::Connecting, checked.urls.join(u", "_s));
+    Worker *worker = m_worker;
+    QMetaObject::invokeMethod(worker, [worker, checked, id] { worker->open(checked, id); }, Qt::QueuedConnection);
+    m_shared->expiryTimer->start(qMax(checked.presenceIntervalMs / 2, 10));
+    m_shared->statsTimer->start();
+    emit peersChanged();
+    return true;
+}
+
+void ClusterBridge::stop()
+{
+    if (!m_shared->started)
+        return;
+    m_shared->started = false;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->bridge = nullptr;   // what still arrives is not delivered
+        m_shared->inbox.clear();
+        m_shared->inboxBytes = 0;
+    }
+    m_shared->expiryTimer->stop();
+    m_shared->statsTimer->stop();
+    Worker *worker = m_worker;
+    // The worker says goodbye, flushes (briefly) and closes; the server thread does not wait.
+    QMetaObject::invokeMethod(worker, [worker] { worker->close(); }, Qt::QueuedConnection);
+    const bool hadPeers = !m_shared->peers.isEmpty();
+    m_shared->peers.clear();
+    m_shared->lastSeq.clear();
+    setState(State::Off, tr("stopped"));
+    publishStats();
+    if (hadPeers)
+        emit peersChanged();
+}
+
+void ClusterBridge::setState(State state, const QString &detail)
+{
+    if (state == m_shared->state && state != State::Connected)
+        return;
+    m_shared->state = state;
+    emit stateChanged(state, detail);
+    publishStats();
+}
+
+ClusterBridge::Settings ClusterBridge::settings() const
+{
+    return m_shared->settings;
+}
+
+QString ClusterBridge::serverId() const
+{
+    return m_shared->serverId;
+}
+
+ClusterBridge::State ClusterBridge::state() const
+{
+    return m_shared->state;
+}
+
+ClusterBridge::Stats ClusterBridge::stats() const
+{
+    QMutexLocker lock(&m_shared->mutex);
+    return m_shared->stats;
+}
+
+QList<ClusterBridge::Peer> ClusterBridge::peers() const
+{
+    QList<Peer> list;
+    if (!m_shared->started)
+        return list;
+    Peer self;
+    self.serverId = m_shared->serverId;
+    self.host = QSysInfo::machineHostName();
+    self.port = m_server->serverPort();
+    self.clients = m_server->clientCount();
+    self.lastSeenMs = QDateTime::currentMSecsSinceEpoch();
+    self.self = true;
+    list.append(self);
+    for (const Peer &peer : std::as_const(m_shared->peers))
+        list.append(peer);
+    return list;
+}
+
+QString ClusterBridge::errorString() const
+{
+    QMutexLocker lock(&m_shared->mutex);
+    return m_shared->error;
+}
+
+void ClusterBridge::onRelayed(quint64 clientId, const QByteArray &message)
+{
+    if (!m_shared->started)
+        return;
+    // Numbered here, so that a message dropped anywhere on its way is a gap for the receivers.
+    const quint64 seq = m_shared->nextSeq++;
+    QMutexLocker lock(&m_shared->mutex);
+    if (m_shared->outboxBytes + message.size() > qMax(OUTBOX_LIMIT_BYTES, m_shared->settings.reconnectBufferBytes)) {
+        ++m_shared->stats.dropped;   // the worker is that far behind: do not queue without bound
+        return;
+    }
+    m_shared->outboxBytes += message.size();
+    m_shared->outbox.append({ clientId, seq, message });
+    if (!m_shared->outboxPosted) {
+        m_shared->outboxPosted = true;
+        Worker *worker = m_worker;
+        QMetaObject::invokeMethod(worker, [worker] { worker->drainOutbox(); }, Qt::QueuedConnection);
+    }
+}
+
+void ClusterBridge::onClientCountChanged()
+{
+    if (!m_shared->started)
+        return;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->clients = m_server->clientCount();
+        m_shared->port = m_server->serverPort();
+    }
+    Worker *worker = m_worker;
+    QMetaObject::invokeMethod(worker, [worker] { worker->clientCountChanged(); }, Qt::QueuedConnection);
+    emit peersChanged();   // our own row
+}
+
+void ClusterBridge::deliverInbox()
+{
+    QList<Incoming> batch;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        batch.swap(m_shared->inbox);
+        m_shared->inboxBytes = 0;
+        m_shared->inboxPosted = false;
+    }
+    if (!m_shared->started)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    quint64 received = 0;
+    quint64 gaps = 0;
+    // Consecutive messages go to the clients in one write each (a flood from another
+    // server costs what a flood from a local client does), then are told one by one.
+    QByteArrayList run;
+    QList<const Incoming *> runItems;
+    const auto deliverRun = [&] {
+        if (run.isEmpty())
+            return true;
+        const int deliveredTo = m_server->deliverRemote(run);
+        received += quint64(run.size());
+        for (const Incoming *in : std::as_const(runItems)) {
+            emit remoteMessageReceived(in->origin, in->client, in->body, deliveredTo);
+            if (!m_shared->started)
+                return false;   // a receiver stopped us
+        }
+        run.clear();
+        runItems.clear();
+        return true;
+    };
+    for (const Incoming &in : std::as_const(batch)) {
+        if (in.origin == m_shared->serverId)
+            continue;   // never ours (no-echo is on), but never delivered twice either
+        if (in.presence) {
+            if (!deliverRun())
+                return;
+            handlePresence(in, now);
+            continue;
+        }
+        if (in.seq == 0)
+            continue;   // not ours: no envelope
+        auto last = m_shared->lastSeq.find(in.origin);
+        if (last != m_shared->lastSeq.end()) {
+            if (in.seq <= last.value())
+                continue;   // a duplicate, or from before what we saw: never twice
+            if (in.seq > last.value() + 1) {
+                const quint64 first = last.value() + 1;
+                last.value() = in.seq;
+                if (!deliverRun())
+                    return;
+                gaps += in.seq - first;
+                emit gapDetected(in.origin, first, in.seq - 1);
+                emit warning(tr("%1 messages from %2 never arrived (%3 to %4)")
+                                     .arg(in.seq - first).arg(in.origin).arg(first).arg(in.seq - 1));
+                if (!m_shared->started)
+                    return;
+            } else {
+                last.value() = in.seq;
+            }
+        } else {
+            m_shared->lastSeq.insert(in.origin, in.seq);
+        }
+        run.append(in.body);
+        runItems.append(&in);
+    }
+    deliverRun();
+    if (received || gaps) {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->stats.received += received;
+        m_shared->stats.gaps += gaps;
+    }
+}
+
+void ClusterBridge::handlePresence(const Incoming &in, qint64 nowMs)
+{
+    const QJsonObject body = QJsonDocument::fromJson(in.body).object();
+    const QString event = body.value(u"event"_s).toString();
+    if (event == u"leave"_s) {
+        m_shared->lastSeq.remove(in.origin);
+        if (m_shared->peers.remove(in.origin)) {
+            m_shared->peerIntervalMs.remove(in.origin);
+            emit peerLeft(in.origin, tr("left"));
+            emit peersChanged();
+        }
+        return;
+    }
+    Peer peer;
+    peer.serverId = in.origin;
+    peer.host = body.value(u"host"_s).toString();
+    peer.port = quint16(body.value(u"port"_s).toInt());
+    peer.clients = body.value(u"clients"_s).toInt();
+    peer.lastSeenMs = nowMs;
+    const bool isNew = !m_shared->peers.contains(in.origin);
+    m_shared->peers.insert(in.origin, peer);
+    m_shared->peerIntervalMs.insert(in.origin, qMax(body.value(u"intervalMs"_s).toInt(), 10));
+    // Joining late is no gap: start from what it had sent before this presence.
+    if (!m_shared->lastSeq.contains(in.origin))
+        m_shared->lastSeq.insert(in.origin, quint64(body.value(u"lastSeq"_s).toInteger()));
+    if (isNew) {
+        // Answer a newcomer at once rather than at our next periodic count:
+        // its cluster view is complete within a moment of joining.
+        Worker *worker = m_worker;
+        QMetaObject::invokeMethod(worker, [worker] { worker->clientCountChanged(); }, Qt::QueuedConnection);
+        emit peerJoined(in.origin);
+    }
+    emit peersChanged();
+}
+
+void ClusterBridge::expirePeers()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList gone;
+    for (auto it = m_shared->peers.cbegin(); it != m_shared->peers.cend(); ++it) {
+        const int interval = m_shared->peerIntervalMs.value(it.key(), m_shared->settings.presenceIntervalMs);
+        if (now - it->lastSeenMs > qint64(MISSED_INTERVALS) * interval)
+            gone.append(it.key());
+    }
+    for (const QString &id : std::as_const(gone)) {
+        const qint64 silentMs = now - m_shared->peers.value(id).lastSeenMs;
+        m_shared->peers.remove(id);
+        m_shared->peerIntervalMs.remove(id);
+        m_shared->lastSeq.remove(id);
+        emit peerLeft(id, tr("silent for %1 ms").arg(silentMs));
+    }
+    if (!gone.isEmpty())
+        emit peersChanged();
+}
+
+void ClusterBridge::publishStats()
+{
+    const Stats now = stats();
+    if (now.dropped > m_shared->droppedWarned
+        && (!m_shared->sinceDropWarning.isValid() || m_shared->sinceDropWarning.elapsed() >= WARN_INTERVAL_MS)) {
+        emit warning(tr("%1 messages not published: the NATS reconnect buffer (%2 bytes) is full, or NATS cannot keep up")
+                             .arg(now.dropped - m_shared->droppedWarned).arg(m_shared->settings.reconnectBufferBytes));
+        m_shared->droppedWarned = now.dropped;
+        m_shared->sinceDropWarning.start();
+    }
+    if (sameStats(now, m_shared->lastEmitted))
+        return;
+    m_shared->lastEmitted = now;
+    emit statsChanged();
+}
+
+#include "clusterbridge.moc"

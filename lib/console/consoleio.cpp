@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+#include "console/options.h"
+#include "console/consoleio.h"
+
+#include "console/stdinreader.h"
+
+#include <QAbstractEventDispatcher>
+#include <QCoreApplication>
+#include <QThread>
+#include <QTimer>
+#include <QSocketNotifier>
+
+#include <cstdio>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+bool wantsHeadless(int argc, char **argv)
+{
+    // --help and --version print and exit: they must work without a display too.
+    static const char *const windowless[] = { "--headless", "--help", "-h", "-?", "--help-all", "--version", "-v" };
+    for (int i = 1; i < argc; ++i) {
+        for (const char *option : windowless) {
+            if (std::strcmp(argv[i], option) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+StdinReader::StdinReader(QObject *parent)
+    : QObject(parent)
+{
+    if (fcntl(STDIN_FILENO, F_GETFD) == -1)
+        return;   // started with no standard input at all
+    m_notifier = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &StdinReader::onReadable);
+}
+
+void StdinReader::onReadable()
+{
+    char buffer[16 * 1024];
+    const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (n > 0) {
+        const auto status = m_framer.feed(QByteArrayView(buffer, n), [this](QByteArrayView line) {
+            emit lineRead(line.toByteArray());
+            return true;
+        });
+        if (status == LineFramer::Status::Overlong)
+            std::fprintf(stderr, "input line too long, ignored\n");
+        return;
+    }
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    m_notifier->setEnabled(false);
+    m_notifier->deleteLater();
+    m_notifier = nullptr;
+    if (m_framer.hasPartial())
+        emit lineRead(m_framer.takePartial());
+    emit finished();
+}
+
+namespace Headless {
+
+void printLine(const QString &line)
+{
+    printBytes(line.toUtf8() + '\n');
+}
+
+void printBytes(QByteArrayView line)
+{
+    std::fwrite(line.data(), 1, size_t(line.size()), stdout);
+    // Written out LOG_FLUSH_MS after the first line that waits, not once per
+    // line or per event-loop turn: a server taking one message per wake-up
+    // would otherwise pay a system call per message just to log it. A full
+    // stdio buffer still goes out on its own, and exit() flushes the rest.
+    static QTimer *flush = nullptr;
+    QCoreApplication *app = QCoreApplication::instance();
+    if (!app || QThread::currentThread() != app->thread()) {
+        std::fflush(stdout);
+        return;
+    }
+    if (!flush) {
+        flush = new QTimer(app);
+        flush->setSingleShot(true);
+        flush->setTimerType(Qt::PreciseTimer);
+        flush->setInterval(LOG_FLUSH_MS);
+        QObject::connect(flush, &QTimer::timeout, app, [] { std::fflush(stdout); });
+    }
+    if (!flush->isActive())
+        flush->start();
+}
+
+void printError(const QString &program, const QString &message)
+{
+    const QByteArray bytes = (program + u": "_s + message + u'\n').toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    std::fflush(stderr);
+}
+
+std::optional<int> finishParse(QCommandLineParser &parser, const QStringList &arguments, const QString &program,
+                               QStringList *explicitlySet)
+{
+    if (!parser.parse(arguments)) {
+        printError(program, parser.errorText() + u" (see --help)"_s);
+        return 2;
+    }
+    if (parser.isSet(u"help"_s)) {
+        printLine(parser.helpText().trimmed());
+        return 0;
+    }
+    if (parser.isSet(u"version"_s)) {
+        printLine(program + u' ' + QStringLiteral(SPREAD_VERSION));
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        printError(program, u"unexpected argument: %1 (see --help)"_s.arg(parser.positionalArguments().first()));
+        return 2;
+    }
+    for (const QString &name : parser.optionNames()) {
+        if (name.size() > 1)
+            explicitlySet->append(name);
+    }
+    return std::nullopt;
+}
+
+bool intValue(const QCommandLineParser &parser, const QString &name, qint64 min, qint64 max, qint64 *value,
+              const QString &program)
+{
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const QString text = parser.value(name);
+    const qint64 number = text.toLongLong(&ok);
+    if (!ok || number < min || number > max) {
+        printError(program, u"bad value for --%1: '%2' (a whole number from %3 to %4)"_s.arg(name, text).arg(min).arg(max));
+        return false;
+    }
+    *value = number;
+    return true;
+}
+
+} // namespace Headless

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "cluster/clusterbridge.h"
+#include "core/echoclient.h"
+#include "core/spreadserver.h"
+
+#include <QHostAddress>
+#include <QSslConfiguration>
+#include <QStringList>
+
+#include <optional>
+
+/*
+ * The command lines of spread-server and echo-client, shared by the headless
+ * programs here and by the windows, and the headless programs themselves.
+ *
+ * The parsers print --help and --version to stdout and errors to stderr;
+ * when the program should end right away they return its exit code
+ * (0 after help or version, 2 for a bad option or value).
+ */
+
+enum class LogFormat { Text, Jsonl };
+
+struct ServerOptions
+{
+    bool headless = false;
+    QHostAddress bind { QHostAddress::Any };
+    quint16 port = SpreadServer::DefaultPort;
+    SpreadServer::Settings settings;
+    bool quiet = false;
+    LogFormat logFormat = LogFormat::Text;
+    QSslConfiguration tls;       ///< null: plain TCP
+    QString logFile;             ///< also append the log here
+    ClusterBridge::Settings cluster;   ///< urls empty: no cluster (--nats, --domain, --server-id, --nats-buffer)
+    QStringList explicitlySet;   ///< long names given on the command line
+};
+
+struct ClientOptions
+{
+    bool headless = false;
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = SpreadServer::DefaultPort;
+    int intervalMs = 5000;
+    bool periodic = true;
+    QString messageTemplate = EchoClient::defaultTemplate();
+    EchoClient::LineEnding lineEnding = EchoClient::LineEnding::Lf;
+    int count = 0;          ///< 0: no limit
+    bool reconnect = false;
+    int flushDelayMs = 200;
+    bool tls = false;
+    QSslConfiguration tlsConfiguration = QSslConfiguration::defaultConfiguration();
+    QStringList explicitlySet;
+};
+
+/** True if @p arguments ask for no window: --headless, or --help / --version (checked before any QCoreApplication exists). */
+bool wantsHeadless(int argc, char **argv);
+
+std::optional<int> parseServerOptions(const QStringList &arguments, ServerOptions *options);
+std::optional<int> parseClientOptions(const QStringList &arguments, ClientOptions *options);
+
+/** Runs the console server on the current QCoreApplication; returns the exit code. */
+int runHeadlessServer(const ServerOptions &options);
+int runHeadlessClient(const ClientOptions &options);

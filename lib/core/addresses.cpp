@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include "core/addresses.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+int hostPrefix(const QHostAddress &address)
+{
+    return address.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32;
+}
+} // namespace
+
+namespace Addresses {
+
+std::optional<QHostAddress> parseBind(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == u"any"_s || t == u"*"_s)
+        return QHostAddress(QHostAddress::Any);
+    if (t == u"localhost"_s)
+        return QHostAddress(QHostAddress::LocalHost);
+    QHostAddress address;
+    if (!address.setAddress(t))
+        return std::nullopt;
+    return address;
+}
+
+std::optional<Subnet> parseSubnet(const QString &text)
+{
+    const QString t = text.trimmed();
+    if (!t.contains(u'/')) {
+        QHostAddress address;
+        if (!address.setAddress(t))
+            return std::nullopt;
+        return Subnet { address, hostPrefix(address) };
+    }
+    const Subnet subnet = QHostAddress::parseSubnet(t);
+    if (subnet.first.isNull())
+        return std::nullopt;
+    return subnet;
+}
+
+QString subnetText(const Subnet &subnet)
+{
+    if (subnet.second == hostPrefix(subnet.first))
+        return subnet.first.toString();
+    return u"%1/%2"_s.arg(subnet.first.toString()).arg(subnet.second);
+}
+
+} // namespace Addresses

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/lineframer.h"
+
+#include <QObject>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTimer>
+
+/**
+ * The seed's EchoClient: connects, reports what happens to the connection
+ * with a reason, hands over every line it receives, and can send a message
+ * built from a template on a timer. Optionally reconnects with exponential
+ * backoff.
+ */
+class EchoClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State {
+        Unconnected,
+        Connecting,
+        Connected,
+        Closing,            ///< disconnectFromServer(): writing what is left
+        WaitingToReconnect,
+    };
+    Q_ENUM(State)
+
+    enum class LineEnding { Lf, CrLf, None };
+    Q_ENUM(LineEnding)
+
+    static QString defaultTemplate() { return QStringLiteral("hello, I'm %1 %2"); }
+
+    explicit EchoClient(QObject *parent = nullptr);
+    ~EchoClient() override;
+
+    State state() const { return m_state; }
+    QString host() const { return m_host; }
+    quint16 port() const { return m_port; }
+    /** The reason of the last failure or loss, empty if none. */
+    QString lastReason() const { return m_lastReason; }
+
+    void connectToServer(const QString &host, quint16 port);
+    /** Sends what is queued, then closes. Cancels a pending reconnect. */
+    void disconnectFromServer();
+    /** Closes now; what is queued is lost. Cancels a pending reconnect. */
+    void abort();
+
+    /** Sends @p message with the line ending; false unless connected. */
+    bool send(const QByteArray &message);
+    qint64 bytesToWrite() const { return m_socket->bytesToWrite(); }
+
+    LineEnding lineEnding() const { return m_lineEnding; }
+    void setLineEnding(LineEnding ending) { m_lineEnding = ending; }
+    static QByteArray lineEndingBytes(LineEnding ending);
+
+    // The periodic message: %1 is the program name, %2 the current date and time.
+    bool isPeriodicEnabled() const { return m_periodicEnabled; }
+    void setPeriodicEnabled(bool enabled);
+    int interval() const { return m_periodic.interval(); }
+    void setInterval(int ms);
+    QString messageTemplate() const { return m_template; }
+    void setMessageTemplate(const QString &text) { m_template = text; }
+    QString programName() const { return m_programName; }
+    void setProgramName(const QString &name) { m_programName = name; }
+    QByteArray expandTemplate() const;
+    /** Periodic messages sent since the counter was last reset. */
+    int periodicSent() const { return m_periodicSent; }
+    void resetPeriodicSent() { m_periodicSent = 0; }
+
+    bool autoReconnect() const { return m_autoReconnect; }
+    void setAutoReconnect(bool enabled);
+    void setReconnectDelays(int firstMs, int maxMs);
+
+    int flushDelay() const { return m_flushDelayMs; }
+    void setFlushDelay(int ms) { m_flushDelayMs = ms; }
+    void setConnectTimeout(int ms) { m_connectTimeout.setInterval(ms); }
+    void setMaxMessageBytes(qsizetype bytes) { m_framer.setMaxLength(bytes); }
+
+    /** Connect with TLS from the next connectToServer() on; the server is verified. */
+    bool isTlsEnabled() const { return m_tlsEnabled; }
+    void setTlsEnabled(bool enabled) { m_tlsEnabled = enabled; }
+    /** Trust anchors and client certificate; the default trusts the system's store. */
+    void setTlsConfiguration(const QSslConfiguration &configuration) { m_tlsConfiguration = configuration; }
+    /** The server's certificate once connected with TLS: subject and SHA-256 fingerprint. */
+    QString peerCertificateSummary() const;
+
+signals:
+    void stateChanged(EchoClient::State state);
+    void connecting(const QString &host, quint16 port);
+    void connected();
+    void connectionFailed(const QString &reason);
+    void connectionLost(const QString &reason);
+    void messageReceived(const QByteArray &message);
+    void messageSent(const QByteArray &message, bool periodic);
+    void reconnectScheduled(int delayMs);
+    /** Everything sent so far has been handed to the system. */
+    void allWritten();
+
+private:
+    void createSocket();
+    void setState(State state);
+    void startConnecting();
+    void onConnected();
+    void onReadyRead();
+    void onDisconnected();
+    void onError(QAbstractSocket::SocketError error);
+    void onConnectTimeout();
+    void sendPeriodic();
+    void flushPartial();
+    void endConnection(QString reason, bool wasConnected);   // by value: callers pass members it clears
+    bool write(const QByteArray &message, bool periodic);
+    QString describe(QAbstractSocket::SocketError error) const;
+
+    QSslSocket *m_socket = nullptr;
+    QSslConfiguration m_tlsConfiguration = QSslConfiguration::defaultConfiguration();
+    bool m_tlsEnabled = false;
+    LineFramer m_framer { 16 * 1024 * 1024 };
+    QTimer m_periodic;
+    QTimer m_quiet;
+    QTimer m_reconnect;
+    QTimer m_connectTimeout;
+    QString m_host;
+    quint16 m_port = 0;
+    State m_state = State::Unconnected;
+    LineEnding m_lineEnding = LineEnding::Lf;
+    QString m_template = defaultTemplate();
+    QString m_programName;
+    QString m_lastReason;
+    QString m_pendingReason;   // set when we end the connection ourselves
+    int m_periodicSent = 0;
+    int m_flushDelayMs = 200;
+    int m_firstDelayMs = 1000;
+    int m_maxDelayMs = 30000;
+    int m_nextDelayMs = 1000;
+    bool m_periodicEnabled = true;
+    bool m_autoReconnect = false;
+    bool m_userClosing = false;
+};

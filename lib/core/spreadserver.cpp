@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+#include "core/spreadserver.h"
+
+#include <algorithm>
+
+using namespace Qt::Literals::StringLiterals;
+
+QString SpreadServer::defaultWelcome()
+{
+    // The seed's greeting, word for word.
+    return u"欢迎来到Spread Site, 你是第%1个客户端用户!"_s;
+}
+
+SpreadServer::SpreadServer(QObject *parent)
+    : QObject(parent)
+    , m_engine(new SessionEngine(this))
+{
+    applyLimits();
+    connect(m_engine, &SessionEngine::sessionOpened, this, &SpreadServer::onSessionOpened);
+    connect(m_engine, &SessionEngine::messageReceived, this, &SpreadServer::onMessage);
+    connect(m_engine, &SessionEngine::sessionClosed, this, &SpreadServer::onSessionClosed);
+    connect(m_engine, &SessionEngine::handshakeFailed, this, &SpreadServer::clientRefused);
+    connect(m_engine, &SessionEngine::acceptFailed, this, [this](const QString &reason) {
+        emit warning(tr("cannot accept a connection: %1").arg(reason));
+    });
+    connect(m_engine, &SessionEngine::drained, this, [this] {
+        m_stopping = false;
+        emit stopped();
+    });
+}
+
+void SpreadServer::setSettings(const Settings &settings)
+{
+    m_settings = settings;
+    applyLimits();
+}
+
+void SpreadServer::setRelay(bool relay)
+{
+    m_settings.relay = relay;
+}
+
+void SpreadServer::setWelcome(const QString &welcome)
+{
+    m_settings.welcome = welcome;
+}
+
+void SpreadServer::applyLimits()
+{
+    SessionEngine::Limits limits = m_engine->limits();
+    limits.maxMessageBytes = m_settings.maxMessageBytes;
+    limits.maxBacklogBytes = m_settings.maxBacklogBytes;
+    limits.flushDelayMs = m_settings.flushDelayMs;
+    limits.tlsHandshakeTimeoutMs = m_settings.tlsHandshakeTimeoutMs;
+    m_engine->setLimits(limits);
+}
+
+bool SpreadServer::listen(const QHostAddress &address, quint16 port)
+{
+    if (m_engine->isListening())
+        return true;
+    if (!m_engine->listen(address, port))
+        return false;
+    emit listeningChanged(true);
+    return true;
+}
+
+void SpreadServer::stop(const QString &reason)
+{
+    const bool wasListening = m_engine->isListening();
+    m_stopping = true;
+    m_engine->closeAll(reason.isEmpty() ? tr("server stopped") : reason);
+    if (wasListening)
+        emit listeningChanged(false);
+    if (m_engine->socketCount() == 0 && m_stopping) {
+        // Nothing to drain: the engine had no socket to wait for.
+        m_stopping = false;
+        emit stopped();
+    }
+}
+
+QByteArray SpreadServer::welcomeLine(int count) const
+{
+    if (m_settings.welcome.isEmpty())
+        return {};
+    QString text = m_settings.welcome;
+    text.replace(u"%1"_s, QString::number(count));
+    return text.toUtf8() + '\n';
+}
+
+bool SpreadServer::isCloseCommand(QByteArrayView message)
+{
+    while (!message.isEmpty() && QChar::isSpace(uchar(message.back())))
+        message.chop(1);
+    return message == "close"_ba;
+}
+
+QString SpreadServer::refusalFor(const QHostAddress &address) const
+{
+    if (!m_settings.allowed.isEmpty()
+        && std::none_of(m_settings.allowed.cbegin(), m_settings.allowed.cend(),
+                        [&address](const auto &subnet) { return address.isInSubnet(subnet); })) {
+        return tr("not allowed");
+    }
+    // This connection is already counted by the engine.
+    if (m_engine->sessionCount() > m_settings.maxClients)
+        return tr("server full");
+    if (m_settings.maxPerAddress > 0 && m_perAddress.value(address) >= m_settings.maxPerAddress)
+        return tr("too many connections from %1").arg(address.toString());
+    return {};
+}
+
+void SpreadServer::onSessionOpened(ClientId id, const QHostAddress &address, quint16 port)
+{
+    const QString refusal = refusalFor(address);
+    if (!refusal.isEmpty()) {
+        // One line saying why, then a graceful close so that the line arrives.
+        m_engine->send(id, refusal.toUtf8() + '\n');
+        m_refusing = id;
+        m_engine->closeSession(id, refusal);
+        m_refusing = 0;
+        emit clientRefused(address, port, refusal);
+        return;
+    }
+    ++m_perAddress[address];
+    const int count = m_engine->sessionCount();
+    m_engine->send(id, welcomeLine(count));
+    emit clientConnected(id, address, port, count);
+}
+
+void SpreadServer::onMessage(ClientId id, const QByteArray &message)
+{
+    if (isCloseCommand(message)) {
+        // The seed's rule: drop the sender, then pass the word on to the others.
+        emit messageReceived(id, message, 0);
+        m_engine->closeSession(id, tr("client sent close"));
+        m_engine->sendToAll("close\n"_ba, id);
+        return;
+    }
+    int receivers = 0;
+    if (m_settings.relay) {
+        QByteArray line;
+        line.reserve(message.size() + 1);
+        line.append(message).append('\n');
+        receivers = m_engine->sendToAll(line, id);
+    }
+    emit messageReceived(id, message, receivers);
+    if (m_settings.relay)
+        emit messageRelayed(id, message);
+}
+
+void SpreadServer::onSessionClosed(ClientId id, const QString &reason)
+{
+    if (id == m_refusing)
+        return;
+    const auto it = m_perAddress.find(m_engine->sessionInfo(id).address);
+    if (it != m_perAddress.end() && --it.value() <= 0)
+        m_perAddress.erase(it);
+    emit clientDisconnected(id, reason, m_engine->sessionCount());
+}
+
+int SpreadServer::sendToAll(const QByteArray &message)
+{
+    const int receivers = m_engine->sendToAll(message + '\n');
+    emit messageSent(0, message, receivers);
+    return receivers;
+}
+
+bool SpreadServer::sendTo(ClientId id, const QByteArray &message)
+{
+    if (!m_engine->send(id, message + '\n'))
+        return false;
+    emit messageSent(id, message, 1);
+    return true;
+}
+
+bool SpreadServer::dropClient(ClientId id, const QString &reason)
+{
+    return m_engine->closeSession(id, reason.isEmpty() ? tr("dropped by the server")
+                                                       : tr("dropped by the server: %1").arg(reason));
+}
+
+int SpreadServer::deliverRemote(const QByteArrayList &messages)
+{
+    qsizetype size = 0;
+    for (const QByteArray &message : messages)
+        size += message.size() + 1;
+    QByteArray lines;
+    lines.reserve(size);
+    for (const QByteArray &message : messages)
+        lines.append(message).append('\n');
+    return m_engine->sendToAll(lines);
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/sessionengine.h"
+
+#include <QByteArrayList>
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+
+/**
+ * The broadcast server of the seed's SpreadServer, made precise: greets each
+ * client with its number, relays every message to every other client, and
+ * on "close" drops the sender and tells the others. The connections
+ * themselves live in SessionEngine.
+ */
+class SpreadServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    using ClientId = SessionEngine::Id;
+    using ClientInfo = SessionEngine::SessionInfo;
+
+    struct Settings {
+        QString welcome = defaultWelcome();   ///< %1 is the client count; empty sends nothing
+        bool relay = true;                    ///< false: log only, the seed's monitor mode
+        int maxClients = 10000;
+        qsizetype maxMessageBytes = 64 * 1024;
+        qint64 maxBacklogBytes = 4 * 1024 * 1024;
+        int flushDelayMs = 200;
+        QList<QPair<QHostAddress, int>> allowed;   ///< subnets admitted; empty admits everyone
+        int maxPerAddress = 0;                     ///< connections from one address; 0: no limit
+        int tlsHandshakeTimeoutMs = 10000;         ///< with TLS: time allowed for the handshake
+    };
+
+    static QString defaultWelcome();
+    static constexpr quint16 DefaultPort = 8007;
+
+    explicit SpreadServer(QObject *parent = nullptr);
+
+    Settings settings() const { return m_settings; }
+    void setSettings(const Settings &settings);
+    bool relay() const { return m_settings.relay; }
+    void setRelay(bool relay);
+    void setWelcome(const QString &welcome);
+
+    /** Serve TLS from the next listen() on (see SessionEngine::setTlsConfiguration()). */
+    void setTlsConfiguration(const QSslConfiguration &configuration) { m_engine->setTlsConfiguration(configuration); }
+    bool isTlsEnabled() const { return m_engine->isTlsEnabled(); }
+
+    bool listen(const QHostAddress &address = QHostAddress::Any, quint16 port = DefaultPort);
+    bool isListening() const { return m_engine->isListening(); }
+    QHostAddress serverAddress() const { return m_engine->serverAddress(); }
+    quint16 serverPort() const { return m_engine->serverPort(); }
+    QString errorString() const { return m_engine->errorString(); }
+
+    /** Serves an already connected stream socket as a new client; the server owns it. */
+    void adoptConnection(qintptr socketDescriptor) { m_engine->adoptSocket(socketDescriptor); }
+
+    /** Stops listening; closes every client after delivering what was queued; stopped() follows. */
+    void stop(const QString &reason = QString());
+
+    int clientCount() const { return m_engine->sessionCount(); }
+    QList<ClientId> clients() const { return m_engine->sessionIds(); }
+    bool hasClient(ClientId id) const { return m_engine->contains(id); }
+    ClientInfo clientInfo(ClientId id) const { return m_engine->sessionInfo(id); }
+
+    /** Sends @p message plus a line feed to every client; returns how many. */
+    int sendToAll(const QByteArray &message);
+    bool sendTo(ClientId id, const QByteArray &message);
+    bool dropClient(ClientId id, const QString &reason = QString());
+    /**
+     * Sends @p messages, from clients of other servers (ClusterBridge), each plus a
+     * line feed, to every local client in one write per client; returns how many
+     * clients. Not relayed further, not logged here.
+     */
+    int deliverRemote(const QByteArrayList &messages);
+
+    /** The welcome line for the @p count-th client, line feed included. */
+    QByteArray welcomeLine(int count) const;
+    static bool isCloseCommand(QByteArrayView message);
+    /** Why a new connection from @p address is refused, or an empty string if it is welcome. */
+    QString refusalFor(const QHostAddress &address) const;
+
+signals:
+    void listeningChanged(bool listening);
+    void clientConnected(SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int clientCount);
+    void clientRefused(const QHostAddress &address, quint16 port, const QString &reason);
+    void messageReceived(SpreadServer::ClientId id, const QByteArray &message, int relayedTo);
+    /** A client's message was relayed (relay on, not "close"): what a ClusterBridge publishes. */
+    void messageRelayed(SpreadServer::ClientId id, const QByteArray &message);
+    /** Sent by the server itself; @p to is 0 for all clients. */
+    void messageSent(SpreadServer::ClientId to, const QByteArray &message, int receivers);
+    void clientDisconnected(SpreadServer::ClientId id, const QString &reason, int clientCount);
+    void stopped();
+    void warning(const QString &text);
+
+private:
+    void onSessionOpened(ClientId id, const QHostAddress &address, quint16 port);
+    void onMessage(ClientId id, const QByteArray &message);
+    void onSessionClosed(ClientId id, const QString &reason);
+    void applyLimits();
+
+    SessionEngine *m_engine;
+    Settings m_settings;
+    QHash<QHostAddress, int> m_perAddress;   // open clients by address, for maxPerAddress
+    ClientId m_refusing = 0;
+    bool m_stopping = false;
+};

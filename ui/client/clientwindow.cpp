@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: MIT
+#include "client/clientwindow.h"
+
+#include <cmath>
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDoubleSpinBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+#include "widgets/hexinput.h"
+#include "logview/logmodel.h"
+#include "logview/logpanel.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+constexpr int STATUS_TIMEOUT_MS = 8000;
+const QString GROUP = u"client"_s;
+
+QString endingKey(EchoClient::LineEnding ending)
+{
+    switch (ending) {
+    case EchoClient::LineEnding::CrLf:
+        return u"crlf"_s;
+    case EchoClient::LineEnding::None:
+        return u"none"_s;
+    case EchoClient::LineEnding::Lf:
+        break;
+    }
+    return u"lf"_s;
+}
+
+EchoClient::LineEnding endingFromKey(const QString &key)
+{
+    if (key == u"crlf"_s)
+        return EchoClient::LineEnding::CrLf;
+    if (key == u"none"_s)
+        return EchoClient::LineEnding::None;
+    return EchoClient::LineEnding::Lf;
+}
+} // namespace
+
+ClientWindow::ClientWindow(const ClientOptions &options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_client(new EchoClient(this))
+{
+    setObjectName(u"clientWindow"_s);
+    QSettings settings;
+    m_log = new LogModel(LogModel::Perspective::Client, this);
+    m_log->setCapacity(settings.value(u"log/capacity"_s, qint64(LogModel::DefaultCapacity)).toLongLong());
+    m_client->setFlushDelay(options.flushDelayMs);
+    m_client->setTlsConfiguration(options.tlsConfiguration);
+    m_tlsConfiguration = options.tlsConfiguration;
+    m_periodicLimit = options.count;
+
+    buildUi();
+    buildMenus();
+    loadSettings(options);
+    connectClient();
+    updateState();
+    updateCounters();
+    m_composeEdit->setFocus();
+}
+
+ClientWindow::~ClientWindow()
+{
+    m_client->disconnect(this);
+}
+
+ClientWindow *ClientWindow::openNew(const ClientOptions &options)
+{
+    auto *window = new ClientWindow(options);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    return window;
+}
+
+void ClientWindow::buildUi()
+{
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+
+    m_hostEdit = new QLineEdit(central);
+    m_hostEdit->setObjectName(u"hostEdit"_s);
+    m_hostEdit->setToolTip(tr("The server's host name or address"));
+    m_hostEdit->setPlaceholderText(tr("host or address"));
+    m_portSpin = new QSpinBox(central);
+    m_portSpin->setObjectName(u"portSpin"_s);
+    m_portSpin->setRange(1, 65535);
+    m_portSpin->setToolTip(tr("The server's TCP port"));
+    m_connectButton = new QPushButton(tr("Connect"), central);
+    m_connectButton->setObjectName(u"connectButton"_s);
+    m_connectButton->setAutoDefault(false);
+    m_connectButton->setToolTip(tr("Connect; while connecting, cancel; once connected, disconnect (F5)"));
+    m_reconnectCheck = new QCheckBox(tr("Auto-&reconnect"), central);
+    m_reconnectCheck->setObjectName(u"reconnectCheck"_s);
+    m_reconnectCheck->setToolTip(tr("After a failure or a lost connection, try again: 1 s, doubling up to 30 s"));
+    m_tlsCheck = new QCheckBox(tr("&TLS"), central);
+    m_tlsCheck->setObjectName(u"tlsCheck"_s);
+    m_tlsCheck->setToolTip(tr("Connect with TLS and verify the server's certificate (the system's CAs, or --tls-ca)"));
+    auto *hostLabel = new QLabel(tr("&Host:"), central);
+    hostLabel->setBuddy(m_hostEdit);
+    auto *portLabel = new QLabel(tr("&Port:"), central);
+    portLabel->setBuddy(m_portSpin);
+    auto *connectBar = new QHBoxLayout;
+    connectBar->addWidget(hostLabel);
+    connectBar->addWidget(m_hostEdit, 1);
+    connectBar->addWidget(portLabel);
+    connectBar->addWidget(m_portSpin);
+    connectBar->addWidget(m_tlsCheck);
+    connectBar->addWidget(m_connectButton);
+    connectBar->addWidget(m_reconnectCheck);
+    layout->addLayout(connectBar);
+
+    m_statusLabel = new QLabel(central);
+    m_statusLabel->setObjectName(u"statusLabel"_s);
+    m_statusLabel->setTextFormat(Qt::PlainText);
+    m_statusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_statusLabel->setToolTip(tr("What happened to the connection last"));
+    m_statusLabel->setFrameShape(QFrame::StyledPanel);
+    m_statusLabel->setMargin(4);
+    m_statusLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    layout->addWidget(m_statusLabel);
+
+    auto *logBox = new QGroupBox(tr("Messages"), central);
+    logBox->setObjectName(u"logBox"_s);
+    m_logPanel = new LogPanel(m_log, logBox);
+    m_logPanel->setObjectName(u"logPanel"_s);
+    m_logPanel->setClientFilterVisible(false);
+    m_composeEdit = new QLineEdit(logBox);
+    m_composeEdit->setObjectName(u"composeEdit"_s);
+    m_composeEdit->setPlaceholderText(tr("Message; Enter sends"));
+    m_composeEdit->setToolTip(tr("A line to send to the server, with the line ending chosen beside it. Enter sends."));
+    m_composeHexCheck = new QCheckBox(tr("He&x"), logBox);
+    m_composeHexCheck->setObjectName(u"composeHexCheck"_s);
+    m_composeHexCheck->setToolTip(tr("Read the line as hexadecimal bytes, e.g. 48 65 6c 6c 6f"));
+    m_lineEndingCombo = new QComboBox(logBox);
+    m_lineEndingCombo->setObjectName(u"lineEndingCombo"_s);
+    m_lineEndingCombo->addItem(tr("LF (\\n)"), u"lf"_s);
+    m_lineEndingCombo->addItem(tr("CRLF (\\r\\n)"), u"crlf"_s);
+    m_lineEndingCombo->addItem(tr("No ending"), u"none"_s);
+    m_lineEndingCombo->setToolTip(tr("What ends each message sent, typed or periodic"));
+    m_sendButton = new QPushButton(tr("&Send"), logBox);
+    m_sendButton->setObjectName(u"sendButton"_s);
+    m_sendButton->setIcon(style()->standardIcon(QStyle::SP_ArrowRight));
+    m_sendButton->setAutoDefault(false);
+    m_sendButton->setToolTip(tr("Send the line (Enter)"));
+    auto *composeBar = new QHBoxLayout;
+    composeBar->addWidget(m_composeEdit, 1);
+    composeBar->addWidget(m_composeHexCheck);
+    composeBar->addWidget(m_lineEndingCombo);
+    composeBar->addWidget(m_sendButton);
+    auto *logLayout = new QVBoxLayout(logBox);
+    logLayout->addWidget(m_logPanel, 1);
+    logLayout->addLayout(composeBar);
+    layout->addWidget(logBox, 1);
+
+    auto *periodicBox = new QGroupBox(tr("Periodic message"), central);
+    periodicBox->setObjectName(u"periodicBox"_s);
+    m_periodicCheck = new QCheckBox(tr("Send &every"), periodicBox);
+    m_periodicCheck->setObjectName(u"periodicCheck"_s);
+    m_periodicCheck->setToolTip(tr("Send the template every interval while connected, as the seed's client does"));
+    m_intervalSpin = new QDoubleSpinBox(periodicBox);
+    m_intervalSpin->setObjectName(u"intervalSpin"_s);
+    m_intervalSpin->setRange(0.001, 86400);
+    m_intervalSpin->setDecimals(3);
+    m_intervalSpin->setSuffix(tr(" s"));
+    m_intervalSpin->setKeyboardTracking(false);
+    m_intervalSpin->setToolTip(tr("Seconds between periodic messages"));
+    m_templateEdit = new QLineEdit(periodicBox);
+    m_templateEdit->setObjectName(u"templateEdit"_s);
+    m_templateEdit->setToolTip(tr("The periodic message: %1 is the program name, %2 the date and time"));
+    m_sentLabel = new QLabel(periodicBox);
+    m_sentLabel->setObjectName(u"sentLabel"_s);
+    m_sentLabel->setTextFormat(Qt::PlainText);
+    m_sentLabel->setToolTip(tr("Periodic messages sent since the box was ticked"));
+    auto *templateLabel = new QLabel(tr("&Template:"), periodicBox);
+    templateLabel->setBuddy(m_templateEdit);
+    auto *periodicLayout = new QHBoxLayout(periodicBox);
+    periodicLayout->addWidget(m_periodicCheck);
+    periodicLayout->addWidget(m_intervalSpin);
+    periodicLayout->addSpacing(8);
+    periodicLayout->addWidget(templateLabel);
+    periodicLayout->addWidget(m_templateEdit, 1);
+    periodicLayout->addWidget(m_sentLabel);
+    layout->addWidget(periodicBox);
+    setCentralWidget(central);
+
+    m_statusState = new QLabel(this);
+    m_statusState->setObjectName(u"statusState"_s);
+    m_statusState->setTextFormat(Qt::PlainText);
+    m_statusState->setToolTip(tr("Connection state"));
+    m_statusCounters = new QLabel(this);
+    m_statusCounters->setObjectName(u"statusCounters"_s);
+    m_statusCounters->setTextFormat(Qt::PlainText);
+    m_statusCounters->setToolTip(tr("Messages received from and sent to the server by this window"));
+    statusBar()->addPermanentWidget(m_statusState);
+    statusBar()->addPermanentWidget(m_statusCounters);
+
+    QWidget::setTabOrder(m_hostEdit, m_portSpin);
+    QWidget::setTabOrder(m_portSpin, m_tlsCheck);
+    QWidget::setTabOrder(m_tlsCheck, m_connectButton);
+    QWidget::setTabOrder(m_connectButton, m_reconnectCheck);
+    QWidget::setTabOrder(m_reconnectCheck, m_logPanel->findChild<QLineEdit *>(u"logFilterEdit"_s));
+    QWidget::setTabOrder(m_logPanel->view(), m_composeEdit);
+    QWidget::setTabOrder(m_composeEdit, m_composeHexCheck);
+    QWidget::setTabOrder(m_composeHexCheck, m_lineEndingCombo);
+    QWidget::setTabOrder(m_lineEndingCombo, m_sendButton);
+    QWidget::setTabOrder(m_sendButton, m_periodicCheck);
+    QWidget::setTabOrder(m_periodicCheck, m_intervalSpin);
+    QWidget::setTabOrder(m_intervalSpin, m_templateEdit);
+
+    connect(m_connectButton, &QPushButton::clicked, this, &ClientWindow::onButtonClicked);
+    connect(m_hostEdit, &QLineEdit::returnPressed, this, &ClientWindow::connectToServer);
+    connect(m_sendButton, &QPushButton::clicked, this, &ClientWindow::sendComposed);
+    connect(m_composeEdit, &QLineEdit::returnPressed, this, &ClientWindow::sendComposed);
+    connect(m_reconnectCheck, &QCheckBox::toggled, m_client, &EchoClient::setAutoReconnect);
+    connect(m_tlsCheck, &QCheckBox::toggled, m_client, &EchoClient::setTlsEnabled);
+    connect(m_lineEndingCombo, &QComboBox::currentIndexChanged, this, [this] {
+        m_client->setLineEnding(endingFromKey(m_lineEndingCombo->currentData().toString()));
+    });
+    connect(m_periodicCheck, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            m_client->resetPeriodicSent();
+        m_client->setPeriodicEnabled(on);
+        updateCounters();
+    });
+    connect(m_intervalSpin, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
+        m_client->setInterval(qMax(1, int(std::lround(seconds * 1000))));
+    });
+    connect(m_templateEdit, &QLineEdit::textChanged, m_client, &EchoClient::setMessageTemplate);
+    connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ClientWindow::showStatus);
+
+    resize(820, 600);
+}
+
+void ClientWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newWindow = file->addAction(tr("&New client window"), this, &ClientWindow::openNewWindow);
+    newWindow->setObjectName(u"newClientAction"_s);
+    newWindow->setShortcut(QKeySequence::New);
+    m_logPanel->addFileActions(file);
+    file->addSeparator();
+    QAction *close = file->addAction(tr("&Close window"), this, &QWidget::close);
+    close->setShortcut(QKeySequence::Close);
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    m_logPanel->addEditActions(menuBar()->addMenu(tr("&Edit")));
+
+    QMenu *connection = menuBar()->addMenu(tr("&Connection"));
+    QAction *toggle = connection->addAction(tr("&Connect / Disconnect"));
+    toggle->setObjectName(u"connectAction"_s);
+    toggle->setShortcut(QKeySequence(Qt::Key_F5));
+    connect(toggle, &QAction::triggered, m_connectButton, &QPushButton::click);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(this, tr("About SpreadSite"),
+                           tr("<h3>SpreadSite client %1</h3><p>A chat client for a SpreadSite server: it prints what it "
+                              "receives, sends what you type and, every interval, a message made from a template.</p>"
+                              "<p>The same client runs in a console with <tt>--headless</tt>.</p>")
+                                   .arg(QCoreApplication::applicationVersion().toHtmlEscaped()));
+    });
+}
+
+void ClientWindow::loadSettings(const ClientOptions &options)
+{
+    QSettings settings;
+    settings.beginGroup(GROUP);
+    const auto pick = [&](const QString &option, const QString &key, const QVariant &fromOptions) {
+        return options.explicitlySet.contains(option) ? fromOptions : settings.value(key, fromOptions);
+    };
+    m_hostEdit->setText(pick(u"host"_s, u"host"_s, options.host).toString());
+    m_portSpin->setValue(pick(u"port"_s, u"port"_s, options.port).toInt());
+    const int intervalMs = pick(u"interval"_s, u"intervalMs"_s, options.intervalMs).toInt();
+    m_intervalSpin->setValue(intervalMs / 1000.0);
+    m_client->setInterval(qMax(1, intervalMs));
+    m_templateEdit->setText(pick(u"message"_s, u"template"_s, options.messageTemplate).toString());
+    m_templateEdit->setCursorPosition(0);
+    const QString ending = pick(u"line-ending"_s, u"lineEnding"_s, endingKey(options.lineEnding)).toString();
+    m_lineEndingCombo->setCurrentIndex(qMax(0, m_lineEndingCombo->findData(ending)));
+    m_client->setLineEnding(endingFromKey(ending));
+    const bool periodic = options.explicitlySet.contains(u"count"_s) || options.explicitlySet.contains(u"no-periodic"_s)
+            ? options.periodic
+            : settings.value(u"periodic"_s, options.periodic).toBool();
+    m_periodicCheck->setChecked(periodic);
+    m_client->setPeriodicEnabled(periodic);
+    m_reconnectCheck->setChecked(pick(u"reconnect"_s, u"reconnect"_s, options.reconnect).toBool());
+    const bool tlsGiven = options.explicitlySet.contains(u"tls"_s) || options.explicitlySet.contains(u"tls-ca"_s)
+            || options.explicitlySet.contains(u"tls-cert"_s);
+    m_tlsCheck->setChecked(tlsGiven ? options.tls : settings.value(u"tls"_s, options.tls).toBool());
+    m_client->setTlsEnabled(m_tlsCheck->isChecked());
+    m_client->setAutoReconnect(m_reconnectCheck->isChecked());
+    restoreGeometry(settings.value(u"geometry"_s).toByteArray());
+}
+
+void ClientWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.beginGroup(GROUP);
+    settings.setValue(u"host"_s, m_hostEdit->text().trimmed());
+    settings.setValue(u"port"_s, m_portSpin->value());
+    settings.setValue(u"intervalMs"_s, m_client->interval());
+    settings.setValue(u"template"_s, m_templateEdit->text());
+    settings.setValue(u"lineEnding"_s, m_lineEndingCombo->currentData().toString());
+    settings.setValue(u"periodic"_s, m_periodicCheck->isChecked());
+    settings.setValue(u"reconnect"_s, m_reconnectCheck->isChecked());
+    settings.setValue(u"tls"_s, m_tlsCheck->isChecked());
+    settings.setValue(u"geometry"_s, saveGeometry());
+}
+
+ClientOptions ClientWindow::currentOptions() const
+{
+    ClientOptions options;
+    options.host = m_hostEdit->text().trimmed();
+    options.port = quint16(m_portSpin->value());
+    options.intervalMs = m_client->interval();
+    options.periodic = m_periodicCheck->isChecked();
+    options.messageTemplate = m_templateEdit->text();
+    options.lineEnding = endingFromKey(m_lineEndingCombo->currentData().toString());
+    options.reconnect = m_reconnectCheck->isChecked();
+    options.flushDelayMs = m_client->flushDelay();
+    options.tls = m_tlsCheck->isChecked();
+    options.tlsConfiguration = m_tlsConfiguration;
+    options.explicitlySet = { u"host"_s, u"port"_s, u"interval"_s, u"no-periodic"_s, u"message"_s, u"line-ending"_s,
+                              u"reconnect"_s, u"flush-ms"_s, u"tls"_s };
+    return options;
+}
+
+void ClientWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void ClientWindow::connectClient()
+{
+    const auto logStatus = [this](const QString &line, LogEntry::Status status, bool shown = true) {
+        LogEntry entry;
+        entry.event.timeMs = QDateTime::currentMSecsSinceEpoch();
+        entry.event.text = line;
+        entry.status = status;
+        m_log->append(std::move(entry));
+        if (shown)
+            setStatus(line, status == LogEntry::Status::Problem);
+    };
+    // The seed's four lines, word for word in English.
+    connect(m_client, &EchoClient::connecting, this, [logStatus](const QString &, quint16) {
+        logStatus(tr("Start to Connect..."), LogEntry::Status::Info);
+    });
+    connect(m_client, &EchoClient::connected, this, [this, logStatus] {
+        logStatus(tr("Connected..."), LogEntry::Status::Info);
+        if (m_client->isTlsEnabled())
+            logStatus(tr("Server certificate: %1").arg(m_client->peerCertificateSummary()), LogEntry::Status::Info, false);
+    });
+    connect(m_client, &EchoClient::connectionLost, this, [logStatus](const QString &reason) {
+        logStatus(tr("Lost connection. Reason: %1").arg(reason), LogEntry::Status::Problem);
+    });
+    connect(m_client, &EchoClient::connectionFailed, this, [logStatus](const QString &reason) {
+        logStatus(tr("Connection is failed, Reason: %1").arg(reason), LogEntry::Status::Problem);
+    });
+    connect(m_client, &EchoClient::reconnectScheduled, this, [logStatus](int delayMs) {
+        logStatus(tr("Reconnecting in %1 s...").arg(QLocale().toString(delayMs / 1000.0)), LogEntry::Status::Info);
+    });
+    connect(m_client, &EchoClient::stateChanged, this, &ClientWindow::updateState);
+    connect(m_client, &EchoClient::messageReceived, this, [this](const QByteArray &message) {
+        LogEntry entry;
+        entry.event = { LogEvent::Kind::Received, QDateTime::currentMSecsSinceEpoch(), 0,
+                        u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()), -1, message, {} };
+        m_log->append(std::move(entry));
+        ++m_received;
+        updateCounters();
+    });
+    connect(m_client, &EchoClient::messageSent, this, [this](const QByteArray &message, bool periodic) {
+        LogEntry entry;
+        entry.event = { LogEvent::Kind::Sent, QDateTime::currentMSecsSinceEpoch(), 0,
+                        u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()), 1, message, {} };
+        entry.periodic = periodic;
+        m_log->append(std::move(entry));
+        ++m_sent;
+        if (periodic && m_periodicLimit > 0 && m_client->periodicSent() >= m_periodicLimit)
+            m_periodicCheck->setChecked(false);   // --count reached
+        updateCounters();
+    });
+}
+
+void ClientWindow::connectToServer()
+{
+    const QString host = m_hostEdit->text().trimmed();
+    if (host.isEmpty()) {
+        setStatus(tr("Type the server's host name or address first"), true);
+        m_hostEdit->setFocus();
+        return;
+    }
+    m_client->connectToServer(host, quint16(m_portSpin->value()));
+}
+
+void ClientWindow::onButtonClicked()
+{
+    switch (m_client->state()) {
+    case EchoClient::State::Unconnected:
+        connectToServer();
+        break;
+    case EchoClient::State::Connecting:
+    case EchoClient::State::WaitingToReconnect:
+    case EchoClient::State::Connected:
+        m_client->disconnectFromServer();
+        break;
+    case EchoClient::State::Closing:
+        m_client->abort();
+        break;
+    }
+}
+
+void ClientWindow::updateState()
+{
+    const EchoClient::State state = m_client->state();
+    const QString server = u"%1:%2"_s.arg(m_client->host()).arg(m_client->port());
+    QString text;
+    QString stateText;
+    switch (state) {
+    case EchoClient::State::Unconnected:
+        text = tr("Connect");
+        stateText = tr("Not connected");
+        break;
+    case EchoClient::State::Connecting:
+        text = tr("Cancel");
+        stateText = tr("Connecting to %1…").arg(server);
+        break;
+    case EchoClient::State::Connected:
+        text = tr("Disconnect");
+        stateText = tr("Connected to %1").arg(server);
+        break;
+    case EchoClient::State::Closing:
+        text = tr("Disconnect");
+        stateText = tr("Closing…");
+        break;
+    case EchoClient::State::WaitingToReconnect:
+        text = tr("Cancel");
+        stateText = tr("Waiting to reconnect to %1").arg(server);
+        break;
+    }
+    m_connectButton->setText(text);
+    m_connectButton->setIcon(style()->standardIcon(state == EchoClient::State::Unconnected ? QStyle::SP_MediaPlay
+                                                                                          : QStyle::SP_MediaStop));
+    const bool idle = state == EchoClient::State::Unconnected;
+    m_hostEdit->setEnabled(idle);
+    m_portSpin->setEnabled(idle);
+    m_tlsCheck->setEnabled(idle);
+    m_sendButton->setEnabled(state == EchoClient::State::Connected);
+    m_statusState->setText(stateText);
+    setWindowTitle(idle ? tr("SpreadSite client") : tr("SpreadSite client — %1").arg(server));
+}
+
+void ClientWindow::setStatus(const QString &line, bool problem)
+{
+    m_statusLabel->setText(line);
+    m_statusLabel->setStyleSheet(problem ? u"color: #b3261e;"_s : QString());
+}
+
+QString ClientWindow::statusText() const
+{
+    return m_statusLabel->text();
+}
+
+void ClientWindow::showStatus(const QString &text)
+{
+    statusBar()->showMessage(text, STATUS_TIMEOUT_MS);
+}
+
+void ClientWindow::updateCounters()
+{
+    m_sentLabel->setText(tr("Sent: %1").arg(m_client->periodicSent()));
+    m_statusCounters->setText(tr("%1 received, %2 sent").arg(m_received).arg(m_sent));
+}
+
+void ClientWindow::sendComposed()
+{
+    if (m_client->state() != EchoClient::State::Connected) {
+        showStatus(tr("Not connected: connect first"));
+        return;
+    }
+    const QString text = m_composeEdit->text();
+    const auto composed = HexInput::composed(text, m_composeHexCheck->isChecked());
+    if (!composed) {
+        showStatus(tr("Not hexadecimal bytes: %1").arg(text));
+        return;
+    }
+    const QByteArray &message = *composed;
+    if (message.isEmpty() && m_client->lineEnding() == EchoClient::LineEnding::None) {
+        showStatus(tr("Nothing to send: type a message first"));
+        return;
+    }
+    m_client->send(message);
+    m_composeEdit->clear();
+}
+
+void ClientWindow::openNewWindow()
+{
+    ClientWindow *window = openNew(currentOptions());
+    emit clientWindowOpened(window);
+    window->connectToServer();
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#include "logview/logdelegate.h"
+
+#include <QApplication>
+#include <QPainter>
+
+#include "logview/logmodel.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+constexpr int MARGIN = 2;         // around the bubble
+constexpr int PADDING_X = 8;      // inside the bubble
+constexpr int PADDING_Y = 3;
+constexpr int RADIUS = 7;
+constexpr double MAX_BUBBLE = 0.92;   // of the width after the time
+constexpr qsizetype MAX_PAINTED_CHARS = 600;   // more never fits in a row, and eliding 64 KiB per paint is slow
+
+struct Colours {
+    QColor bubble;
+    QColor border;
+    QColor who;
+    QColor text;
+};
+
+Colours colours(LogModel::Direction direction, bool problem, const QPalette &palette)
+{
+    const bool dark = palette.color(QPalette::Base).lightness() < 128;
+    const QColor text = palette.color(QPalette::Text);
+    switch (direction) {
+    case LogModel::Direction::In:
+        return dark ? Colours { QColor(0x1f, 0x35, 0x50), QColor(0x35, 0x5c, 0x8a), QColor(0x8c, 0xc2, 0xff), text }
+                    : Colours { QColor(0xe8, 0xf1, 0xfd), QColor(0xb7, 0xd3, 0xf7), QColor(0x1a, 0x5f, 0xb4), text };
+    case LogModel::Direction::Out:
+        return dark ? Colours { QColor(0x24, 0x40, 0x20), QColor(0x3f, 0x6e, 0x38), QColor(0x9c, 0xe0, 0x8c), text }
+                    : Colours { QColor(0xe3, 0xf6, 0xd8), QColor(0xb5, 0xe0, 0xa0), QColor(0x2e, 0x7d, 0x32), text };
+    case LogModel::Direction::Event:
+        break;
+    }
+    const QColor muted = problem ? (dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb3, 0x26, 0x1e))
+                                 : palette.color(QPalette::PlaceholderText);
+    return { Qt::transparent, Qt::transparent, muted, muted };
+}
+} // namespace
+
+QSize LogDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    const QFontMetrics fm(option.font);
+    // Narrow on purpose: the list view widens rows to the viewport, and a wide
+    // hint would add a horizontal scroll bar that hides the sent bubbles.
+    return { fm.averageCharWidth() * 20, fm.height() + 2 * (MARGIN + PADDING_Y) };
+}
+
+void LogDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    opt.text.clear();   // the style paints the selection and focus only
+    const QWidget *widget = option.widget;
+    QStyle *style = widget ? widget->style() : QApplication::style();
+    style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
+
+    const auto direction = LogModel::Direction(index.data(LogModel::DirectionRole).toInt());
+    const bool problem = index.data(LogModel::ProblemRole).toBool();
+    const bool selected = option.state & QStyle::State_Selected;
+    const Colours c = colours(direction, problem, option.palette);
+    const QFontMetrics fm(option.font);
+    const QRect row = option.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN);
+
+    painter->save();
+    painter->setFont(option.font);
+
+    // Time, fixed width, muted.
+    const QString time = index.data(LogModel::TimeTextRole).toString();
+    const int timeWidth = fm.horizontalAdvance(u"00:00:00.000"_s) + PADDING_X;
+    painter->setPen(selected ? option.palette.color(QPalette::HighlightedText) : option.palette.color(QPalette::PlaceholderText));
+    painter->drawText(QRect(row.left(), row.top(), timeWidth, row.height()), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, time);
+
+    const QRect area(row.left() + timeWidth, row.top(), row.width() - timeWidth, row.height());
+    const QString who = index.data(LogModel::WhoRole).toString();
+    QString text = index.data(Qt::DisplayRole).toString();
+    if (text.size() > MAX_PAINTED_CHARS)
+        text.truncate(MAX_PAINTED_CHARS);   // elided below anyway
+
+    QFont whoFont = option.font;
+    whoFont.setBold(true);
+    const QFontMetrics whoFm(whoFont);
+
+    if (direction == LogModel::Direction::Event) {
+        QFont eventFont = option.font;
+        eventFont.setItalic(true);
+        painter->setFont(eventFont);
+        painter->setPen(selected ? option.palette.color(QPalette::HighlightedText) : c.text);
+        const QString line = QFontMetrics(eventFont).elidedText(u"— %1 —"_s.arg(text), Qt::ElideRight, area.width());
+        painter->drawText(area, Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextSingleLine, line);
+        painter->restore();
+        return;
+    }
+
+    const int whoWidth = whoFm.horizontalAdvance(who);
+    const int gap = fm.horizontalAdvance(u"  "_s);
+    const int maxWidth = int(area.width() * MAX_BUBBLE);
+    const int textRoom = qMax(0, maxWidth - 2 * PADDING_X - whoWidth - gap);
+    const QString shown = fm.elidedText(text, Qt::ElideRight, textRoom);
+    const int width = qMin(maxWidth, 2 * PADDING_X + whoWidth + gap + fm.horizontalAdvance(shown));
+    QRect bubble(area.left(), area.top(), width, area.height());
+    if (direction == LogModel::Direction::Out)
+        bubble.moveRight(area.right());
+
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setPen(QPen(c.border, 1));
+    painter->setBrush(c.bubble);
+    painter->drawRoundedRect(QRectF(bubble).adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS);
+
+    const QRect inner = bubble.adjusted(PADDING_X, 0, -PADDING_X, 0);
+    painter->setFont(whoFont);
+    painter->setPen(c.who);
+    painter->drawText(inner, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, who);
+    painter->setFont(option.font);
+    painter->setPen(c.text);
+    painter->drawText(inner.adjusted(whoWidth + gap, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, shown);
+    painter->restore();
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QWidget>
+
+#include "logview/logmodel.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListView;
+class QMenu;
+class QTimer;
+class QToolButton;
+
+/**
+ * A window's log: a filter bar (text, client, hex, follow, clear, save)
+ * over a chat-style view of a LogModel.
+ *
+ * Following: while on, each batch scrolls to the newest line. Scrolling up
+ * turns it off; scrolling back to the bottom turns it on again.
+ */
+class LogPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit LogPanel(LogModel *model, QWidget *parent = nullptr);
+
+    LogModel *model() const { return m_model; }
+    LogFilterProxy *proxy() const { return m_proxy; }
+    QListView *view() const { return m_view; }
+
+    bool isFollowing() const;
+    void setFollowing(bool follow);
+
+    /** Offers @p id in the client filter, as @p label. */
+    void addClientChoice(quint64 id, const QString &label);
+    /** Withdraws @p id, unless it is the current choice. */
+    void removeClientChoice(quint64 id);
+    void setClientFilterVisible(bool visible);
+
+    /** Writes the lines shown (all of them unless filtered). */
+    bool saveTo(const QString &path, LogModel::Format format, QString *error = nullptr);
+    static LogModel::Format formatForPath(const QString &path);
+
+    void focusFilter();
+    void clearLog();
+    /** Asks for a file (a window-modal dialog) and saves to it. */
+    void saveWithDialog();
+    void copySelection() const;
+
+    /** Save log… (Ctrl+S), for a window's File menu. */
+    void addFileActions(QMenu *file);
+    /** Filter the log (Ctrl+F) and Clear the log (Ctrl+L), for a window's Edit menu. */
+    void addEditActions(QMenu *edit);
+
+signals:
+    /** Something for the status bar, e.g. "Saved 120 lines to ...". */
+    void statusMessagePosted(const QString &text);
+    void saved(const QString &path);
+
+private:
+    void onBatch();
+    void onScrollAction(int action);
+    void updateCount();
+    void updateFollowText();
+
+    LogModel *m_model;
+    LogFilterProxy *m_proxy;
+    QListView *m_view = nullptr;
+    QLineEdit *m_filterEdit = nullptr;
+    QComboBox *m_clientCombo = nullptr;
+    QToolButton *m_hexButton = nullptr;
+    QToolButton *m_followButton = nullptr;
+    QToolButton *m_clearButton = nullptr;
+    QToolButton *m_saveButton = nullptr;
+    QLabel *m_countLabel = nullptr;
+    QTimer *m_filterDelay = nullptr;
+    qint64 m_unseen = 0;
+};

@@ -1,0 +1,1231 @@
+// SPDX-License-Identifier: MIT
+#include "server/serverwindow.h"
+
+#include "core/addresses.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QFrame>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QNetworkInterface>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <limits>
+#include <utility>
+
+#include "server/clienttablemodel.h"
+#include "client/clientwindow.h"
+#include "server/clusterpeermodel.h"
+#include "widgets/hexinput.h"
+#include "logview/logmodel.h"
+#include "logview/logpanel.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+constexpr int SAMPLE_INTERVAL_MS = 1000;
+constexpr int STATUS_TIMEOUT_MS = 8000;
+const QString GROUP = u"server"_s;
+// The command line's names for the cluster options, as ServerOptions::explicitlySet lists them.
+const QString OPTION_NATS = u"nats"_s;
+const QString OPTION_DOMAIN = u"domain"_s;
+const QString OPTION_SERVER_ID = u"server-id"_s;
+const QString OPTION_NATS_BUFFER = u"nats-buffer"_s;
+
+QString byteText(qint64 bytes)
+{
+    if (bytes < 1024)
+        return QLocale().toString(bytes) + u" B"_s;
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QStringList urlList(const QString &text)
+{
+    return text.split(QRegularExpression(u"[,;\\s]+"_s), Qt::SkipEmptyParts);
+}
+
+QString problemStyle()
+{
+    return u"color: #b3261e;"_s;
+}
+} // namespace
+
+ServerWindow::ServerWindow(const ServerOptions &options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_server(new SpreadServer(this))
+{
+    setObjectName(u"serverWindow"_s);
+    QSettings settings;
+    m_log = new LogModel(LogModel::Perspective::Server, this);
+    m_log->setCapacity(settings.value(u"log/capacity"_s, qint64(LogModel::DefaultCapacity)).toLongLong());
+    m_clients = new ClientTableModel(m_server, this);
+    // Everything the command line set, as the console server takes it; the
+    // controls then override what they show.
+    m_server->setSettings(options.settings);
+    m_server->setTlsConfiguration(options.tls);
+    m_tls = !options.tls.isNull();
+    m_logFormat = options.logFormat;
+    m_quiet = options.quiet;
+
+    buildUi();
+    buildMenus();
+    loadSettings(options);
+    openLogFile(options.logFile);
+    connectServer();
+    updateListenState();
+    updateSelectionState();
+    updateClusterState();
+
+    m_sampleTimer.setInterval(SAMPLE_INTERVAL_MS);
+    connect(&m_sampleTimer, &QTimer::timeout, this, &ServerWindow::sampleTraffic);
+    m_sampleTimer.start();
+    m_composeEdit->setFocus();
+}
+
+ServerWindow::~ServerWindow()
+{
+    // No signals from the server or the bridge into a half-destroyed window;
+    // and the bridge goes first, while the server it is joined to still exists.
+    m_server->disconnect(this);
+    if (m_bridge) {
+        m_bridge->disconnect(this);
+        delete m_bridge;
+        m_bridge = nullptr;
+    }
+}
+
+void ServerWindow::buildUi()
+{
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+
+    // Listen bar
+    m_bindCombo = new QComboBox(central);
+    m_bindCombo->setObjectName(u"bindCombo"_s);
+    m_bindCombo->setEditable(true);
+    m_bindCombo->setInsertPolicy(QComboBox::NoInsert);
+    m_bindCombo->setMinimumContentsLength(30);
+    m_bindCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_bindCombo->setToolTip(tr("The address to listen on: \"any\" for every interface (reachable from the network), "
+                               "127.0.0.1 for this machine only, or one of this machine's addresses"));
+    fillBindChoices();
+    m_portSpin = new QSpinBox(central);
+    m_portSpin->setObjectName(u"portSpin"_s);
+    m_portSpin->setRange(0, 65535);
+    m_portSpin->setValue(SpreadServer::DefaultPort);
+    m_portSpin->setToolTip(tr("The TCP port to listen on; 0 lets the system pick a free one"));
+    m_startButton = new QPushButton(tr("Start"), central);
+    m_startButton->setObjectName(u"startButton"_s);
+    m_startButton->setToolTip(tr("Start or stop listening (F5)"));
+    m_startButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_startButton->setAutoDefault(false);
+    m_listenLabel = new QLabel(central);
+    m_listenLabel->setObjectName(u"listenLabel"_s);
+    m_listenLabel->setTextFormat(Qt::PlainText);
+    m_listenLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_listenLabel->setToolTip(tr("Where the server listens, or why it cannot"));
+    m_listenLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto *bindLabel = new QLabel(tr("&Bind:"), central);
+    bindLabel->setBuddy(m_bindCombo);
+    auto *portLabel = new QLabel(tr("&Port:"), central);
+    portLabel->setBuddy(m_portSpin);
+    auto *listenBar = new QHBoxLayout;
+    listenBar->addWidget(bindLabel);
+    listenBar->addWidget(m_bindCombo);
+    listenBar->addWidget(portLabel);
+    listenBar->addWidget(m_portSpin);
+    listenBar->addWidget(m_startButton);
+    listenBar->addSpacing(8);
+    listenBar->addWidget(m_listenLabel, 1);
+    layout->addLayout(listenBar);
+
+    // Left column: clients, settings, graph
+    auto *clientsBox = new QWidget(central);
+    clientsBox->setObjectName(u"clientsBox"_s);
+    m_clientProxy = new QSortFilterProxyModel(this);
+    m_clientProxy->setSourceModel(m_clients);
+    m_clientProxy->setSortRole(ClientTableModel::SortRole);
+    m_clientView = new QTableView(clientsBox);
+    m_clientView->setObjectName(u"clientView"_s);
+    m_clientView->setModel(m_clientProxy);
+    m_clientView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_clientView->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_clientView->setSortingEnabled(true);
+    m_clientView->sortByColumn(ClientTableModel::IdColumn, Qt::AscendingOrder);
+    m_clientView->verticalHeader()->hide();
+    m_clientView->verticalHeader()->setDefaultSectionSize(m_clientView->fontMetrics().height() + 6);
+    // Four rows and the header at least, in any language's font.
+    m_clientView->setMinimumHeight(5 * m_clientView->verticalHeader()->defaultSectionSize()
+                                   + 2 * m_clientView->frameWidth() + 4);
+    m_clientView->horizontalHeader()->setStretchLastSection(true);
+    m_clientView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_clientView->horizontalHeader()->setSectionResizeMode(ClientTableModel::LastActivityColumn, QHeaderView::Stretch);
+    m_clientView->setAlternatingRowColors(true);
+    m_clientView->setToolTip(tr("Every connected client; select one or several (Ctrl, Shift) to send to them or drop them"));
+    if (auto *corner = m_clientView->findChild<QAbstractButton *>())
+        corner->setToolTip(tr("Select every client"));
+    m_dropReasonEdit = new QLineEdit(clientsBox);
+    m_dropReasonEdit->setObjectName(u"dropReasonEdit"_s);
+    m_dropReasonEdit->setPlaceholderText(tr("Reason (optional)"));
+    m_dropReasonEdit->setToolTip(tr("Why the selected clients are dropped; the log shows it"));
+    m_dropButton = new QPushButton(tr("&Drop selected"), clientsBox);
+    m_dropButton->setObjectName(u"dropButton"_s);
+    m_dropButton->setToolTip(tr("Close the connection of every selected client (Del)"));
+    m_dropButton->setAutoDefault(false);
+    auto *dropRow = new QHBoxLayout;
+    dropRow->addWidget(m_dropReasonEdit, 1);
+    dropRow->addWidget(m_dropButton);
+    auto *clientsLayout = new QVBoxLayout(clientsBox);
+    clientsLayout->addWidget(m_clientView, 1);
+    clientsLayout->addLayout(dropRow);
+
+    auto *settingsBox = new QWidget(central);
+    settingsBox->setObjectName(u"settingsBox"_s);
+    m_relayCheck = new QCheckBox(tr("&Relay each message to the other clients"), settingsBox);
+    m_relayCheck->setObjectName(u"relayCheck"_s);
+    m_relayCheck->setToolTip(tr("Off: messages are only logged, as in the seed's monitor mode"));
+    m_welcomeEdit = new QLineEdit(settingsBox);
+    m_welcomeEdit->setObjectName(u"welcomeEdit"_s);
+    m_welcomeEdit->setToolTip(tr("Sent to each client when it connects; %1 is its number; empty sends nothing. Enter applies."));
+    m_maxClientsSpin = new QSpinBox(settingsBox);
+    m_maxClientsSpin->setObjectName(u"maxClientsSpin"_s);
+    m_maxClientsSpin->setRange(1, 1000000);
+    m_maxClientsSpin->setToolTip(tr("Most clients at once; the next one is told \"server full\" and closed"));
+    m_maxMessageSpin = new QSpinBox(settingsBox);
+    m_maxMessageSpin->setObjectName(u"maxMessageSpin"_s);
+    m_maxMessageSpin->setRange(1, 256 * 1024 * 1024);
+    m_maxMessageSpin->setSuffix(tr(" bytes"));
+    m_maxMessageSpin->setToolTip(tr("Longest message; a client that sends a longer one is dropped"));
+    m_maxBacklogSpin = new QDoubleSpinBox(settingsBox);
+    m_maxBacklogSpin->setObjectName(u"maxBacklogSpin"_s);
+    m_maxBacklogSpin->setDecimals(0);
+    m_maxBacklogSpin->setRange(1, double(qint64(1) << 32));
+    m_maxBacklogSpin->setSuffix(tr(" bytes"));
+    m_maxBacklogSpin->setToolTip(tr("Most unsent bytes per client; a client that reads slower is dropped as too slow"));
+    m_flushSpin = new QSpinBox(settingsBox);
+    m_flushSpin->setObjectName(u"flushSpin"_s);
+    m_flushSpin->setRange(0, 3600 * 1000);
+    m_flushSpin->setSuffix(tr(" ms"));
+    m_flushSpin->setToolTip(tr("Quiet time after which a line without an ending counts as a message; 0: at once"));
+    m_maxPerAddressSpin = new QSpinBox(settingsBox);
+    m_maxPerAddressSpin->setObjectName(u"maxPerAddressSpin"_s);
+    m_maxPerAddressSpin->setRange(0, 1000000);
+    m_maxPerAddressSpin->setSpecialValueText(tr("no limit"));
+    m_maxPerAddressSpin->setToolTip(tr("Most connections from one address; the next one is refused. 0: no limit"));
+    m_allowEdit = new QLineEdit(settingsBox);
+    m_allowEdit->setObjectName(u"allowEdit"_s);
+    m_allowEdit->setPlaceholderText(tr("everyone"));
+    m_allowEdit->setToolTip(tr("Admit only clients from these subnets, e.g. 192.168.1.0/24, ::1; empty admits everyone. "
+                               "Enter applies."));
+    for (QAbstractSpinBox *spin : std::initializer_list<QAbstractSpinBox *> { m_maxClientsSpin, m_maxMessageSpin, m_maxBacklogSpin,
+                                                                              m_flushSpin, m_maxPerAddressSpin })
+        spin->setKeyboardTracking(false);
+    auto *form = new QFormLayout(settingsBox);
+    form->addRow(m_relayCheck);
+    form->addRow(tr("&Welcome:"), m_welcomeEdit);
+    form->addRow(tr("Max &clients:"), m_maxClientsSpin);
+    form->addRow(tr("Max &message:"), m_maxMessageSpin);
+    form->addRow(tr("Max bac&klog:"), m_maxBacklogSpin);
+    form->addRow(tr("&Flush after:"), m_flushSpin);
+    form->addRow(tr("Max per &address:"), m_maxPerAddressSpin);
+    form->addRow(tr("Allow &only:"), m_allowEdit);
+
+    // The server's own settings and the cluster's side by side in tabs; the
+    // connected clients and the servers of the cluster likewise.
+    auto *settingsTabs = new QTabWidget(central);
+    settingsTabs->setObjectName(u"settingsTabs"_s);
+    // Two tabs each: too narrow a column elides their titles rather than scrolling them.
+    settingsTabs->setUsesScrollButtons(false);
+    settingsTabs->setElideMode(Qt::ElideRight);
+    settingsTabs->addTab(settingsBox, tr("Server settings"));
+    m_peopleTabs = new QTabWidget(central);
+    m_peopleTabs->setObjectName(u"peopleTabs"_s);
+    m_peopleTabs->setUsesScrollButtons(false);
+    m_peopleTabs->setElideMode(Qt::ElideRight);
+    m_peopleTabs->addTab(clientsBox, tr("Connected clients"));
+    buildClusterUi(settingsTabs, m_peopleTabs);
+
+    auto *graphBox = new QGroupBox(tr("Traffic, last minute (↓ in, ↑ out)"), central);
+    graphBox->setObjectName(u"graphBox"_s);
+    m_graph = new TrafficGraph(graphBox);
+    m_graph->setObjectName(u"trafficGraph"_s);
+    m_graph->setStacked(true);
+    auto *graphLayout = new QVBoxLayout(graphBox);
+    graphLayout->addWidget(m_graph);
+
+    // Left: what the server is (settings) and does (graph). Right: who is
+    // connected, above what they say.
+    auto *left = new QWidget(central);
+    left->setObjectName(u"leftColumn"_s);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(settingsTabs);
+    leftLayout->addWidget(graphBox, 1);
+
+    // Right column: log and compose bar
+    auto *logBox = new QGroupBox(tr("Messages"), central);
+    logBox->setObjectName(u"logBox"_s);
+    m_logPanel = new LogPanel(m_log, logBox);
+    m_logPanel->setObjectName(u"logPanel"_s);
+    m_targetCombo = new QComboBox(logBox);
+    m_targetCombo->setObjectName(u"targetCombo"_s);
+    m_targetCombo->addItem(tr("To all clients"));
+    m_targetCombo->addItem(tr("To selected clients"));
+    m_targetCombo->setToolTip(tr("Send to every client, or only to the clients selected in the table"));
+    m_composeEdit = new QLineEdit(logBox);
+    m_composeEdit->setObjectName(u"composeEdit"_s);
+    m_composeEdit->setPlaceholderText(tr("Message; Enter sends"));
+    m_composeEdit->setToolTip(tr("A line to send; a line feed is added. Enter sends."));
+    m_composeHexCheck = new QCheckBox(tr("He&x"), logBox);
+    m_composeHexCheck->setObjectName(u"composeHexCheck"_s);
+    m_composeHexCheck->setToolTip(tr("Read the line as hexadecimal bytes, e.g. 48 65 6c 6c 6f"));
+    m_sendButton = new QPushButton(tr("&Send"), logBox);
+    m_sendButton->setObjectName(u"sendButton"_s);
+    m_sendButton->setIcon(style()->standardIcon(QStyle::SP_ArrowRight));
+    m_sendButton->setToolTip(tr("Send the line (Enter)"));
+    m_sendButton->setAutoDefault(false);
+    auto *composeBar = new QHBoxLayout;
+    composeBar->addWidget(m_targetCombo);
+    composeBar->addWidget(m_composeEdit, 1);
+    composeBar->addWidget(m_composeHexCheck);
+    composeBar->addWidget(m_sendButton);
+    auto *logLayout = new QVBoxLayout(logBox);
+    logLayout->addWidget(m_logPanel, 1);
+    logLayout->addLayout(composeBar);
+
+    auto *right = new QSplitter(Qt::Vertical, central);
+    right->setObjectName(u"rightSplitter"_s);
+    right->addWidget(m_peopleTabs);
+    right->addWidget(logBox);
+    right->setStretchFactor(1, 1);
+    right->setChildrenCollapsible(false);
+    right->setSizes({ 210, 450 });
+
+    auto *split = new QSplitter(Qt::Horizontal, central);
+    split->setObjectName(u"mainSplitter"_s);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+    split->setSizes({ 340, 840 });
+    layout->addWidget(split, 1);
+    setCentralWidget(central);
+
+    // Status bar
+    m_statusListen = new QLabel(this);
+    m_statusListen->setObjectName(u"statusListen"_s);
+    m_statusListen->setTextFormat(Qt::PlainText);
+    m_statusListen->setToolTip(tr("Listening state"));
+    m_statusClients = new QLabel(this);
+    m_statusClients->setObjectName(u"statusClients"_s);
+    m_statusClients->setTextFormat(Qt::PlainText);
+    m_statusClients->setToolTip(tr("Clients connected now"));
+    m_statusRates = new QLabel(this);
+    m_statusRates->setObjectName(u"statusRates"_s);
+    m_statusRates->setTextFormat(Qt::PlainText);
+    m_statusRates->setToolTip(tr("Messages per second received and sent, over the last second"));
+    m_statusCluster = new QLabel(this);
+    m_statusCluster->setObjectName(u"statusCluster"_s);
+    m_statusCluster->setTextFormat(Qt::PlainText);
+    m_statusCluster->setToolTip(tr("The cluster bridge: its state, and what waits in its reconnect buffer"));
+    m_statusCluster->hide();   // shown while in a cluster
+    statusBar()->addPermanentWidget(m_statusCluster);
+    statusBar()->addPermanentWidget(m_statusListen);
+    statusBar()->addPermanentWidget(m_statusClients);
+    statusBar()->addPermanentWidget(m_statusRates);
+
+    // Tab order: listen bar, clients, log, compose, then the settings.
+    QWidget::setTabOrder(m_bindCombo, m_portSpin);
+    QWidget::setTabOrder(m_portSpin, m_startButton);
+    QWidget::setTabOrder(m_startButton, m_clientView);
+    QWidget::setTabOrder(m_clientView, m_dropReasonEdit);
+    QWidget::setTabOrder(m_dropReasonEdit, m_dropButton);
+    QWidget::setTabOrder(m_dropButton, m_logPanel->findChild<QLineEdit *>(u"logFilterEdit"_s));
+    QWidget::setTabOrder(m_logPanel->view(), m_targetCombo);
+    QWidget::setTabOrder(m_targetCombo, m_composeEdit);
+    QWidget::setTabOrder(m_composeEdit, m_composeHexCheck);
+    QWidget::setTabOrder(m_composeHexCheck, m_sendButton);
+    QWidget::setTabOrder(m_sendButton, m_relayCheck);
+    QWidget::setTabOrder(m_relayCheck, m_welcomeEdit);
+    QWidget::setTabOrder(m_welcomeEdit, m_maxClientsSpin);
+    QWidget::setTabOrder(m_maxClientsSpin, m_maxMessageSpin);
+    QWidget::setTabOrder(m_maxMessageSpin, m_maxBacklogSpin);
+    QWidget::setTabOrder(m_maxBacklogSpin, m_flushSpin);
+    QWidget::setTabOrder(m_flushSpin, m_maxPerAddressSpin);
+    QWidget::setTabOrder(m_maxPerAddressSpin, m_allowEdit);
+    QWidget::setTabOrder(m_allowEdit, m_natsEdit);
+    QWidget::setTabOrder(m_natsEdit, m_domainEdit);
+    QWidget::setTabOrder(m_domainEdit, m_serverIdEdit);
+    QWidget::setTabOrder(m_serverIdEdit, m_natsBufferSpin);
+    QWidget::setTabOrder(m_natsBufferSpin, m_joinButton);
+
+    connect(m_startButton, &QPushButton::clicked, this, [this] {
+        if (m_server->isListening())
+            stop();
+        else
+            start();
+    });
+    connect(m_dropButton, &QPushButton::clicked, this, &ServerWindow::dropSelected);
+    connect(m_dropReasonEdit, &QLineEdit::returnPressed, this, &ServerWindow::dropSelected);
+    connect(m_sendButton, &QPushButton::clicked, this, &ServerWindow::sendComposed);
+    connect(m_composeEdit, &QLineEdit::returnPressed, this, &ServerWindow::sendComposed);
+    connect(m_bindCombo->lineEdit(), &QLineEdit::returnPressed, this, &ServerWindow::start);
+    connect(m_clientView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ServerWindow::updateSelectionState);
+    connect(m_clientProxy, &QAbstractItemModel::rowsRemoved, this, &ServerWindow::updateSelectionState);
+    connect(m_relayCheck, &QCheckBox::toggled, this, &ServerWindow::applySettings);
+    connect(m_welcomeEdit, &QLineEdit::editingFinished, this, &ServerWindow::applySettings);
+    connect(m_maxClientsSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_maxMessageSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_maxBacklogSpin, &QDoubleSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_flushSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_maxPerAddressSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
+    connect(m_allowEdit, &QLineEdit::editingFinished, this, &ServerWindow::applySettings);
+    connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ServerWindow::showStatus);
+
+    resize(1180, 720);
+}
+
+void ServerWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newClient = file->addAction(tr("New &client window"), this, &ServerWindow::openClientWindow);
+    newClient->setObjectName(u"newClientAction"_s);
+    newClient->setShortcut(QKeySequence::New);
+    newClient->setToolTip(tr("Open a client window connected to this server"));
+    m_logPanel->addFileActions(file);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_logPanel->addEditActions(edit);
+    QAction *follow = edit->addAction(tr("F&ollow the newest line"));
+    follow->setCheckable(true);
+    follow->setChecked(true);
+    follow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_End));
+    connect(follow, &QAction::toggled, m_logPanel, &LogPanel::setFollowing);
+    connect(m_logPanel->findChild<QAbstractButton *>(u"logFollowButton"_s), &QAbstractButton::toggled, follow,
+            &QAction::setChecked);
+
+    QMenu *serverMenu = menuBar()->addMenu(tr("&Server"));
+    m_startAction = serverMenu->addAction(tr("&Start listening"));
+    m_startAction->setObjectName(u"startAction"_s);
+    m_startAction->setShortcut(QKeySequence(Qt::Key_F5));
+    connect(m_startAction, &QAction::triggered, m_startButton, &QPushButton::click);
+    m_joinAction = serverMenu->addAction(tr("&Join cluster"));
+    m_joinAction->setObjectName(u"joinAction"_s);
+    m_joinAction->setShortcut(QKeySequence(Qt::Key_F6));
+    m_joinAction->setEnabled(m_joinButton->isEnabled());
+    connect(m_joinAction, &QAction::triggered, m_joinButton, &QPushButton::click);
+    m_dropAction = serverMenu->addAction(tr("&Drop selected clients"), this, &ServerWindow::dropSelected);
+    m_dropAction->setObjectName(u"dropAction"_s);
+    m_dropAction->setShortcut(QKeySequence::Delete);
+    m_dropAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_clientView->addAction(m_dropAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(this, tr("About SpreadSite"),
+                           tr("<h3>SpreadSite server %1</h3><p>A broadcast TCP chat server: it greets each client with its "
+                              "number, relays every line to the other clients and drops a client that sends "
+                              "\"close\".</p><p>The same server runs in a console with <tt>--headless</tt>.</p>")
+                                   .arg(QCoreApplication::applicationVersion().toHtmlEscaped()));
+    });
+}
+
+QString ServerWindow::bindText(const QHostAddress &address)
+{
+    if (address == QHostAddress(QHostAddress::Any))
+        return u"any"_s;
+    return address.toString();
+}
+
+std::optional<QHostAddress> ServerWindow::parseBind(const QString &text)
+{
+    // Choices read "address  (description)": the first word is the address.
+    const QString word = text.trimmed().section(u' ', 0, 0);
+    return Addresses::parseBind(word.isEmpty() ? u"any"_s : word);
+}
+
+std::optional<QList<Addresses::Subnet>> ServerWindow::parseSubnets(const QString &text)
+{
+    QList<Addresses::Subnet> subnets;
+    const QStringList parts = text.split(QRegularExpression(u"[,;\\s]+"_s), Qt::SkipEmptyParts);
+    for (const QString &part : parts) {
+        const auto subnet = Addresses::parseSubnet(part);
+        if (!subnet)
+            return std::nullopt;
+        subnets.append(*subnet);
+    }
+    return subnets;
+}
+
+QString ServerWindow::subnetsText(const QList<Addresses::Subnet> &subnets)
+{
+    QStringList parts;
+    for (const auto &subnet : subnets)
+        parts.append(Addresses::subnetText(subnet));
+    return parts.join(u", "_s);
+}
+
+void ServerWindow::fillBindChoices()
+{
+    m_bindCombo->clear();
+    m_bindCombo->addItem(tr("any  (all interfaces, IPv4 and IPv6)"), u"any"_s);
+    m_bindCombo->addItem(tr("0.0.0.0  (all IPv4 interfaces)"), u"0.0.0.0"_s);
+    m_bindCombo->addItem(tr("::  (all IPv6 interfaces)"), u"::"_s);
+    const auto interfaces = QNetworkInterface::allInterfaces();
+    for (const QNetworkInterface &interface : interfaces) {
+        if (!(interface.flags() & QNetworkInterface::IsUp))
+            continue;
+        for (const QNetworkAddressEntry &entry : interface.addressEntries()) {
+            const QHostAddress ip = entry.ip();
+            if (ip.isLinkLocal() && ip.protocol() == QAbstractSocket::IPv6Protocol)
+                continue;   // needs a scope id; rarely what one wants to bind
+            const QString address = ip.toString();
+            m_bindCombo->addItem(u"%1  (%2)"_s.arg(address, interface.humanReadableName()), address);
+        }
+    }
+}
+
+void ServerWindow::loadSettings(const ServerOptions &options)
+{
+    QSettings settings;
+    settings.beginGroup(GROUP);
+    const auto pick = [&](const QString &option, const QString &key, const QVariant &fromOptions) {
+        return options.explicitlySet.contains(option) ? fromOptions : settings.value(key, fromOptions);
+    };
+    const QString bind = pick(u"bind"_s, u"bind"_s, bindText(options.bind)).toString();
+    const int bindIndex = m_bindCombo->findData(bind);
+    if (bindIndex >= 0)
+        m_bindCombo->setCurrentIndex(bindIndex);
+    else
+        m_bindCombo->setEditText(bind);
+    m_portSpin->setValue(pick(u"port"_s, u"port"_s, options.port).toInt());
+
+    const SpreadServer::Settings &s = options.settings;
+    const QSignalBlocker b1(m_relayCheck), b2(m_welcomeEdit), b3(m_maxClientsSpin), b4(m_maxMessageSpin),
+            b5(m_maxBacklogSpin), b6(m_flushSpin), b7(m_maxPerAddressSpin), b8(m_allowEdit);
+    m_relayCheck->setChecked(pick(u"no-relay"_s, u"relay"_s, s.relay).toBool());
+    m_welcomeEdit->setText(pick(u"welcome"_s, u"welcome"_s, s.welcome).toString());
+    m_welcomeEdit->setCursorPosition(0);   // show the start of a long welcome
+    m_maxClientsSpin->setValue(pick(u"max-clients"_s, u"maxClients"_s, s.maxClients).toInt());
+    m_maxMessageSpin->setValue(int(pick(u"max-message-bytes"_s, u"maxMessageBytes"_s, qint64(s.maxMessageBytes)).toLongLong()));
+    m_maxBacklogSpin->setValue(double(pick(u"max-backlog-bytes"_s, u"maxBacklogBytes"_s, s.maxBacklogBytes).toLongLong()));
+    m_flushSpin->setValue(pick(u"flush-ms"_s, u"flushMs"_s, s.flushDelayMs).toInt());
+    m_maxPerAddressSpin->setValue(pick(u"max-per-ip"_s, u"maxPerAddress"_s, s.maxPerAddress).toInt());
+    m_allowEdit->setText(pick(u"allow"_s, u"allow"_s, subnetsText(s.allowed)).toString());
+    applySettings();
+
+    const ClusterBridge::Settings &c = options.cluster;
+    m_natsEdit->setText(pick(OPTION_NATS, u"natsUrls"_s, c.urls.join(u", "_s)).toString());
+    m_natsEdit->setCursorPosition(0);
+    m_domainEdit->setText(pick(OPTION_DOMAIN, u"domain"_s, c.domain).toString());
+    m_serverIdEdit->setText(pick(OPTION_SERVER_ID, u"serverId"_s, c.serverId).toString());
+    m_natsBufferSpin->setValue(double(pick(OPTION_NATS_BUFFER, u"natsBufferBytes"_s, c.reconnectBufferBytes).toLongLong()));
+    // Like listening, joining happens at launch when the command line asks for
+    // it, or when the window was in the cluster when it was closed.
+    m_joinAtLaunch = ClusterBridge::isAvailable() && !m_natsEdit->text().trimmed().isEmpty()
+            && (options.explicitlySet.contains(OPTION_NATS) || settings.value(u"clusterJoined"_s, false).toBool());
+
+    restoreGeometry(settings.value(u"geometry"_s).toByteArray());
+    restoreState(settings.value(u"windowState"_s).toByteArray());
+    if (auto *split = findChild<QSplitter *>(u"mainSplitter"_s))
+        split->restoreState(settings.value(u"mainSplitter"_s).toByteArray());
+    if (auto *split = findChild<QSplitter *>(u"rightSplitter"_s))
+        split->restoreState(settings.value(u"rightSplitter"_s).toByteArray());
+}
+
+void ServerWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.beginGroup(GROUP);
+    const auto bind = parseBind(m_bindCombo->currentText());
+    settings.setValue(u"bind"_s, bind ? bindText(*bind) : u"any"_s);
+    settings.setValue(u"port"_s, m_portSpin->value());
+    const SpreadServer::Settings s = m_server->settings();
+    settings.setValue(u"relay"_s, s.relay);
+    settings.setValue(u"welcome"_s, s.welcome);
+    settings.setValue(u"maxClients"_s, s.maxClients);
+    settings.setValue(u"maxMessageBytes"_s, qint64(s.maxMessageBytes));
+    settings.setValue(u"maxBacklogBytes"_s, s.maxBacklogBytes);
+    settings.setValue(u"flushMs"_s, s.flushDelayMs);
+    settings.setValue(u"maxPerAddress"_s, s.maxPerAddress);
+    settings.setValue(u"allow"_s, subnetsText(s.allowed));
+    settings.setValue(u"natsUrls"_s, m_natsEdit->text().trimmed());
+    settings.setValue(u"domain"_s, m_domainEdit->text().trimmed());
+    settings.setValue(u"serverId"_s, m_serverIdEdit->text().trimmed());
+    settings.setValue(u"natsBufferBytes"_s, qint64(m_natsBufferSpin->value()));
+    settings.setValue(u"clusterJoined"_s, m_clusterState != ClusterBridge::State::Off);
+    settings.setValue(u"geometry"_s, saveGeometry());
+    settings.setValue(u"windowState"_s, saveState());
+    if (auto *split = findChild<QSplitter *>(u"mainSplitter"_s))
+        settings.setValue(u"mainSplitter"_s, split->saveState());
+    if (auto *split = findChild<QSplitter *>(u"rightSplitter"_s))
+        settings.setValue(u"rightSplitter"_s, split->saveState());
+}
+
+void ServerWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void ServerWindow::applySettings()
+{
+    SpreadServer::Settings s = m_server->settings();
+    s.relay = m_relayCheck->isChecked();
+    s.welcome = m_welcomeEdit->text();
+    s.maxClients = m_maxClientsSpin->value();
+    s.maxMessageBytes = m_maxMessageSpin->value();
+    s.maxBacklogBytes = qint64(m_maxBacklogSpin->value());
+    s.flushDelayMs = m_flushSpin->value();
+    s.maxPerAddress = m_maxPerAddressSpin->value();
+    if (const auto subnets = parseSubnets(m_allowEdit->text())) {
+        s.allowed = *subnets;
+        m_allowEdit->setStyleSheet(QString());
+    } else {
+        m_allowEdit->setStyleSheet(problemStyle());
+        showStatus(tr("Not a subnet list: %1. Use addresses or subnets such as 192.168.1.0/24, separated by commas.")
+                           .arg(m_allowEdit->text()));
+    }
+    const SpreadServer::Settings old = m_server->settings();
+    m_server->setSettings(s);
+    if (old.relay != s.relay)
+        showStatus(s.relay ? tr("Relaying messages to the other clients") : tr("Monitor only: messages are not relayed"));
+}
+
+void ServerWindow::openLogFile(const QString &path)
+{
+    if (path.isEmpty())
+        return;
+    m_logFile.setFileName(path);
+    if (!m_logFile.open(QIODevice::WriteOnly | QIODevice::Append)) {
+        const QString text = tr("Cannot open the log file %1: %2").arg(path, m_logFile.errorString());
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+        showStatus(text);
+        return;
+    }
+    // Flushed once per event-loop turn, as the console server does.
+    m_logFlush.setSingleShot(true);
+    m_logFlush.setInterval(0);
+    connect(&m_logFlush, &QTimer::timeout, &m_logFile, [this] { m_logFile.flush(); });
+}
+
+void ServerWindow::log(LogEvent event)
+{
+    logEntry({ std::move(event) });
+}
+
+void ServerWindow::logEntry(LogEntry entry)
+{
+    LogEvent &event = entry.event;
+    event.timeMs = QDateTime::currentMSecsSinceEpoch();
+    const bool message = entry.status == LogEntry::Status::None
+            && (event.kind == LogEvent::Kind::Received || event.kind == LogEvent::Kind::Sent);
+    if (m_logFile.isOpen() && !(m_quiet && message)) {
+        // The model's lines: for this server's events, the console server's format.
+        m_logFile.write((m_logFormat == LogFormat::Jsonl ? m_log->jsonLine(entry) : m_log->textLine(entry).toUtf8()) + '\n');
+        if (!m_logFlush.isActive())
+            m_logFlush.start();
+    }
+    m_log->append(std::move(entry));
+}
+
+void ServerWindow::connectServer()
+{
+    connect(m_server, &SpreadServer::listeningChanged, this, &ServerWindow::updateListenState);
+    connect(m_server, &SpreadServer::clientConnected, this,
+            [this](SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int count) {
+                const QString peer = ClientTableModel::peerText(address, port);
+                m_peers.insert(id, peer);
+                m_logPanel->addClientChoice(id, u"#%1 %2"_s.arg(id).arg(peer));
+                log({ LogEvent::Kind::Connected, 0, id, peer, count, {}, {} });
+                m_statusClients->setText(tr("%1 clients").arg(count));
+            });
+    connect(m_server, &SpreadServer::clientDisconnected, this,
+            [this](SpreadServer::ClientId id, const QString &reason, int count) {
+                log({ LogEvent::Kind::Disconnected, 0, id, m_peers.take(id), count, {}, reason });
+                m_logPanel->removeClientChoice(id);
+                m_statusClients->setText(tr("%1 clients").arg(count));
+            });
+    connect(m_server, &SpreadServer::clientRefused, this,
+            [this](const QHostAddress &address, quint16 port, const QString &reason) {
+                log({ LogEvent::Kind::Refused, 0, 0, ClientTableModel::peerText(address, port), -1, {}, reason });
+            });
+    connect(m_server, &SpreadServer::messageReceived, this,
+            [this](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {
+                m_tick.messagesIn += 1;
+                m_tick.bytesIn += double(message.size());
+                m_tick.messagesOut += relayedTo;
+                m_tick.bytesOut += double(relayedTo) * double(message.size() + 1);
+                log({ LogEvent::Kind::Received, 0, id, m_peers.value(id), relayedTo, message, {} });
+            });
+    connect(m_server, &SpreadServer::messageSent, this,
+            [this](SpreadServer::ClientId to, const QByteArray &message, int receivers) {
+                m_tick.messagesOut += receivers;
+                m_tick.bytesOut += double(receivers) * double(message.size() + 1);
+                log({ LogEvent::Kind::Sent, 0, to, to ? m_peers.value(to) : QString(), receivers, message, {} });
+            });
+    connect(m_server, &SpreadServer::warning, this, [this](const QString &text) {
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+        showStatus(text);
+    });
+    connect(m_server, &SpreadServer::stopped, this, [this] {
+        if (!m_stopping)
+            return;
+        m_stopping = false;
+        log({ LogEvent::Kind::Stopped, 0, 0, {}, -1, {}, {} });
+        updateListenState();
+    });
+}
+
+bool ServerWindow::start()
+{
+    if (m_server->isListening() || m_stopping)
+        return m_server->isListening();
+    const auto address = parseBind(m_bindCombo->currentText());
+    if (!address) {
+        showListenProblem(tr("Not an address: %1. Use an IP address, \"any\" or \"localhost\".")
+                                  .arg(m_bindCombo->currentText().trimmed()));
+        return false;
+    }
+    const quint16 port = quint16(m_portSpin->value());
+    if (!m_server->listen(*address, port)) {
+        const QString reason = m_server->errorString();
+        showListenProblem(tr("Cannot listen on %1 port %2: %3").arg(bindText(*address)).arg(port).arg(reason));
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {},
+              tr("cannot listen on %1 port %2: %3").arg(bindText(*address)).arg(port).arg(reason) });
+        return false;
+    }
+    log({ LogEvent::Kind::Listening, 0, 0, {}, m_server->serverPort(), {}, bindText(m_server->serverAddress()) });
+    updateListenState();
+    return true;
+}
+
+void ServerWindow::stop()
+{
+    if (!m_server->isListening())
+        return;
+    m_stopping = true;
+    m_server->stop();   // stopped() follows once every client is closed, maybe at once
+    updateListenState();
+}
+
+void ServerWindow::updateListenState()
+{
+    const bool listening = m_server->isListening();
+    m_bindCombo->setEnabled(!listening && !m_stopping);
+    m_portSpin->setEnabled(!listening && !m_stopping);
+    m_startButton->setEnabled(!m_stopping);
+    m_startButton->setText(listening ? tr("Stop") : (m_stopping ? tr("Stopping…") : tr("Start")));
+    m_startButton->setIcon(style()->standardIcon(listening ? QStyle::SP_MediaStop : QStyle::SP_MediaPlay));
+    if (m_startAction)
+        m_startAction->setText(listening ? tr("&Stop listening") : tr("&Start listening"));
+    m_listenLabel->setStyleSheet(QString());
+    QString state;
+    if (listening) {
+        state = m_tls ? tr("Listening on %1 port %2 (TLS)").arg(bindText(m_server->serverAddress())).arg(m_server->serverPort())
+                      : tr("Listening on %1 port %2").arg(bindText(m_server->serverAddress())).arg(m_server->serverPort());
+        setWindowTitle(tr("SpreadSite server — port %1").arg(m_server->serverPort()));
+    } else {
+        state = m_stopping ? tr("Stopping: closing every client…") : tr("Not listening");
+        setWindowTitle(tr("SpreadSite server"));
+    }
+    m_statusListen->setText(state);
+    const QHostAddress bound = m_server->serverAddress();
+    if (listening && (bound == QHostAddress(QHostAddress::Any) || bound == QHostAddress(QHostAddress::AnyIPv4)
+                      || bound == QHostAddress(QHostAddress::AnyIPv6))) {
+        // Said plainly where it is seen: every interface means the network can reach it.
+        state += tr(" — reachable from the network; bind 127.0.0.1 to keep it to this machine");
+    }
+    m_listenLabel->setText(state);
+    m_statusClients->setText(tr("%1 clients").arg(m_server->clientCount()));
+}
+
+void ServerWindow::showListenProblem(const QString &text)
+{
+    m_listenLabel->setText(text);
+    m_listenLabel->setStyleSheet(problemStyle());
+    m_listenLabel->setToolTip(text);
+    showStatus(text);
+}
+
+void ServerWindow::showStatus(const QString &text)
+{
+    statusBar()->showMessage(text, STATUS_TIMEOUT_MS);
+}
+
+void ServerWindow::updateSelectionState()
+{
+    const int selected = int(selectedClients().size());
+    m_dropButton->setEnabled(selected > 0);
+    m_dropAction->setEnabled(selected > 0);
+    m_targetCombo->setItemText(1, selected > 0 ? tr("To selected clients (%1)").arg(selected) : tr("To selected clients"));
+}
+
+QList<SpreadServer::ClientId> ServerWindow::selectedClients() const
+{
+    QList<SpreadServer::ClientId> ids;
+    const QModelIndexList rows = m_clientView->selectionModel()->selectedRows();
+    for (const QModelIndex &index : rows)
+        ids.append(index.data(ClientTableModel::IdRole).value<quint64>());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void ServerWindow::sendComposed()
+{
+    const QString text = m_composeEdit->text();
+    if (text.isEmpty()) {
+        showStatus(tr("Nothing to send: type a message first"));
+        return;
+    }
+    const auto composed = HexInput::composed(text, m_composeHexCheck->isChecked());
+    if (!composed) {
+        showStatus(tr("Not hexadecimal bytes: %1").arg(text));
+        return;
+    }
+    const QByteArray &message = *composed;
+    if (message.contains('\n')) {
+        showStatus(tr("A message cannot contain a line feed; it ends the message"));
+        return;
+    }
+    if (m_targetCombo->currentIndex() == 0) {
+        if (!m_server->isListening() && m_server->clientCount() == 0) {
+            showStatus(tr("No clients to send to: start the server first"));
+            return;
+        }
+        const int receivers = m_server->sendToAll(message);
+        showStatus(tr("Sent to %1 clients").arg(receivers));
+    } else {
+        const auto ids = selectedClients();
+        if (ids.isEmpty()) {
+            showStatus(tr("Select one or more clients in the table first"));
+            return;
+        }
+        int sent = 0;
+        for (SpreadServer::ClientId id : ids)
+            sent += m_server->sendTo(id, message) ? 1 : 0;
+        showStatus(tr("Sent to %1 of %2 selected clients").arg(sent).arg(ids.size()));
+    }
+    m_composeEdit->clear();
+}
+
+void ServerWindow::dropSelected()
+{
+    const auto ids = selectedClients();
+    if (ids.isEmpty()) {
+        showStatus(tr("Select one or more clients in the table first"));
+        return;
+    }
+    const QString reason = m_dropReasonEdit->text().trimmed();
+    for (SpreadServer::ClientId id : ids)
+        m_server->dropClient(id, reason);
+    showStatus(tr("Dropped %1 clients").arg(ids.size()));
+}
+
+void ServerWindow::sampleTraffic()
+{
+    m_tick.clients = m_server->clientCount();
+    m_graph->addSample(m_tick);
+    const QLocale locale;
+    m_statusRates->setText(tr("in %1 msg/s, out %2 msg/s")
+                                   .arg(locale.toString(m_tick.messagesIn, 'f', 0), locale.toString(m_tick.messagesOut, 'f', 0)));
+    m_tick = {};
+}
+
+void ServerWindow::openClientWindow()
+{
+    ClientOptions options;
+    const QHostAddress address = m_server->serverAddress();
+    const bool specific = m_server->isListening() && !address.isNull() && address != QHostAddress(QHostAddress::Any)
+            && address != QHostAddress(QHostAddress::AnyIPv4) && address != QHostAddress(QHostAddress::AnyIPv6);
+    options.host = specific ? address.toString() : u"127.0.0.1"_s;
+    options.port = m_server->isListening() ? m_server->serverPort() : quint16(m_portSpin->value());
+    options.explicitlySet = { u"host"_s, u"port"_s };
+    ClientWindow *window = ClientWindow::openNew(options);
+    window->connectToServer();
+}
+
+void ServerWindow::buildClusterUi(QTabWidget *settingsTabs, QTabWidget *peopleTabs)
+{
+    // Settings tab: where to join, and how it goes.
+    auto *page = new QWidget(settingsTabs);
+    page->setObjectName(u"clusterBox"_s);
+    m_natsEdit = new QLineEdit(page);
+    m_natsEdit->setObjectName(u"natsEdit"_s);
+    m_natsEdit->setPlaceholderText(u"nats://127.0.0.1:4222"_s);
+    m_natsEdit->setToolTip(tr("The NATS servers to connect to, separated by commas, e.g. nats://10.0.0.5:4222, "
+                              "nats://10.0.0.6:4222; when one fails the next is tried"));
+    m_domainEdit = new QLineEdit(page);
+    m_domainEdit->setObjectName(u"domainEdit"_s);
+    m_domainEdit->setPlaceholderText(u"default"_s);
+    m_domainEdit->setToolTip(tr("The broadcast domain: the clients of every server in one domain hear each other. "
+                                "Letters, digits, _ and - only; empty: default"));
+    m_serverIdEdit = new QLineEdit(page);
+    m_serverIdEdit->setObjectName(u"serverIdEdit"_s);
+    m_serverIdEdit->setPlaceholderText(tr("automatic"));
+    m_serverIdEdit->setToolTip(tr("This server's name in the domain, as the other servers show it; "
+                                  "letters, digits, _ and - only; empty: a unique one is made when joining"));
+    m_natsBufferSpin = new QDoubleSpinBox(page);
+    m_natsBufferSpin->setObjectName(u"natsBufferSpin"_s);
+    m_natsBufferSpin->setDecimals(0);
+    m_natsBufferSpin->setRange(1, double(std::numeric_limits<int>::max()));   // what the bridge takes
+    m_natsBufferSpin->setSuffix(tr(" bytes"));
+    m_natsBufferSpin->setKeyboardTracking(false);
+    m_natsBufferSpin->setValue(double(ClusterBridge::Settings().reconnectBufferBytes));
+    m_natsBufferSpin->setToolTip(tr("Most bytes of messages kept while no NATS server is reachable; "
+                                    "what does not fit is dropped and counted"));
+    m_joinButton = new QPushButton(tr("Join cluster"), page);
+    m_joinButton->setObjectName(u"joinButton"_s);
+    m_joinButton->setToolTip(tr("Join the domain on the NATS servers above, or leave it (F6); "
+                                "this server's clients stay connected either way"));
+    m_joinButton->setAutoDefault(false);
+    const auto stateLabel = [page](const char *name, const QString &toolTip) {
+        auto *label = new QLabel(page);
+        label->setObjectName(QString::fromLatin1(name));
+        label->setTextFormat(Qt::PlainText);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        label->setToolTip(toolTip);
+        // Long node URLs and reasons must not widen the column.
+        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        return label;
+    };
+    m_clusterStateLabel = stateLabel("clusterStateLabel", tr("The bridge to the cluster: Off, Connecting, Connected or Reconnecting"));
+    m_clusterNodeLabel = stateLabel("clusterNodeLabel", tr("The NATS server in use"));
+    m_clusterTrafficLabel = stateLabel("clusterTrafficLabel",
+                                       tr("Messages of this server's clients published to the domain, and messages of other "
+                                          "servers' clients delivered here"));
+    m_clusterBufferLabel = stateLabel("clusterBufferLabel",
+                                      tr("Bytes waiting for the NATS server to come back; messages that did not fit "
+                                         "(dropped); messages of other servers that never arrived (gaps)"));
+    auto *joinRow = new QHBoxLayout;
+    joinRow->addWidget(m_joinButton);
+    joinRow->addStretch(1);
+    auto *line = new QFrame(page);
+    line->setFrameShape(QFrame::HLine);
+    line->setFrameShadow(QFrame::Sunken);
+    auto *form = new QFormLayout(page);
+    form->addRow(tr("&NATS servers:"), m_natsEdit);
+    form->addRow(tr("Do&main:"), m_domainEdit);
+    form->addRow(tr("Server &id:"), m_serverIdEdit);
+    form->addRow(tr("Reconnect &buffer:"), m_natsBufferSpin);
+    form->addRow(QString(), joinRow);
+    form->addRow(line);
+    form->addRow(tr("State:"), m_clusterStateLabel);
+    form->addRow(tr("Node:"), m_clusterNodeLabel);
+    form->addRow(tr("Messages:"), m_clusterTrafficLabel);
+    form->addRow(tr("Buffer:"), m_clusterBufferLabel);
+    settingsTabs->addTab(page, tr("Cluster"));
+
+    // Beside the connected clients: the servers of the domain.
+    auto *peersPage = new QWidget(peopleTabs);
+    peersPage->setObjectName(u"clusterPage"_s);
+    m_peerModel = new ClusterPeerModel(this);
+    m_peerView = new QTableView(peersPage);
+    m_peerView->setObjectName(u"peerView"_s);
+    m_peerView->setModel(m_peerModel);
+    m_peerView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_peerView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_peerView->verticalHeader()->hide();
+    m_peerView->verticalHeader()->setDefaultSectionSize(m_peerView->fontMetrics().height() + 6);
+    m_peerView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_peerView->horizontalHeader()->setStretchLastSection(true);
+    m_peerView->setAlternatingRowColors(true);
+    m_peerView->setToolTip(tr("The servers of the domain, from their presence messages; this server is in bold"));
+    m_clusterTotalLabel = new QLabel(peersPage);
+    m_clusterTotalLabel->setObjectName(u"clusterTotalLabel"_s);
+    m_clusterTotalLabel->setTextFormat(Qt::PlainText);
+    m_clusterTotalLabel->setWordWrap(true);
+    m_clusterTotalLabel->setToolTip(tr("Servers and clients of the whole domain"));
+    auto *peersLayout = new QVBoxLayout(peersPage);
+    peersLayout->addWidget(m_peerView, 1);
+    peersLayout->addWidget(m_clusterTotalLabel);
+    peopleTabs->addTab(peersPage, tr("Cluster servers"));
+
+    if (!ClusterBridge::isAvailable()) {
+        // Said where the user looks, on every control, not only in a manual.
+        const QString why = tr("This build has no NATS support: libnats was not found when it was built");
+        for (QWidget *widget : std::initializer_list<QWidget *> { m_natsEdit, m_domainEdit, m_serverIdEdit, m_natsBufferSpin,
+                                                                  m_joinButton }) {
+            widget->setEnabled(false);
+            widget->setToolTip(why);
+        }
+        m_clusterStateLabel->setToolTip(why);
+    }
+
+    connect(m_joinButton, &QPushButton::clicked, this, [this] {
+        if (m_clusterState == ClusterBridge::State::Off)
+            joinCluster();
+        else
+            leaveCluster();
+    });
+    connect(m_natsEdit, &QLineEdit::returnPressed, this, &ServerWindow::joinCluster);
+    connect(m_natsEdit, &QLineEdit::textEdited, m_natsEdit, [this] { m_natsEdit->setStyleSheet(QString()); });
+    const auto markInvalid = [](QLineEdit *edit) {
+        return [edit](const QString &text) {
+            const QString trimmed = text.trimmed();
+            edit->setStyleSheet(trimmed.isEmpty() || ClusterBridge::isValidDomain(trimmed) ? QString() : problemStyle());
+        };
+    };
+    connect(m_domainEdit, &QLineEdit::textChanged, m_domainEdit, markInvalid(m_domainEdit));
+    connect(m_serverIdEdit, &QLineEdit::textChanged, m_serverIdEdit, markInvalid(m_serverIdEdit));
+    connect(m_peerModel, &ClusterPeerModel::totalsChanged, this, &ServerWindow::updateClusterState);
+}
+
+void ServerWindow::connectBridge()
+{
+    connect(m_bridge, &ClusterBridge::stateChanged, this, &ServerWindow::onClusterStateChanged);
+    connect(m_bridge, &ClusterBridge::statsChanged, this, &ServerWindow::updateClusterStats);
+    connect(m_bridge, &ClusterBridge::peersChanged, this, &ServerWindow::updateClusterPeers);
+    connect(m_bridge, &ClusterBridge::remoteMessageReceived, this,
+            [this](const QString &origin, quint64 clientId, const QByteArray &message, int deliveredTo) {
+                m_tick.messagesIn += 1;
+                m_tick.bytesIn += double(message.size());
+                m_tick.messagesOut += deliveredTo;
+                m_tick.bytesOut += double(deliveredTo) * double(message.size() + 1);
+                LogEntry entry { { LogEvent::Kind::Received, 0, clientId, origin, deliveredTo, message, {} } };
+                entry.origin = origin;
+                logEntry(std::move(entry));
+            });
+    connect(m_bridge, &ClusterBridge::gapDetected, this, [this](const QString &origin, quint64 first, quint64 last) {
+        const QString text = first == last
+                ? tr("Cluster: message %1 of %2 never arrived (a failover or a full buffer)").arg(first).arg(origin)
+                : tr("Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)").arg(first).arg(last).arg(origin);
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+        // The bridge follows a gap with a warning() saying the same, for the
+        // console: one line in the window is enough. Only the warning of this
+        // very batch is taken for it.
+        m_gapJustLogged = true;
+        QTimer::singleShot(0, this, [this] { m_gapJustLogged = false; });
+    });
+    connect(m_bridge, &ClusterBridge::warning, this, [this](const QString &text) {
+        if (std::exchange(m_gapJustLogged, false))
+            return;
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, tr("Cluster: %1").arg(text) });
+        showStatus(tr("Cluster: %1").arg(text));
+    });
+    connect(m_bridge, &ClusterBridge::peerJoined, this, [this](const QString &serverId) {
+        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
+                     tr("Cluster: %1 joined domain %2").arg(serverId, m_bridge->settings().domain) },
+                   LogEntry::Status::Info });
+    });
+    connect(m_bridge, &ClusterBridge::peerLeft, this, [this](const QString &serverId, const QString &reason) {
+        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
+                     tr("Cluster: %1 left domain %2 (%3)").arg(serverId, m_bridge->settings().domain, reason) },
+                   LogEntry::Status::Info });
+    });
+}
+
+std::optional<ClusterBridge::Settings> ServerWindow::clusterSettings()
+{
+    ClusterBridge::Settings settings;
+    settings.urls = urlList(m_natsEdit->text());
+    if (settings.urls.isEmpty()) {
+        m_natsEdit->setStyleSheet(problemStyle());
+        m_natsEdit->setFocus();
+        showStatus(tr("Type the NATS servers to join first, e.g. nats://127.0.0.1:4222"));
+        return std::nullopt;
+    }
+    const QString domain = m_domainEdit->text().trimmed();
+    if (!domain.isEmpty())
+        settings.domain = domain;
+    if (!ClusterBridge::isValidDomain(settings.domain)) {
+        m_domainEdit->setFocus();
+        showStatus(tr("Not a domain name: %1. Use letters, digits, _ and - only.").arg(domain));
+        return std::nullopt;
+    }
+    settings.serverId = m_serverIdEdit->text().trimmed();
+    if (!settings.serverId.isEmpty() && !ClusterBridge::isValidDomain(settings.serverId)) {
+        m_serverIdEdit->setFocus();
+        showStatus(tr("Not a server id: %1. Use letters, digits, _ and - only.").arg(settings.serverId));
+        return std::nullopt;
+    }
+    settings.reconnectBufferBytes = qint64(m_natsBufferSpin->value());
+    return settings;
+}
+
+bool ServerWindow::joinCluster()
+{
+    if (!ClusterBridge::isAvailable()) {
+        showStatus(tr("This build has no NATS support: libnats was not found when it was built"));
+        return false;
+    }
+    if (m_clusterState != ClusterBridge::State::Off)
+        return true;
+    const auto settings = clusterSettings();
+    if (!settings)
+        return false;
+    if (!m_bridge) {
+        m_bridge = new ClusterBridge(m_server, this);
+        connectBridge();
+    }
+    m_leaving = false;
+    if (!m_bridge->start(*settings)) {
+        const QString text = tr("Cannot join the cluster: %1").arg(m_bridge->errorString());
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+        showStatus(text);
+        m_clusterStateLabel->setText(text);
+        m_clusterStateLabel->setStyleSheet(problemStyle());
+        return false;
+    }
+    // The bridge may say Connecting later, from its thread: the window says it now.
+    if (m_clusterState == ClusterBridge::State::Off)
+        onClusterStateChanged(ClusterBridge::State::Connecting, settings->urls.join(u", "_s));
+    return true;
+}
+
+void ServerWindow::leaveCluster()
+{
+    if (!m_bridge || m_clusterState == ClusterBridge::State::Off)
+        return;
+    m_leaving = true;
+    m_bridge->stop();
+    if (m_clusterState != ClusterBridge::State::Off)   // stop() said nothing
+        onClusterStateChanged(ClusterBridge::State::Off, {});
+}
+
+QString ServerWindow::clusterStateText(ClusterBridge::State state)
+{
+    switch (state) {
+    case ClusterBridge::State::Off:
+        break;
+    case ClusterBridge::State::Connecting:
+        return tr("Connecting");
+    case ClusterBridge::State::Connected:
+        return tr("Connected");
+    case ClusterBridge::State::Reconnecting:
+        return tr("Reconnecting");
+    }
+    return tr("Off");
+}
+
+void ServerWindow::onClusterStateChanged(ClusterBridge::State state, const QString &detail)
+{
+    if (state == m_clusterState) {
+        updateClusterStats();
+        return;
+    }
+    const ClusterBridge::State previous = std::exchange(m_clusterState, state);
+    const ClusterBridge::Settings settings = m_bridge ? m_bridge->settings() : ClusterBridge::Settings();
+    LogEntry entry { { LogEvent::Kind::Warning, 0, 0, {}, -1, {}, {} }, LogEntry::Status::Info };
+    QString &text = entry.event.text;
+    switch (state) {
+    case ClusterBridge::State::Connecting:
+        text = tr("Cluster: joining domain %1 via %2").arg(settings.domain, detail.isEmpty() ? settings.urls.join(u", "_s) : detail);
+        break;
+    case ClusterBridge::State::Connected: {
+        const QString node = m_bridge && !m_bridge->stats().connectedUrl.isEmpty() ? m_bridge->stats().connectedUrl : detail;
+        text = tr("Cluster: connected to %1, domain %2, as %3").arg(node, settings.domain, m_bridge ? m_bridge->serverId() : QString());
+        break;
+    }
+    case ClusterBridge::State::Reconnecting:
+        entry.status = LogEntry::Status::Problem;
+        text = detail.isEmpty() ? tr("Cluster: lost the NATS server; reconnecting, messages wait in the buffer")
+                                : tr("Cluster: %1; reconnecting, messages wait in the buffer").arg(detail);
+        break;
+    case ClusterBridge::State::Off:
+        if (m_leaving || detail.isEmpty()) {
+            text = tr("Cluster: left domain %1").arg(settings.domain);
+        } else {
+            entry.status = LogEntry::Status::Problem;
+            text = previous == ClusterBridge::State::Connecting ? tr("Cluster: could not join domain %1: %2").arg(settings.domain, detail)
+                                                                : tr("Cluster: out of domain %1: %2").arg(settings.domain, detail);
+        }
+        m_leaving = false;
+        break;
+    }
+    if (entry.status == LogEntry::Status::Problem)
+        showStatus(text);
+    logEntry(std::move(entry));
+    updateClusterPeers();
+    updateClusterState();
+}
+
+void ServerWindow::updateClusterState()
+{
+    const bool available = ClusterBridge::isAvailable();
+    const bool joined = m_clusterState != ClusterBridge::State::Off;
+    for (QWidget *widget : std::initializer_list<QWidget *> { m_natsEdit, m_domainEdit, m_serverIdEdit, m_natsBufferSpin })
+        widget->setEnabled(available && !joined);
+    m_joinButton->setText(joined ? tr("Leave cluster") : tr("Join cluster"));
+    if (m_joinAction) {
+        m_joinAction->setEnabled(available);
+        m_joinAction->setText(joined ? tr("&Leave cluster") : tr("&Join cluster"));
+    }
+    if (!available)
+        m_clusterStateLabel->setText(tr("Not available in this build"));
+    else
+        m_clusterStateLabel->setText(clusterStateText(m_clusterState));
+    m_clusterStateLabel->setStyleSheet(m_clusterState == ClusterBridge::State::Reconnecting ? problemStyle() : QString());
+    m_statusCluster->setVisible(joined);
+
+    const int servers = m_peerModel->rowCount();
+    m_peopleTabs->setTabText(1, joined && servers > 0 ? tr("Cluster servers (%1)").arg(servers) : tr("Cluster servers"));
+    if (!available) {
+        m_clusterTotalLabel->setText(tr("This build has no NATS support: libnats was not found when it was built."));
+    } else if (!joined) {
+        m_clusterTotalLabel->setText(tr("Not in a cluster. Type the NATS servers in the Cluster tab of the settings and "
+                                        "click Join cluster."));
+    } else {
+        m_clusterTotalLabel->setText(tr("Domain %1: %2 servers, %3 clients in all")
+                                             .arg(m_bridge->settings().domain)
+                                             .arg(servers)
+                                             .arg(m_peerModel->totalClients()));
+    }
+    updateClusterStats();
+}
+
+void ServerWindow::updateClusterStats()
+{
+    const ClusterBridge::Stats stats = m_bridge && m_clusterState != ClusterBridge::State::Off ? m_bridge->stats()
+                                                                                              : ClusterBridge::Stats();
+    const QLocale locale;
+    m_clusterNodeLabel->setText(stats.connectedUrl.isEmpty() ? tr("none") : stats.connectedUrl);
+    m_clusterTrafficLabel->setText(tr("%1 published, %2 received")
+                                           .arg(locale.toString(stats.published), locale.toString(stats.received)));
+    m_clusterBufferLabel->setText(tr("%1 buffered, %2 dropped, %3 gaps")
+                                          .arg(byteText(stats.bufferedBytes), locale.toString(stats.dropped),
+                                               locale.toString(stats.gaps)));
+    m_clusterBufferLabel->setStyleSheet(stats.dropped > 0 || stats.gaps > 0 ? problemStyle() : QString());
+    QString status = tr("Cluster: %1").arg(clusterStateText(m_clusterState));
+    if (m_clusterState == ClusterBridge::State::Connected)
+        status = tr("Cluster: %1, %2 servers").arg(clusterStateText(m_clusterState)).arg(m_peerModel->rowCount());
+    if (stats.bufferedBytes > 0)
+        status += tr(", %1 buffered").arg(byteText(stats.bufferedBytes));
+    m_statusCluster->setText(status);
+    m_statusCluster->setStyleSheet(m_clusterState == ClusterBridge::State::Reconnecting ? problemStyle() : QString());
+}
+
+void ServerWindow::updateClusterPeers()
+{
+    const bool joined = m_bridge && m_clusterState != ClusterBridge::State::Off;
+    m_peerModel->setPeers(joined ? m_bridge->peers() : QList<ClusterBridge::Peer>());
+    updateClusterState();
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QFile>
+#include <QHash>
+#include <QMainWindow>
+#include <QTimer>
+
+#include "cluster/clusterbridge.h"
+#include "log/logevent.h"
+#include "console/options.h"
+#include "core/spreadserver.h"
+#include "widgets/trafficgraph.h"
+
+class ClientTableModel;
+class ClusterPeerModel;
+struct LogEntry;
+class LogModel;
+class LogPanel;
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QTabWidget;
+class QTableView;
+
+/**
+ * The server monitor: listen controls, the server's settings, the table of
+ * connected clients, the chat-style log, a compose bar and a live graph,
+ * all over one SpreadServer; and, when it joins a NATS cluster, the
+ * bridge's state and the servers of the domain, over one ClusterBridge.
+ * It calls the server and the bridge and nothing else.
+ */
+class ServerWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    /** Reads the saved settings; what @p options set explicitly wins. Does not start listening. */
+    explicit ServerWindow(const ServerOptions &options = ServerOptions(), QWidget *parent = nullptr);
+    ~ServerWindow() override;
+
+    SpreadServer *server() const { return m_server; }
+    LogModel *logModel() const { return m_log; }
+    LogPanel *logPanel() const { return m_logPanel; }
+    ClientTableModel *clientModel() const { return m_clients; }
+    TrafficGraph *graph() const { return m_graph; }
+    ClusterPeerModel *clusterModel() const { return m_peerModel; }
+    /** The bridge, once the window has joined a cluster; null before. */
+    ClusterBridge *clusterBridge() const { return m_bridge; }
+
+    /** Starts listening on the address and port of the controls; on failure the reason is shown. */
+    bool start();
+    /** Stops listening and closes every client. */
+    void stop();
+
+    /** Joins the cluster of the cluster controls; on failure the reason is shown. The bridge connects in the background. */
+    bool joinCluster();
+    /** Leaves the cluster; local clients stay connected. */
+    void leaveCluster();
+    /**
+     * Whether to join at launch: NATS servers are set and either come from
+     * the command line (--nats) or the window was in the cluster when it
+     * was last closed.
+     */
+    bool joinsClusterAtLaunch() const { return m_joinAtLaunch; }
+
+    QList<SpreadServer::ClientId> selectedClients() const;
+    /** Sends the compose line to all clients or to the selected ones. */
+    void sendComposed();
+    /** Drops the selected clients with the reason typed beside the button. */
+    void dropSelected();
+    void saveSettings() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildUi();
+    void buildMenus();
+    void loadSettings(const ServerOptions &options);
+    void applySettings();
+    void connectServer();
+    void updateListenState();
+    void updateSelectionState();
+    void showListenProblem(const QString &text);
+    void showStatus(const QString &text);
+    void sampleTraffic();
+    void openClientWindow();
+    void log(LogEvent event);
+    void logEntry(LogEntry entry);
+    void buildClusterUi(QTabWidget *settingsTabs, QTabWidget *peopleTabs);
+    void connectBridge();
+    void updateClusterState();
+    void updateClusterStats();
+    void updateClusterPeers();
+    void onClusterStateChanged(ClusterBridge::State state, const QString &detail);
+    /** The cluster controls as bridge settings; nothing if one of them is not valid (said in the window). */
+    std::optional<ClusterBridge::Settings> clusterSettings();
+    static QString clusterStateText(ClusterBridge::State state);
+    void openLogFile(const QString &path);
+    void fillBindChoices();
+    static QString bindText(const QHostAddress &address);
+    static std::optional<QHostAddress> parseBind(const QString &text);
+    /** "10.0.0.0/8, ::1" as subnets; nothing if one of them is not a subnet. */
+    static std::optional<QList<QPair<QHostAddress, int>>> parseSubnets(const QString &text);
+    static QString subnetsText(const QList<QPair<QHostAddress, int>> &subnets);
+
+    SpreadServer *m_server = nullptr;
+    LogModel *m_log = nullptr;
+    ClientTableModel *m_clients = nullptr;
+    QSortFilterProxyModel *m_clientProxy = nullptr;
+    QHash<SpreadServer::ClientId, QString> m_peers;   // shared strings for the log
+    bool m_stopping = false;
+    bool m_tls = false;
+    // --log-file, --log-format, --quiet: the file the console server would write.
+    QFile m_logFile;
+    QTimer m_logFlush;
+    LogFormat m_logFormat = LogFormat::Text;
+    bool m_quiet = false;
+
+    // listen bar
+    QComboBox *m_bindCombo = nullptr;
+    QSpinBox *m_portSpin = nullptr;
+    QPushButton *m_startButton = nullptr;
+    QLabel *m_listenLabel = nullptr;
+    // clients
+    QTableView *m_clientView = nullptr;
+    QLineEdit *m_dropReasonEdit = nullptr;
+    QPushButton *m_dropButton = nullptr;
+    // settings
+    QCheckBox *m_relayCheck = nullptr;
+    QLineEdit *m_welcomeEdit = nullptr;
+    QSpinBox *m_maxClientsSpin = nullptr;
+    QSpinBox *m_maxMessageSpin = nullptr;
+    QDoubleSpinBox *m_maxBacklogSpin = nullptr;
+    QSpinBox *m_flushSpin = nullptr;
+    QSpinBox *m_maxPerAddressSpin = nullptr;
+    QLineEdit *m_allowEdit = nullptr;
+    // log and compose
+    LogPanel *m_logPanel = nullptr;
+    QComboBox *m_targetCombo = nullptr;
+    QLineEdit *m_composeEdit = nullptr;
+    QCheckBox *m_composeHexCheck = nullptr;
+    QPushButton *m_sendButton = nullptr;
+    // graph and status bar
+    TrafficGraph *m_graph = nullptr;
+    QLabel *m_statusListen = nullptr;
+    QLabel *m_statusClients = nullptr;
+    QLabel *m_statusRates = nullptr;
+    QLabel *m_statusCluster = nullptr;
+    // cluster
+    ClusterBridge *m_bridge = nullptr;
+    ClusterPeerModel *m_peerModel = nullptr;
+    ClusterBridge::State m_clusterState = ClusterBridge::State::Off;
+    bool m_leaving = false;        // Leave clicked: the Off that follows is no failure
+    bool m_joinAtLaunch = false;
+    bool m_gapJustLogged = false;   // the bridge's warning() about it is not logged twice
+    QTabWidget *m_peopleTabs = nullptr;
+    QLineEdit *m_natsEdit = nullptr;
+    QLineEdit *m_domainEdit = nullptr;
+    QLineEdit *m_serverIdEdit = nullptr;
+    QDoubleSpinBox *m_natsBufferSpin = nullptr;
+    QPushButton *m_joinButton = nullptr;
+    QLabel *m_clusterStateLabel = nullptr;
+    QLabel *m_clusterNodeLabel = nullptr;
+    QLabel *m_clusterTrafficLabel = nullptr;
+    QLabel *m_clusterBufferLabel = nullptr;
+    QTableView *m_peerView = nullptr;
+    QLabel *m_clusterTotalLabel = nullptr;
+    QAction *m_joinAction = nullptr;
+    QAction *m_startAction = nullptr;
+    QAction *m_dropAction = nullptr;
+
+    QTimer m_sampleTimer;
+    TrafficGraph::Sample m_tick;   // counted since the last sample
+};
