@@ -47,4 +47,11 @@ QString subnetText(const Subnet &subnet)
     return u"%1/%2"_s.arg(subnet.first.toString()).arg(subnet.second);
 }
 
+QString peerText(const QHostAddress &address, quint16 port)
+{
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        return u"[%1]:%2"_s.arg(address.toString()).arg(port);
+    return u"%1:%2"_s.arg(address.toString()).arg(port);
+}
+
 } // namespace Addresses

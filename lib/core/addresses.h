@@ -21,4 +21,7 @@ std::optional<Subnet> parseSubnet(const QString &text);
 /** A subnet as parseSubnet() reads it: a single address without its prefix. */
 QString subnetText(const Subnet &subnet);
 
+/** "127.0.0.1:50123" or "[::1]:50123": how every log line, table and window writes a peer. */
+QString peerText(const QHostAddress &address, quint16 port);
+
 } // namespace Addresses

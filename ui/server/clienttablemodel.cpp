@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "server/clienttablemodel.h"
 
+#include "core/addresses.h"
+
 #include <QDateTime>
 #include <QLocale>
 
@@ -32,13 +34,6 @@ ClientTableModel::ClientTableModel(SpreadServer *server, QObject *parent)
         m_index.insert(id, int(m_rows.size()));
         m_rows.append(info);
     }
-}
-
-QString ClientTableModel::peerText(const QHostAddress &address, quint16 port)
-{
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        return u"[%1]:%2"_s.arg(address.toString()).arg(port);
-    return u"%1:%2"_s.arg(address.toString()).arg(port);
 }
 
 int ClientTableModel::rowOf(SpreadServer::ClientId id) const
@@ -118,7 +113,7 @@ QVariant ClientTableModel::data(const QModelIndex &index, int role) const
         case IdColumn:
             return QVariant::fromValue<quint64>(info.id);
         case AddressColumn:
-            return peerText(info.address, info.port);
+            return Addresses::peerText(info.address, info.port);
         case ConnectedColumn:
             return info.connectedAtMs;
         case MessagesInColumn:
@@ -139,7 +134,7 @@ QVariant ClientTableModel::data(const QModelIndex &index, int role) const
         const QLocale locale;
         return tr("Client #%1 at %2\nconnected %3\nlast activity %4\n%5 bytes waiting to be sent")
                 .arg(info.id)
-                .arg(peerText(info.address, info.port),
+                .arg(Addresses::peerText(info.address, info.port),
                      locale.toString(QDateTime::fromMSecsSinceEpoch(info.connectedAtMs), QLocale::LongFormat),
                      info.lastActivityMs > 0 ? locale.toString(QDateTime::fromMSecsSinceEpoch(info.lastActivityMs),
                                                                QLocale::LongFormat)
@@ -153,7 +148,7 @@ QVariant ClientTableModel::data(const QModelIndex &index, int role) const
     case IdColumn:
         return u"#%1"_s.arg(info.id);
     case AddressColumn:
-        return peerText(info.address, info.port);
+        return Addresses::peerText(info.address, info.port);
     case ConnectedColumn:
         return QDateTime::fromMSecsSinceEpoch(info.connectedAtMs).toString(u"HH:mm:ss"_s);
     case MessagesInColumn:

@@ -45,8 +45,6 @@ public:
 
     SpreadServer::ClientId clientAt(int row) const { return m_rows.at(row).id; }
     int rowOf(SpreadServer::ClientId id) const;
-    /** "127.0.0.1:50123", "[::1]:50123". */
-    static QString peerText(const QHostAddress &address, quint16 port);
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;

@@ -662,7 +662,7 @@ void ServerWindow::connectServer()
     connect(m_server, &SpreadServer::listeningChanged, this, &ServerWindow::updateListenState);
     connect(m_server, &SpreadServer::clientConnected, this,
             [this](SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int count) {
-                const QString peer = ClientTableModel::peerText(address, port);
+                const QString peer = Addresses::peerText(address, port);
                 m_peers.insert(id, peer);
                 m_logPanel->addClientChoice(id, u"#%1 %2"_s.arg(id).arg(peer));
                 log({ LogEvent::Kind::Connected, 0, id, peer, count, {}, {} });
@@ -676,7 +676,7 @@ void ServerWindow::connectServer()
             });
     connect(m_server, &SpreadServer::clientRefused, this,
             [this](const QHostAddress &address, quint16 port, const QString &reason) {
-                log({ LogEvent::Kind::Refused, 0, 0, ClientTableModel::peerText(address, port), -1, {}, reason });
+                log({ LogEvent::Kind::Refused, 0, 0, Addresses::peerText(address, port), -1, {}, reason });
             });
     connect(m_server, &SpreadServer::messageReceived, this,
             [this](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {

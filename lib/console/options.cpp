@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+// The command lines of spread-server and echo-client: parsed here, once, for
+// the console programs and the windows alike.
+#include "console/options.h"
+#include "console/consoleio.h"
+
+#include "core/addresses.h"
+#include "core/tlsfiles.h"
+
+#include <QCoreApplication>
+#include <QRegularExpression>
+
+#include <cmath>
+#include <limits>
+
+using namespace Qt::Literals::StringLiterals;
+using namespace Headless;
+
+namespace {
+const QString SERVER_PROGRAM = u"spread-server"_s;
+const QString CLIENT_PROGRAM = u"echo-client"_s;
+
+/** @p text as a byte count: a whole number with an optional K, M or G (powers of 1024); -1 if it is not one. */
+qint64 byteCount(const QString &text)
+{
+    static const QRegularExpression pattern(u"^(\\d{1,12})([KMG]?)i?B?$"_s, QRegularExpression::CaseInsensitiveOption);
+    const auto match = pattern.match(text.trimmed());
+    if (!match.hasMatch())
+        return -1;
+    const QString unit = match.captured(2).toUpper();
+    const int shift = unit == u"K"_s ? 10 : unit == u"M"_s ? 20 : unit == u"G"_s ? 30 : 0;
+    return match.captured(1).toLongLong() << shift;
+}
+
+std::optional<int> parseClusterOptions(const QCommandLineParser &parser, ClusterBridge::Settings *cluster)
+{
+    const bool wanted = parser.isSet(u"nats"_s);
+    for (const QString &name : { u"domain"_s, u"server-id"_s, u"nats-buffer"_s }) {
+        if (parser.isSet(name) && !wanted) {
+            printError(SERVER_PROGRAM, u"--%1 needs --nats"_s.arg(name));
+            return 2;
+        }
+    }
+    if (!wanted)
+        return std::nullopt;
+    if (!ClusterBridge::isAvailable()) {
+        printError(SERVER_PROGRAM, u"--nats: this build has no NATS support (rebuild with libnats-dev and -DSPREAD_NATS=ON)"_s);
+        return 2;
+    }
+    cluster->urls.clear();
+    for (const QString &url : parser.values(u"nats"_s).join(u',').split(u',', Qt::SkipEmptyParts)) {
+        const QString trimmed = url.trimmed();
+        static const QRegularExpression urlPattern(u"^((nats|tls)://)?[^\\s/:]+(:\\d{1,5})?$"_s);
+        if (!urlPattern.match(trimmed).hasMatch()) {
+            printError(SERVER_PROGRAM, u"bad value for --nats: '%1' (nats://host:port, comma-separated)"_s.arg(url));
+            return 2;
+        }
+        cluster->urls.append(trimmed);
+    }
+    if (cluster->urls.isEmpty()) {
+        printError(SERVER_PROGRAM, u"bad value for --nats: '' (nats://host:port, comma-separated)"_s);
+        return 2;
+    }
+    if (parser.isSet(u"domain"_s)) {
+        cluster->domain = parser.value(u"domain"_s);
+        if (!ClusterBridge::isValidDomain(cluster->domain)) {
+            printError(SERVER_PROGRAM, u"bad value for --domain: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->domain));
+            return 2;
+        }
+    }
+    if (parser.isSet(u"server-id"_s)) {
+        cluster->serverId = parser.value(u"server-id"_s);
+        if (!ClusterBridge::isValidDomain(cluster->serverId)) {   // the same rule: it is a subject token too
+            printError(SERVER_PROGRAM, u"bad value for --server-id: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->serverId));
+            return 2;
+        }
+    }
+    if (parser.isSet(u"nats-buffer"_s)) {
+        const qint64 bytes = byteCount(parser.value(u"nats-buffer"_s));
+        if (bytes < 1 || bytes > std::numeric_limits<int>::max()) {
+            printError(SERVER_PROGRAM, u"bad value for --nats-buffer: '%1' (bytes from 1 to 2047M; K, M, G suffixes)"_s
+                                        .arg(parser.value(u"nats-buffer"_s)));
+            return 2;
+        }
+        cluster->reconnectBufferBytes = bytes;
+    }
+    return std::nullopt;
+}
+} // namespace
+
+std::optional<int> parseServerOptions(const QStringList &arguments, ServerOptions *options)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+            "spread-server", "Broadcast server: greets each client with its number, relays every line to the "
+                             "other clients, and drops a client that sends \"close\"."));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const auto tr = [](const char *text) { return QCoreApplication::translate("spread-server", text); };
+    parser.addOptions({
+        { u"headless"_s, tr("Run in the console, without a window.") },
+        { u"bind"_s, tr("Address to listen on: an IPv4 or IPv6 address, 'any' (default) or 'localhost'."), u"address"_s },
+        { u"port"_s, tr("Port to listen on (default 8007); 0 picks a free one, printed first."), u"port"_s },
+        { u"welcome"_s, tr("Welcome line; %1 is the client's number; empty sends none."), u"text"_s },
+        { u"no-relay"_s, tr("Log messages only, do not relay them (the seed's monitor mode).") },
+        { u"max-clients"_s, tr("Most clients at once (default 10000); the next gets \"server full\"."), u"n"_s },
+        { u"max-message-bytes"_s, tr("Longest message (default 65536); longer drops the sender."), u"n"_s },
+        { u"max-backlog-bytes"_s, tr("Most unsent bytes per client (default 4194304); more drops it as too slow."), u"n"_s },
+        { u"flush-ms"_s, tr("Quiet time after which a line without an ending is a message (default 200; 0: at once)."), u"ms"_s },
+        { u"quiet"_s, tr("Do not print messages, only connections.") },
+        { u"log-format"_s, tr("Output format: text (default) or jsonl."), u"format"_s },
+        { u"log-file"_s, tr("Also append the log to this file, in the same format."), u"file"_s },
+        { u"allow"_s, tr("Admit only clients from this subnet (CIDR, e.g. 192.168.1.0/24 or ::1); repeatable."), u"cidr"_s },
+        { u"max-per-ip"_s, tr("Most connections from one address (default: no limit)."), u"n"_s },
+        { u"tls-cert"_s, tr("Serve TLS with this PEM certificate (chain); needs --tls-key."), u"file"_s },
+        { u"tls-key"_s, tr("The PEM private key of --tls-cert."), u"file"_s },
+        { u"tls-ca"_s, tr("Require client certificates signed by these PEM CAs (mutual TLS)."), u"file"_s },
+        { u"nats"_s, tr("Join a broadcast domain on this NATS cluster: nats://host:port, comma-separated, nearest "
+                        "first (needs a build with NATS)."), u"urls"_s },
+        { u"domain"_s, tr("The broadcast domain to join with --nats (default 'default'; letters, digits, '_', '-')."), u"name"_s },
+        { u"server-id"_s, tr("This server's id in the domain (default: host-port-random, new each run)."), u"id"_s },
+        { u"nats-buffer"_s, tr("Bytes of messages kept while NATS is unreachable (default 8M; K, M, G suffixes)."), u"bytes"_s },
+    });
+    if (auto exit = finishParse(parser, arguments, SERVER_PROGRAM, &options->explicitlySet))
+        return exit;
+
+    options->headless = parser.isSet(u"headless"_s);
+    options->logFile = parser.value(u"log-file"_s);
+    options->quiet = parser.isSet(u"quiet"_s);
+    if (parser.isSet(u"bind"_s)) {
+        const auto address = Addresses::parseBind(parser.value(u"bind"_s));
+        if (!address) {
+            printError(SERVER_PROGRAM, u"bad value for --bind: '%1' (an IP address, 'any' or 'localhost')"_s.arg(parser.value(u"bind"_s)));
+            return 2;
+        }
+        options->bind = *address;
+    }
+    qint64 port = options->port;
+    qint64 maxClients = options->settings.maxClients;
+    qint64 maxMessage = options->settings.maxMessageBytes;
+    qint64 maxBacklog = options->settings.maxBacklogBytes;
+    qint64 flushMs = options->settings.flushDelayMs;
+    if (!intValue(parser, u"port"_s, 0, 65535, &port, SERVER_PROGRAM)
+        || !intValue(parser, u"max-clients"_s, 1, 1000000, &maxClients, SERVER_PROGRAM)
+        || !intValue(parser, u"max-message-bytes"_s, 1, 256 * 1024 * 1024, &maxMessage, SERVER_PROGRAM)
+        || !intValue(parser, u"max-backlog-bytes"_s, 1, qint64(1) << 32, &maxBacklog, SERVER_PROGRAM)
+        || !intValue(parser, u"flush-ms"_s, 0, 3600 * 1000, &flushMs, SERVER_PROGRAM))
+        return 2;
+    qint64 maxPerIp = options->settings.maxPerAddress;
+    if (!intValue(parser, u"max-per-ip"_s, 1, 1000000, &maxPerIp, SERVER_PROGRAM))
+        return 2;
+    options->settings.maxPerAddress = int(maxPerIp);
+    for (const QString &text : parser.values(u"allow"_s)) {
+        const auto subnet = Addresses::parseSubnet(text);
+        if (!subnet) {
+            printError(SERVER_PROGRAM, u"bad value for --allow: '%1' (an address or a subnet such as 10.0.0.0/8)"_s.arg(text));
+            return 2;
+        }
+        options->settings.allowed.append(*subnet);
+    }
+    const QString certFile = parser.value(u"tls-cert"_s);
+    const QString keyFile = parser.value(u"tls-key"_s);
+    const QString caFile = parser.value(u"tls-ca"_s);
+    if (!certFile.isEmpty() || !keyFile.isEmpty() || !caFile.isEmpty()) {
+        if (certFile.isEmpty() || keyFile.isEmpty()) {
+            printError(SERVER_PROGRAM, u"TLS needs both --tls-cert and --tls-key"_s);
+            return 2;
+        }
+        QString error;
+        const auto tls = TlsFiles::serverConfiguration(certFile, keyFile, caFile, &error);
+        if (!tls) {
+            printError(SERVER_PROGRAM, error);
+            return 2;
+        }
+        options->tls = *tls;
+    }
+    options->port = quint16(port);
+    options->settings.maxClients = int(maxClients);
+    options->settings.maxMessageBytes = maxMessage;
+    options->settings.maxBacklogBytes = maxBacklog;
+    options->settings.flushDelayMs = int(flushMs);
+    options->settings.relay = !parser.isSet(u"no-relay"_s);
+    if (parser.isSet(u"welcome"_s))
+        options->settings.welcome = parser.value(u"welcome"_s);
+    if (auto exit = parseClusterOptions(parser, &options->cluster))
+        return exit;
+    if (parser.isSet(u"log-format"_s)) {
+        const QString format = parser.value(u"log-format"_s);
+        if (format == u"text"_s) {
+            options->logFormat = LogFormat::Text;
+        } else if (format == u"jsonl"_s) {
+            options->logFormat = LogFormat::Jsonl;
+        } else {
+            printError(SERVER_PROGRAM, u"bad value for --log-format: '%1' (text or jsonl)"_s.arg(format));
+            return 2;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<int> parseClientOptions(const QStringList &arguments, ClientOptions *options)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+            "echo-client", "Chat client: connects to a SpreadSite server, prints what it receives, sends what "
+                           "you type and, every interval, a message made from a template."));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const auto tr = [](const char *text) { return QCoreApplication::translate("echo-client", text); };
+    parser.addOptions({
+        { u"headless"_s, tr("Run in the console, without a window.") },
+        { u"host"_s, tr("Server host name or address (default 127.0.0.1)."), u"host"_s },
+        { u"port"_s, tr("Server port (default 8007)."), u"port"_s },
+        { u"interval"_s, tr("Seconds between periodic messages (default 5; fractions allowed)."), u"seconds"_s },
+        { u"no-periodic"_s, tr("Send no periodic message, only what is typed.") },
+        { u"message"_s, tr("Periodic message template; %1 is the program, %2 the date and time "
+                           "(default \"hello, I'm %1 %2\")."), u"template"_s },
+        { u"line-ending"_s, tr("Line ending added to each message: lf (default), crlf or none."), u"ending"_s },
+        { u"count"_s, tr("Send this many periodic messages, wait until they are delivered, exit 0."), u"n"_s },
+        { u"reconnect"_s, tr("Reconnect after a failure or loss, waiting 1 s doubling to 30 s.") },
+        { u"flush-ms"_s, tr("Quiet time after which received bytes without a line ending are shown (default 200)."), u"ms"_s },
+        { u"tls"_s, tr("Connect with TLS and verify the server (against the system's CAs, or --tls-ca).") },
+        { u"tls-ca"_s, tr("Trust only these PEM CA certificates for the server (implies --tls)."), u"file"_s },
+        { u"tls-cert"_s, tr("Present this PEM client certificate (implies --tls; needs --tls-key)."), u"file"_s },
+        { u"tls-key"_s, tr("The PEM private key of --tls-cert."), u"file"_s },
+    });
+    if (auto exit = finishParse(parser, arguments, CLIENT_PROGRAM, &options->explicitlySet))
+        return exit;
+
+    options->headless = parser.isSet(u"headless"_s);
+    options->periodic = !parser.isSet(u"no-periodic"_s);
+    options->reconnect = parser.isSet(u"reconnect"_s);
+    if (parser.isSet(u"host"_s)) {
+        options->host = parser.value(u"host"_s).trimmed();
+        if (options->host.isEmpty()) {
+            printError(CLIENT_PROGRAM, u"bad value for --host: it is empty"_s);
+            return 2;
+        }
+    }
+    qint64 port = options->port;
+    qint64 count = options->count;
+    qint64 flushMs = options->flushDelayMs;
+    if (!intValue(parser, u"port"_s, 1, 65535, &port, CLIENT_PROGRAM) || !intValue(parser, u"count"_s, 1, 1000000000, &count, CLIENT_PROGRAM)
+        || !intValue(parser, u"flush-ms"_s, 0, 3600 * 1000, &flushMs, CLIENT_PROGRAM))
+        return 2;
+    options->port = quint16(port);
+    options->count = int(count);
+    options->flushDelayMs = int(flushMs);
+    if (parser.isSet(u"interval"_s)) {
+        bool ok = false;
+        const double seconds = parser.value(u"interval"_s).toDouble(&ok);
+        if (!ok || !std::isfinite(seconds) || seconds < 0.001 || seconds > 86400) {
+            printError(CLIENT_PROGRAM, u"bad value for --interval: '%1' (seconds, from 0.001 to 86400)"_s.arg(parser.value(u"interval"_s)));
+            return 2;
+        }
+        options->intervalMs = qMax(1, int(std::lround(seconds * 1000)));
+    }
+    if (parser.isSet(u"message"_s))
+        options->messageTemplate = parser.value(u"message"_s);
+    if (parser.isSet(u"line-ending"_s)) {
+        const QString ending = parser.value(u"line-ending"_s).toLower();
+        if (ending == u"lf"_s) {
+            options->lineEnding = EchoClient::LineEnding::Lf;
+        } else if (ending == u"crlf"_s) {
+            options->lineEnding = EchoClient::LineEnding::CrLf;
+        } else if (ending == u"none"_s) {
+            options->lineEnding = EchoClient::LineEnding::None;
+        } else {
+            printError(CLIENT_PROGRAM, u"bad value for --line-ending: '%1' (lf, crlf or none)"_s.arg(parser.value(u"line-ending"_s)));
+            return 2;
+        }
+    }
+    const QString caFile = parser.value(u"tls-ca"_s);
+    const QString certFile = parser.value(u"tls-cert"_s);
+    const QString keyFile = parser.value(u"tls-key"_s);
+    options->tls = parser.isSet(u"tls"_s) || !caFile.isEmpty() || !certFile.isEmpty() || !keyFile.isEmpty();
+    if (options->tls) {
+        QString error;
+        const auto tls = TlsFiles::clientConfiguration(caFile, certFile, keyFile, &error);
+        if (!tls) {
+            printError(CLIENT_PROGRAM, error);
+            return 2;
+        }
+        options->tlsConfiguration = *tls;
+    }
+    if (options->count > 0 && !options->periodic) {
+        printError(CLIENT_PROGRAM, u"--count counts periodic messages; it cannot go with --no-periodic"_s);
+        return 2;
+    }
+    return std::nullopt;
+}
+
