@@ -793,6 +793,11 @@ ClusterBridge::State ClusterBridge::state() const
     return m_shared->state;
 }
 
+bool ClusterBridge::isStarted() const
+{
+    return m_shared->started;
+}
+
 ClusterBridge::Stats ClusterBridge::stats() const
 {
     QMutexLocker lock(&m_shared->mutex);
@@ -911,8 +916,6 @@ void ClusterBridge::deliverInbox()
                     return;
                 gaps += in.seq - first;
                 emit gapDetected(in.origin, first, in.seq - 1);
-                emit warning(tr("%1 messages from %2 never arrived (%3 to %4)")
-                                     .arg(in.seq - first).arg(in.origin).arg(first).arg(in.seq - 1));
                 if (!m_shared->started)
                     return;
             } else {
@@ -992,8 +995,7 @@ void ClusterBridge::publishStats()
     const Stats now = stats();
     if (now.dropped > m_shared->droppedWarned
         && (!m_shared->sinceDropWarning.isValid() || m_shared->sinceDropWarning.elapsed() >= WARN_INTERVAL_MS)) {
-        emit warning(tr("%1 messages not published: the NATS reconnect buffer (%2 bytes) is full, or NATS cannot keep up")
-                             .arg(now.dropped - m_shared->droppedWarned).arg(m_shared->settings.reconnectBufferBytes));
+        emit messagesDropped(now.dropped - m_shared->droppedWarned, m_shared->settings.reconnectBufferBytes);
         m_shared->droppedWarned = now.dropped;
         m_shared->sinceDropWarning.start();
     }

@@ -88,6 +88,8 @@ public:
     Settings settings() const;
     QString serverId() const;
     State state() const;
+    /** Between start() and stop(): the bridge means to be in the domain, whatever its state. */
+    bool isStarted() const;
     Stats stats() const;
     QList<Peer> peers() const;
     QString errorString() const;
@@ -102,10 +104,13 @@ signals:
                                int deliveredTo);
     /** Messages @p first .. @p last of @p origin never arrived (a failover, a full buffer). */
     void gapDetected(const QString &origin, quint64 first, quint64 last);
+    /** @p count local messages did not fit the reconnect buffer of @p bufferBytes; said at most once a second. */
+    void messagesDropped(quint64 count, qint64 bufferBytes);
     /** A server of the domain was heard from for the first time (peersChanged() follows). */
     void peerJoined(const QString &serverId);
     /** A server left the domain: it said so, or fell silent for 3 presence intervals. */
     void peerLeft(const QString &serverId, const QString &reason);
+    /** Something went wrong that is no state change, a gap or a drop (a failed publish, for example). */
     void warning(const QString &text);
 
 private:

@@ -1,116 +1,116 @@
 // SPDX-License-Identifier: MIT
-#include "console/options.h"
-#include "console/consoleio.h"
+#include "console/consoleclient.h"
 
-#include "core/displaytext.h"
-#include "console/signalwatcher.h"
-#include "console/stdinreader.h"
-#include "core/tlsfiles.h"
+#include "console/consoleio.h"
+#include "log/logformat.h"
 
 #include <QCoreApplication>
 
 #include <csignal>
-#include <cmath>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Headless;
-
 
 namespace {
 const QString PROGRAM = u"echo-client"_s;
 constexpr int MAX_PENDING_INPUT = 10000;   // lines typed before the connection is up
 } // namespace
 
+ConsoleClient::ConsoleClient(const ClientOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_signals({ SIGINT, SIGTERM, SIGHUP })
+{
+    m_client.setInterval(options.intervalMs);
+    m_client.setPeriodicEnabled(options.periodic);
+    m_client.setMessageTemplate(options.messageTemplate);
+    m_client.setLineEnding(options.lineEnding);
+    m_client.setAutoReconnect(options.reconnect);
+    m_client.setFlushDelay(options.flushDelayMs);
+    m_client.setTlsEnabled(options.tls);
+    m_client.setTlsConfiguration(options.tlsConfiguration);
+
+    // The log first: "Connected..." is printed before the lines typed meanwhile are sent.
+    connect(&m_log, &ClientLog::logged, this, [](const Log::Event &event) { printBytes(Log::line(event, Log::Format::Text, false)); });
+    connect(&m_client, &EchoClient::connected, this, &ConsoleClient::onConnected);
+    connect(&m_client, &EchoClient::messageSent, this, [this](const QByteArray &, bool periodic) { onSent(periodic); });
+    connect(&m_client, &EchoClient::connectionFailed, this, &ConsoleClient::onConnectionEnded);
+    connect(&m_client, &EchoClient::connectionLost, this, &ConsoleClient::onConnectionEnded);
+    connect(&m_input, &StdinReader::lineRead, this, &ConsoleClient::onLineTyped);
+    connect(&m_input, &StdinReader::finished, this, &ConsoleClient::onInputFinished);
+    connect(&m_signals, &SignalWatcher::received, this, &ConsoleClient::onSignal);
+}
+
+int ConsoleClient::run()
+{
+    m_client.connectToServer(m_options.host, m_options.port);
+    return QCoreApplication::exec();
+}
+
+void ConsoleClient::onConnected()
+{
+    for (const QByteArray &line : std::exchange(m_pendingInput, {}))
+        m_client.send(line);
+    finishIfDone();
+}
+
+void ConsoleClient::onSent(bool periodic)
+{
+    if (periodic)
+        finishIfDone();
+}
+
+void ConsoleClient::onConnectionEnded()
+{
+    // With --reconnect the client tries again; otherwise this is the end.
+    if (m_client.state() == EchoClient::State::Unconnected)
+        QCoreApplication::exit(m_finishing ? ExitOk : ExitFailure);
+}
+
+void ConsoleClient::onLineTyped(const QByteArray &line)
+{
+    if (m_client.state() == EchoClient::State::Connected)
+        m_client.send(line);
+    else if (m_pendingInput.size() < MAX_PENDING_INPUT)
+        m_pendingInput.append(line);
+    else
+        printError(PROGRAM, u"not connected; line dropped"_s);
+}
+
+void ConsoleClient::onInputFinished()
+{
+    m_inputDone = true;
+    if (m_client.state() == EchoClient::State::Connected)
+        finishIfDone();
+}
+
+void ConsoleClient::onSignal()
+{
+    m_finishing = true;
+    if (m_client.state() == EchoClient::State::Connected) {
+        m_client.disconnectFromServer();
+    } else {
+        m_client.abort();
+        QCoreApplication::exit(ExitOk);
+    }
+}
+
+void ConsoleClient::finishIfDone()
+{
+    const bool countDone = m_options.count > 0 && m_client.periodicSent() >= m_options.count;
+    const bool inputOnly = !m_options.periodic && m_inputDone && m_pendingInput.isEmpty();
+    if (m_finishing || !(countDone || inputOnly))
+        return;
+    m_finishing = true;
+    m_client.setPeriodicEnabled(false);
+    if (m_client.state() == EchoClient::State::Connected)
+        m_client.disconnectFromServer();   // delivers what is queued, then closes
+    else
+        QCoreApplication::exit(ExitOk);
+}
+
 int runHeadlessClient(const ClientOptions &options)
 {
-    EchoClient client;
-    client.setInterval(options.intervalMs);
-    client.setPeriodicEnabled(options.periodic);
-    client.setMessageTemplate(options.messageTemplate);
-    client.setLineEnding(options.lineEnding);
-    client.setAutoReconnect(options.reconnect);
-    client.setFlushDelay(options.flushDelayMs);
-    client.setTlsEnabled(options.tls);
-    client.setTlsConfiguration(options.tlsConfiguration);
-
-    QList<QByteArray> pendingInput;   // typed before the connection was up
-    bool inputDone = false;
-    bool finishing = false;           // we decided to end; a lost connection then means success
-
-    // Ends the run once everything asked for is sent: --count reached, or
-    // standard input ended with nothing periodic to do.
-    const auto finishIfDone = [&] {
-        const bool countDone = options.count > 0 && client.periodicSent() >= options.count;
-        const bool inputOnly = !options.periodic && inputDone && pendingInput.isEmpty();
-        if (finishing || !(countDone || inputOnly))
-            return;
-        finishing = true;
-        client.setPeriodicEnabled(false);
-        if (client.state() == EchoClient::State::Connected)
-            client.disconnectFromServer();   // delivers what is queued, then closes
-        else
-            QCoreApplication::exit(0);
-    };
-
-    QObject::connect(&client, &EchoClient::connecting, &client, [](const QString &, quint16) {
-        printLine(u"Start to Connect..."_s);
-    });
-    QObject::connect(&client, &EchoClient::connected, &client, [&] {
-        printLine(u"Connected..."_s);
-        if (client.isTlsEnabled())
-            printLine(u"Server certificate: "_s + client.peerCertificateSummary());
-        for (const QByteArray &line : std::exchange(pendingInput, {}))
-            client.send(line);
-        finishIfDone();
-    });
-    QObject::connect(&client, &EchoClient::messageReceived, &client, [](const QByteArray &message) {
-        printLine(DisplayText::escaped(message));
-    });
-    QObject::connect(&client, &EchoClient::messageSent, &client, [&](const QByteArray &message, bool periodic) {
-        printLine(u"sent: "_s + DisplayText::escaped(message));
-        if (periodic)
-            finishIfDone();
-    });
-    QObject::connect(&client, &EchoClient::connectionFailed, &client, [&](const QString &reason) {
-        printLine(u"Connection is failed, Reason: "_s + reason);
-        if (client.state() == EchoClient::State::Unconnected)
-            QCoreApplication::exit(finishing ? 0 : 1);
-    });
-    QObject::connect(&client, &EchoClient::connectionLost, &client, [&](const QString &reason) {
-        printLine(u"Lost connection. Reason: "_s + reason);
-        if (client.state() == EchoClient::State::Unconnected)
-            QCoreApplication::exit(finishing ? 0 : 1);
-    });
-    QObject::connect(&client, &EchoClient::reconnectScheduled, &client, [](int delayMs) {
-        printLine(u"Reconnecting in %1 s..."_s.arg(delayMs / 1000.0));
-    });
-
-    StdinReader input;
-    QObject::connect(&input, &StdinReader::lineRead, &client, [&](const QByteArray &line) {
-        if (client.state() == EchoClient::State::Connected)
-            client.send(line);
-        else if (pendingInput.size() < MAX_PENDING_INPUT)
-            pendingInput.append(line);
-        else
-            printError(PROGRAM, u"not connected; line dropped"_s);
-    });
-    QObject::connect(&input, &StdinReader::finished, &client, [&] {
-        inputDone = true;
-        if (client.state() == EchoClient::State::Connected)
-            finishIfDone();
-    });
-
-    SignalWatcher signalWatcher({ SIGINT, SIGTERM, SIGHUP });
-    QObject::connect(&signalWatcher, &SignalWatcher::received, &client, [&](int) {
-        finishing = true;
-        if (client.state() == EchoClient::State::Connected) {
-            client.disconnectFromServer();
-        } else {
-            client.abort();
-            QCoreApplication::exit(0);
-        }
-    });
-
-    client.connectToServer(options.host, options.port);
-    return QCoreApplication::exec();
+    ConsoleClient client(options);
+    return client.run();
 }

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "console/options.h"
+#include "console/signalwatcher.h"
+#include "console/stdinreader.h"
+#include "core/echoclient.h"
+#include "log/clientlog.h"
+
+#include <QList>
+#include <QObject>
+
+/**
+ * echo-client --headless: the seed's client in the console. Prints the
+ * seed's status lines and what arrives (ClientLog, without times, as the
+ * seed did), sends what is typed on stdin and the periodic message, and
+ * ends when --count is reached, stdin ends with nothing periodic to do, or
+ * on SIGINT/SIGTERM after delivering what is queued.
+ */
+class ConsoleClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ConsoleClient(const ClientOptions &options, QObject *parent = nullptr);
+
+    /** Connects and runs the event loop; returns the exit code. */
+    int run();
+
+private:
+    void onConnected();
+    void onSent(bool periodic);
+    void onConnectionEnded();
+    void onLineTyped(const QByteArray &line);
+    void onInputFinished();
+    void onSignal();
+    /** Ends the run once everything asked for is sent. */
+    void finishIfDone();
+
+    ClientOptions m_options;
+    EchoClient m_client;
+    ClientLog m_log { &m_client };
+    StdinReader m_input;
+    SignalWatcher m_signals;
+    QList<QByteArray> m_pendingInput;   // typed before the connection was up
+    bool m_inputDone = false;
+    bool m_finishing = false;           // we decided to end; a lost connection then means success
+};

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "console/options.h"
+#include "console/signalwatcher.h"
+#include "console/stdinreader.h"
+#include "log/logfilewriter.h"
+#include "log/serverlog.h"
+
+#include <QObject>
+
+#include <memory>
+
+/**
+ * spread-server --headless: the server, its log on stdout (and --log-file),
+ * the operator's commands on stdin and a graceful stop on SIGINT/SIGTERM.
+ *
+ * Commands, one a line: TEXT goes to every client; /send ID TEXT to one;
+ * /drop ID [REASON]; /list (clients and counters); /peers (the cluster's
+ * servers); /quit.
+ */
+class ConsoleServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ConsoleServer(const ServerOptions &options, QObject *parent = nullptr);
+    ~ConsoleServer() override;
+
+    /** Listens, joins the cluster if asked, and runs the event loop; returns the exit code. */
+    int run();
+
+private:
+    bool openLogFile();
+    bool listen();
+    bool joinCluster();
+    void write(const Log::Event &event);
+    void onStopped();
+    void onSignal();
+    void onCommand(const QByteArray &line);
+    void sendCommand(const QString &arguments);
+    void dropCommand(const QString &arguments);
+    void listClients() const;
+    void listServers() const;
+
+    ServerOptions m_options;
+    SpreadServer m_server;
+    ServerLog m_log { &m_server };
+    LogFileWriter m_logFile;
+    std::unique_ptr<ClusterBridge> m_bridge;
+    StdinReader m_input;
+    SignalWatcher m_signals;
+    int m_signalsSeen = 0;
+};

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+#include "log/logformat.h"
+
+#include "core/displaytext.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <limits>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+template<typename... Handlers>
+struct Overloaded : Handlers... {
+    using Handlers::operator()...;
+};
+template<typename... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
+
+QByteArray utf8(const QString &text)
+{
+    return text.toUtf8();
+}
+
+QByteArray number(qint64 value)
+{
+    return QByteArray::number(value);
+}
+
+/** The message as text: plain UTF-8 as it is, anything else escaped. */
+void appendMessage(QByteArray &line, const QByteArray &data)
+{
+    if (DisplayText::isPlainText(data))
+        line.append(data);
+    else
+        line.append(DisplayText::escaped(data).toUtf8());
+}
+
+QString stateName(ClusterBridge::State state)
+{
+    switch (state) {
+    case ClusterBridge::State::Off:
+        break;
+    case ClusterBridge::State::Connecting:
+        return u"connecting"_s;
+    case ClusterBridge::State::Connected:
+        return u"connected"_s;
+    case ClusterBridge::State::Reconnecting:
+        return u"reconnecting"_s;
+    }
+    return u"off"_s;
+}
+
+/** Appends @p text, which is ASCII (an address, a server id), without a temporary UTF-8 copy. */
+void appendAscii(QByteArray &line, const QString &text)
+{
+    for (const QChar c : text)
+        line.append(char(c.unicode() < 0x80 ? c.unicode() : '?'));
+}
+
+/** "[#3 127.0.0.1:50123]" or, for a client of another server, "[gateway-2/#3]". */
+void appendTag(QByteArray &line, const Log::Peer &peer)
+{
+    line.append('[');
+    if (peer.isRemote()) {
+        appendAscii(line, peer.origin);
+        line.append("/#").append(QByteArray::number(peer.client));
+    } else {
+        line.append('#').append(QByteArray::number(peer.client)).append(' ');
+        appendAscii(line, peer.address);
+    }
+    line.append(']');
+}
+
+QByteArray clusterStateText(const Log::ClusterState &e)
+{
+    switch (e.state) {
+    case ClusterBridge::State::Connecting:
+        return "connecting (" + utf8(e.detail) + ") as " + utf8(e.serverId) + " in domain " + utf8(e.domain);
+    case ClusterBridge::State::Connected:
+        return "connected to " + utf8(e.detail);
+    case ClusterBridge::State::Off:
+    case ClusterBridge::State::Reconnecting:
+        break;
+    }
+    return utf8(stateName(e.state)) + " (" + utf8(e.detail) + ')';
+}
+
+/** Appends the text line after the time. Messages, the hot path of a busy server, are built in place. */
+void appendBody(QByteArray &line, const Log::Event &event)
+{
+    using namespace Log;
+    std::visit(
+            Overloaded {
+                    [&](const Listening &e) { line += "listening on " + utf8(e.address) + " port " + number(e.port); },
+                    [&](const Stopped &) { line += "stopped"; },
+                    [&](const Connected &e) {
+                        line += "new connect: " + number(e.clients) + ' ';
+                        appendTag(line, e.peer);
+                    },
+                    [&](const Refused &e) { line += "refused [" + utf8(e.address) + "] (" + utf8(e.reason) + ')'; },
+                    [&](const Disconnected &e) {
+                        line += "lost connect: " + number(e.clients) + ' ';
+                        appendTag(line, e.peer);
+                        line += " (" + utf8(e.reason) + ')';
+                    },
+                    [&](const Received &e) {
+                        appendTag(line, e.from);
+                        line.append(' ');
+                        appendMessage(line, e.data);
+                    },
+                    [&](const Sent &e) {
+                        line += e.to == 0 ? "[server -> all (" + number(e.receivers) + ")] "
+                                          : "[server -> #" + number(qint64(e.to)) + "] ";
+                        appendMessage(line, e.data);
+                    },
+                    [&](const Warning &e) { line += "warning: " + utf8(e.text); },
+                    [&](const ClusterState &e) { line += "cluster: " + clusterStateText(e); },
+                    [&](const ServerJoined &e) { line += "cluster: " + utf8(e.serverId) + " joined domain " + utf8(e.domain); },
+                    [&](const ServerLeft &e) {
+                        line += "cluster: " + utf8(e.serverId) + " left domain " + utf8(e.domain) + " (" + utf8(e.reason) + ')';
+                    },
+                    [&](const Gap &e) {
+                        line += "cluster: warning: " + number(qint64(e.missing())) + " messages from " + utf8(e.origin)
+                                + " never arrived (" + number(qint64(e.first)) + " to " + number(qint64(e.last)) + ')';
+                    },
+                    [&](const Dropped &e) {
+                        line += "cluster: warning: " + number(qint64(e.messages))
+                                + " messages not published: the NATS reconnect buffer (" + number(e.bufferBytes)
+                                + " bytes) is full, or NATS cannot keep up";
+                    },
+                    [&](const ClusterWarning &e) { line += "cluster: warning: " + utf8(e.text); },
+                    [&](const Connecting &) { line += "Start to Connect..."; },
+                    [&](const ConnectedToServer &) { line += "Connected..."; },
+                    [&](const ServerCertificate &e) { line += "Server certificate: " + utf8(e.summary); },
+                    [&](const ConnectFailed &e) { line += "Connection is failed, Reason: " + utf8(e.reason); },
+                    [&](const ConnectionLost &e) { line += "Lost connection. Reason: " + utf8(e.reason); },
+                    [&](const Reconnecting &e) { line += utf8(u"Reconnecting in %1 s..."_s.arg(e.delayMs / 1000.0)); },
+                    [&](const FromServer &e) { appendMessage(line, e.data); },
+                    [&](const ToServer &e) {
+                        line += "sent: ";
+                        appendMessage(line, e.data);
+                    },
+            },
+            event.what);
+}
+
+void insertPeer(QJsonObject &o, const Log::Peer &peer)
+{
+    if (peer.isRemote())
+        o.insert(u"origin"_s, peer.origin);
+    if (peer.client != 0)
+        o.insert(u"client"_s, qint64(peer.client));
+    if (!peer.address.isEmpty())
+        o.insert(u"peer"_s, peer.address);
+}
+
+void insertMessage(QJsonObject &o, const QByteArray &data)
+{
+    o.insert(u"bytes"_s, data.size());
+    o.insert(u"text"_s, DisplayText::escaped(data));
+    if (!DisplayText::isPlainText(data))
+        o.insert(u"base64"_s, QString::fromLatin1(data.toBase64()));
+}
+
+/** The fields after "time" and "event". */
+QJsonObject fields(const Log::Event &event)
+{
+    using namespace Log;
+    QJsonObject o;
+    std::visit(Overloaded {
+                       [&](const Listening &e) {
+                           o.insert(u"address"_s, e.address);
+                           o.insert(u"port"_s, e.port);
+                       },
+                       [](const Stopped &) {},
+                       [&](const Connected &e) {
+                           insertPeer(o, e.peer);
+                           o.insert(u"clients"_s, e.clients);
+                       },
+                       [&](const Refused &e) {
+                           o.insert(u"peer"_s, e.address);
+                           o.insert(u"reason"_s, e.reason);
+                       },
+                       [&](const Disconnected &e) {
+                           insertPeer(o, e.peer);
+                           o.insert(u"clients"_s, e.clients);
+                           o.insert(u"reason"_s, e.reason);
+                       },
+                       [&](const Received &e) {
+                           insertPeer(o, e.from);
+                           o.insert(e.from.isRemote() ? u"delivered"_s : u"relayed"_s, e.relayed);
+                           insertMessage(o, e.data);
+                       },
+                       [&](const Sent &e) {
+                           if (e.to != 0)
+                               o.insert(u"client"_s, qint64(e.to));
+                           o.insert(u"receivers"_s, e.receivers);
+                           insertMessage(o, e.data);
+                       },
+                       [&](const Warning &e) { o.insert(u"reason"_s, e.text); },
+                       [&](const ClusterState &e) {
+                           o.insert(u"state"_s, stateName(e.state));
+                           o.insert(u"detail"_s, e.detail);
+                           o.insert(u"server"_s, e.serverId);
+                           o.insert(u"domain"_s, e.domain);
+                       },
+                       [&](const ServerJoined &e) {
+                           o.insert(u"server"_s, e.serverId);
+                           o.insert(u"domain"_s, e.domain);
+                       },
+                       [&](const ServerLeft &e) {
+                           o.insert(u"server"_s, e.serverId);
+                           o.insert(u"domain"_s, e.domain);
+                           o.insert(u"reason"_s, e.reason);
+                       },
+                       [&](const Gap &e) {
+                           o.insert(u"origin"_s, e.origin);
+                           o.insert(u"first"_s, qint64(e.first));
+                           o.insert(u"last"_s, qint64(e.last));
+                           o.insert(u"missing"_s, qint64(e.missing()));
+                       },
+                       [&](const Dropped &e) {
+                           o.insert(u"messages"_s, qint64(e.messages));
+                           o.insert(u"bufferBytes"_s, e.bufferBytes);
+                       },
+                       [&](const ClusterWarning &e) { o.insert(u"reason"_s, e.text); },
+                       [&](const Connecting &e) {
+                           o.insert(u"host"_s, e.host);
+                           o.insert(u"port"_s, e.port);
+                       },
+                       [&](const ConnectedToServer &e) {
+                           o.insert(u"host"_s, e.host);
+                           o.insert(u"port"_s, e.port);
+                       },
+                       [&](const ServerCertificate &e) { o.insert(u"certificate"_s, e.summary); },
+                       [&](const ConnectFailed &e) { o.insert(u"reason"_s, e.reason); },
+                       [&](const ConnectionLost &e) { o.insert(u"reason"_s, e.reason); },
+                       [&](const Reconnecting &e) { o.insert(u"delayMs"_s, e.delayMs); },
+                       [&](const FromServer &e) { insertMessage(o, e.data); },
+                       [&](const ToServer &e) {
+                           insertMessage(o, e.data);
+                           if (e.periodic)
+                               o.insert(u"periodic"_s, true);
+                       },
+               },
+               event.what);
+    return o;
+}
+
+} // namespace
+
+namespace Log {
+
+void appendTimestamp(QByteArray &line, qint64 ms)
+{
+    static thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    static thread_local QByteArray cachedPrefix;
+    const qint64 second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    if (second != cachedSecond) {
+        cachedSecond = second;
+        cachedPrefix = QDateTime::fromMSecsSinceEpoch(second * 1000).toString(u"yyyy-MM-dd HH:mm:ss."_s).toLatin1();
+    }
+    const int milli = int(ms - second * 1000);
+    line.append(cachedPrefix).append(char('0' + milli / 100)).append(char('0' + milli / 10 % 10)).append(char('0' + milli % 10));
+}
+
+QByteArray timestampUtf8(qint64 ms)
+{
+    QByteArray text;
+    appendTimestamp(text, ms);
+    return text;
+}
+
+QString timestamp(qint64 ms)
+{
+    return QString::fromLatin1(timestampUtf8(ms));
+}
+
+QString eventName(const Event &event)
+{
+    return std::visit(Overloaded {
+                              [](const Listening &) { return u"listening"_s; },
+                              [](const Stopped &) { return u"stopped"_s; },
+                              [](const Connected &) { return u"connected"_s; },
+                              [](const Refused &) { return u"refused"_s; },
+                              [](const Disconnected &) { return u"disconnected"_s; },
+                              [](const Received &e) { return e.from.isRemote() ? u"remote"_s : u"received"_s; },
+                              [](const Sent &) { return u"sent"_s; },
+                              [](const Warning &) { return u"warning"_s; },
+                              [](const ClusterState &) { return u"cluster"_s; },
+                              [](const ServerJoined &) { return u"peer-joined"_s; },
+                              [](const ServerLeft &) { return u"peer-left"_s; },
+                              [](const Gap &) { return u"gap"_s; },
+                              [](const Dropped &) { return u"dropped"_s; },
+                              [](const ClusterWarning &) { return u"cluster-warning"_s; },
+                              [](const Connecting &) { return u"connecting"_s; },
+                              [](const ConnectedToServer &) { return u"connected"_s; },
+                              [](const ServerCertificate &) { return u"certificate"_s; },
+                              [](const ConnectFailed &) { return u"connect-failed"_s; },
+                              [](const ConnectionLost &) { return u"connection-lost"_s; },
+                              [](const Reconnecting &) { return u"reconnecting"_s; },
+                              [](const FromServer &) { return u"received"_s; },
+                              [](const ToServer &) { return u"sent"_s; },
+                      },
+                      event.what);
+}
+
+void appendText(QByteArray &line, const Event &event, bool withTime)
+{
+    if (withTime) {
+        appendTimestamp(line, event.timeMs);
+        line.append(' ');
+    }
+    appendBody(line, event);
+}
+
+QByteArray text(const Event &event, bool withTime)
+{
+    QByteArray line;
+    if (const auto *received = event.as<Received>())
+        line.reserve(64 + received->data.size());
+    appendText(line, event, withTime);
+    return line;
+}
+
+QByteArray json(const Event &event)
+{
+    QJsonObject o = fields(event);
+    // UTC with a Z: unambiguous for tools, whatever the time zone of the server.
+    o.insert(u"time"_s, QDateTime::fromMSecsSinceEpoch(event.timeMs, Qt::UTC).toString(Qt::ISODateWithMs));
+    o.insert(u"event"_s, eventName(event));
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QByteArray line(const Event &event, Format format, bool withTime)
+{
+    if (format == Format::JsonLines)
+        return json(event) + '\n';
+    QByteArray line = text(event, withTime);
+    line.append('\n');
+    return line;
+}
+
+} // namespace Log

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+#include "log/serverlog.h"
+
+#include "cluster/clusterbridge.h"
+#include "core/addresses.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+ServerLog::ServerLog(SpreadServer *server, QObject *parent)
+    : QObject(parent)
+    , m_server(server)
+{
+    connect(server, &SpreadServer::listeningChanged, this, [this](bool listening) {
+        if (!listening || m_listening)
+            return;
+        m_listening = true;
+        log(Log::Listening { m_server->serverAddress().toString(), m_server->serverPort() });
+    });
+    connect(server, &SpreadServer::stopped, this, [this] {
+        // Said once per listen: a server that never listened has nothing to stop.
+        if (std::exchange(m_listening, false))
+            log(Log::Stopped {});
+    });
+    connect(server, &SpreadServer::clientConnected, this,
+            [this](SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int count) {
+                log(Log::Connected { { id, Addresses::peerText(address, port), {} }, count });
+            });
+    connect(server, &SpreadServer::clientDisconnected, this,
+            [this](SpreadServer::ClientId id, const QString &reason, int count) {
+                Log::Peer peer = localPeer(id);
+                m_addresses.remove(id);
+                log(Log::Disconnected { std::move(peer), count, reason });
+            });
+    connect(server, &SpreadServer::clientRefused, this,
+            [this](const QHostAddress &address, quint16 port, const QString &reason) {
+                log(Log::Refused { Addresses::peerText(address, port), reason });
+            });
+    connect(server, &SpreadServer::messageReceived, this,
+            [this](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {
+                if (m_messagesLogged)
+                    log(Log::Received { localPeer(id), message, relayedTo });
+            });
+    connect(server, &SpreadServer::messageSent, this,
+            [this](SpreadServer::ClientId to, const QByteArray &message, int receivers) {
+                if (m_messagesLogged)
+                    log(Log::Sent { to, message, receivers });
+            });
+    connect(server, &SpreadServer::warning, this, &ServerLog::warn);
+}
+
+void ServerLog::log(Log::What what)
+{
+    emit logged(Log::now(std::move(what)));
+}
+
+void ServerLog::warn(const QString &text)
+{
+    log(Log::Warning { text });
+}
+
+QString ServerLog::peerAddress(SpreadServer::ClientId id)
+{
+    auto it = m_addresses.find(id);
+    if (it == m_addresses.end()) {
+        const SpreadServer::ClientInfo info = m_server->clientInfo(id);
+        it = m_addresses.insert(id, Addresses::peerText(info.address, info.port));
+    }
+    return it.value();
+}
+
+Log::Peer ServerLog::localPeer(SpreadServer::ClientId id)
+{
+    return { id, peerAddress(id), {} };
+}
+
+void ServerLog::attachBridge(ClusterBridge *bridge)
+{
+    if (m_bridge == bridge)
+        return;
+    if (m_bridge)
+        m_bridge->disconnect(this);
+    m_bridge = bridge;
+    m_clusterState = bridge->state();
+    connect(bridge, &ClusterBridge::stateChanged, this, &ServerLog::onBridgeState);
+    connect(bridge, &ClusterBridge::remoteMessageReceived, this,
+            [this](const QString &origin, quint64 client, const QByteArray &message, int deliveredTo) {
+                if (m_messagesLogged)
+                    log(Log::Received { { client, {}, origin }, message, deliveredTo });
+            });
+    connect(bridge, &ClusterBridge::gapDetected, this, [this](const QString &origin, quint64 first, quint64 last) {
+        log(Log::Gap { origin, first, last });
+    });
+    connect(bridge, &ClusterBridge::messagesDropped, this, [this](quint64 count, qint64 bufferBytes) {
+        log(Log::Dropped { count, bufferBytes });
+    });
+    connect(bridge, &ClusterBridge::peerJoined, this, [this](const QString &serverId) {
+        log(Log::ServerJoined { serverId, m_bridge->settings().domain });
+    });
+    connect(bridge, &ClusterBridge::peerLeft, this, [this](const QString &serverId, const QString &reason) {
+        log(Log::ServerLeft { serverId, m_bridge->settings().domain, reason });
+    });
+    connect(bridge, &ClusterBridge::warning, this, [this](const QString &text) { log(Log::ClusterWarning { text }); });
+}
+
+void ServerLog::onBridgeState(ClusterBridge::State state, const QString &detail)
+{
+    const ClusterBridge::State previous = std::exchange(m_clusterState, state);
+    if (state == previous && state != ClusterBridge::State::Connected)
+        return;
+    Log::ClusterState event { state, previous, detail, m_bridge->settings().domain, m_bridge->serverId(),
+                              state == ClusterBridge::State::Off && !m_bridge->isStarted() };
+    if (state == ClusterBridge::State::Connected && !m_bridge->stats().connectedUrl.isEmpty())
+        event.detail = m_bridge->stats().connectedUrl;
+    log(std::move(event));
+}
