@@ -6,6 +6,7 @@
 #include "core/spreadserver.h"
 
 #include "natscluster.h"
+#include "signalargs.h"
 #include "testprocess.h"
 
 #include <QElapsedTimer>
@@ -14,6 +15,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::Literals::StringLiterals;
@@ -22,6 +24,46 @@ using namespace EndToEnd;
 namespace {
 constexpr int PRESENCE_MS = 200;   // fast presence, so that joins and leaves are seen quickly
 constexpr int WAIT_MS = 15000;     // waits on a loaded CI machine
+} // namespace
+
+/** ClusterBridge's signals, by name (tests/signalargs.h). */
+namespace BridgeSignal {
+struct RemoteMessageReceived
+{
+    static constexpr auto signal = &ClusterBridge::remoteMessageReceived;
+    QString origin;
+    quint64 clientId;
+    QByteArray message;
+    int deliveredTo;
+};
+struct StateChanged
+{
+    static constexpr auto signal = &ClusterBridge::stateChanged;
+    ClusterBridge::State state;
+    QString detail;
+};
+struct GapDetected
+{
+    static constexpr auto signal = &ClusterBridge::gapDetected;
+    QString origin;
+    quint64 first;
+    quint64 last;
+};
+struct PeerLeft
+{
+    static constexpr auto signal = &ClusterBridge::peerLeft;
+    QString serverId;
+    QString reason;
+};
+struct MessagesDropped
+{
+    static constexpr auto signal = &ClusterBridge::messagesDropped;
+    quint64 count;
+    qint64 bufferBytes;
+};
+} // namespace BridgeSignal
+
+namespace {
 
 /** A SpreadServer on 127.0.0.1 with its bridge. */
 struct Site
@@ -158,7 +200,7 @@ void tst_Cluster::oneNodeSharesOneBroadcast()
     RawPeer *outsider = other.connect();
     // The welcome number is the local count.
     QCOMPARE(far2->lines().value(0), "welcome 2"_ba);
-    QSignalSpy remote(two.bridge.get(), &ClusterBridge::remoteMessageReceived);
+    TypedSpy<BridgeSignal::RemoteMessageReceived> remote(two.bridge.get());
 
     constexpr int N = 300;
     QByteArray burst;
@@ -173,9 +215,9 @@ void tst_Cluster::oneNodeSharesOneBroadcast()
     QTRY_COMPARE(received(neighbour).size(), N);
     QCOMPARE(received(neighbour), expected);   // the local relay, once: the bridge adds no echo
     QCOMPARE(remote.size(), N);
-    QCOMPARE(remote.first().at(0).toString(), u"one"_s);
-    QCOMPARE(remote.first().at(2).toByteArray(), "m-0"_ba);
-    QCOMPARE(remote.first().at(3).toInt(), 2);
+    QCOMPARE(remote.firstArgs().origin, u"one"_s);
+    QCOMPARE(remote.firstArgs().message, "m-0"_ba);
+    QCOMPARE(remote.firstArgs().deliveredTo, 2);
 
     // And back: a client of two is heard on one, its sender and neighbour alike.
     far1->send("from-two\n");
@@ -215,8 +257,8 @@ void tst_Cluster::failoverReportsWhatItLost()
 
     RawPeer *sender = a.connect();
     RawPeer *receiver = b.connect();
-    QSignalSpy gaps(b.bridge.get(), &ClusterBridge::gapDetected);
-    QSignalSpy states(a.bridge.get(), &ClusterBridge::stateChanged);
+    TypedSpy<BridgeSignal::GapDetected> gaps(b.bridge.get());
+    TypedSpy<BridgeSignal::StateChanged> states(a.bridge.get());
 
     // A steady flow from a client of a, one line every 2 ms, on both sides of the kill.
     int sent = 0;
@@ -231,8 +273,8 @@ void tst_Cluster::failoverReportsWhatItLost()
     pace.start();
     QTRY_VERIFY_WITH_TIMEOUT(received(receiver).size() >= 200, WAIT_MS);
     cluster.node(0).kill();
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(states.cbegin(), states.cend(), [](const QList<QVariant> &s) {
-                                 return s.at(0).value<ClusterBridge::State>() == ClusterBridge::State::Reconnecting;
+    QTRY_VERIFY_WITH_TIMEOUT(std::ranges::any_of(states.allArgs(), [](const BridgeSignal::StateChanged &s) {
+                                 return s.state == ClusterBridge::State::Reconnecting;
                              }),
                              WAIT_MS);
     QTRY_COMPARE_WITH_TIMEOUT(a.bridge->state(), ClusterBridge::State::Connected, WAIT_MS);
@@ -253,14 +295,12 @@ void tst_Cluster::failoverReportsWhatItLost()
     for (qsizetype i = 1; i < numbers.size(); ++i)
         QVERIFY2(numbers[i] > numbers[i - 1], qPrintable(u"%1 after %2"_s.arg(numbers[i]).arg(numbers[i - 1])));
     quint64 missing = 0;
-    for (const QList<QVariant> &gap : std::as_const(gaps)) {
-        QCOMPARE(gap.at(0).toString(), u"a"_s);
-        const quint64 first = gap.at(1).toULongLong();
-        const quint64 lastMissing = gap.at(2).toULongLong();
-        QVERIFY(first <= lastMissing);
-        for (quint64 n = first; n <= lastMissing; ++n)
+    for (const BridgeSignal::GapDetected &gap : gaps.allArgs()) {
+        QCOMPARE(gap.origin, u"a"_s);
+        QVERIFY(gap.first <= gap.last);
+        for (quint64 n = gap.first; n <= gap.last; ++n)
             QVERIFY2(!numbers.contains(n), qPrintable(u"%1 reported missing but received"_s.arg(n)));
-        missing += lastMissing - first + 1;
+        missing += gap.last - gap.first + 1;
     }
     QCOMPARE(quint64(numbers.size()) + missing, quint64(sent));
     QCOMPARE(b.bridge->stats().gaps, missing);
@@ -278,7 +318,7 @@ void tst_Cluster::natsDownKeepsLocalRelayAndCountsDrops()
     QTRY_COMPARE_WITH_TIMEOUT(site.bridge->state(), ClusterBridge::State::Connected, WAIT_MS);
     RawPeer *sender = site.connect();
     RawPeer *listener = site.connect();
-    QSignalSpy warnings(site.bridge.get(), &ClusterBridge::warning);
+    TypedSpy<BridgeSignal::MessagesDropped> drops(site.bridge.get());
 
     nats.kill();
     QTRY_COMPARE_WITH_TIMEOUT(site.bridge->state(), ClusterBridge::State::Reconnecting, WAIT_MS);
@@ -298,9 +338,9 @@ void tst_Cluster::natsDownKeepsLocalRelayAndCountsDrops()
 
     // What did not fit is counted and said, and what did fit waits in the buffer.
     QTRY_VERIFY_WITH_TIMEOUT(site.bridge->stats().dropped > 0, WAIT_MS);
-    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(warnings.cbegin(), warnings.cend(),
-                                         [](const QList<QVariant> &w) { return w.at(0).toString().contains(u"full"_s); }),
-                             WAIT_MS);
+    QTRY_VERIFY_WITH_TIMEOUT(!drops.isEmpty(), WAIT_MS);
+    QVERIFY(drops.firstArgs().count > 0);
+    QCOMPARE(drops.firstArgs().bufferBytes, buffer);
     QTRY_VERIFY_WITH_TIMEOUT(site.bridge->stats().bufferedBytes > 0, WAIT_MS);
     const ClusterBridge::Stats stats = site.bridge->stats();
     QVERIFY2(stats.dropped < quint64(N), qPrintable(QString::number(stats.dropped)));
@@ -319,7 +359,7 @@ void tst_Cluster::droppedMessagesAreGapsForReceivers()
     QTRY_VERIFY_WITH_TIMEOUT(a.hasPeer(u"b"_s) && b.hasPeer(u"a"_s), WAIT_MS);
     RawPeer *sender = a.connect();
     RawPeer *receiver = b.connect();
-    QSignalSpy gaps(b.bridge.get(), &ClusterBridge::gapDetected);
+    TypedSpy<BridgeSignal::GapDetected> gaps(b.bridge.get());
     sender->send("g-1\n");
     QTRY_COMPARE_WITH_TIMEOUT(received(receiver), QByteArrayList { "g-1"_ba }, WAIT_MS);
 
@@ -344,8 +384,8 @@ void tst_Cluster::droppedMessagesAreGapsForReceivers()
     QTRY_VERIFY_WITH_TIMEOUT(received(receiver).contains(last), WAIT_MS);
 
     quint64 missing = 0;
-    for (const QList<QVariant> &gap : std::as_const(gaps))
-        missing += gap.at(2).toULongLong() - gap.at(1).toULongLong() + 1;
+    for (const BridgeSignal::GapDetected &gap : gaps.allArgs())
+        missing += gap.last - gap.first + 1;
     const QByteArrayList lines = received(receiver);
     QVERIFY(missing > 0);
     QVERIFY(missing >= a.bridge->stats().dropped);
@@ -364,7 +404,7 @@ void tst_Cluster::presenceListsTheDomain()
     NatsTest::Node nats;
     QVERIFY(nats.start());
     Site one, two;
-    QSignalSpy left(one.bridge.get(), &ClusterBridge::peerLeft);
+    TypedSpy<BridgeSignal::PeerLeft> left(one.bridge.get());
     QSignalSpy joined(one.bridge.get(), &ClusterBridge::peerJoined);
     QVERIFY(one.start({ nats.url() }, u"plant"_s, {}));
     QVERIFY(two.start({ nats.url() }, u"plant"_s, u"two"_s));
@@ -388,8 +428,8 @@ void tst_Cluster::presenceListsTheDomain()
     two.bridge->stop();
     QCOMPARE(two.bridge->state(), ClusterBridge::State::Off);
     QTRY_COMPARE_WITH_TIMEOUT(left.size(), 1, WAIT_MS);
-    QCOMPARE(left.first().at(0).toString(), u"two"_s);
-    QCOMPARE(left.first().at(1).toString(), u"left"_s);
+    QCOMPARE(left.firstArgs().serverId, u"two"_s);
+    QCOMPARE(left.firstArgs().reason, u"left"_s);
     QVERIFY(!one.hasPeer(u"two"_s));
     QCOMPARE(one.bridge->peers().size(), 1);
 }

@@ -2,6 +2,8 @@
 #include "core/echoclient.h"
 #include "core/spreadserver.h"
 
+#include "signalargs.h"
+
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -111,28 +113,28 @@ void tst_EchoClient::connectsAndReceivesTheWelcome()
     SpreadServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     EchoClient client;
-    QSignalSpy states(&client, &EchoClient::stateChanged);
+    TypedSpy<ClientSignal::StateChanged> states(&client);
     QSignalSpy connecting(&client, &EchoClient::connecting);
     QSignalSpy connected(&client, &EchoClient::connected);
-    QSignalSpy received(&client, &EchoClient::messageReceived);
+    TypedSpy<ClientSignal::MessageReceived> received(&client);
     client.connectToServer(u"127.0.0.1"_s, server.serverPort());
     QCOMPARE(connecting.count(), 1);
     QCOMPARE(client.state(), EchoClient::State::Connecting);
     QTRY_COMPARE(connected.count(), 1);
     QCOMPARE(client.state(), EchoClient::State::Connected);
     QTRY_COMPARE(received.count(), 1);
-    QCOMPARE(received.at(0).at(0).toByteArray(), "欢迎来到Spread Site, 你是第1个客户端用户!"_ba);
-    QCOMPARE(states.at(0).at(0).value<EchoClient::State>(), EchoClient::State::Connecting);
-    QCOMPARE(states.at(1).at(0).value<EchoClient::State>(), EchoClient::State::Connected);
+    QCOMPARE(received.args(0).message, "欢迎来到Spread Site, 你是第1个客户端用户!"_ba);
+    QCOMPARE(states.args(0).state, EchoClient::State::Connecting);
+    QCOMPARE(states.args(1).state, EchoClient::State::Connected);
 }
 
 void tst_EchoClient::refusedConnectionFailsWithReason()
 {
     EchoClient client;
-    QSignalSpy failed(&client, &EchoClient::connectionFailed);
+    TypedSpy<ClientSignal::ConnectionFailed> failed(&client);
     client.connectToServer(u"127.0.0.1"_s, closedPort());
     QTRY_COMPARE(failed.count(), 1);
-    QCOMPARE(failed.at(0).at(0).toString(), u"connection refused"_s);
+    QCOMPARE(failed.args(0).reason, u"connection refused"_s);
     QCOMPARE(client.state(), EchoClient::State::Unconnected);
     QCOMPARE(client.lastReason(), u"connection refused"_s);
 }
@@ -141,10 +143,10 @@ void tst_EchoClient::unknownHostFailsWithReason()
 {
     // Not a valid host name at all: fails without asking any name server.
     EchoClient client;
-    QSignalSpy failed(&client, &EchoClient::connectionFailed);
+    TypedSpy<ClientSignal::ConnectionFailed> failed(&client);
     client.connectToServer(u"no such host"_s, 8007);
     QTRY_COMPARE(failed.count(), 1);
-    QCOMPARE(failed.at(0).at(0).toString(), u"host not found: no such host"_s);
+    QCOMPARE(failed.args(0).reason, u"host not found: no such host"_s);
     QCOMPARE(client.state(), EchoClient::State::Unconnected);
 }
 
@@ -153,10 +155,10 @@ void tst_EchoClient::unreachableHostTimesOut()
     BlackHole hole;
     EchoClient client;
     client.setConnectTimeout(300);
-    QSignalSpy failed(&client, &EchoClient::connectionFailed);
+    TypedSpy<ClientSignal::ConnectionFailed> failed(&client);
     client.connectToServer(u"127.0.0.1"_s, hole.port());
     QTRY_COMPARE(failed.count(), 1);
-    QCOMPARE(failed.at(0).at(0).toString(), u"connection timed out"_s);
+    QCOMPARE(failed.args(0).reason, u"connection timed out"_s);
     QCOMPARE(client.state(), EchoClient::State::Unconnected);
 }
 
@@ -165,13 +167,13 @@ void tst_EchoClient::cancelWhileConnecting()
     BlackHole hole;
     EchoClient client;
     client.setAutoReconnect(true);
-    QSignalSpy failed(&client, &EchoClient::connectionFailed);
-    QSignalSpy scheduled(&client, &EchoClient::reconnectScheduled);
+    TypedSpy<ClientSignal::ConnectionFailed> failed(&client);
+    TypedSpy<ClientSignal::ReconnectScheduled> scheduled(&client);
     client.connectToServer(u"127.0.0.1"_s, hole.port());
     QCOMPARE(client.state(), EchoClient::State::Connecting);
     client.disconnectFromServer();
     QCOMPARE(failed.count(), 1);
-    QCOMPARE(failed.at(0).at(0).toString(), u"cancelled"_s);
+    QCOMPARE(failed.args(0).reason, u"cancelled"_s);
     QCOMPARE(client.state(), EchoClient::State::Unconnected);
     QCOMPARE(scheduled.count(), 0);   // a cancel is not a failure to retry
 }
@@ -181,13 +183,13 @@ void tst_EchoClient::lossIsReportedWithReason()
     SpreadServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     EchoClient client;
-    QSignalSpy lost(&client, &EchoClient::connectionLost);
+    TypedSpy<ClientSignal::ConnectionLost> lost(&client);
     client.connectToServer(u"127.0.0.1"_s, server.serverPort());
     QTRY_COMPARE(server.clientCount(), 1);
     QTRY_COMPARE(client.state(), EchoClient::State::Connected);
     server.dropClient(server.clients().first(), u"test"_s);
     QTRY_COMPARE(lost.count(), 1);
-    QCOMPARE(lost.at(0).at(0).toString(), u"connection closed by the server"_s);
+    QCOMPARE(lost.args(0).reason, u"connection closed by the server"_s);
     QCOMPARE(client.state(), EchoClient::State::Unconnected);
 }
 
@@ -197,7 +199,7 @@ void tst_EchoClient::userDisconnectDeliversWhatIsQueued()
     QVERIFY(raw.listen(QHostAddress::LocalHost, 0));
     EchoClient client;
     client.setPeriodicEnabled(false);
-    QSignalSpy lost(&client, &EchoClient::connectionLost);
+    TypedSpy<ClientSignal::ConnectionLost> lost(&client);
     client.connectToServer(u"127.0.0.1"_s, raw.serverPort());
     QTRY_COMPARE(client.state(), EchoClient::State::Connected);
     const QByteArray big(8 * 1024 * 1024, 'b');
@@ -205,7 +207,7 @@ void tst_EchoClient::userDisconnectDeliversWhatIsQueued()
     client.disconnectFromServer();
     QCOMPARE(client.state(), EchoClient::State::Closing);
     QTRY_COMPARE(lost.count(), 1);
-    QCOMPARE(lost.at(0).at(0).toString(), u"closed by the client"_s);
+    QCOMPARE(lost.args(0).reason, u"closed by the client"_s);
     QTRY_COMPARE(raw.m_received.value(0).size(), big.size() + 1);
 }
 
@@ -238,28 +240,28 @@ void tst_EchoClient::periodicSendUsesTheTemplate()
 {
     SpreadServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
-    QSignalSpy arrived(&server, &SpreadServer::messageReceived);
+    TypedSpy<ServerSignal::MessageReceived> arrived(&server);
     EchoClient client;
     client.setProgramName(u"tester"_s);
     client.setInterval(30);
-    QSignalSpy sent(&client, &EchoClient::messageSent);
+    TypedSpy<ClientSignal::MessageSent> sent(&client);
     client.connectToServer(u"127.0.0.1"_s, server.serverPort());
     QTRY_VERIFY(arrived.count() >= 3);
     QVERIFY(client.periodicSent() >= 3);
-    const QByteArray first = arrived.at(0).at(1).toByteArray();
+    const QByteArray first = arrived.args(0).message;
     QVERIFY2(first.startsWith("hello, I'm tester 20"), first.constData());
     // "%2" became the current date and time.
     const QDateTime stamp = QDateTime::fromString(QString::fromUtf8(first.mid(18)), u"yyyy-MM-dd HH:mm:ss.zzz"_s);
     QVERIFY2(stamp.isValid(), first.constData());
     QVERIFY(qAbs(stamp.secsTo(QDateTime::currentDateTime())) < 60);
-    QVERIFY(sent.at(0).at(1).toBool());   // marked as periodic
+    QVERIFY(sent.args(0).periodic);   // marked as periodic
 }
 
 void tst_EchoClient::periodicCanBeSwitchedOff()
 {
     SpreadServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
-    QSignalSpy arrived(&server, &SpreadServer::messageReceived);
+    TypedSpy<ServerSignal::MessageReceived> arrived(&server);
     EchoClient client;
     client.setInterval(20);
     client.setMessageTemplate(u"tick"_s);
@@ -269,7 +271,7 @@ void tst_EchoClient::periodicCanBeSwitchedOff()
     const int sentSoFar = client.periodicSent();
     // Nothing more after the switch: a marker sent now must be the next to arrive.
     QVERIFY(client.send("marker"));
-    QTRY_COMPARE(arrived.last().at(1).toByteArray(), "marker"_ba);
+    QTRY_COMPARE(arrived.lastArgs().message, "marker"_ba);
     QCOMPARE(arrived.count(), sentSoFar + 1);
     QCOMPARE(client.periodicSent(), sentSoFar);
 }
@@ -282,13 +284,13 @@ void tst_EchoClient::unterminatedReplyIsShownAfterQuiet()
     EchoClient client;
     client.setPeriodicEnabled(false);
     client.setFlushDelay(50);
-    QSignalSpy received(&client, &EchoClient::messageReceived);
+    TypedSpy<ClientSignal::MessageReceived> received(&client);
     client.connectToServer(u"127.0.0.1"_s, raw.serverPort());
     QTRY_COMPARE(raw.m_sockets.size(), 1);
     raw.m_sockets.first()->write("line\nclose");
     QTRY_COMPARE(received.count(), 2);
-    QCOMPARE(received.at(0).at(0).toByteArray(), "line"_ba);
-    QCOMPARE(received.at(1).at(0).toByteArray(), "close"_ba);
+    QCOMPARE(received.args(0).message, "line"_ba);
+    QCOMPARE(received.args(1).message, "close"_ba);
 }
 
 void tst_EchoClient::reconnectBacksOffThenSucceeds()
@@ -297,16 +299,16 @@ void tst_EchoClient::reconnectBacksOffThenSucceeds()
     EchoClient client;
     client.setAutoReconnect(true);
     client.setReconnectDelays(20, 80);
-    QSignalSpy scheduled(&client, &EchoClient::reconnectScheduled);
-    QSignalSpy failed(&client, &EchoClient::connectionFailed);
+    TypedSpy<ClientSignal::ReconnectScheduled> scheduled(&client);
+    TypedSpy<ClientSignal::ConnectionFailed> failed(&client);
     QSignalSpy connected(&client, &EchoClient::connected);
     client.connectToServer(u"127.0.0.1"_s, port);
     QTRY_VERIFY(scheduled.count() >= 4);
     QCOMPARE(client.state() == EchoClient::State::WaitingToReconnect || client.state() == EchoClient::State::Connecting, true);
-    QCOMPARE(scheduled.at(0).at(0).toInt(), 20);
-    QCOMPARE(scheduled.at(1).at(0).toInt(), 40);
-    QCOMPARE(scheduled.at(2).at(0).toInt(), 80);
-    QCOMPARE(scheduled.at(3).at(0).toInt(), 80);   // capped
+    QCOMPARE(scheduled.args(0).delayMs, 20);
+    QCOMPARE(scheduled.args(1).delayMs, 40);
+    QCOMPARE(scheduled.args(2).delayMs, 80);
+    QCOMPARE(scheduled.args(3).delayMs, 80);   // capped
     QVERIFY(failed.count() >= 4);
 
     SpreadServer server;
@@ -323,7 +325,7 @@ void tst_EchoClient::reconnectAfterLossStartsOverAtTheFirstDelay()
     client.setAutoReconnect(true);
     client.setReconnectDelays(20, 1000);
     client.setPeriodicEnabled(false);
-    QSignalSpy scheduled(&client, &EchoClient::reconnectScheduled);
+    TypedSpy<ClientSignal::ReconnectScheduled> scheduled(&client);
     QSignalSpy connected(&client, &EchoClient::connected);
     client.connectToServer(u"127.0.0.1"_s, server.serverPort());
     QTRY_COMPARE(connected.count(), 1);
@@ -331,11 +333,11 @@ void tst_EchoClient::reconnectAfterLossStartsOverAtTheFirstDelay()
     server.dropClient(server.clients().first());
     QTRY_COMPARE(connected.count(), 2);   // back after the loss
     QCOMPARE(scheduled.count(), 1);
-    QCOMPARE(scheduled.at(0).at(0).toInt(), 20);
+    QCOMPARE(scheduled.args(0).delayMs, 20);
     QTRY_COMPARE(server.clientCount(), 1);
     server.dropClient(server.clients().first());
     QTRY_COMPARE(connected.count(), 3);
-    QCOMPARE(scheduled.at(1).at(0).toInt(), 20);   // the success reset the backoff
+    QCOMPARE(scheduled.args(1).delayMs, 20);   // the success reset the backoff
 }
 
 void tst_EchoClient::sendFailsWhenNotConnected()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/spreadserver.h"
 
+#include "signalargs.h"
 #include "testpeer.h"
 
 #include <QSignalSpy>
@@ -96,7 +97,7 @@ bool tst_SpreadServer::sync(const QList<TestPeer *> &peers)
 
 void tst_SpreadServer::welcomeNumbersFollowTheClientCount()
 {
-    QSignalSpy connected(m_server.get(), &SpreadServer::clientConnected);
+    TypedSpy<ServerSignal::ClientConnected> connected(m_server.get());
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
     TestPeer *c = connectPeer();
@@ -104,13 +105,13 @@ void tst_SpreadServer::welcomeNumbersFollowTheClientCount()
     QCOMPARE(b->lines().value(0), "欢迎来到Spread Site, 你是第2个客户端用户!"_ba);
     QCOMPARE(c->lines().value(0), "欢迎来到Spread Site, 你是第3个客户端用户!"_ba);
     QCOMPARE(connected.count(), 3);
-    QCOMPARE(connected.at(2).at(3).toInt(), 3);
-    QCOMPARE(connected.at(2).at(1).value<QHostAddress>(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(connected.args(2).clientCount, 3);
+    QCOMPARE(connected.args(2).address, QHostAddress(QHostAddress::LocalHost));
 
-    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TypedSpy<ServerSignal::ClientDisconnected> disconnected(m_server.get());
     b->socket().disconnectFromHost();
     QTRY_COMPARE(disconnected.count(), 1);
-    QCOMPARE(disconnected.at(0).at(2).toInt(), 2);
+    QCOMPARE(disconnected.args(0).clientCount, 2);
     QCOMPARE(m_server->clientCount(), 2);
 
     TestPeer *d = connectPeer();
@@ -137,13 +138,13 @@ void tst_SpreadServer::relaysToOthersButNotToTheSender()
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
     TestPeer *c = connectPeer();
-    QSignalSpy received(m_server.get(), &SpreadServer::messageReceived);
+    TypedSpy<ServerSignal::MessageReceived> received(m_server.get());
     a->write("hello from a\n");
     QTRY_VERIFY(b->hasLine("hello from a"));
     QTRY_VERIFY(c->hasLine("hello from a"));
     QCOMPARE(received.count(), 1);
-    QCOMPARE(received.at(0).at(1).toByteArray(), "hello from a"_ba);
-    QCOMPARE(received.at(0).at(2).toInt(), 2);   // relayed to two clients
+    QCOMPARE(received.args(0).message, "hello from a"_ba);
+    QCOMPARE(received.args(0).relayedTo, 2);   // relayed to two clients
     QVERIFY(sync({ a, b, c }));
     QVERIFY(!a->hasLine("hello from a"));
 }
@@ -179,11 +180,11 @@ void tst_SpreadServer::binaryIsRelayedUnchanged()
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
     const QByteArray binary("\x00\x01\xff\xfe\x80 <b>not bold</b> \xe4\xbd", 24);
-    QSignalSpy received(m_server.get(), &SpreadServer::messageReceived);
+    TypedSpy<ServerSignal::MessageReceived> received(m_server.get());
     a->write(binary + '\n');
     QTRY_COMPARE(b->lines().size(), 2);
     QCOMPARE(b->lines().at(1), binary);
-    QCOMPARE(received.at(0).at(1).toByteArray(), binary);
+    QCOMPARE(received.args(0).message, binary);
 }
 
 void tst_SpreadServer::quietPartialLineBecomesAMessage()
@@ -234,10 +235,10 @@ void tst_SpreadServer::noRelayOnlyLogs()
     m_server->setRelay(false);
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
-    QSignalSpy received(m_server.get(), &SpreadServer::messageReceived);
+    TypedSpy<ServerSignal::MessageReceived> received(m_server.get());
     a->write("monitored only\n");
     QTRY_COMPARE(received.count(), 1);
-    QCOMPARE(received.at(0).at(2).toInt(), 0);
+    QCOMPARE(received.args(0).relayedTo, 0);
     QVERIFY(sync({ a, b }));
     QVERIFY(!b->hasLine("monitored only"));
 }
@@ -257,13 +258,13 @@ void tst_SpreadServer::closeDropsTheSenderAndTellsTheOthers()
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
     TestPeer *c = connectPeer();
-    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TypedSpy<ServerSignal::ClientDisconnected> disconnected(m_server.get());
     a->write(command);
     QTRY_VERIFY(a->isClosed());
     QTRY_VERIFY(b->hasLine("close"));
     QTRY_VERIFY(c->hasLine("close"));
     QCOMPARE(disconnected.count(), 1);
-    QCOMPARE(disconnected.at(0).at(1).toString(), u"client sent close"_s);
+    QCOMPARE(disconnected.args(0).reason, u"client sent close"_s);
     QCOMPARE(m_server->clientCount(), 2);
     QVERIFY(!a->hasLine("close"));
 }
@@ -285,12 +286,12 @@ void tst_SpreadServer::partialLineIsDeliveredOnHalfClose()
     m_server->setSettings(settings);
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
-    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TypedSpy<ServerSignal::ClientDisconnected> disconnected(m_server.get());
     a->write("last words");
     a->halfClose();
     QTRY_VERIFY(b->hasLine("last words"));
     QTRY_COMPARE(disconnected.count(), 1);
-    QCOMPARE(disconnected.at(0).at(1).toString(), u"closed by peer"_s);
+    QCOMPARE(disconnected.args(0).reason, u"closed by peer"_s);
     QTRY_VERIFY(a->isClosed());   // the server closed its side after the peer's end
 }
 
@@ -314,11 +315,11 @@ void tst_SpreadServer::overlongMessageDropsTheSender()
     m_server->setSettings(settings);
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
-    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TypedSpy<ServerSignal::ClientDisconnected> disconnected(m_server.get());
     a->write("fine\n" + QByteArray(101, 'x') + "\nnot relayed\n");
     QTRY_VERIFY(a->isClosed());
     QCOMPARE(disconnected.count(), 1);
-    QCOMPARE(disconnected.at(0).at(1).toString(), u"message too long"_s);
+    QCOMPARE(disconnected.args(0).reason, u"message too long"_s);
     QVERIFY(sync({ b }));
     QCOMPARE(b->lines().mid(1), (QList<QByteArray> { "fine"_ba, "marker-1"_ba }));
 
@@ -334,8 +335,8 @@ void tst_SpreadServer::fullServerRefusesWithOneLine()
     SpreadServer::Settings settings = m_server->settings();
     settings.maxClients = 2;
     m_server->setSettings(settings);
-    QSignalSpy refused(m_server.get(), &SpreadServer::clientRefused);
-    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TypedSpy<ServerSignal::ClientRefused> refused(m_server.get());
+    TypedSpy<ServerSignal::ClientDisconnected> disconnected(m_server.get());
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
     auto *c = new TestPeer(port());
@@ -343,7 +344,7 @@ void tst_SpreadServer::fullServerRefusesWithOneLine()
     QTRY_VERIFY(c->isClosed());
     QCOMPARE(c->lines(), QList<QByteArray> { "server full"_ba });
     QCOMPARE(refused.count(), 1);
-    QCOMPARE(refused.at(0).at(2).toString(), u"server full"_s);
+    QCOMPARE(refused.args(0).reason, u"server full"_s);
     QCOMPARE(disconnected.count(), 0);
     QCOMPARE(m_server->clientCount(), 2);
 
@@ -366,7 +367,7 @@ void tst_SpreadServer::stalledReaderIsDroppedAsTooSlow()
     // Stop reading: Qt takes nothing more from the kernel, whose buffers fill up.
     stalled->socket().setReadBufferSize(1);
     stalled->socket().setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
-    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TypedSpy<ServerSignal::ClientDisconnected> disconnected(m_server.get());
 
     // 32 MiB in 1 KiB lines: far more than the kernel buffers plus the backlog limit.
     const QByteArray line = QByteArray(1023, 'z') + '\n';
@@ -376,7 +377,7 @@ void tst_SpreadServer::stalledReaderIsDroppedAsTooSlow()
     for (int i = 0; i < 32; ++i)
         writer->write(chunk);
     QTRY_VERIFY_WITH_TIMEOUT(disconnected.count() == 1, 30000);
-    QCOMPARE(disconnected.at(0).at(1).toString(), u"too slow"_s);
+    QCOMPARE(disconnected.args(0).reason, u"too slow"_s);
     QTRY_COMPARE_WITH_TIMEOUT(reader->lines().size(), 1 + 32 * 1024, 30000);
     QVERIFY(m_server->hasClient(1));
     QVERIFY(m_server->hasClient(2));
@@ -387,12 +388,12 @@ void tst_SpreadServer::sendToAllSendToAndDrop()
 {
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
-    QSignalSpy sent(m_server.get(), &SpreadServer::messageSent);
+    TypedSpy<ServerSignal::MessageSent> sent(m_server.get());
     QCOMPARE(m_server->sendToAll("to everyone"), 2);
     QTRY_VERIFY(a->hasLine("to everyone") && b->hasLine("to everyone"));
     QCOMPARE(sent.count(), 1);
-    QCOMPARE(sent.at(0).at(0).toULongLong(), 0u);
-    QCOMPARE(sent.at(0).at(2).toInt(), 2);
+    QCOMPARE(sent.args(0).to, 0u);
+    QCOMPARE(sent.args(0).receivers, 2);
 
     const SpreadServer::ClientId idB = m_server->clients().value(1);
     QCOMPARE(m_server->clientInfo(idB).port, b->socket().localPort());
@@ -402,13 +403,13 @@ void tst_SpreadServer::sendToAllSendToAndDrop()
     QVERIFY(!a->hasLine("only b"));
     QVERIFY(!m_server->sendTo(9999, "nobody"));
 
-    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TypedSpy<ServerSignal::ClientDisconnected> disconnected(m_server.get());
     const SpreadServer::ClientId idA = m_server->clients().value(0);
     QVERIFY(m_server->dropClient(idA, u"spamming"_s));
     QTRY_VERIFY(a->isClosed());
     QCOMPARE(disconnected.count(), 1);
-    QCOMPARE(disconnected.at(0).at(0).toULongLong(), idA);
-    QCOMPARE(disconnected.at(0).at(1).toString(), u"dropped by the server: spamming"_s);
+    QCOMPARE(disconnected.args(0).id, idA);
+    QCOMPARE(disconnected.args(0).reason, u"dropped by the server: spamming"_s);
     QVERIFY(!m_server->dropClient(idA));
 }
 
@@ -417,7 +418,7 @@ void tst_SpreadServer::stopDeliversQueuedOutputThenCloses()
     TestPeer *a = connectPeer();
     TestPeer *b = connectPeer();
     QSignalSpy stopped(m_server.get(), &SpreadServer::stopped);
-    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TypedSpy<ServerSignal::ClientDisconnected> disconnected(m_server.get());
     QByteArray big(4 * 1024 * 1024 - 100, 'q');
     m_server->sendToAll(big);
     m_server->stop();
@@ -454,14 +455,14 @@ void tst_SpreadServer::onlyAllowedSubnetsAreAdmitted()
     SpreadServer::Settings settings = m_server->settings();
     settings.allowed = { QHostAddress::parseSubnet(u"10.0.0.0/8"_s), QHostAddress::parseSubnet(u"127.0.0.2/32"_s) };
     m_server->setSettings(settings);
-    QSignalSpy refused(m_server.get(), &SpreadServer::clientRefused);
+    TypedSpy<ServerSignal::ClientRefused> refused(m_server.get());
 
     TestPeer *stranger = peerFrom(u"127.0.0.1"_s, port(), m_peers);
     QTRY_VERIFY(stranger->isClosed());
     QCOMPARE(stranger->lines(), QList<QByteArray> { "not allowed"_ba });
     QCOMPARE(refused.count(), 1);
-    QCOMPARE(refused.at(0).at(0).value<QHostAddress>(), QHostAddress(u"127.0.0.1"_s));
-    QCOMPARE(refused.at(0).at(2).toString(), u"not allowed"_s);
+    QCOMPARE(refused.args(0).address, QHostAddress(u"127.0.0.1"_s));
+    QCOMPARE(refused.args(0).reason, u"not allowed"_s);
 
     TestPeer *member = peerFrom(u"127.0.0.2"_s, port(), m_peers);
     QVERIFY(member->waitReady());
@@ -474,7 +475,7 @@ void tst_SpreadServer::connectionsPerAddressAreCapped()
     SpreadServer::Settings settings = m_server->settings();
     settings.maxPerAddress = 2;
     m_server->setSettings(settings);
-    QSignalSpy refused(m_server.get(), &SpreadServer::clientRefused);
+    TypedSpy<ServerSignal::ClientRefused> refused(m_server.get());
 
     TestPeer *a1 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
     TestPeer *a2 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
@@ -551,7 +552,7 @@ void tst_SpreadServer::manySessionsStayFindableAsOthersLeave()
     for (const auto &socket : sockets)
         byPort.insert(socket->localPort(), socket.get());
 
-    QSignalSpy disconnected(m_server.get(), &SpreadServer::clientDisconnected);
+    TypedSpy<ServerSignal::ClientDisconnected> disconnected(m_server.get());
     const QList<SpreadServer::ClientId> ids = m_server->clients();
     QCOMPARE(ids.size(), Count);
     int leaving = 0;

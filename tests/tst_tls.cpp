@@ -3,6 +3,7 @@
 #include "core/spreadserver.h"
 #include "core/tlsfiles.h"
 
+#include "signalargs.h"
 #include "testpeer.h"
 
 #include <QProcess>
@@ -132,23 +133,23 @@ void tst_Tls::relayOverTls()
         c->setTlsEnabled(true);
         c->setTlsConfiguration(clientConfig(u"ca"_s));
     }
-    QSignalSpy receivedA(&a, &EchoClient::messageReceived);
-    QSignalSpy receivedB(&b, &EchoClient::messageReceived);
+    TypedSpy<ClientSignal::MessageReceived> receivedA(&a);
+    TypedSpy<ClientSignal::MessageReceived> receivedB(&b);
     a.connectToServer(u"127.0.0.1"_s, server.serverPort());
     QTRY_COMPARE(receivedA.count(), 1);
     b.connectToServer(u"127.0.0.1"_s, server.serverPort());
     QTRY_COMPARE(receivedB.count(), 1);
-    QCOMPARE(receivedB.at(0).at(0).toByteArray(), "欢迎来到Spread Site, 你是第2个客户端用户!"_ba);
+    QCOMPARE(receivedB.args(0).message, "欢迎来到Spread Site, 你是第2个客户端用户!"_ba);
     QVERIFY(a.peerCertificateSummary().startsWith(u"localhost, SHA-256 "_s));
     QCOMPARE(a.peerCertificateSummary().size(), u"localhost, SHA-256 "_s.size() + 32 * 3 - 1);
     QVERIFY(server.clientInfo(server.clients().first()).encrypted);
 
     QVERIFY(a.send("secret hello"));
     QTRY_COMPARE(receivedB.count(), 2);
-    QCOMPARE(receivedB.at(1).at(0).toByteArray(), "secret hello"_ba);
+    QCOMPARE(receivedB.args(1).message, "secret hello"_ba);
     QVERIFY(b.send("close"));
     QTRY_COMPARE(receivedA.count(), 2);
-    QCOMPARE(receivedA.at(1).at(0).toByteArray(), "close"_ba);
+    QCOMPARE(receivedA.args(1).message, "close"_ba);
     QTRY_COMPARE(b.state(), EchoClient::State::Unconnected);
     QTRY_COMPARE(server.clientCount(), 1);
 }
@@ -160,15 +161,15 @@ void tst_Tls::clientRefusesAnUntrustedServer()
     const auto impostor = TlsFiles::serverConfiguration(path(u"impostor.pem"_s), path(u"impostor.key"_s), {}, &error);
     QVERIFY2(impostor, qPrintable(error));
     startServer(server, *impostor);
-    QSignalSpy refused(&server, &SpreadServer::clientRefused);
+    TypedSpy<ServerSignal::ClientRefused> refused(&server);
     EchoClient client;
     client.setTlsEnabled(true);
     client.setTlsConfiguration(clientConfig(u"ca"_s));
-    QSignalSpy failed(&client, &EchoClient::connectionFailed);
+    TypedSpy<ClientSignal::ConnectionFailed> failed(&client);
     QSignalSpy connected(&client, &EchoClient::connected);
     client.connectToServer(u"127.0.0.1"_s, server.serverPort());
     QTRY_COMPARE(failed.count(), 1);
-    QVERIFY2(failed.at(0).at(0).toString().startsWith(u"certificate refused: "_s), qPrintable(failed.at(0).at(0).toString()));
+    QVERIFY2(failed.args(0).reason.startsWith(u"certificate refused: "_s), qPrintable(failed.args(0).reason));
     QCOMPARE(connected.count(), 0);
     QTRY_COMPARE(refused.count(), 1);   // and the server saw the handshake fail
     QCOMPARE(server.clientCount(), 0);
@@ -178,15 +179,15 @@ void tst_Tls::plainClientIsRefused()
 {
     SpreadServer server;
     startServer(server, serverConfig());
-    QSignalSpy refused(&server, &SpreadServer::clientRefused);
+    TypedSpy<ServerSignal::ClientRefused> refused(&server);
     TestPeer plain(server.serverPort());
     plain.write("hello in clear text\n");
     QTRY_VERIFY(plain.isClosed());
     QVERIFY(plain.lines().isEmpty());   // no welcome, nothing in clear
     QTRY_COMPARE(refused.count(), 1);
-    QVERIFY2(refused.at(0).at(2).toString().startsWith(u"TLS handshake failed"_s),
-             qPrintable(refused.at(0).at(2).toString()));
-    QCOMPARE(refused.at(0).at(0).value<QHostAddress>(), QHostAddress(QHostAddress::LocalHost));
+    QVERIFY2(refused.args(0).reason.startsWith(u"TLS handshake failed"_s),
+             qPrintable(refused.args(0).reason));
+    QCOMPARE(refused.args(0).address, QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(server.clientCount(), 0);
 }
 
@@ -194,7 +195,7 @@ void tst_Tls::mutualTlsNeedsAClientCertificate()
 {
     SpreadServer server;
     startServer(server, serverConfig(u"ca"_s));
-    QSignalSpy refused(&server, &SpreadServer::clientRefused);
+    TypedSpy<ServerSignal::ClientRefused> refused(&server);
     EchoClient client;
     client.setPeriodicEnabled(false);
     client.setTlsEnabled(true);
