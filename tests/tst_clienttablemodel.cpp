@@ -2,6 +2,9 @@
 #include <QAbstractItemModelTester>
 #include <QTest>
 
+#include <memory>
+#include <vector>
+
 #include "server/clienttablemodel.h"
 #include "testpeer.h"
 
@@ -25,25 +28,43 @@ void tst_ClientTableModel::rowsFollowTheServer()
     model.setRefreshInterval(20);   // the tester checks every refresh too
     QCOMPARE(model.columnCount(), int(ClientTableModel::ColumnCount));
 
-    TestPeer first(server.serverPort());
-    TestPeer second(server.serverPort());
-    QVERIFY(first.waitReady());
-    QVERIFY(second.waitReady());
-    QTRY_COMPARE(model.rowCount(), 2);
-    // Rows are in the order of connection: the first peer's row is first.
-    const QString firstPeer = u"127.0.0.1:%1"_s.arg(first.socket().localPort());
-    const int firstRow = model.index(0, ClientTableModel::AddressColumn).data().toString() == firstPeer ? 0 : 1;
-    QCOMPARE(model.index(firstRow, ClientTableModel::AddressColumn).data().toString(), firstPeer);
-    QCOMPARE(model.index(firstRow, ClientTableModel::IdColumn).data().toString(),
-             u"#%1"_s.arg(model.index(firstRow, 0).data(ClientTableModel::IdRole).toULongLong()));
+    // Each peer is greeted before the next connects, so the order of connection is known.
+    std::vector<std::unique_ptr<TestPeer>> peers;
+    for (int i = 0; i < 4; ++i) {
+        peers.push_back(std::make_unique<TestPeer>(server.serverPort()));
+        QVERIFY(peers.back()->waitReady());
+    }
+    QTRY_COMPARE(model.rowCount(), 4);
+    const auto addressOf = [](TestPeer &peer) { return u"127.0.0.1:%1"_s.arg(peer.socket().localPort()); };
+    const auto addresses = [&] {
+        QStringList column;
+        for (int row = 0; row < model.rowCount(); ++row)
+            column.append(model.index(row, ClientTableModel::AddressColumn).data().toString());
+        return column;
+    };
+    // Rows are in the order of connection, each showing its own client's id.
+    QCOMPARE(addresses(), (QStringList { addressOf(*peers[0]), addressOf(*peers[1]), addressOf(*peers[2]),
+                                         addressOf(*peers[3]) }));
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const SpreadServer::ClientId id = model.index(row, 0).data(ClientTableModel::IdRole).toULongLong();
+        QCOMPARE(id, model.clientAt(row));
+        QCOMPARE(server.clientInfo(id).port, peers[row]->socket().localPort());
+        QCOMPARE(model.index(row, ClientTableModel::IdColumn).data().toString(), u"#%1"_s.arg(id));
+        QCOMPARE(model.rowOf(id), row);
+    }
     QVERIFY(!model.headerData(ClientTableModel::BytesInColumn, Qt::Horizontal).toString().isEmpty());
     QVERIFY(!model.headerData(ClientTableModel::BytesInColumn, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
 
-    first.socket().disconnectFromHost();
-    QTRY_COMPARE(model.rowCount(), 1);
-    QCOMPARE(model.index(0, ClientTableModel::AddressColumn).data().toString(),
-             u"127.0.0.1:%1"_s.arg(second.socket().localPort()));
-    QCOMPARE(model.rowOf(model.clientAt(0)), 0);
+    // A client that leaves takes its row; the others keep their order, and a newcomer goes last.
+    peers[1]->socket().disconnectFromHost();
+    QTRY_COMPARE(model.rowCount(), 3);
+    peers.push_back(std::make_unique<TestPeer>(server.serverPort()));
+    QVERIFY(peers.back()->waitReady());
+    QTRY_COMPARE(model.rowCount(), 4);
+    QCOMPARE(addresses(), (QStringList { addressOf(*peers[0]), addressOf(*peers[2]), addressOf(*peers[3]),
+                                         addressOf(*peers[4]) }));
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.rowOf(model.clientAt(row)), row);
 }
 
 void tst_ClientTableModel::countersUpdateLive()
