@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -21,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QTranslator>
 
 #include "server/clienttablemodel.h"
 #include "cluster/clusterbridge.h"
@@ -840,7 +842,20 @@ void tst_ServerWindow::tooltipsEverywhere()
 
 void tst_ServerWindow::chineseFromTheLocale()
 {
-    // Last: it installs translators for the rest of the process.
+    // Whatever happens here, the tests after this one run in English again: the translators
+    // installTranslations() adds to the application go, and the default locale comes back.
+    const QLocale previousLocale;
+    const QList<QTranslator *> previousTranslators = qApp->findChildren<QTranslator *>(Qt::FindDirectChildrenOnly);
+    const auto restore = qScopeGuard([&] {
+        const QList<QTranslator *> translators = qApp->findChildren<QTranslator *>(Qt::FindDirectChildrenOnly);
+        for (QTranslator *translator : translators) {
+            if (!previousTranslators.contains(translator)) {
+                QCoreApplication::removeTranslator(translator);
+                delete translator;
+            }
+        }
+        QLocale::setDefault(previousLocale);
+    });
     QLocale::setDefault(QLocale(QLocale::Chinese, QLocale::China));
     QCOMPARE(installTranslations(), u"zh_CN"_s);
     ServerWindow window;
@@ -852,7 +867,6 @@ void tst_ServerWindow::chineseFromTheLocale()
     // Reasons from lib are translated too; what goes on the wire is not.
     QCOMPARE(SpreadServer::tr("dropped by the server"), u"被服务器断开"_s);
     QCOMPARE(SpreadServer::tr("server full"), u"server full"_s);
-    QLocale::setDefault(QLocale::c());
 }
 
 QTEST_MAIN(tst_ServerWindow)
