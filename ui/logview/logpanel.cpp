@@ -35,7 +35,15 @@ LogPanel::LogPanel(LogModel *model, QWidget *parent)
     , m_proxy(new LogFilterProxy(this))
 {
     m_proxy->setSourceModel(model);
+    buildFilterBar();
+    buildView();
+    layOut();
+    connectControls();
+    updateCount();
+}
 
+void LogPanel::buildFilterBar()
+{
     m_filterEdit = new QLineEdit(this);
     m_filterEdit->setObjectName(u"logFilterEdit"_s);
     m_filterEdit->setPlaceholderText(tr("Filter (Ctrl+F)"));
@@ -73,8 +81,11 @@ LogPanel::LogPanel(LogModel *model, QWidget *parent)
     m_countLabel = new QLabel(this);
     m_countLabel->setObjectName(u"logCountLabel"_s);
     m_countLabel->setTextFormat(Qt::PlainText);
-    m_countLabel->setToolTip(tr("Lines in the log; the oldest go once it holds %1").arg(QLocale().toString(qint64(model->capacity()))));
+    m_countLabel->setToolTip(tr("Lines in the log; the oldest go once it holds %1").arg(QLocale().toString(qint64(m_model->capacity()))));
+}
 
+void LogPanel::buildView()
+{
     m_view = new QListView(this);
     m_view->setObjectName(u"logView"_s);
     m_view->setModel(m_proxy);
@@ -96,7 +107,10 @@ LogPanel::LogPanel(LogModel *model, QWidget *parent)
     selectAll->setShortcutContext(Qt::WidgetShortcut);
     connect(selectAll, &QAction::triggered, m_view, &QListView::selectAll);
     m_view->addActions({ copy, selectAll });
+}
 
+void LogPanel::layOut()
+{
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
     bar->addWidget(m_filterEdit, 1);
@@ -117,7 +131,10 @@ LogPanel::LogPanel(LogModel *model, QWidget *parent)
     setTabOrder(m_followButton, m_clearButton);
     setTabOrder(m_clearButton, m_saveButton);
     setTabOrder(m_saveButton, m_view);
+}
 
+void LogPanel::connectControls()
+{
     m_filterDelay = new QTimer(this);
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(FILTER_DELAY_MS);
@@ -144,6 +161,7 @@ LogPanel::LogPanel(LogModel *model, QWidget *parent)
             m_view->scrollToBottom();
         }
         updateFollowText();
+        emit followingChanged(on);
     });
     connect(m_clearButton, &QToolButton::clicked, this, &LogPanel::clearLog);
     connect(m_saveButton, &QToolButton::clicked, this, &LogPanel::saveWithDialog);
@@ -155,7 +173,6 @@ LogPanel::LogPanel(LogModel *model, QWidget *parent)
     connect(m_model, &LogModel::batchAppended, this, &LogPanel::onBatch);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &LogPanel::updateCount);
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &LogPanel::updateCount);
-    updateCount();
 }
 
 bool LogPanel::isFollowing() const

@@ -30,6 +30,8 @@ public:
     LogModel *model() const { return m_model; }
     LogFilterProxy *proxy() const { return m_proxy; }
     QListView *view() const { return m_view; }
+    /** The filter line (Ctrl+F): first in the panel's tab order, as the view is last. */
+    QLineEdit *filterEdit() const { return m_filterEdit; }
 
     bool isFollowing() const;
     void setFollowing(bool follow);
@@ -59,8 +61,14 @@ signals:
     /** Something for the status bar, e.g. "Saved 120 lines to ...". */
     void statusMessagePosted(const QString &text);
     void saved(const QString &path);
+    /** Following turned on or off: by the Follow button, setFollowing(), or scrolling. */
+    void followingChanged(bool following);
 
 private:
+    void buildFilterBar();
+    void buildView();
+    void layOut();
+    void connectControls();
     void onBatch();
     void onScrollAction(int action);
     void updateCount();
