@@ -18,26 +18,6 @@ last activity %4
         <translation>无</translation>
     </message>
     <message>
-        <source>never</source>
-        <translation>从未</translation>
-    </message>
-    <message>
-        <source>now</source>
-        <translation>刚刚</translation>
-    </message>
-    <message>
-        <source>%1 s ago</source>
-        <translation>%1 秒前</translation>
-    </message>
-    <message>
-        <source>%1 min ago</source>
-        <translation>%1 分钟前</translation>
-    </message>
-    <message>
-        <source>%1 h ago</source>
-        <translation>%1 小时前</translation>
-    </message>
-    <message>
         <source>The client&apos;s number, in the order they connected</source>
         <translation>客户端编号,按连接先后排列</translation>
     </message>
@@ -464,26 +444,141 @@ last activity %4
     </message>
 </context>
 <context>
+    <name>ClusterPanel</name>
+    <message>
+        <source>The NATS servers to connect to, separated by commas, e.g. nats://10.0.0.5:4222, nats://10.0.0.6:4222; when one fails the next is tried</source>
+        <translation>要连接的 NATS 服务器，以逗号分隔，例如 nats://10.0.0.5:4222, nats://10.0.0.6:4222；一个失败时尝试下一个</translation>
+    </message>
+    <message>
+        <source>The broadcast domain: the clients of every server in one domain hear each other. Letters, digits, _ and - only; empty: default</source>
+        <translation>广播域：同一域中所有服务器的客户端彼此都能收到消息。只能使用字母、数字、_ 和 -；留空：default</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>This server&apos;s name in the domain, as the other servers show it; letters, digits, _ and - only; empty: a unique one is made when joining</source>
+        <translation>本服务器在域中的名称，其他服务器按此显示；只能使用字母、数字、_ 和 -；留空：加入时自动生成唯一名称</translation>
+    </message>
+    <message>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <source>Most bytes of messages kept while no NATS server is reachable; what does not fit is dropped and counted</source>
+        <translation>无法连接 NATS 服务器时最多保留的消息字节数；放不下的消息被丢弃并计数</translation>
+    </message>
+    <message>
+        <source>Join cluster</source>
+        <translation>加入集群</translation>
+    </message>
+    <message>
+        <source>Join the domain on the NATS servers above, or leave it (F6); this server&apos;s clients stay connected either way</source>
+        <translation>通过上面的 NATS 服务器加入该域，或离开它 (F6)；本服务器的客户端始终保持连接</translation>
+    </message>
+    <message>
+        <source>The bridge to the cluster: Off, Connecting, Connected or Reconnecting</source>
+        <translation>到集群的桥接：关闭、正在连接、已连接或正在重连</translation>
+    </message>
+    <message>
+        <source>The NATS server in use</source>
+        <translation>正在使用的 NATS 服务器</translation>
+    </message>
+    <message>
+        <source>Messages of this server&apos;s clients published to the domain, and messages of other servers&apos; clients delivered here</source>
+        <translation>本服务器客户端发布到域中的消息，以及其他服务器客户端投递到这里的消息</translation>
+    </message>
+    <message>
+        <source>Bytes waiting for the NATS server to come back; messages that did not fit (dropped); messages of other servers that never arrived (gaps)</source>
+        <translation>等待 NATS 服务器恢复的字节数；缓冲区放不下的消息（丢弃）；其他服务器未到达的消息（缺失）</translation>
+    </message>
+    <message>
+        <source>&amp;NATS servers:</source>
+        <translation>NATS 服务器(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Do&amp;main:</source>
+        <translation>域(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Server &amp;id:</source>
+        <translation>服务器标识(&amp;I):</translation>
+    </message>
+    <message>
+        <source>Reconnect &amp;buffer:</source>
+        <translation>重连缓冲区(&amp;B):</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>状态:</translation>
+    </message>
+    <message>
+        <source>Node:</source>
+        <translation>节点:</translation>
+    </message>
+    <message>
+        <source>Messages:</source>
+        <translation>消息:</translation>
+    </message>
+    <message>
+        <source>Buffer:</source>
+        <translation>缓冲区:</translation>
+    </message>
+    <message>
+        <source>Type the NATS servers to join first, e.g. nats://127.0.0.1:4222</source>
+        <translation>请先输入要加入的 NATS 服务器，例如 nats://127.0.0.1:4222</translation>
+    </message>
+    <message>
+        <source>Not a domain name: %1. Use letters, digits, _ and - only.</source>
+        <translation>不是域名：%1。只能使用字母、数字、_ 和 -。</translation>
+    </message>
+    <message>
+        <source>Not a server id: %1. Use letters, digits, _ and - only.</source>
+        <translation>不是服务器标识：%1。只能使用字母、数字、_ 和 -。</translation>
+    </message>
+    <message>
+        <source>Connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Reconnecting</source>
+        <translation>正在重连</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Leave cluster</source>
+        <translation>离开集群</translation>
+    </message>
+    <message>
+        <source>Not available in this build</source>
+        <translation>此版本不可用</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>%1 published, %2 received</source>
+        <translation>已发布 %1，已接收 %2</translation>
+    </message>
+    <message>
+        <source>%1 buffered, %2 dropped, %3 gaps</source>
+        <translation>缓冲 %1，丢弃 %2，缺失 %3</translation>
+    </message>
+</context>
+<context>
     <name>ClusterPeerModel</name>
     <message>
         <source>never</source>
         <translation>从未</translation>
-    </message>
-    <message>
-        <source>now</source>
-        <translation>刚刚</translation>
-    </message>
-    <message>
-        <source>%1 s ago</source>
-        <translation>%1 秒前</translation>
-    </message>
-    <message>
-        <source>%1 min ago</source>
-        <translation>%1 分钟前</translation>
-    </message>
-    <message>
-        <source>%1 h ago</source>
-        <translation>%1 小时前</translation>
     </message>
     <message>
         <source>%1, not listening</source>
@@ -538,6 +633,33 @@ last heard from %4</source>
     <message>
         <source>Last seen</source>
         <translation>最后在线</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterPeersPanel</name>
+    <message>
+        <source>The servers of the domain, from their presence messages; this server is in bold</source>
+        <translation>域中的服务器，取自它们的在线消息；本服务器以粗体显示</translation>
+    </message>
+    <message>
+        <source>Servers and clients of the whole domain</source>
+        <translation>整个域的服务器和客户端</translation>
+    </message>
+    <message>
+        <source>Not in a cluster. Type the NATS servers in the Cluster tab of the settings and click Join cluster.</source>
+        <translation>未加入集群。请在设置的“集群”页中输入 NATS 服务器，然后点击“加入集群”。</translation>
+    </message>
+    <message>
+        <source>Domain %1: %2 servers, %3 clients in all</source>
+        <translation>域 %1：%2 台服务器，共 %3 个客户端</translation>
+    </message>
+    <message>
+        <source>Cluster servers (%1)</source>
+        <translation>集群服务器 (%1)</translation>
+    </message>
+    <message>
+        <source>Cluster servers</source>
+        <translation>集群服务器</translation>
     </message>
 </context>
 <context>
@@ -1151,100 +1273,8 @@ last heard from %4</source>
         <translation>加入集群(&amp;J)</translation>
     </message>
     <message>
-        <source>The NATS servers to connect to, separated by commas, e.g. nats://10.0.0.5:4222, nats://10.0.0.6:4222; when one fails the next is tried</source>
-        <translation>要连接的 NATS 服务器，以逗号分隔，例如 nats://10.0.0.5:4222, nats://10.0.0.6:4222；一个失败时尝试下一个</translation>
-    </message>
-    <message>
-        <source>The broadcast domain: the clients of every server in one domain hear each other. Letters, digits, _ and - only; empty: default</source>
-        <translation>广播域：同一域中所有服务器的客户端彼此都能收到消息。只能使用字母、数字、_ 和 -；留空：default</translation>
-    </message>
-    <message>
-        <source>automatic</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <source>This server&apos;s name in the domain, as the other servers show it; letters, digits, _ and - only; empty: a unique one is made when joining</source>
-        <translation>本服务器在域中的名称，其他服务器按此显示；只能使用字母、数字、_ 和 -；留空：加入时自动生成唯一名称</translation>
-    </message>
-    <message>
-        <source>Most bytes of messages kept while no NATS server is reachable; what does not fit is dropped and counted</source>
-        <translation>无法连接 NATS 服务器时最多保留的消息字节数；放不下的消息被丢弃并计数</translation>
-    </message>
-    <message>
-        <source>Join cluster</source>
-        <translation>加入集群</translation>
-    </message>
-    <message>
-        <source>Join the domain on the NATS servers above, or leave it (F6); this server&apos;s clients stay connected either way</source>
-        <translation>通过上面的 NATS 服务器加入该域，或离开它 (F6)；本服务器的客户端始终保持连接</translation>
-    </message>
-    <message>
-        <source>The bridge to the cluster: Off, Connecting, Connected or Reconnecting</source>
-        <translation>到集群的桥接：关闭、正在连接、已连接或正在重连</translation>
-    </message>
-    <message>
-        <source>The NATS server in use</source>
-        <translation>正在使用的 NATS 服务器</translation>
-    </message>
-    <message>
-        <source>Messages of this server&apos;s clients published to the domain, and messages of other servers&apos; clients delivered here</source>
-        <translation>本服务器客户端发布到域中的消息，以及其他服务器客户端投递到这里的消息</translation>
-    </message>
-    <message>
-        <source>Bytes waiting for the NATS server to come back; messages that did not fit (dropped); messages of other servers that never arrived (gaps)</source>
-        <translation>等待 NATS 服务器恢复的字节数；缓冲区放不下的消息（丢弃）；其他服务器未到达的消息（缺失）</translation>
-    </message>
-    <message>
-        <source>&amp;NATS servers:</source>
-        <translation>NATS 服务器(&amp;N):</translation>
-    </message>
-    <message>
-        <source>Do&amp;main:</source>
-        <translation>域(&amp;M):</translation>
-    </message>
-    <message>
-        <source>Server &amp;id:</source>
-        <translation>服务器标识(&amp;I):</translation>
-    </message>
-    <message>
-        <source>Reconnect &amp;buffer:</source>
-        <translation>重连缓冲区(&amp;B):</translation>
-    </message>
-    <message>
-        <source>State:</source>
-        <translation>状态:</translation>
-    </message>
-    <message>
-        <source>Node:</source>
-        <translation>节点:</translation>
-    </message>
-    <message>
-        <source>Messages:</source>
-        <translation>消息:</translation>
-    </message>
-    <message>
-        <source>Buffer:</source>
-        <translation>缓冲区:</translation>
-    </message>
-    <message>
         <source>Cluster</source>
         <translation>集群</translation>
-    </message>
-    <message>
-        <source>The servers of the domain, from their presence messages; this server is in bold</source>
-        <translation>域中的服务器，取自它们的在线消息；本服务器以粗体显示</translation>
-    </message>
-    <message>
-        <source>Servers and clients of the whole domain</source>
-        <translation>整个域的服务器和客户端</translation>
-    </message>
-    <message>
-        <source>Cluster servers</source>
-        <translation>集群服务器</translation>
-    </message>
-    <message>
-        <source>This build has no NATS support: libnats was not found when it was built</source>
-        <translation>此版本不支持 NATS：构建时未找到 libnats</translation>
     </message>
     <message>
         <source>Cluster: message %1 of %2 never arrived (a failover or a full buffer)</source>
@@ -1259,36 +1289,8 @@ last heard from %4</source>
         <translation>集群：%1</translation>
     </message>
     <message>
-        <source>Type the NATS servers to join first, e.g. nats://127.0.0.1:4222</source>
-        <translation>请先输入要加入的 NATS 服务器，例如 nats://127.0.0.1:4222</translation>
-    </message>
-    <message>
-        <source>Not a domain name: %1. Use letters, digits, _ and - only.</source>
-        <translation>不是域名：%1。只能使用字母、数字、_ 和 -。</translation>
-    </message>
-    <message>
-        <source>Not a server id: %1. Use letters, digits, _ and - only.</source>
-        <translation>不是服务器标识：%1。只能使用字母、数字、_ 和 -。</translation>
-    </message>
-    <message>
         <source>Cannot join the cluster: %1</source>
         <translation>无法加入集群：%1</translation>
-    </message>
-    <message>
-        <source>Connecting</source>
-        <translation>正在连接</translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation>已连接</translation>
-    </message>
-    <message>
-        <source>Reconnecting</source>
-        <translation>正在重连</translation>
-    </message>
-    <message>
-        <source>Off</source>
-        <translation>关闭</translation>
     </message>
     <message>
         <source>Cluster: joining domain %1 via %2</source>
@@ -1311,44 +1313,8 @@ last heard from %4</source>
         <translation>集群：已退出域 %1：%2</translation>
     </message>
     <message>
-        <source>Leave cluster</source>
-        <translation>离开集群</translation>
-    </message>
-    <message>
         <source>&amp;Leave cluster</source>
         <translation>离开集群(&amp;L)</translation>
-    </message>
-    <message>
-        <source>Not available in this build</source>
-        <translation>此版本不可用</translation>
-    </message>
-    <message>
-        <source>Cluster servers (%1)</source>
-        <translation>集群服务器 (%1)</translation>
-    </message>
-    <message>
-        <source>This build has no NATS support: libnats was not found when it was built.</source>
-        <translation>此版本不支持 NATS：构建时未找到 libnats。</translation>
-    </message>
-    <message>
-        <source>Not in a cluster. Type the NATS servers in the Cluster tab of the settings and click Join cluster.</source>
-        <translation>未加入集群。请在设置的“集群”页中输入 NATS 服务器，然后点击“加入集群”。</translation>
-    </message>
-    <message>
-        <source>Domain %1: %2 servers, %3 clients in all</source>
-        <translation>域 %1：%2 台服务器，共 %3 个客户端</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <source>%1 published, %2 received</source>
-        <translation>已发布 %1，已接收 %2</translation>
-    </message>
-    <message>
-        <source>%1 buffered, %2 dropped, %3 gaps</source>
-        <translation>缓冲 %1，丢弃 %2，缺失 %3</translation>
     </message>
     <message>
         <source>Cluster: %1, %2 servers</source>
@@ -1460,6 +1426,33 @@ Bytes/s: %4 in, %5 out</source>
     <message>
         <source>Bytes/s</source>
         <translation>字节/秒</translation>
+    </message>
+</context>
+<context>
+    <name>UiText</name>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+    <message>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <source>%1 h ago</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <source>This build has no NATS support: libnats was not found when it was built</source>
+        <translation>此版本不支持 NATS：构建时未找到 libnats</translation>
     </message>
 </context>
 </TS>

@@ -3,19 +3,12 @@
 
 #include "core/addresses.h"
 
+#include "widgets/uitext.h"
+
 #include <QDateTime>
 #include <QLocale>
 
 using namespace Qt::Literals::StringLiterals;
-
-namespace {
-QString byteText(quint64 bytes)
-{
-    if (bytes < 1024)
-        return QLocale().toString(bytes) + u" B"_s;
-    return QLocale().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeTraditionalFormat);
-}
-} // namespace
 
 ClientTableModel::ClientTableModel(SpreadServer *server, QObject *parent)
     : QAbstractTableModel(parent)
@@ -107,7 +100,6 @@ QVariant ClientTableModel::data(const QModelIndex &index, int role) const
             return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     }
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (role == SortRole) {
         switch (index.column()) {
         case IdColumn:
@@ -154,23 +146,13 @@ QVariant ClientTableModel::data(const QModelIndex &index, int role) const
     case MessagesInColumn:
         return locale.toString(info.messagesIn);
     case BytesInColumn:
-        return byteText(info.bytesIn);
+        return UiText::byteText(qint64(info.bytesIn));
     case MessagesOutColumn:
         return locale.toString(info.messagesOut);
     case BytesOutColumn:
-        return byteText(info.bytesOut);
-    case LastActivityColumn: {
-        if (info.lastActivityMs <= 0)
-            return tr("never");
-        const qint64 seconds = qMax<qint64>(0, (now - info.lastActivityMs) / 1000);
-        if (seconds < 1)
-            return tr("now");
-        if (seconds < 60)
-            return tr("%1 s ago").arg(seconds);
-        if (seconds < 3600)
-            return tr("%1 min ago").arg(seconds / 60);
-        return tr("%1 h ago").arg(seconds / 3600);
-    }
+        return UiText::byteText(qint64(info.bytesOut));
+    case LastActivityColumn:
+        return UiText::ageText(info.lastActivityMs);
     default:
         break;
     }

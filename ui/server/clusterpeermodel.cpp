@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "server/clusterpeermodel.h"
 
+#include "widgets/uitext.h"
+
 #include <QDateTime>
 #include <QFont>
 #include <QHostAddress>
@@ -109,20 +111,6 @@ void ClusterPeerModel::refreshAges()
         emit dataChanged(index(0, LastSeenColumn), index(int(m_rows.size()) - 1, LastSeenColumn), { Qt::DisplayRole });
 }
 
-QString ClusterPeerModel::ageText(qint64 lastSeenMs) const
-{
-    if (lastSeenMs <= 0)
-        return tr("never");
-    const qint64 seconds = qMax<qint64>(0, (QDateTime::currentMSecsSinceEpoch() - lastSeenMs) / 1000);
-    if (seconds < 1)
-        return tr("now");
-    if (seconds < 60)
-        return tr("%1 s ago").arg(seconds);
-    if (seconds < 3600)
-        return tr("%1 min ago").arg(seconds / 60);
-    return tr("%1 h ago").arg(seconds / 3600);
-}
-
 int ClusterPeerModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
@@ -185,7 +173,7 @@ QVariant ClusterPeerModel::data(const QModelIndex &index, int role) const
         case ClientsColumn:
             return QLocale().toString(peer.clients);
         case LastSeenColumn:
-            return ageText(peer.lastSeenMs);
+            return UiText::ageText(peer.lastSeenMs);
         default:
             return {};
         }

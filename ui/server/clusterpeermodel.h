@@ -64,7 +64,6 @@ signals:
 
 private:
     void refreshAges();
-    QString ageText(qint64 lastSeenMs) const;
 
     QList<ClusterBridge::Peer> m_rows;   // this server first, then by id
     QTimer m_refresh;

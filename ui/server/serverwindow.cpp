@@ -12,7 +12,6 @@
 #include <QDateTime>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
-#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -34,13 +33,14 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include <limits>
 #include <utility>
 
 #include "server/clienttablemodel.h"
 #include "client/clientwindow.h"
+#include "server/clusterpanel.h"
 #include "server/clusterpeermodel.h"
 #include "widgets/hexinput.h"
+#include "widgets/uitext.h"
 #include "logview/logmodel.h"
 #include "logview/logpanel.h"
 
@@ -56,21 +56,11 @@ const QString OPTION_DOMAIN = u"domain"_s;
 const QString OPTION_SERVER_ID = u"server-id"_s;
 const QString OPTION_NATS_BUFFER = u"nats-buffer"_s;
 
-QString byteText(qint64 bytes)
+/** Tab goes from each widget to the next. */
+void chainTabOrder(const QList<QWidget *> &widgets)
 {
-    if (bytes < 1024)
-        return QLocale().toString(bytes) + u" B"_s;
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
-}
-
-QStringList urlList(const QString &text)
-{
-    return text.split(QRegularExpression(u"[,;\\s]+"_s), Qt::SkipEmptyParts);
-}
-
-QString problemStyle()
-{
-    return u"color: #b3261e;"_s;
+    for (qsizetype i = 1; i < widgets.size(); ++i)
+        QWidget::setTabOrder(widgets.at(i - 1), widgets.at(i));
 }
 } // namespace
 
@@ -118,12 +108,58 @@ ServerWindow::~ServerWindow()
     }
 }
 
+// ---- The window's parts -------------------------------------------------
+
 void ServerWindow::buildUi()
 {
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
+    layout->addLayout(buildListenBar(central));
 
-    // Listen bar
+    // The server's own settings and the cluster's side by side in tabs; the
+    // connected clients and the servers of the cluster likewise.
+    QWidget *clientsPage = buildClientsPage(central);
+    QWidget *settingsPage = buildSettingsPage(central);
+    QTabWidget *settingsTabs = buildTabs(central, settingsPage, clientsPage);
+
+    // Left: what the server is (settings) and does (graph). Right: who is
+    // connected, above what they say.
+    QWidget *graphBox = buildGraphBox(central);
+    auto *left = new QWidget(central);
+    left->setObjectName(u"leftColumn"_s);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(settingsTabs);
+    leftLayout->addWidget(graphBox, 1);
+
+    QWidget *logBox = buildLogBox(central);
+    m_rightSplitter = new QSplitter(Qt::Vertical, central);
+    m_rightSplitter->setObjectName(u"rightSplitter"_s);
+    m_rightSplitter->addWidget(m_peopleTabs);
+    m_rightSplitter->addWidget(logBox);
+    m_rightSplitter->setStretchFactor(1, 1);
+    m_rightSplitter->setChildrenCollapsible(false);
+    m_rightSplitter->setSizes({ 210, 450 });
+
+    m_mainSplitter = new QSplitter(Qt::Horizontal, central);
+    m_mainSplitter->setObjectName(u"mainSplitter"_s);
+    m_mainSplitter->addWidget(left);
+    m_mainSplitter->addWidget(m_rightSplitter);
+    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setChildrenCollapsible(false);
+    m_mainSplitter->setSizes({ 340, 840 });
+    layout->addWidget(m_mainSplitter, 1);
+    setCentralWidget(central);
+
+    buildStatusBar();
+    setTabOrders();
+    connectControls();
+    connectClusterPanels();
+    resize(1180, 720);
+}
+
+QLayout *ServerWindow::buildListenBar(QWidget *central)
+{
     m_bindCombo = new QComboBox(central);
     m_bindCombo->setObjectName(u"bindCombo"_s);
     m_bindCombo->setEditable(true);
@@ -161,9 +197,11 @@ void ServerWindow::buildUi()
     listenBar->addWidget(m_startButton);
     listenBar->addSpacing(8);
     listenBar->addWidget(m_listenLabel, 1);
-    layout->addLayout(listenBar);
+    return listenBar;
+}
 
-    // Left column: clients, settings, graph
+QWidget *ServerWindow::buildClientsPage(QWidget *central)
+{
     auto *clientsBox = new QWidget(central);
     clientsBox->setObjectName(u"clientsBox"_s);
     m_clientProxy = new QSortFilterProxyModel(this);
@@ -186,7 +224,7 @@ void ServerWindow::buildUi()
     m_clientView->horizontalHeader()->setSectionResizeMode(ClientTableModel::LastActivityColumn, QHeaderView::Stretch);
     m_clientView->setAlternatingRowColors(true);
     m_clientView->setToolTip(tr("Every connected client; select one or several (Ctrl, Shift) to send to them or drop them"));
-    if (auto *corner = m_clientView->findChild<QAbstractButton *>())
+    if (auto *corner = m_clientView->findChild<QAbstractButton *>())   // the view's own corner button: no name to ask for
         corner->setToolTip(tr("Select every client"));
     m_dropReasonEdit = new QLineEdit(clientsBox);
     m_dropReasonEdit->setObjectName(u"dropReasonEdit"_s);
@@ -202,7 +240,11 @@ void ServerWindow::buildUi()
     auto *clientsLayout = new QVBoxLayout(clientsBox);
     clientsLayout->addWidget(m_clientView, 1);
     clientsLayout->addLayout(dropRow);
+    return clientsBox;
+}
 
+QWidget *ServerWindow::buildSettingsPage(QWidget *central)
+{
     auto *settingsBox = new QWidget(central);
     settingsBox->setObjectName(u"settingsBox"_s);
     m_relayCheck = new QCheckBox(tr("&Relay each message to the other clients"), settingsBox);
@@ -253,22 +295,33 @@ void ServerWindow::buildUi()
     form->addRow(tr("&Flush after:"), m_flushSpin);
     form->addRow(tr("Max per &address:"), m_maxPerAddressSpin);
     form->addRow(tr("Allow &only:"), m_allowEdit);
+    return settingsBox;
+}
 
-    // The server's own settings and the cluster's side by side in tabs; the
-    // connected clients and the servers of the cluster likewise.
+QTabWidget *ServerWindow::buildTabs(QWidget *central, QWidget *settingsPage, QWidget *clientsPage)
+{
     auto *settingsTabs = new QTabWidget(central);
     settingsTabs->setObjectName(u"settingsTabs"_s);
     // Two tabs each: too narrow a column elides their titles rather than scrolling them.
     settingsTabs->setUsesScrollButtons(false);
     settingsTabs->setElideMode(Qt::ElideRight);
-    settingsTabs->addTab(settingsBox, tr("Server settings"));
+    settingsTabs->addTab(settingsPage, tr("Server settings"));
     m_peopleTabs = new QTabWidget(central);
     m_peopleTabs->setObjectName(u"peopleTabs"_s);
     m_peopleTabs->setUsesScrollButtons(false);
     m_peopleTabs->setElideMode(Qt::ElideRight);
-    m_peopleTabs->addTab(clientsBox, tr("Connected clients"));
-    buildClusterUi(settingsTabs, m_peopleTabs);
+    m_peopleTabs->addTab(clientsPage, tr("Connected clients"));
+    // Settings tab: where to join, and how it goes. Beside the connected
+    // clients: the servers of the domain.
+    m_clusterPanel = new ClusterPanel(settingsTabs);
+    settingsTabs->addTab(m_clusterPanel, tr("Cluster"));
+    m_clusterPeers = new ClusterPeersPanel(m_peopleTabs);
+    m_peopleTabs->addTab(m_clusterPeers, m_clusterPeers->title());
+    return settingsTabs;
+}
 
+QWidget *ServerWindow::buildGraphBox(QWidget *central)
+{
     auto *graphBox = new QGroupBox(tr("Traffic, last minute (↓ in, ↑ out)"), central);
     graphBox->setObjectName(u"graphBox"_s);
     m_graph = new TrafficGraph(graphBox);
@@ -276,17 +329,11 @@ void ServerWindow::buildUi()
     m_graph->setStacked(true);
     auto *graphLayout = new QVBoxLayout(graphBox);
     graphLayout->addWidget(m_graph);
+    return graphBox;
+}
 
-    // Left: what the server is (settings) and does (graph). Right: who is
-    // connected, above what they say.
-    auto *left = new QWidget(central);
-    left->setObjectName(u"leftColumn"_s);
-    auto *leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(settingsTabs);
-    leftLayout->addWidget(graphBox, 1);
-
-    // Right column: log and compose bar
+QWidget *ServerWindow::buildLogBox(QWidget *central)
+{
     auto *logBox = new QGroupBox(tr("Messages"), central);
     logBox->setObjectName(u"logBox"_s);
     m_logPanel = new LogPanel(m_log, logBox);
@@ -316,73 +363,40 @@ void ServerWindow::buildUi()
     auto *logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(m_logPanel, 1);
     logLayout->addLayout(composeBar);
+    return logBox;
+}
 
-    auto *right = new QSplitter(Qt::Vertical, central);
-    right->setObjectName(u"rightSplitter"_s);
-    right->addWidget(m_peopleTabs);
-    right->addWidget(logBox);
-    right->setStretchFactor(1, 1);
-    right->setChildrenCollapsible(false);
-    right->setSizes({ 210, 450 });
-
-    auto *split = new QSplitter(Qt::Horizontal, central);
-    split->setObjectName(u"mainSplitter"_s);
-    split->addWidget(left);
-    split->addWidget(right);
-    split->setStretchFactor(1, 1);
-    split->setChildrenCollapsible(false);
-    split->setSizes({ 340, 840 });
-    layout->addWidget(split, 1);
-    setCentralWidget(central);
-
-    // Status bar
-    m_statusListen = new QLabel(this);
-    m_statusListen->setObjectName(u"statusListen"_s);
-    m_statusListen->setTextFormat(Qt::PlainText);
-    m_statusListen->setToolTip(tr("Listening state"));
-    m_statusClients = new QLabel(this);
-    m_statusClients->setObjectName(u"statusClients"_s);
-    m_statusClients->setTextFormat(Qt::PlainText);
-    m_statusClients->setToolTip(tr("Clients connected now"));
-    m_statusRates = new QLabel(this);
-    m_statusRates->setObjectName(u"statusRates"_s);
-    m_statusRates->setTextFormat(Qt::PlainText);
-    m_statusRates->setToolTip(tr("Messages per second received and sent, over the last second"));
-    m_statusCluster = new QLabel(this);
-    m_statusCluster->setObjectName(u"statusCluster"_s);
-    m_statusCluster->setTextFormat(Qt::PlainText);
-    m_statusCluster->setToolTip(tr("The cluster bridge: its state, and what waits in its reconnect buffer"));
+void ServerWindow::buildStatusBar()
+{
+    const auto statusLabel = [this](const QString &name, const QString &toolTip) {
+        auto *label = new QLabel(this);
+        label->setObjectName(name);
+        label->setTextFormat(Qt::PlainText);
+        label->setToolTip(toolTip);
+        return label;
+    };
+    m_statusListen = statusLabel(u"statusListen"_s, tr("Listening state"));
+    m_statusClients = statusLabel(u"statusClients"_s, tr("Clients connected now"));
+    m_statusRates = statusLabel(u"statusRates"_s, tr("Messages per second received and sent, over the last second"));
+    m_statusCluster = statusLabel(u"statusCluster"_s, tr("The cluster bridge: its state, and what waits in its reconnect buffer"));
     m_statusCluster->hide();   // shown while in a cluster
     statusBar()->addPermanentWidget(m_statusCluster);
     statusBar()->addPermanentWidget(m_statusListen);
     statusBar()->addPermanentWidget(m_statusClients);
     statusBar()->addPermanentWidget(m_statusRates);
+}
 
-    // Tab order: listen bar, clients, log, compose, then the settings.
-    QWidget::setTabOrder(m_bindCombo, m_portSpin);
-    QWidget::setTabOrder(m_portSpin, m_startButton);
-    QWidget::setTabOrder(m_startButton, m_clientView);
-    QWidget::setTabOrder(m_clientView, m_dropReasonEdit);
-    QWidget::setTabOrder(m_dropReasonEdit, m_dropButton);
-    QWidget::setTabOrder(m_dropButton, m_logPanel->findChild<QLineEdit *>(u"logFilterEdit"_s));
-    QWidget::setTabOrder(m_logPanel->view(), m_targetCombo);
-    QWidget::setTabOrder(m_targetCombo, m_composeEdit);
-    QWidget::setTabOrder(m_composeEdit, m_composeHexCheck);
-    QWidget::setTabOrder(m_composeHexCheck, m_sendButton);
-    QWidget::setTabOrder(m_sendButton, m_relayCheck);
-    QWidget::setTabOrder(m_relayCheck, m_welcomeEdit);
-    QWidget::setTabOrder(m_welcomeEdit, m_maxClientsSpin);
-    QWidget::setTabOrder(m_maxClientsSpin, m_maxMessageSpin);
-    QWidget::setTabOrder(m_maxMessageSpin, m_maxBacklogSpin);
-    QWidget::setTabOrder(m_maxBacklogSpin, m_flushSpin);
-    QWidget::setTabOrder(m_flushSpin, m_maxPerAddressSpin);
-    QWidget::setTabOrder(m_maxPerAddressSpin, m_allowEdit);
-    QWidget::setTabOrder(m_allowEdit, m_natsEdit);
-    QWidget::setTabOrder(m_natsEdit, m_domainEdit);
-    QWidget::setTabOrder(m_domainEdit, m_serverIdEdit);
-    QWidget::setTabOrder(m_serverIdEdit, m_natsBufferSpin);
-    QWidget::setTabOrder(m_natsBufferSpin, m_joinButton);
+void ServerWindow::setTabOrders()
+{
+    // Listen bar, clients, log, compose, then the settings.
+    chainTabOrder({ m_bindCombo, m_portSpin, m_startButton, m_clientView, m_dropReasonEdit, m_dropButton, m_logPanel->filterEdit() });
+    chainTabOrder({ m_logPanel->view(), m_targetCombo, m_composeEdit, m_composeHexCheck, m_sendButton, m_relayCheck, m_welcomeEdit,
+                    m_maxClientsSpin, m_maxMessageSpin, m_maxBacklogSpin, m_flushSpin, m_maxPerAddressSpin, m_allowEdit });
+    chainTabOrder(QList<QWidget *> { m_allowEdit } + m_clusterPanel->focusChain());
+}
 
+void ServerWindow::connectControls()
+{
     connect(m_startButton, &QPushButton::clicked, this, [this] {
         if (m_server->isListening())
             stop();
@@ -405,8 +419,16 @@ void ServerWindow::buildUi()
     connect(m_maxPerAddressSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
     connect(m_allowEdit, &QLineEdit::editingFinished, this, &ServerWindow::applySettings);
     connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ServerWindow::showStatus);
+}
 
-    resize(1180, 720);
+void ServerWindow::connectClusterPanels()
+{
+    connect(m_clusterPanel, &ClusterPanel::joinRequested, this, &ServerWindow::startBridge);
+    connect(m_clusterPanel, &ClusterPanel::leaveRequested, this, &ServerWindow::leaveCluster);
+    connect(m_clusterPanel, &ClusterPanel::statusMessagePosted, this, &ServerWindow::showStatus);
+    connect(m_clusterPeers, &ClusterPeersPanel::titleChanged, this,
+            [this](const QString &title) { m_peopleTabs->setTabText(m_peopleTabs->indexOf(m_clusterPeers), title); });
+    connect(m_clusterPeers->model(), &ClusterPeerModel::totalsChanged, this, &ServerWindow::updateClusterState);
 }
 
 void ServerWindow::buildMenus()
@@ -429,8 +451,7 @@ void ServerWindow::buildMenus()
     follow->setChecked(true);
     follow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_End));
     connect(follow, &QAction::toggled, m_logPanel, &LogPanel::setFollowing);
-    connect(m_logPanel->findChild<QAbstractButton *>(u"logFollowButton"_s), &QAbstractButton::toggled, follow,
-            &QAction::setChecked);
+    connect(m_logPanel, &LogPanel::followingChanged, follow, &QAction::setChecked);
 
     QMenu *serverMenu = menuBar()->addMenu(tr("&Server"));
     m_startAction = serverMenu->addAction(tr("&Start listening"));
@@ -440,8 +461,8 @@ void ServerWindow::buildMenus()
     m_joinAction = serverMenu->addAction(tr("&Join cluster"));
     m_joinAction->setObjectName(u"joinAction"_s);
     m_joinAction->setShortcut(QKeySequence(Qt::Key_F6));
-    m_joinAction->setEnabled(m_joinButton->isEnabled());
-    connect(m_joinAction, &QAction::triggered, m_joinButton, &QPushButton::click);
+    m_joinAction->setEnabled(ClusterBridge::isAvailable());
+    connect(m_joinAction, &QAction::triggered, m_clusterPanel, &ClusterPanel::toggleJoined);
     m_dropAction = serverMenu->addAction(tr("&Drop selected clients"), this, &ServerWindow::dropSelected);
     m_dropAction->setObjectName(u"dropAction"_s);
     m_dropAction->setShortcut(QKeySequence::Delete);
@@ -513,6 +534,8 @@ void ServerWindow::fillBindChoices()
     }
 }
 
+// ---- Settings: the controls, the settings file and the server -----------
+
 void ServerWindow::loadSettings(const ServerOptions &options)
 {
     QSettings settings;
@@ -543,22 +566,21 @@ void ServerWindow::loadSettings(const ServerOptions &options)
     applySettings();
 
     const ClusterBridge::Settings &c = options.cluster;
-    m_natsEdit->setText(pick(OPTION_NATS, u"natsUrls"_s, c.urls.join(u", "_s)).toString());
-    m_natsEdit->setCursorPosition(0);
-    m_domainEdit->setText(pick(OPTION_DOMAIN, u"domain"_s, c.domain).toString());
-    m_serverIdEdit->setText(pick(OPTION_SERVER_ID, u"serverId"_s, c.serverId).toString());
-    m_natsBufferSpin->setValue(double(pick(OPTION_NATS_BUFFER, u"natsBufferBytes"_s, c.reconnectBufferBytes).toLongLong()));
+    ClusterPanel::Fields cluster;
+    cluster.servers = pick(OPTION_NATS, u"natsUrls"_s, c.urls.join(u", "_s)).toString();
+    cluster.domain = pick(OPTION_DOMAIN, u"domain"_s, c.domain).toString();
+    cluster.serverId = pick(OPTION_SERVER_ID, u"serverId"_s, c.serverId).toString();
+    cluster.bufferBytes = pick(OPTION_NATS_BUFFER, u"natsBufferBytes"_s, c.reconnectBufferBytes).toLongLong();
+    m_clusterPanel->setFields(cluster);
     // Like listening, joining happens at launch when the command line asks for
     // it, or when the window was in the cluster when it was closed.
-    m_joinAtLaunch = ClusterBridge::isAvailable() && !m_natsEdit->text().trimmed().isEmpty()
+    m_joinAtLaunch = ClusterBridge::isAvailable() && !cluster.servers.trimmed().isEmpty()
             && (options.explicitlySet.contains(OPTION_NATS) || settings.value(u"clusterJoined"_s, false).toBool());
 
     restoreGeometry(settings.value(u"geometry"_s).toByteArray());
     restoreState(settings.value(u"windowState"_s).toByteArray());
-    if (auto *split = findChild<QSplitter *>(u"mainSplitter"_s))
-        split->restoreState(settings.value(u"mainSplitter"_s).toByteArray());
-    if (auto *split = findChild<QSplitter *>(u"rightSplitter"_s))
-        split->restoreState(settings.value(u"rightSplitter"_s).toByteArray());
+    m_mainSplitter->restoreState(settings.value(u"mainSplitter"_s).toByteArray());
+    m_rightSplitter->restoreState(settings.value(u"rightSplitter"_s).toByteArray());
 }
 
 void ServerWindow::saveSettings() const
@@ -577,17 +599,16 @@ void ServerWindow::saveSettings() const
     settings.setValue(u"flushMs"_s, s.flushDelayMs);
     settings.setValue(u"maxPerAddress"_s, s.maxPerAddress);
     settings.setValue(u"allow"_s, subnetsText(s.allowed));
-    settings.setValue(u"natsUrls"_s, m_natsEdit->text().trimmed());
-    settings.setValue(u"domain"_s, m_domainEdit->text().trimmed());
-    settings.setValue(u"serverId"_s, m_serverIdEdit->text().trimmed());
-    settings.setValue(u"natsBufferBytes"_s, qint64(m_natsBufferSpin->value()));
+    const ClusterPanel::Fields cluster = m_clusterPanel->fields();
+    settings.setValue(u"natsUrls"_s, cluster.servers);
+    settings.setValue(u"domain"_s, cluster.domain);
+    settings.setValue(u"serverId"_s, cluster.serverId);
+    settings.setValue(u"natsBufferBytes"_s, cluster.bufferBytes);
     settings.setValue(u"clusterJoined"_s, m_clusterState != ClusterBridge::State::Off);
     settings.setValue(u"geometry"_s, saveGeometry());
     settings.setValue(u"windowState"_s, saveState());
-    if (auto *split = findChild<QSplitter *>(u"mainSplitter"_s))
-        settings.setValue(u"mainSplitter"_s, split->saveState());
-    if (auto *split = findChild<QSplitter *>(u"rightSplitter"_s))
-        settings.setValue(u"rightSplitter"_s, split->saveState());
+    settings.setValue(u"mainSplitter"_s, m_mainSplitter->saveState());
+    settings.setValue(u"rightSplitter"_s, m_rightSplitter->saveState());
 }
 
 void ServerWindow::closeEvent(QCloseEvent *event)
@@ -610,7 +631,7 @@ void ServerWindow::applySettings()
         s.allowed = *subnets;
         m_allowEdit->setStyleSheet(QString());
     } else {
-        m_allowEdit->setStyleSheet(problemStyle());
+        m_allowEdit->setStyleSheet(UiText::problemStyle());
         showStatus(tr("Not a subnet list: %1. Use addresses or subnets such as 192.168.1.0/24, separated by commas.")
                            .arg(m_allowEdit->text()));
     }
@@ -619,6 +640,10 @@ void ServerWindow::applySettings()
     if (old.relay != s.relay)
         showStatus(s.relay ? tr("Relaying messages to the other clients") : tr("Monitor only: messages are not relayed"));
 }
+
+// ---- The log: every line the window logs goes through log() and logEntry() ----
+// (the server's lines from connectServer(), the bridge's from connectBridge()
+// and onClusterStateChanged(); the same lines go to --log-file)
 
 void ServerWindow::openLogFile(const QString &path)
 {
@@ -705,6 +730,94 @@ void ServerWindow::connectServer()
     });
 }
 
+void ServerWindow::connectBridge()
+{
+    connect(m_bridge, &ClusterBridge::stateChanged, this, &ServerWindow::onClusterStateChanged);
+    connect(m_bridge, &ClusterBridge::statsChanged, this, &ServerWindow::updateClusterStats);
+    connect(m_bridge, &ClusterBridge::peersChanged, this, &ServerWindow::updateClusterPeers);
+    connect(m_bridge, &ClusterBridge::remoteMessageReceived, this,
+            [this](const QString &origin, quint64 clientId, const QByteArray &message, int deliveredTo) {
+                m_tick.messagesIn += 1;
+                m_tick.bytesIn += double(message.size());
+                m_tick.messagesOut += deliveredTo;
+                m_tick.bytesOut += double(deliveredTo) * double(message.size() + 1);
+                LogEntry entry { { LogEvent::Kind::Received, 0, clientId, origin, deliveredTo, message, {} } };
+                entry.origin = origin;
+                logEntry(std::move(entry));
+            });
+    connect(m_bridge, &ClusterBridge::gapDetected, this, [this](const QString &origin, quint64 first, quint64 last) {
+        const QString text = first == last
+                ? tr("Cluster: message %1 of %2 never arrived (a failover or a full buffer)").arg(first).arg(origin)
+                : tr("Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)").arg(first).arg(last).arg(origin);
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
+        // The bridge follows a gap with a warning() saying the same, for the
+        // console: one line in the window is enough. Only the warning of this
+        // very batch is taken for it.
+        m_gapJustLogged = true;
+        QTimer::singleShot(0, this, [this] { m_gapJustLogged = false; });
+    });
+    connect(m_bridge, &ClusterBridge::warning, this, [this](const QString &text) {
+        if (std::exchange(m_gapJustLogged, false))
+            return;
+        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, tr("Cluster: %1").arg(text) });
+        showStatus(tr("Cluster: %1").arg(text));
+    });
+    connect(m_bridge, &ClusterBridge::peerJoined, this, [this](const QString &serverId) {
+        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
+                     tr("Cluster: %1 joined domain %2").arg(serverId, m_bridge->settings().domain) },
+                   LogEntry::Status::Info });
+    });
+    connect(m_bridge, &ClusterBridge::peerLeft, this, [this](const QString &serverId, const QString &reason) {
+        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
+                     tr("Cluster: %1 left domain %2 (%3)").arg(serverId, m_bridge->settings().domain, reason) },
+                   LogEntry::Status::Info });
+    });
+}
+
+void ServerWindow::onClusterStateChanged(ClusterBridge::State state, const QString &detail)
+{
+    if (state == m_clusterState) {
+        updateClusterStats();
+        return;
+    }
+    const ClusterBridge::State previous = std::exchange(m_clusterState, state);
+    const ClusterBridge::Settings settings = m_bridge ? m_bridge->settings() : ClusterBridge::Settings();
+    LogEntry entry { { LogEvent::Kind::Warning, 0, 0, {}, -1, {}, {} }, LogEntry::Status::Info };
+    QString &text = entry.event.text;
+    switch (state) {
+    case ClusterBridge::State::Connecting:
+        text = tr("Cluster: joining domain %1 via %2").arg(settings.domain, detail.isEmpty() ? settings.urls.join(u", "_s) : detail);
+        break;
+    case ClusterBridge::State::Connected: {
+        const QString node = m_bridge && !m_bridge->stats().connectedUrl.isEmpty() ? m_bridge->stats().connectedUrl : detail;
+        text = tr("Cluster: connected to %1, domain %2, as %3").arg(node, settings.domain, m_bridge ? m_bridge->serverId() : QString());
+        break;
+    }
+    case ClusterBridge::State::Reconnecting:
+        entry.status = LogEntry::Status::Problem;
+        text = detail.isEmpty() ? tr("Cluster: lost the NATS server; reconnecting, messages wait in the buffer")
+                                : tr("Cluster: %1; reconnecting, messages wait in the buffer").arg(detail);
+        break;
+    case ClusterBridge::State::Off:
+        if (m_leaving || detail.isEmpty()) {
+            text = tr("Cluster: left domain %1").arg(settings.domain);
+        } else {
+            entry.status = LogEntry::Status::Problem;
+            text = previous == ClusterBridge::State::Connecting ? tr("Cluster: could not join domain %1: %2").arg(settings.domain, detail)
+                                                                : tr("Cluster: out of domain %1: %2").arg(settings.domain, detail);
+        }
+        m_leaving = false;
+        break;
+    }
+    if (entry.status == LogEntry::Status::Problem)
+        showStatus(text);
+    logEntry(std::move(entry));
+    updateClusterPeers();
+    updateClusterState();
+}
+
+// ---- Listening, clients, compose ------------------------------------------
+
 bool ServerWindow::start()
 {
     if (m_server->isListening() || m_stopping)
@@ -771,7 +884,7 @@ void ServerWindow::updateListenState()
 void ServerWindow::showListenProblem(const QString &text)
 {
     m_listenLabel->setText(text);
-    m_listenLabel->setStyleSheet(problemStyle());
+    m_listenLabel->setStyleSheet(UiText::problemStyle());
     m_listenLabel->setToolTip(text);
     showStatus(text);
 }
@@ -873,231 +986,44 @@ void ServerWindow::openClientWindow()
     window->connectToServer();
 }
 
-void ServerWindow::buildClusterUi(QTabWidget *settingsTabs, QTabWidget *peopleTabs)
+// ---- Cluster: the bridge, and the panels that show it --------------------
+
+ClusterPeerModel *ServerWindow::clusterModel() const
 {
-    // Settings tab: where to join, and how it goes.
-    auto *page = new QWidget(settingsTabs);
-    page->setObjectName(u"clusterBox"_s);
-    m_natsEdit = new QLineEdit(page);
-    m_natsEdit->setObjectName(u"natsEdit"_s);
-    m_natsEdit->setPlaceholderText(u"nats://127.0.0.1:4222"_s);
-    m_natsEdit->setToolTip(tr("The NATS servers to connect to, separated by commas, e.g. nats://10.0.0.5:4222, "
-                              "nats://10.0.0.6:4222; when one fails the next is tried"));
-    m_domainEdit = new QLineEdit(page);
-    m_domainEdit->setObjectName(u"domainEdit"_s);
-    m_domainEdit->setPlaceholderText(u"default"_s);
-    m_domainEdit->setToolTip(tr("The broadcast domain: the clients of every server in one domain hear each other. "
-                                "Letters, digits, _ and - only; empty: default"));
-    m_serverIdEdit = new QLineEdit(page);
-    m_serverIdEdit->setObjectName(u"serverIdEdit"_s);
-    m_serverIdEdit->setPlaceholderText(tr("automatic"));
-    m_serverIdEdit->setToolTip(tr("This server's name in the domain, as the other servers show it; "
-                                  "letters, digits, _ and - only; empty: a unique one is made when joining"));
-    m_natsBufferSpin = new QDoubleSpinBox(page);
-    m_natsBufferSpin->setObjectName(u"natsBufferSpin"_s);
-    m_natsBufferSpin->setDecimals(0);
-    m_natsBufferSpin->setRange(1, double(std::numeric_limits<int>::max()));   // what the bridge takes
-    m_natsBufferSpin->setSuffix(tr(" bytes"));
-    m_natsBufferSpin->setKeyboardTracking(false);
-    m_natsBufferSpin->setValue(double(ClusterBridge::Settings().reconnectBufferBytes));
-    m_natsBufferSpin->setToolTip(tr("Most bytes of messages kept while no NATS server is reachable; "
-                                    "what does not fit is dropped and counted"));
-    m_joinButton = new QPushButton(tr("Join cluster"), page);
-    m_joinButton->setObjectName(u"joinButton"_s);
-    m_joinButton->setToolTip(tr("Join the domain on the NATS servers above, or leave it (F6); "
-                                "this server's clients stay connected either way"));
-    m_joinButton->setAutoDefault(false);
-    const auto stateLabel = [page](const char *name, const QString &toolTip) {
-        auto *label = new QLabel(page);
-        label->setObjectName(QString::fromLatin1(name));
-        label->setTextFormat(Qt::PlainText);
-        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        label->setToolTip(toolTip);
-        // Long node URLs and reasons must not widen the column.
-        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-        return label;
-    };
-    m_clusterStateLabel = stateLabel("clusterStateLabel", tr("The bridge to the cluster: Off, Connecting, Connected or Reconnecting"));
-    m_clusterNodeLabel = stateLabel("clusterNodeLabel", tr("The NATS server in use"));
-    m_clusterTrafficLabel = stateLabel("clusterTrafficLabel",
-                                       tr("Messages of this server's clients published to the domain, and messages of other "
-                                          "servers' clients delivered here"));
-    m_clusterBufferLabel = stateLabel("clusterBufferLabel",
-                                      tr("Bytes waiting for the NATS server to come back; messages that did not fit "
-                                         "(dropped); messages of other servers that never arrived (gaps)"));
-    auto *joinRow = new QHBoxLayout;
-    joinRow->addWidget(m_joinButton);
-    joinRow->addStretch(1);
-    auto *line = new QFrame(page);
-    line->setFrameShape(QFrame::HLine);
-    line->setFrameShadow(QFrame::Sunken);
-    auto *form = new QFormLayout(page);
-    form->addRow(tr("&NATS servers:"), m_natsEdit);
-    form->addRow(tr("Do&main:"), m_domainEdit);
-    form->addRow(tr("Server &id:"), m_serverIdEdit);
-    form->addRow(tr("Reconnect &buffer:"), m_natsBufferSpin);
-    form->addRow(QString(), joinRow);
-    form->addRow(line);
-    form->addRow(tr("State:"), m_clusterStateLabel);
-    form->addRow(tr("Node:"), m_clusterNodeLabel);
-    form->addRow(tr("Messages:"), m_clusterTrafficLabel);
-    form->addRow(tr("Buffer:"), m_clusterBufferLabel);
-    settingsTabs->addTab(page, tr("Cluster"));
-
-    // Beside the connected clients: the servers of the domain.
-    auto *peersPage = new QWidget(peopleTabs);
-    peersPage->setObjectName(u"clusterPage"_s);
-    m_peerModel = new ClusterPeerModel(this);
-    m_peerView = new QTableView(peersPage);
-    m_peerView->setObjectName(u"peerView"_s);
-    m_peerView->setModel(m_peerModel);
-    m_peerView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_peerView->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_peerView->verticalHeader()->hide();
-    m_peerView->verticalHeader()->setDefaultSectionSize(m_peerView->fontMetrics().height() + 6);
-    m_peerView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_peerView->horizontalHeader()->setStretchLastSection(true);
-    m_peerView->setAlternatingRowColors(true);
-    m_peerView->setToolTip(tr("The servers of the domain, from their presence messages; this server is in bold"));
-    m_clusterTotalLabel = new QLabel(peersPage);
-    m_clusterTotalLabel->setObjectName(u"clusterTotalLabel"_s);
-    m_clusterTotalLabel->setTextFormat(Qt::PlainText);
-    m_clusterTotalLabel->setWordWrap(true);
-    m_clusterTotalLabel->setToolTip(tr("Servers and clients of the whole domain"));
-    auto *peersLayout = new QVBoxLayout(peersPage);
-    peersLayout->addWidget(m_peerView, 1);
-    peersLayout->addWidget(m_clusterTotalLabel);
-    peopleTabs->addTab(peersPage, tr("Cluster servers"));
-
-    if (!ClusterBridge::isAvailable()) {
-        // Said where the user looks, on every control, not only in a manual.
-        const QString why = tr("This build has no NATS support: libnats was not found when it was built");
-        for (QWidget *widget : std::initializer_list<QWidget *> { m_natsEdit, m_domainEdit, m_serverIdEdit, m_natsBufferSpin,
-                                                                  m_joinButton }) {
-            widget->setEnabled(false);
-            widget->setToolTip(why);
-        }
-        m_clusterStateLabel->setToolTip(why);
-    }
-
-    connect(m_joinButton, &QPushButton::clicked, this, [this] {
-        if (m_clusterState == ClusterBridge::State::Off)
-            joinCluster();
-        else
-            leaveCluster();
-    });
-    connect(m_natsEdit, &QLineEdit::returnPressed, this, &ServerWindow::joinCluster);
-    connect(m_natsEdit, &QLineEdit::textEdited, m_natsEdit, [this] { m_natsEdit->setStyleSheet(QString()); });
-    const auto markInvalid = [](QLineEdit *edit) {
-        return [edit](const QString &text) {
-            const QString trimmed = text.trimmed();
-            edit->setStyleSheet(trimmed.isEmpty() || ClusterBridge::isValidDomain(trimmed) ? QString() : problemStyle());
-        };
-    };
-    connect(m_domainEdit, &QLineEdit::textChanged, m_domainEdit, markInvalid(m_domainEdit));
-    connect(m_serverIdEdit, &QLineEdit::textChanged, m_serverIdEdit, markInvalid(m_serverIdEdit));
-    connect(m_peerModel, &ClusterPeerModel::totalsChanged, this, &ServerWindow::updateClusterState);
-}
-
-void ServerWindow::connectBridge()
-{
-    connect(m_bridge, &ClusterBridge::stateChanged, this, &ServerWindow::onClusterStateChanged);
-    connect(m_bridge, &ClusterBridge::statsChanged, this, &ServerWindow::updateClusterStats);
-    connect(m_bridge, &ClusterBridge::peersChanged, this, &ServerWindow::updateClusterPeers);
-    connect(m_bridge, &ClusterBridge::remoteMessageReceived, this,
-            [this](const QString &origin, quint64 clientId, const QByteArray &message, int deliveredTo) {
-                m_tick.messagesIn += 1;
-                m_tick.bytesIn += double(message.size());
-                m_tick.messagesOut += deliveredTo;
-                m_tick.bytesOut += double(deliveredTo) * double(message.size() + 1);
-                LogEntry entry { { LogEvent::Kind::Received, 0, clientId, origin, deliveredTo, message, {} } };
-                entry.origin = origin;
-                logEntry(std::move(entry));
-            });
-    connect(m_bridge, &ClusterBridge::gapDetected, this, [this](const QString &origin, quint64 first, quint64 last) {
-        const QString text = first == last
-                ? tr("Cluster: message %1 of %2 never arrived (a failover or a full buffer)").arg(first).arg(origin)
-                : tr("Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)").arg(first).arg(last).arg(origin);
-        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
-        // The bridge follows a gap with a warning() saying the same, for the
-        // console: one line in the window is enough. Only the warning of this
-        // very batch is taken for it.
-        m_gapJustLogged = true;
-        QTimer::singleShot(0, this, [this] { m_gapJustLogged = false; });
-    });
-    connect(m_bridge, &ClusterBridge::warning, this, [this](const QString &text) {
-        if (std::exchange(m_gapJustLogged, false))
-            return;
-        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, tr("Cluster: %1").arg(text) });
-        showStatus(tr("Cluster: %1").arg(text));
-    });
-    connect(m_bridge, &ClusterBridge::peerJoined, this, [this](const QString &serverId) {
-        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
-                     tr("Cluster: %1 joined domain %2").arg(serverId, m_bridge->settings().domain) },
-                   LogEntry::Status::Info });
-    });
-    connect(m_bridge, &ClusterBridge::peerLeft, this, [this](const QString &serverId, const QString &reason) {
-        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
-                     tr("Cluster: %1 left domain %2 (%3)").arg(serverId, m_bridge->settings().domain, reason) },
-                   LogEntry::Status::Info });
-    });
-}
-
-std::optional<ClusterBridge::Settings> ServerWindow::clusterSettings()
-{
-    ClusterBridge::Settings settings;
-    settings.urls = urlList(m_natsEdit->text());
-    if (settings.urls.isEmpty()) {
-        m_natsEdit->setStyleSheet(problemStyle());
-        m_natsEdit->setFocus();
-        showStatus(tr("Type the NATS servers to join first, e.g. nats://127.0.0.1:4222"));
-        return std::nullopt;
-    }
-    const QString domain = m_domainEdit->text().trimmed();
-    if (!domain.isEmpty())
-        settings.domain = domain;
-    if (!ClusterBridge::isValidDomain(settings.domain)) {
-        m_domainEdit->setFocus();
-        showStatus(tr("Not a domain name: %1. Use letters, digits, _ and - only.").arg(domain));
-        return std::nullopt;
-    }
-    settings.serverId = m_serverIdEdit->text().trimmed();
-    if (!settings.serverId.isEmpty() && !ClusterBridge::isValidDomain(settings.serverId)) {
-        m_serverIdEdit->setFocus();
-        showStatus(tr("Not a server id: %1. Use letters, digits, _ and - only.").arg(settings.serverId));
-        return std::nullopt;
-    }
-    settings.reconnectBufferBytes = qint64(m_natsBufferSpin->value());
-    return settings;
+    return m_clusterPeers->model();
 }
 
 bool ServerWindow::joinCluster()
 {
     if (!ClusterBridge::isAvailable()) {
-        showStatus(tr("This build has no NATS support: libnats was not found when it was built"));
+        showStatus(UiText::noNatsText());
         return false;
     }
     if (m_clusterState != ClusterBridge::State::Off)
         return true;
-    const auto settings = clusterSettings();
-    if (!settings)
-        return false;
+    const auto settings = m_clusterPanel->validatedSettings();   // says why not
+    return settings && startBridge(*settings);
+}
+
+bool ServerWindow::startBridge(const ClusterBridge::Settings &settings)
+{
+    if (m_clusterState != ClusterBridge::State::Off)
+        return true;
     if (!m_bridge) {
         m_bridge = new ClusterBridge(m_server, this);
         connectBridge();
     }
     m_leaving = false;
-    if (!m_bridge->start(*settings)) {
+    if (!m_bridge->start(settings)) {
         const QString text = tr("Cannot join the cluster: %1").arg(m_bridge->errorString());
         log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
         showStatus(text);
-        m_clusterStateLabel->setText(text);
-        m_clusterStateLabel->setStyleSheet(problemStyle());
+        m_clusterPanel->showJoinProblem(text);
         return false;
     }
     // The bridge may say Connecting later, from its thread: the window says it now.
     if (m_clusterState == ClusterBridge::State::Off)
-        onClusterStateChanged(ClusterBridge::State::Connecting, settings->urls.join(u", "_s));
+        onClusterStateChanged(ClusterBridge::State::Connecting, settings.urls.join(u", "_s));
     return true;
 }
 
@@ -1111,94 +1037,16 @@ void ServerWindow::leaveCluster()
         onClusterStateChanged(ClusterBridge::State::Off, {});
 }
 
-QString ServerWindow::clusterStateText(ClusterBridge::State state)
-{
-    switch (state) {
-    case ClusterBridge::State::Off:
-        break;
-    case ClusterBridge::State::Connecting:
-        return tr("Connecting");
-    case ClusterBridge::State::Connected:
-        return tr("Connected");
-    case ClusterBridge::State::Reconnecting:
-        return tr("Reconnecting");
-    }
-    return tr("Off");
-}
-
-void ServerWindow::onClusterStateChanged(ClusterBridge::State state, const QString &detail)
-{
-    if (state == m_clusterState) {
-        updateClusterStats();
-        return;
-    }
-    const ClusterBridge::State previous = std::exchange(m_clusterState, state);
-    const ClusterBridge::Settings settings = m_bridge ? m_bridge->settings() : ClusterBridge::Settings();
-    LogEntry entry { { LogEvent::Kind::Warning, 0, 0, {}, -1, {}, {} }, LogEntry::Status::Info };
-    QString &text = entry.event.text;
-    switch (state) {
-    case ClusterBridge::State::Connecting:
-        text = tr("Cluster: joining domain %1 via %2").arg(settings.domain, detail.isEmpty() ? settings.urls.join(u", "_s) : detail);
-        break;
-    case ClusterBridge::State::Connected: {
-        const QString node = m_bridge && !m_bridge->stats().connectedUrl.isEmpty() ? m_bridge->stats().connectedUrl : detail;
-        text = tr("Cluster: connected to %1, domain %2, as %3").arg(node, settings.domain, m_bridge ? m_bridge->serverId() : QString());
-        break;
-    }
-    case ClusterBridge::State::Reconnecting:
-        entry.status = LogEntry::Status::Problem;
-        text = detail.isEmpty() ? tr("Cluster: lost the NATS server; reconnecting, messages wait in the buffer")
-                                : tr("Cluster: %1; reconnecting, messages wait in the buffer").arg(detail);
-        break;
-    case ClusterBridge::State::Off:
-        if (m_leaving || detail.isEmpty()) {
-            text = tr("Cluster: left domain %1").arg(settings.domain);
-        } else {
-            entry.status = LogEntry::Status::Problem;
-            text = previous == ClusterBridge::State::Connecting ? tr("Cluster: could not join domain %1: %2").arg(settings.domain, detail)
-                                                                : tr("Cluster: out of domain %1: %2").arg(settings.domain, detail);
-        }
-        m_leaving = false;
-        break;
-    }
-    if (entry.status == LogEntry::Status::Problem)
-        showStatus(text);
-    logEntry(std::move(entry));
-    updateClusterPeers();
-    updateClusterState();
-}
-
 void ServerWindow::updateClusterState()
 {
-    const bool available = ClusterBridge::isAvailable();
     const bool joined = m_clusterState != ClusterBridge::State::Off;
-    for (QWidget *widget : std::initializer_list<QWidget *> { m_natsEdit, m_domainEdit, m_serverIdEdit, m_natsBufferSpin })
-        widget->setEnabled(available && !joined);
-    m_joinButton->setText(joined ? tr("Leave cluster") : tr("Join cluster"));
+    m_clusterPanel->setState(m_clusterState);
+    m_clusterPeers->setState(m_clusterState, joined && m_bridge ? m_bridge->settings().domain : QString());
     if (m_joinAction) {
-        m_joinAction->setEnabled(available);
+        m_joinAction->setEnabled(ClusterBridge::isAvailable());
         m_joinAction->setText(joined ? tr("&Leave cluster") : tr("&Join cluster"));
     }
-    if (!available)
-        m_clusterStateLabel->setText(tr("Not available in this build"));
-    else
-        m_clusterStateLabel->setText(clusterStateText(m_clusterState));
-    m_clusterStateLabel->setStyleSheet(m_clusterState == ClusterBridge::State::Reconnecting ? problemStyle() : QString());
     m_statusCluster->setVisible(joined);
-
-    const int servers = m_peerModel->rowCount();
-    m_peopleTabs->setTabText(1, joined && servers > 0 ? tr("Cluster servers (%1)").arg(servers) : tr("Cluster servers"));
-    if (!available) {
-        m_clusterTotalLabel->setText(tr("This build has no NATS support: libnats was not found when it was built."));
-    } else if (!joined) {
-        m_clusterTotalLabel->setText(tr("Not in a cluster. Type the NATS servers in the Cluster tab of the settings and "
-                                        "click Join cluster."));
-    } else {
-        m_clusterTotalLabel->setText(tr("Domain %1: %2 servers, %3 clients in all")
-                                             .arg(m_bridge->settings().domain)
-                                             .arg(servers)
-                                             .arg(m_peerModel->totalClients()));
-    }
     updateClusterStats();
 }
 
@@ -1206,26 +1054,20 @@ void ServerWindow::updateClusterStats()
 {
     const ClusterBridge::Stats stats = m_bridge && m_clusterState != ClusterBridge::State::Off ? m_bridge->stats()
                                                                                               : ClusterBridge::Stats();
-    const QLocale locale;
-    m_clusterNodeLabel->setText(stats.connectedUrl.isEmpty() ? tr("none") : stats.connectedUrl);
-    m_clusterTrafficLabel->setText(tr("%1 published, %2 received")
-                                           .arg(locale.toString(stats.published), locale.toString(stats.received)));
-    m_clusterBufferLabel->setText(tr("%1 buffered, %2 dropped, %3 gaps")
-                                          .arg(byteText(stats.bufferedBytes), locale.toString(stats.dropped),
-                                               locale.toString(stats.gaps)));
-    m_clusterBufferLabel->setStyleSheet(stats.dropped > 0 || stats.gaps > 0 ? problemStyle() : QString());
-    QString status = tr("Cluster: %1").arg(clusterStateText(m_clusterState));
+    m_clusterPanel->setStats(stats);
+    const QString state = ClusterPanel::stateText(m_clusterState);
+    QString status = tr("Cluster: %1").arg(state);
     if (m_clusterState == ClusterBridge::State::Connected)
-        status = tr("Cluster: %1, %2 servers").arg(clusterStateText(m_clusterState)).arg(m_peerModel->rowCount());
+        status = tr("Cluster: %1, %2 servers").arg(state).arg(m_clusterPeers->model()->rowCount());
     if (stats.bufferedBytes > 0)
-        status += tr(", %1 buffered").arg(byteText(stats.bufferedBytes));
+        status += tr(", %1 buffered").arg(UiText::byteText(stats.bufferedBytes));
     m_statusCluster->setText(status);
-    m_statusCluster->setStyleSheet(m_clusterState == ClusterBridge::State::Reconnecting ? problemStyle() : QString());
+    m_statusCluster->setStyleSheet(m_clusterState == ClusterBridge::State::Reconnecting ? UiText::problemStyle() : QString());
 }
 
 void ServerWindow::updateClusterPeers()
 {
     const bool joined = m_bridge && m_clusterState != ClusterBridge::State::Off;
-    m_peerModel->setPeers(joined ? m_bridge->peers() : QList<ClusterBridge::Peer>());
+    m_clusterPeers->setPeers(joined ? m_bridge->peers() : QList<ClusterBridge::Peer>());
     updateClusterState();
 }

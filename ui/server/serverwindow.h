@@ -13,7 +13,9 @@
 #include "widgets/trafficgraph.h"
 
 class ClientTableModel;
+class ClusterPanel;
 class ClusterPeerModel;
+class ClusterPeersPanel;
 struct LogEntry;
 class LogModel;
 class LogPanel;
@@ -22,10 +24,12 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QSpinBox;
+class QSplitter;
 class QTabWidget;
 class QTableView;
 
@@ -35,6 +39,12 @@ class QTableView;
  * all over one SpreadServer; and, when it joins a NATS cluster, the
  * bridge's state and the servers of the domain, over one ClusterBridge.
  * It calls the server and the bridge and nothing else.
+ *
+ * The cluster's two tabs are ClusterPanel and ClusterPeersPanel: they ask
+ * to join or leave by signals, and the window, which owns the bridge, tells
+ * them how it goes. Everything the window logs goes through log() and
+ * logEntry(), from connectServer(), connectBridge() and
+ * onClusterStateChanged().
  */
 class ServerWindow : public QMainWindow
 {
@@ -50,7 +60,7 @@ public:
     LogPanel *logPanel() const { return m_logPanel; }
     ClientTableModel *clientModel() const { return m_clients; }
     TrafficGraph *graph() const { return m_graph; }
-    ClusterPeerModel *clusterModel() const { return m_peerModel; }
+    ClusterPeerModel *clusterModel() const;
     /** The bridge, once the window has joined a cluster; null before. */
     ClusterBridge *clusterBridge() const { return m_bridge; }
 
@@ -81,35 +91,54 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // The window's parts, built once.
     void buildUi();
+    QLayout *buildListenBar(QWidget *central);
+    QWidget *buildClientsPage(QWidget *central);
+    QWidget *buildSettingsPage(QWidget *central);
+    /** The settings tabs (returned) and the people tabs, with the cluster's panels in them. */
+    QTabWidget *buildTabs(QWidget *central, QWidget *settingsPage, QWidget *clientsPage);
+    QWidget *buildGraphBox(QWidget *central);
+    QWidget *buildLogBox(QWidget *central);
+    void buildStatusBar();
     void buildMenus();
+    void setTabOrders();
+    void connectControls();
+    void connectClusterPanels();
+
+    // Settings: controls, settings file, server.
     void loadSettings(const ServerOptions &options);
     void applySettings();
-    void connectServer();
-    void updateListenState();
-    void updateSelectionState();
-    void showListenProblem(const QString &text);
-    void showStatus(const QString &text);
-    void sampleTraffic();
-    void openClientWindow();
-    void log(LogEvent event);
-    void logEntry(LogEntry entry);
-    void buildClusterUi(QTabWidget *settingsTabs, QTabWidget *peopleTabs);
-    void connectBridge();
-    void updateClusterState();
-    void updateClusterStats();
-    void updateClusterPeers();
-    void onClusterStateChanged(ClusterBridge::State state, const QString &detail);
-    /** The cluster controls as bridge settings; nothing if one of them is not valid (said in the window). */
-    std::optional<ClusterBridge::Settings> clusterSettings();
-    static QString clusterStateText(ClusterBridge::State state);
-    void openLogFile(const QString &path);
     void fillBindChoices();
     static QString bindText(const QHostAddress &address);
     static std::optional<QHostAddress> parseBind(const QString &text);
     /** "10.0.0.0/8, ::1" as subnets; nothing if one of them is not a subnet. */
     static std::optional<QList<QPair<QHostAddress, int>>> parseSubnets(const QString &text);
     static QString subnetsText(const QList<QPair<QHostAddress, int>> &subnets);
+
+    // The log path: the server's and the bridge's signals as log lines, in
+    // the window and in --log-file.
+    void openLogFile(const QString &path);
+    void log(LogEvent event);
+    void logEntry(LogEntry entry);
+    void connectServer();
+    void connectBridge();
+    void onClusterStateChanged(ClusterBridge::State state, const QString &detail);
+
+    // Listening, clients, compose.
+    void updateListenState();
+    void updateSelectionState();
+    void showListenProblem(const QString &text);
+    void showStatus(const QString &text);
+    void sampleTraffic();
+    void openClientWindow();
+
+    // Cluster: the bridge, and its state shown in the panels and the status bar.
+    /** Starts the bridge with @p settings (already checked); on failure the reason is shown. */
+    bool startBridge(const ClusterBridge::Settings &settings);
+    void updateClusterState();
+    void updateClusterStats();
+    void updateClusterPeers();
 
     SpreadServer *m_server = nullptr;
     LogModel *m_log = nullptr;
@@ -154,25 +183,17 @@ private:
     QLabel *m_statusClients = nullptr;
     QLabel *m_statusRates = nullptr;
     QLabel *m_statusCluster = nullptr;
+    QSplitter *m_mainSplitter = nullptr;    // left column | right column
+    QSplitter *m_rightSplitter = nullptr;   // people tabs above the log
     // cluster
     ClusterBridge *m_bridge = nullptr;
-    ClusterPeerModel *m_peerModel = nullptr;
     ClusterBridge::State m_clusterState = ClusterBridge::State::Off;
     bool m_leaving = false;        // Leave clicked: the Off that follows is no failure
     bool m_joinAtLaunch = false;
     bool m_gapJustLogged = false;   // the bridge's warning() about it is not logged twice
     QTabWidget *m_peopleTabs = nullptr;
-    QLineEdit *m_natsEdit = nullptr;
-    QLineEdit *m_domainEdit = nullptr;
-    QLineEdit *m_serverIdEdit = nullptr;
-    QDoubleSpinBox *m_natsBufferSpin = nullptr;
-    QPushButton *m_joinButton = nullptr;
-    QLabel *m_clusterStateLabel = nullptr;
-    QLabel *m_clusterNodeLabel = nullptr;
-    QLabel *m_clusterTrafficLabel = nullptr;
-    QLabel *m_clusterBufferLabel = nullptr;
-    QTableView *m_peerView = nullptr;
-    QLabel *m_clusterTotalLabel = nullptr;
+    ClusterPanel *m_clusterPanel = nullptr;        // the Cluster settings tab
+    ClusterPeersPanel *m_clusterPeers = nullptr;   // the Cluster servers tab
     QAction *m_joinAction = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_dropAction = nullptr;

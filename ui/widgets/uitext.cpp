@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#include "widgets/uitext.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QLocale>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace UiText {
+
+QString byteText(qint64 bytes)
+{
+    if (bytes < 1024)
+        return QLocale().toString(bytes) + u" B"_s;
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString ageText(qint64 lastMs)
+{
+    if (lastMs <= 0)
+        return QCoreApplication::translate("UiText", "never");
+    const qint64 seconds = qMax<qint64>(0, (QDateTime::currentMSecsSinceEpoch() - lastMs) / 1000);
+    if (seconds < 1)
+        return QCoreApplication::translate("UiText", "now");
+    if (seconds < 60)
+        return QCoreApplication::translate("UiText", "%1 s ago").arg(seconds);
+    if (seconds < 3600)
+        return QCoreApplication::translate("UiText", "%1 min ago").arg(seconds / 60);
+    return QCoreApplication::translate("UiText", "%1 h ago").arg(seconds / 3600);
+}
+
+QString problemStyle()
+{
+    return u"color: #b3261e;"_s;
+}
+
+QString noNatsText()
+{
+    return QCoreApplication::translate("UiText", "This build has no NATS support: libnats was not found when it was built");
+}
+
+} // namespace UiText

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+
+/**
+ * Texts and looks more than one widget shows, written once: how a byte
+ * count, an age and a problem read in every window and table.
+ */
+namespace UiText {
+
+/** "512 B", "1.5 KiB", "3.2 MiB", in the user's locale. */
+QString byteText(qint64 bytes);
+
+/** How long ago @p lastMs (ms since the epoch) was: "now", "12 s ago", "3 min ago", "2 h ago"; "never" when 0. */
+QString ageText(qint64 lastMs);
+
+/** The style sheet of a field or label that says something went wrong: the error colour. */
+QString problemStyle();
+
+/** Why the cluster controls are disabled in a build without libnats. */
+QString noNatsText();
+
+} // namespace UiText
