@@ -24,6 +24,7 @@
 #include <QVBoxLayout>
 
 #include "widgets/hexinput.h"
+#include "widgets/uitext.h"
 #include "logview/logmodel.h"
 #include "logview/logpanel.h"
 
@@ -95,7 +96,19 @@ void ClientWindow::buildUi()
 {
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
+    layout->addLayout(buildConnectBar(central));
+    layout->addWidget(buildStatusLine(central));
+    layout->addWidget(buildLogBox(central), 1);
+    layout->addWidget(buildPeriodicBox(central));
+    setCentralWidget(central);
+    buildStatusBar();
+    setTabOrders();
+    connectControls();
+    resize(820, 600);
+}
 
+QLayout *ClientWindow::buildConnectBar(QWidget *central)
+{
     m_hostEdit = new QLineEdit(central);
     m_hostEdit->setObjectName(u"hostEdit"_s);
     m_hostEdit->setToolTip(tr("The server's host name or address"));
@@ -126,8 +139,11 @@ void ClientWindow::buildUi()
     connectBar->addWidget(m_tlsCheck);
     connectBar->addWidget(m_connectButton);
     connectBar->addWidget(m_reconnectCheck);
-    layout->addLayout(connectBar);
+    return connectBar;
+}
 
+QWidget *ClientWindow::buildStatusLine(QWidget *central)
+{
     m_statusLabel = new QLabel(central);
     m_statusLabel->setObjectName(u"statusLabel"_s);
     m_statusLabel->setTextFormat(Qt::PlainText);
@@ -136,8 +152,11 @@ void ClientWindow::buildUi()
     m_statusLabel->setFrameShape(QFrame::StyledPanel);
     m_statusLabel->setMargin(4);
     m_statusLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    layout->addWidget(m_statusLabel);
+    return m_statusLabel;
+}
 
+QWidget *ClientWindow::buildLogBox(QWidget *central)
+{
     auto *logBox = new QGroupBox(tr("Messages"), central);
     logBox->setObjectName(u"logBox"_s);
     m_logPanel = new LogPanel(m_log, logBox);
@@ -169,8 +188,11 @@ void ClientWindow::buildUi()
     auto *logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(m_logPanel, 1);
     logLayout->addLayout(composeBar);
-    layout->addWidget(logBox, 1);
+    return logBox;
+}
 
+QWidget *ClientWindow::buildPeriodicBox(QWidget *central)
+{
     auto *periodicBox = new QGroupBox(tr("Periodic message"), central);
     periodicBox->setObjectName(u"periodicBox"_s);
     m_periodicCheck = new QCheckBox(tr("Send &every"), periodicBox);
@@ -199,9 +221,11 @@ void ClientWindow::buildUi()
     periodicLayout->addWidget(templateLabel);
     periodicLayout->addWidget(m_templateEdit, 1);
     periodicLayout->addWidget(m_sentLabel);
-    layout->addWidget(periodicBox);
-    setCentralWidget(central);
+    return periodicBox;
+}
 
+void ClientWindow::buildStatusBar()
+{
     m_statusState = new QLabel(this);
     m_statusState->setObjectName(u"statusState"_s);
     m_statusState->setTextFormat(Qt::PlainText);
@@ -212,12 +236,15 @@ void ClientWindow::buildUi()
     m_statusCounters->setToolTip(tr("Messages received from and sent to the server by this window"));
     statusBar()->addPermanentWidget(m_statusState);
     statusBar()->addPermanentWidget(m_statusCounters);
+}
 
+void ClientWindow::setTabOrders()
+{
     QWidget::setTabOrder(m_hostEdit, m_portSpin);
     QWidget::setTabOrder(m_portSpin, m_tlsCheck);
     QWidget::setTabOrder(m_tlsCheck, m_connectButton);
     QWidget::setTabOrder(m_connectButton, m_reconnectCheck);
-    QWidget::setTabOrder(m_reconnectCheck, m_logPanel->findChild<QLineEdit *>(u"logFilterEdit"_s));
+    QWidget::setTabOrder(m_reconnectCheck, m_logPanel->filterEdit());
     QWidget::setTabOrder(m_logPanel->view(), m_composeEdit);
     QWidget::setTabOrder(m_composeEdit, m_composeHexCheck);
     QWidget::setTabOrder(m_composeHexCheck, m_lineEndingCombo);
@@ -225,7 +252,10 @@ void ClientWindow::buildUi()
     QWidget::setTabOrder(m_sendButton, m_periodicCheck);
     QWidget::setTabOrder(m_periodicCheck, m_intervalSpin);
     QWidget::setTabOrder(m_intervalSpin, m_templateEdit);
+}
 
+void ClientWindow::connectControls()
+{
     connect(m_connectButton, &QPushButton::clicked, this, &ClientWindow::onButtonClicked);
     connect(m_hostEdit, &QLineEdit::returnPressed, this, &ClientWindow::connectToServer);
     connect(m_sendButton, &QPushButton::clicked, this, &ClientWindow::sendComposed);
@@ -246,8 +276,6 @@ void ClientWindow::buildUi()
     });
     connect(m_templateEdit, &QLineEdit::textChanged, m_client, &EchoClient::setMessageTemplate);
     connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ClientWindow::showStatus);
-
-    resize(820, 600);
 }
 
 void ClientWindow::buildMenus()
@@ -354,6 +382,22 @@ void ClientWindow::closeEvent(QCloseEvent *event)
 
 void ClientWindow::connectClient()
 {
+    connectClientLog();
+    connect(m_client, &EchoClient::stateChanged, this, &ClientWindow::updateState);
+    connect(m_client, &EchoClient::messageReceived, this, [this] {
+        ++m_received;
+        updateCounters();
+    });
+    connect(m_client, &EchoClient::messageSent, this, [this](const QByteArray &, bool periodic) {
+        ++m_sent;
+        if (periodic && m_periodicLimit > 0 && m_client->periodicSent() >= m_periodicLimit)
+            m_periodicCheck->setChecked(false);   // --count reached
+        updateCounters();
+    });
+}
+
+void ClientWindow::connectClientLog()
+{
     const auto logStatus = [this](const QString &line, LogEntry::Status status, bool shown = true) {
         LogEntry entry;
         entry.event.timeMs = QDateTime::currentMSecsSinceEpoch();
@@ -381,26 +425,22 @@ void ClientWindow::connectClient()
     connect(m_client, &EchoClient::reconnectScheduled, this, [logStatus](int delayMs) {
         logStatus(tr("Reconnecting in %1 s...").arg(QLocale().toString(delayMs / 1000.0)), LogEntry::Status::Info);
     });
-    connect(m_client, &EchoClient::stateChanged, this, &ClientWindow::updateState);
     connect(m_client, &EchoClient::messageReceived, this, [this](const QByteArray &message) {
         LogEntry entry;
-        entry.event = { LogEvent::Kind::Received, QDateTime::currentMSecsSinceEpoch(), 0,
-                        u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()), -1, message, {} };
+        entry.event = { LogEvent::Kind::Received, QDateTime::currentMSecsSinceEpoch(), 0, serverText(), -1, message, {} };
         m_log->append(std::move(entry));
-        ++m_received;
-        updateCounters();
     });
     connect(m_client, &EchoClient::messageSent, this, [this](const QByteArray &message, bool periodic) {
         LogEntry entry;
-        entry.event = { LogEvent::Kind::Sent, QDateTime::currentMSecsSinceEpoch(), 0,
-                        u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()), 1, message, {} };
+        entry.event = { LogEvent::Kind::Sent, QDateTime::currentMSecsSinceEpoch(), 0, serverText(), 1, message, {} };
         entry.periodic = periodic;
         m_log->append(std::move(entry));
-        ++m_sent;
-        if (periodic && m_periodicLimit > 0 && m_client->periodicSent() >= m_periodicLimit)
-            m_periodicCheck->setChecked(false);   // --count reached
-        updateCounters();
     });
+}
+
+QString ClientWindow::serverText() const
+{
+    return u"%1:%2"_s.arg(m_client->host()).arg(m_client->port());
 }
 
 void ClientWindow::connectToServer()
@@ -434,7 +474,7 @@ void ClientWindow::onButtonClicked()
 void ClientWindow::updateState()
 {
     const EchoClient::State state = m_client->state();
-    const QString server = u"%1:%2"_s.arg(m_client->host()).arg(m_client->port());
+    const QString server = serverText();
     QString text;
     QString stateText;
     switch (state) {
@@ -474,7 +514,7 @@ void ClientWindow::updateState()
 void ClientWindow::setStatus(const QString &line, bool problem)
 {
     m_statusLabel->setText(line);
-    m_statusLabel->setStyleSheet(problem ? u"color: #b3261e;"_s : QString());
+    m_statusLabel->setStyleSheet(problem ? UiText::problemStyle() : QString());
 }
 
 QString ClientWindow::statusText() const

@@ -12,6 +12,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
@@ -57,9 +58,24 @@ protected:
 
 private:
     void buildUi();
+    QLayout *buildConnectBar(QWidget *central);
+    QWidget *buildStatusLine(QWidget *central);
+    QWidget *buildLogBox(QWidget *central);
+    QWidget *buildPeriodicBox(QWidget *central);
+    void buildStatusBar();
     void buildMenus();
+    void setTabOrders();
+    void connectControls();
     void loadSettings(const ClientOptions &options);
+    /** The client's state and the message counters. */
     void connectClient();
+    /**
+     * The log path: the client's signals as log lines and status lines
+     * ("Start to Connect...", "Lost connection. Reason: ..."), all here.
+     */
+    void connectClientLog();
+    /** "host:port" of the server the client is for. */
+    QString serverText() const;
     void onButtonClicked();
     void updateState();
     void setStatus(const QString &line, bool problem);
