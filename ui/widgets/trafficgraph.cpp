@@ -98,23 +98,22 @@ void TrafficGraph::updateToolTip()
                             locale.toString(s.bytesIn, 'f', 0), locale.toString(s.bytesOut, 'f', 0)));
 }
 
+struct TrafficGraph::Panel {
+    using Series = std::function<double(const Sample &)>;
+    QString title;
+    QList<std::pair<QString, QColor>> values;   // drawn right to left
+    QList<std::pair<Series, QColor>> series;
+};
+
 void TrafficGraph::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
-    const QPalette pal = palette();
-    const QFontMetrics fm = fontMetrics();
     const int gap = m_stacked ? 6 : 8;
     const int panelWidth = m_stacked ? width() : (width() - 2 * gap) / 3;
     const int panelHeight = m_stacked ? (height() - 2 * gap) / 3 : height();
     const Sample now = latest();
 
-    using Series = std::function<double(const Sample &)>;
-    struct Panel {
-        QString title;
-        QList<std::pair<QString, QColor>> values;   // drawn right to left
-        QList<std::pair<Series, QColor>> series;
-    };
     const QList<Panel> panels {
         { tr("Clients"), { { QLocale().toString(now.clients), CLIENTS_COLOUR } },
           { { [](const Sample &s) { return double(s.clients); }, CLIENTS_COLOUR } } },
@@ -125,64 +124,73 @@ void TrafficGraph::paintEvent(QPaintEvent *)
     };
 
     for (int i = 0; i < panels.size(); ++i) {
-        const Panel &panel = panels.at(i);
         const QRect box = m_stacked ? QRect(0, i * (panelHeight + gap), panelWidth - 1, panelHeight - 1)
                                     : QRect(i * (panelWidth + gap), 0, panelWidth, panelHeight - 1);
-        p.setPen(pal.color(QPalette::Mid));
-        p.setBrush(pal.color(QPalette::Base));
+        p.setPen(palette().color(QPalette::Mid));
+        p.setBrush(palette().color(QPalette::Base));
         p.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+        paintPanelHead(p, box, panels.at(i));
+        paintPanelPlot(p, box, panels.at(i));
+    }
+}
 
-        const QRect head = box.adjusted(6, 2, -6, 0);
-        QFont bold = font();
-        bold.setBold(true);
-        p.setFont(bold);
-        p.setPen(pal.color(QPalette::Text));
-        p.drawText(QRect(head.left(), head.top(), head.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter, panel.title);
-        const int titleWidth = QFontMetrics(bold).horizontalAdvance(panel.title) + 6;
-        int right = head.right();
-        for (const auto &value : panel.values) {
-            const int width = QFontMetrics(bold).horizontalAdvance(value.first);
-            if (right - width < head.left() + titleWidth)
-                break;   // no room: the tooltip has every number
-            p.setPen(value.second);
-            p.drawText(QRect(right - width, head.top(), width + 1, fm.height()), Qt::AlignRight | Qt::AlignVCenter, value.first);
-            right -= width + 6;
-        }
-        p.setFont(font());
+void TrafficGraph::paintPanelHead(QPainter &p, const QRect &box, const Panel &panel) const
+{
+    const QFontMetrics fm = fontMetrics();
+    const QRect head = box.adjusted(6, 2, -6, 0);
+    QFont bold = font();
+    bold.setBold(true);
+    p.setFont(bold);
+    p.setPen(palette().color(QPalette::Text));
+    p.drawText(QRect(head.left(), head.top(), head.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter, panel.title);
+    const int titleWidth = QFontMetrics(bold).horizontalAdvance(panel.title) + 6;
+    int right = head.right();
+    for (const auto &value : panel.values) {
+        const int width = QFontMetrics(bold).horizontalAdvance(value.first);
+        if (right - width < head.left() + titleWidth)
+            break;   // no room: the tooltip has every number
+        p.setPen(value.second);
+        p.drawText(QRect(right - width, head.top(), width + 1, fm.height()), Qt::AlignRight | Qt::AlignVCenter, value.first);
+        right -= width + 6;
+    }
+    p.setFont(font());
+}
 
-        const QRectF plot = QRectF(box).adjusted(6, fm.height() + 6, -6, -5);
-        double top = 0;
-        for (const Sample &s : m_samples) {
-            for (const auto &series : panel.series)
-                top = qMax(top, series.first(s));
-        }
-        top = niceCeiling(top);
-        p.setPen(QPen(pal.color(QPalette::Midlight), 1, Qt::DotLine));
-        p.drawLine(plot.bottomLeft(), plot.bottomRight());
-        p.drawLine(QPointF(plot.left(), plot.top()), QPointF(plot.right(), plot.top()));
-        p.setPen(pal.color(QPalette::PlaceholderText));
-        QFont small = font();
-        small.setPointSizeF(small.pointSizeF() * 0.8);
-        p.setFont(small);
-        p.drawText(plot.adjusted(2, 1, 0, 0), Qt::AlignLeft | Qt::AlignTop, shortNumber(top));
-        p.setFont(font());
+void TrafficGraph::paintPanelPlot(QPainter &p, const QRect &box, const Panel &panel) const
+{
+    const QPalette pal = palette();
+    const QRectF plot = QRectF(box).adjusted(6, fontMetrics().height() + 6, -6, -5);
+    double top = 0;
+    for (const Sample &s : m_samples) {
+        for (const auto &series : panel.series)
+            top = qMax(top, series.first(s));
+    }
+    top = niceCeiling(top);
+    p.setPen(QPen(pal.color(QPalette::Midlight), 1, Qt::DotLine));
+    p.drawLine(plot.bottomLeft(), plot.bottomRight());
+    p.drawLine(QPointF(plot.left(), plot.top()), QPointF(plot.right(), plot.top()));
+    p.setPen(pal.color(QPalette::PlaceholderText));
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.8);
+    p.setFont(small);
+    p.drawText(plot.adjusted(2, 1, 0, 0), Qt::AlignLeft | Qt::AlignTop, shortNumber(top));
+    p.setFont(font());
 
-        if (m_samples.size() < 2)
-            continue;
-        const double step = plot.width() / (HistorySize - 1);
-        const double x0 = plot.right() - step * double(m_samples.size() - 1);
-        for (const auto &series : panel.series) {
-            QPainterPath path;
-            for (size_t k = 0; k < m_samples.size(); ++k) {
-                const QPointF point(x0 + step * double(k), plot.bottom() - plot.height() * series.first(m_samples[k]) / top);
-                if (k == 0)
-                    path.moveTo(point);
-                else
-                    path.lineTo(point);
-            }
-            p.setPen(QPen(series.second, 1.6));
-            p.setBrush(Qt::NoBrush);
-            p.drawPath(path);
+    if (m_samples.size() < 2)
+        return;
+    const double step = plot.width() / (HistorySize - 1);
+    const double x0 = plot.right() - step * double(m_samples.size() - 1);
+    for (const auto &series : panel.series) {
+        QPainterPath path;
+        for (size_t k = 0; k < m_samples.size(); ++k) {
+            const QPointF point(x0 + step * double(k), plot.bottom() - plot.height() * series.first(m_samples[k]) / top);
+            if (k == 0)
+                path.moveTo(point);
+            else
+                path.lineTo(point);
         }
+        p.setPen(QPen(series.second, 1.6));
+        p.setBrush(Qt::NoBrush);
+        p.drawPath(path);
     }
 }

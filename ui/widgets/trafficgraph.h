@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+class QPainter;
+
 /**
  * A small live graph of the last minute, one sample a second, in three
  * panels: clients, messages/s and bytes/s (in blue, out green). Painted
@@ -43,6 +45,9 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    struct Panel;   // one of the three: title, current values, series
+    void paintPanelHead(QPainter &p, const QRect &box, const Panel &panel) const;
+    void paintPanelPlot(QPainter &p, const QRect &box, const Panel &panel) const;
     void updateToolTip();
 
     std::deque<Sample> m_samples;
