@@ -28,6 +28,7 @@
  */
 #include "cluster/clusterbridge.h"
 
+#include "core/logcategories.h"
 #include "core/spreadserver.h"
 
 #include <condition_variable>
@@ -601,7 +602,7 @@ void ClusterBridge::Worker::close()
                                                 [this] { return m_link->closed && m_link->subscriptionDone; });
         if (!done) {
             // Rather a small leak than a callback into freed memory.
-            qWarning("spreadsite.cluster: nats.c did not finish closing in time; keeping its callback data");
+            qCWarning(lcCluster, "nats.c did not finish closing in time; keeping its callback data");
             m_link = nullptr;
         }
     }

@@ -11,14 +11,44 @@
 #include <QRegularExpression>
 
 #include <cmath>
-#include <limits>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Headless;
+using Limits::Limit;
 
 namespace {
 const QString SERVER_PROGRAM = u"spread-server"_s;
 const QString CLIENT_PROGRAM = u"echo-client"_s;
+
+/** @p value of @p limit as a user types it: seconds for the interval, K, M or G where the option takes them. */
+QString typed(const Limit &limit, qint64 value)
+{
+    if (limit.unit == Limits::Unit::Seconds)
+        return QString::number(double(value) / 1000.0);
+    if (limit.byteSuffixes && value != 0) {
+        for (const auto &[shift, suffix] : { std::pair { 30, u'G' }, std::pair { 20, u'M' }, std::pair { 10, u'K' } }) {
+            if (value % (qint64(1) << shift) == 0)
+                return QString::number(value >> shift) + QChar(suffix);
+        }
+    }
+    return QString::number(value);
+}
+
+/** The option of @p limit, with its --help line and its default filled in. */
+QCommandLineOption limitOption(const Limit &limit, const char *program, const QString &valueName)
+{
+    QString help = QCoreApplication::translate(program, limit.help);
+    if (help.contains(u"%1"_s))
+        help = help.arg(typed(limit, limit.defaultValue));
+    return QCommandLineOption(QString::fromLatin1(limit.option), help, valueName);
+}
+
+/** Reads the whole-number option of @p limit into @p value if given; false (after an error line) if out of range. */
+bool limitValue(const QCommandLineParser &parser, const Limit &limit, qint64 *value, const QString &program)
+{
+    return intValue(parser, QString::fromLatin1(limit.option), limit.minimum, limit.maximum, value, program);
+}
 
 /** @p text as a byte count: a whole number with an optional K, M or G (powers of 1024); -1 if it is not one. */
 qint64 byteCount(const QString &text)
@@ -38,14 +68,14 @@ std::optional<int> parseClusterOptions(const QCommandLineParser &parser, Cluster
     for (const QString &name : { u"domain"_s, u"server-id"_s, u"nats-buffer"_s }) {
         if (parser.isSet(name) && !wanted) {
             printError(SERVER_PROGRAM, u"--%1 needs --nats"_s.arg(name));
-            return 2;
+            return ExitUsage;
         }
     }
     if (!wanted)
         return std::nullopt;
     if (!ClusterBridge::isAvailable()) {
         printError(SERVER_PROGRAM, u"--nats: this build has no NATS support (rebuild with libnats-dev and -DSPREAD_NATS=ON)"_s);
-        return 2;
+        return ExitUsage;
     }
     cluster->urls.clear();
     for (const QString &url : parser.values(u"nats"_s).join(u',').split(u',', Qt::SkipEmptyParts)) {
@@ -53,34 +83,36 @@ std::optional<int> parseClusterOptions(const QCommandLineParser &parser, Cluster
         static const QRegularExpression urlPattern(u"^((nats|tls)://)?[^\\s/:]+(:\\d{1,5})?$"_s);
         if (!urlPattern.match(trimmed).hasMatch()) {
             printError(SERVER_PROGRAM, u"bad value for --nats: '%1' (nats://host:port, comma-separated)"_s.arg(url));
-            return 2;
+            return ExitUsage;
         }
         cluster->urls.append(trimmed);
     }
     if (cluster->urls.isEmpty()) {
         printError(SERVER_PROGRAM, u"bad value for --nats: '' (nats://host:port, comma-separated)"_s);
-        return 2;
+        return ExitUsage;
     }
     if (parser.isSet(u"domain"_s)) {
         cluster->domain = parser.value(u"domain"_s);
         if (!ClusterBridge::isValidDomain(cluster->domain)) {
             printError(SERVER_PROGRAM, u"bad value for --domain: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->domain));
-            return 2;
+            return ExitUsage;
         }
     }
     if (parser.isSet(u"server-id"_s)) {
         cluster->serverId = parser.value(u"server-id"_s);
         if (!ClusterBridge::isValidDomain(cluster->serverId)) {   // the same rule: it is a subject token too
             printError(SERVER_PROGRAM, u"bad value for --server-id: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->serverId));
-            return 2;
+            return ExitUsage;
         }
     }
+    const Limit &buffer = Limits::NatsBufferBytes;
     if (parser.isSet(u"nats-buffer"_s)) {
         const qint64 bytes = byteCount(parser.value(u"nats-buffer"_s));
-        if (bytes < 1 || bytes > std::numeric_limits<int>::max()) {
-            printError(SERVER_PROGRAM, u"bad value for --nats-buffer: '%1' (bytes from 1 to 2047M; K, M, G suffixes)"_s
-                                        .arg(parser.value(u"nats-buffer"_s)));
-            return 2;
+        if (!Limits::contains(buffer, bytes)) {
+            printError(SERVER_PROGRAM, u"bad value for --nats-buffer: '%1' (bytes from %2 to %3; K, M, G suffixes)"_s
+                                        .arg(parser.value(u"nats-buffer"_s), typed(buffer, buffer.minimum),
+                                             typed(buffer, buffer.maximum)));
+            return ExitUsage;
         }
         cluster->reconnectBufferBytes = bytes;
     }
@@ -101,18 +133,18 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
     parser.addOptions({
         { u"headless"_s, tr("Run in the console, without a window.") },
         { u"bind"_s, tr("Address to listen on: an IPv4 or IPv6 address, 'any' (default) or 'localhost'."), u"address"_s },
-        { u"port"_s, tr("Port to listen on (default 8007); 0 picks a free one, printed first."), u"port"_s },
+        limitOption(Limits::ServerPort, "spread-server", u"port"_s),
         { u"welcome"_s, tr("Welcome line; %1 is the client's number; empty sends none."), u"text"_s },
         { u"no-relay"_s, tr("Log messages only, do not relay them (the seed's monitor mode).") },
-        { u"max-clients"_s, tr("Most clients at once (default 10000); the next gets \"server full\"."), u"n"_s },
-        { u"max-message-bytes"_s, tr("Longest message (default 65536); longer drops the sender."), u"n"_s },
-        { u"max-backlog-bytes"_s, tr("Most unsent bytes per client (default 4194304); more drops it as too slow."), u"n"_s },
-        { u"flush-ms"_s, tr("Quiet time after which a line without an ending is a message (default 200; 0: at once)."), u"ms"_s },
+        limitOption(Limits::MaxClients, "spread-server", u"n"_s),
+        limitOption(Limits::MaxMessageBytes, "spread-server", u"n"_s),
+        limitOption(Limits::MaxBacklogBytes, "spread-server", u"n"_s),
+        limitOption(Limits::ServerFlushMs, "spread-server", u"ms"_s),
         { u"quiet"_s, tr("Do not print messages, only connections.") },
         { u"log-format"_s, tr("Output format: text (default) or jsonl."), u"format"_s },
         { u"log-file"_s, tr("Also append the log to this file, in the same format."), u"file"_s },
         { u"allow"_s, tr("Admit only clients from this subnet (CIDR, e.g. 192.168.1.0/24 or ::1); repeatable."), u"cidr"_s },
-        { u"max-per-ip"_s, tr("Most connections from one address (default: no limit)."), u"n"_s },
+        limitOption(Limits::MaxPerAddress, "spread-server", u"n"_s),
         { u"tls-cert"_s, tr("Serve TLS with this PEM certificate (chain); needs --tls-key."), u"file"_s },
         { u"tls-key"_s, tr("The PEM private key of --tls-cert."), u"file"_s },
         { u"tls-ca"_s, tr("Require client certificates signed by these PEM CAs (mutual TLS)."), u"file"_s },
@@ -120,7 +152,7 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
                         "first (needs a build with NATS)."), u"urls"_s },
         { u"domain"_s, tr("The broadcast domain to join with --nats (default 'default'; letters, digits, '_', '-')."), u"name"_s },
         { u"server-id"_s, tr("This server's id in the domain (default: host-port-random, new each run)."), u"id"_s },
-        { u"nats-buffer"_s, tr("Bytes of messages kept while NATS is unreachable (default 8M; K, M, G suffixes)."), u"bytes"_s },
+        limitOption(Limits::NatsBufferBytes, "spread-server", u"bytes"_s),
     });
     if (auto exit = finishParse(parser, arguments, SERVER_PROGRAM, &options->explicitlySet))
         return exit;
@@ -132,7 +164,7 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         const auto address = Addresses::parseBind(parser.value(u"bind"_s));
         if (!address) {
             printError(SERVER_PROGRAM, u"bad value for --bind: '%1' (an IP address, 'any' or 'localhost')"_s.arg(parser.value(u"bind"_s)));
-            return 2;
+            return ExitUsage;
         }
         options->bind = *address;
     }
@@ -141,21 +173,20 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
     qint64 maxMessage = options->settings.maxMessageBytes;
     qint64 maxBacklog = options->settings.maxBacklogBytes;
     qint64 flushMs = options->settings.flushDelayMs;
-    if (!intValue(parser, u"port"_s, 0, 65535, &port, SERVER_PROGRAM)
-        || !intValue(parser, u"max-clients"_s, 1, 1000000, &maxClients, SERVER_PROGRAM)
-        || !intValue(parser, u"max-message-bytes"_s, 1, 256 * 1024 * 1024, &maxMessage, SERVER_PROGRAM)
-        || !intValue(parser, u"max-backlog-bytes"_s, 1, qint64(1) << 32, &maxBacklog, SERVER_PROGRAM)
-        || !intValue(parser, u"flush-ms"_s, 0, 3600 * 1000, &flushMs, SERVER_PROGRAM))
-        return 2;
-    qint64 maxPerIp = options->settings.maxPerAddress;
-    if (!intValue(parser, u"max-per-ip"_s, 1, 1000000, &maxPerIp, SERVER_PROGRAM))
-        return 2;
+    qint64 maxPerIp = options->settings.maxPerAddress;   // 0: no limit
+    if (!limitValue(parser, Limits::ServerPort, &port, SERVER_PROGRAM)
+        || !limitValue(parser, Limits::MaxClients, &maxClients, SERVER_PROGRAM)
+        || !limitValue(parser, Limits::MaxMessageBytes, &maxMessage, SERVER_PROGRAM)
+        || !limitValue(parser, Limits::MaxBacklogBytes, &maxBacklog, SERVER_PROGRAM)
+        || !limitValue(parser, Limits::ServerFlushMs, &flushMs, SERVER_PROGRAM)
+        || !limitValue(parser, Limits::MaxPerAddress, &maxPerIp, SERVER_PROGRAM))
+        return ExitUsage;
     options->settings.maxPerAddress = int(maxPerIp);
     for (const QString &text : parser.values(u"allow"_s)) {
         const auto subnet = Addresses::parseSubnet(text);
         if (!subnet) {
             printError(SERVER_PROGRAM, u"bad value for --allow: '%1' (an address or a subnet such as 10.0.0.0/8)"_s.arg(text));
-            return 2;
+            return ExitUsage;
         }
         options->settings.allowed.append(*subnet);
     }
@@ -165,13 +196,13 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
     if (!certFile.isEmpty() || !keyFile.isEmpty() || !caFile.isEmpty()) {
         if (certFile.isEmpty() || keyFile.isEmpty()) {
             printError(SERVER_PROGRAM, u"TLS needs both --tls-cert and --tls-key"_s);
-            return 2;
+            return ExitUsage;
         }
         QString error;
         const auto tls = TlsFiles::serverConfiguration(certFile, keyFile, caFile, &error);
         if (!tls) {
             printError(SERVER_PROGRAM, error);
-            return 2;
+            return ExitUsage;
         }
         options->tls = *tls;
     }
@@ -193,7 +224,7 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
             options->logFormat = LogFormat::Jsonl;
         } else {
             printError(SERVER_PROGRAM, u"bad value for --log-format: '%1' (text or jsonl)"_s.arg(format));
-            return 2;
+            return ExitUsage;
         }
     }
     return std::nullopt;
@@ -212,15 +243,17 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
     parser.addOptions({
         { u"headless"_s, tr("Run in the console, without a window.") },
         { u"host"_s, tr("Server host name or address (default 127.0.0.1)."), u"host"_s },
-        { u"port"_s, tr("Server port (default 8007)."), u"port"_s },
-        { u"interval"_s, tr("Seconds between periodic messages (default 5; fractions allowed)."), u"seconds"_s },
+        limitOption(Limits::ClientPort, "echo-client", u"port"_s),
+        limitOption(Limits::Interval, "echo-client", u"seconds"_s),
         { u"no-periodic"_s, tr("Send no periodic message, only what is typed.") },
         { u"message"_s, tr("Periodic message template; %1 is the program, %2 the date and time "
                            "(default \"hello, I'm %1 %2\")."), u"template"_s },
         { u"line-ending"_s, tr("Line ending added to each message: lf (default), crlf or none."), u"ending"_s },
-        { u"count"_s, tr("Send this many periodic messages, wait until they are delivered, exit 0."), u"n"_s },
-        { u"reconnect"_s, tr("Reconnect after a failure or loss, waiting 1 s doubling to 30 s.") },
-        { u"flush-ms"_s, tr("Quiet time after which received bytes without a line ending are shown (default 200)."), u"ms"_s },
+        limitOption(Limits::Count, "echo-client", u"n"_s),
+        { u"reconnect"_s, tr("Reconnect after a failure or loss, waiting %1 s doubling to %2 s.")
+                                  .arg(Limits::ReconnectFirstDelayMs / 1000.0)
+                                  .arg(Limits::ReconnectMaxDelayMs / 1000.0) },
+        limitOption(Limits::ClientFlushMs, "echo-client", u"ms"_s),
         { u"tls"_s, tr("Connect with TLS and verify the server (against the system's CAs, or --tls-ca).") },
         { u"tls-ca"_s, tr("Trust only these PEM CA certificates for the server (implies --tls)."), u"file"_s },
         { u"tls-cert"_s, tr("Present this PEM client certificate (implies --tls; needs --tls-key)."), u"file"_s },
@@ -236,26 +269,29 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
         options->host = parser.value(u"host"_s).trimmed();
         if (options->host.isEmpty()) {
             printError(CLIENT_PROGRAM, u"bad value for --host: it is empty"_s);
-            return 2;
+            return ExitUsage;
         }
     }
     qint64 port = options->port;
     qint64 count = options->count;
     qint64 flushMs = options->flushDelayMs;
-    if (!intValue(parser, u"port"_s, 1, 65535, &port, CLIENT_PROGRAM) || !intValue(parser, u"count"_s, 1, 1000000000, &count, CLIENT_PROGRAM)
-        || !intValue(parser, u"flush-ms"_s, 0, 3600 * 1000, &flushMs, CLIENT_PROGRAM))
-        return 2;
+    if (!limitValue(parser, Limits::ClientPort, &port, CLIENT_PROGRAM) || !limitValue(parser, Limits::Count, &count, CLIENT_PROGRAM)
+        || !limitValue(parser, Limits::ClientFlushMs, &flushMs, CLIENT_PROGRAM))
+        return ExitUsage;
     options->port = quint16(port);
     options->count = int(count);
     options->flushDelayMs = int(flushMs);
     if (parser.isSet(u"interval"_s)) {
+        const Limit &interval = Limits::Interval;   // in ms, typed in seconds
         bool ok = false;
         const double seconds = parser.value(u"interval"_s).toDouble(&ok);
-        if (!ok || !std::isfinite(seconds) || seconds < 0.001 || seconds > 86400) {
-            printError(CLIENT_PROGRAM, u"bad value for --interval: '%1' (seconds, from 0.001 to 86400)"_s.arg(parser.value(u"interval"_s)));
-            return 2;
+        if (!ok || !std::isfinite(seconds) || seconds < interval.minimum / 1000.0 || seconds > interval.maximum / 1000.0) {
+            printError(CLIENT_PROGRAM, u"bad value for --interval: '%1' (seconds, from %2 to %3)"_s
+                                               .arg(parser.value(u"interval"_s), typed(interval, interval.minimum),
+                                                    typed(interval, interval.maximum)));
+            return ExitUsage;
         }
-        options->intervalMs = qMax(1, int(std::lround(seconds * 1000)));
+        options->intervalMs = qMax(int(interval.minimum), int(std::lround(seconds * 1000)));
     }
     if (parser.isSet(u"message"_s))
         options->messageTemplate = parser.value(u"message"_s);
@@ -269,7 +305,7 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
             options->lineEnding = EchoClient::LineEnding::None;
         } else {
             printError(CLIENT_PROGRAM, u"bad value for --line-ending: '%1' (lf, crlf or none)"_s.arg(parser.value(u"line-ending"_s)));
-            return 2;
+            return ExitUsage;
         }
     }
     const QString caFile = parser.value(u"tls-ca"_s);
@@ -281,13 +317,13 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
         const auto tls = TlsFiles::clientConfiguration(caFile, certFile, keyFile, &error);
         if (!tls) {
             printError(CLIENT_PROGRAM, error);
-            return 2;
+            return ExitUsage;
         }
         options->tlsConfiguration = *tls;
     }
     if (options->count > 0 && !options->periodic) {
         printError(CLIENT_PROGRAM, u"--count counts periodic messages; it cannot go with --no-periodic"_s);
-        return 2;
+        return ExitUsage;
     }
     return std::nullopt;
 }

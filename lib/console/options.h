@@ -3,6 +3,7 @@
 
 #include "cluster/clusterbridge.h"
 #include "core/echoclient.h"
+#include "core/limits.h"
 #include "core/spreadserver.h"
 
 #include <QHostAddress>
@@ -17,8 +18,16 @@
  *
  * The parsers print --help and --version to stdout and errors to stderr;
  * when the program should end right away they return its exit code
- * (0 after help or version, 2 for a bad option or value).
+ * (ExitOk after help or version, ExitUsage for a bad option or value).
+ * Defaults and ranges of the numeric options: core/limits.h.
  */
+
+/** The programs' exit codes, as the README lists them. */
+enum ExitCode {
+    ExitOk = 0,
+    ExitFailure = 1,   ///< cannot run: port in use, connection failed or lost (without --reconnect)
+    ExitUsage = 2,     ///< bad option or value, or a feature this build lacks (--nats without NATS)
+};
 
 enum class LogFormat { Text, Jsonl };
 
@@ -40,14 +49,14 @@ struct ClientOptions
 {
     bool headless = false;
     QString host = QStringLiteral("127.0.0.1");
-    quint16 port = SpreadServer::DefaultPort;
-    int intervalMs = 5000;
+    quint16 port = quint16(Limits::ClientPort.defaultValue);
+    int intervalMs = int(Limits::Interval.defaultValue);
     bool periodic = true;
     QString messageTemplate = EchoClient::defaultTemplate();
     EchoClient::LineEnding lineEnding = EchoClient::LineEnding::Lf;
-    int count = 0;          ///< 0: no limit
+    int count = int(Limits::Count.defaultValue);   ///< 0: no limit
     bool reconnect = false;
-    int flushDelayMs = 200;
+    int flushDelayMs = int(Limits::ClientFlushMs.defaultValue);
     bool tls = false;
     QSslConfiguration tlsConfiguration = QSslConfiguration::defaultConfiguration();
     QStringList explicitlySet;

@@ -3,27 +3,21 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QLoggingCategory>
+
+#include "core/limits.h"
 
 using namespace Qt::Literals::StringLiterals;
-
-Q_LOGGING_CATEGORY(lcClient, "spreadsite.client")
-
-namespace {
-constexpr int DEFAULT_INTERVAL_MS = 5000;        // the seed's time.sleep(5)
-constexpr int DEFAULT_CONNECT_TIMEOUT_MS = 15000;
-} // namespace
 
 EchoClient::EchoClient(QObject *parent)
     : QObject(parent)
     , m_programName(QCoreApplication::applicationName())
 {
     createSocket();
-    m_periodic.setInterval(DEFAULT_INTERVAL_MS);
+    m_periodic.setInterval(int(Limits::Interval.defaultValue));
     m_quiet.setSingleShot(true);
     m_reconnect.setSingleShot(true);
     m_connectTimeout.setSingleShot(true);
-    m_connectTimeout.setInterval(DEFAULT_CONNECT_TIMEOUT_MS);
+    m_connectTimeout.setInterval(Limits::ConnectTimeoutMs);
 
     connect(&m_periodic, &QTimer::timeout, this, &EchoClient::sendPeriodic);
     connect(&m_quiet, &QTimer::timeout, this, &EchoClient::flushPartial);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/limits.h"
 #include "core/lineframer.h"
 
 #include <QObject>
@@ -117,7 +118,7 @@ private:
     QSslSocket *m_socket = nullptr;
     QSslConfiguration m_tlsConfiguration = QSslConfiguration::defaultConfiguration();
     bool m_tlsEnabled = false;
-    LineFramer m_framer { 16 * 1024 * 1024 };
+    LineFramer m_framer { Limits::ClientMaxMessageBytes };
     QTimer m_periodic;
     QTimer m_quiet;
     QTimer m_reconnect;
@@ -131,10 +132,10 @@ private:
     QString m_lastReason;
     QString m_pendingReason;   // set when we end the connection ourselves
     int m_periodicSent = 0;
-    int m_flushDelayMs = 200;
-    int m_firstDelayMs = 1000;
-    int m_maxDelayMs = 30000;
-    int m_nextDelayMs = 1000;
+    int m_flushDelayMs = int(Limits::ClientFlushMs.defaultValue);
+    int m_firstDelayMs = Limits::ReconnectFirstDelayMs;
+    int m_maxDelayMs = Limits::ReconnectMaxDelayMs;
+    int m_nextDelayMs = Limits::ReconnectFirstDelayMs;
     bool m_periodicEnabled = true;
     bool m_autoReconnect = false;
     bool m_userClosing = false;

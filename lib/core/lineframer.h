@@ -6,6 +6,8 @@
 
 #include <cstring>
 
+#include "core/limits.h"
+
 /**
  * Splits a byte stream into messages. Pure: no socket, no timer, no Qt event
  * loop. The wire grammar is described at the top of lineframer.cpp.
@@ -23,7 +25,7 @@ public:
         Overlong,  ///< a message exceeded maxLength(); the framer was cleared
     };
 
-    explicit LineFramer(qsizetype maxLength = 64 * 1024) : m_maxLength(maxLength) { }
+    explicit LineFramer(qsizetype maxLength = Limits::MaxMessageBytes.defaultValue) : m_maxLength(maxLength) { }
 
     qsizetype maxLength() const { return m_maxLength; }
     void setMaxLength(qsizetype maxLength) { m_maxLength = maxLength; }

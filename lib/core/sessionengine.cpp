@@ -2,10 +2,11 @@
 #include "core/sessionengine.h"
 
 #include "core/lineframer.h"
+#include "core/logcategories.h"
+#include "core/reasons.h"
 #include "core/slotindex.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -25,8 +26,6 @@
 #include <unistd.h>
 
 using namespace Qt::Literals::StringLiterals;
-
-Q_LOGGING_CATEGORY(lcEngine, "spreadsite.engine")
 
 namespace {
 constexpr int EPOLL_BATCH = 256;        // events taken per epoll_wait
@@ -533,13 +532,13 @@ void SessionEngine::startTlsHandshake(qintptr descriptor)
         socket->disconnect(this);
         socket->abort();
         socket->deleteLater();
-        emit handshakeFailed(address, port, tr("TLS handshake failed: %1").arg(why));
+        emit handshakeFailed(address, port, QString(Reasons::TlsHandshakeFailed).arg(why));
     };
     connect(deadline, &QTimer::timeout, this, [this, fail] {
-        fail(tr("no handshake within %1 ms").arg(m_limits.tlsHandshakeTimeoutMs));
+        fail(QString(Reasons::NoHandshakeWithin).arg(m_limits.tlsHandshakeTimeoutMs));
     });
     connect(socket, &QAbstractSocket::errorOccurred, this, [socket, fail] { fail(socket->errorString()); });
-    connect(socket, &QAbstractSocket::disconnected, this, [fail] { fail(tr("the client closed the connection")); });
+    connect(socket, &QAbstractSocket::disconnected, this, [fail] { fail(Reasons::ClientClosedTheConnection); });
     connect(socket, &QSslSocket::encrypted, this, [this, socket, deadline] {
         socket->disconnect(this);
         delete deadline;
@@ -593,7 +592,7 @@ void SessionEngine::onTlsDisconnected(Id id)
         const QSslSocket *socket = s->extra->tls;
         const bool failed = socket->error() != QAbstractSocket::RemoteHostClosedError
                 && socket->error() != QAbstractSocket::UnknownSocketError;
-        closeSession(id, failed ? socket->errorString() : tr("closed by peer"), CloseMode::Abort);
+        closeSession(id, failed ? socket->errorString() : QString(Reasons::ClosedByPeer), CloseMode::Abort);
     } else {
         finalize(*s);
     }
@@ -636,7 +635,7 @@ void SessionEngine::readFrom(Session &s)
     if (r == 0) {
         s.peerEnded = true;
         deliverPartial(s);
-        closeSession(s.id, tr("closed by peer"), CloseMode::Graceful);
+        closeSession(s.id, Reasons::ClosedByPeer, CloseMode::Graceful);
         return;
     }
     if (r < 0) {
@@ -669,7 +668,7 @@ void SessionEngine::consume(Session &s, QByteArrayView data)
             extra(s).framer = std::move(framer);
     }
     if (status == LineFramer::Status::Overlong) {
-        closeSession(s.id, tr("message too long"), CloseMode::Graceful);
+        closeSession(s.id, Reasons::MessageTooLong, CloseMode::Graceful);
         return;
     }
     if (s.state != Session::State::Open || !s.extra || !s.extra->framer.hasPartial())
@@ -737,7 +736,7 @@ bool SessionEngine::send(Id id, const QByteArray &bytes)
     if (!s || s->state != Session::State::Open)
         return false;
     if (!enqueue(*s, bytes) && !bytes.isEmpty()) {
-        closeSession(id, tr("too slow"), CloseMode::Abort);
+        closeSession(id, Reasons::TooSlow, CloseMode::Abort);
         return false;
     }
     return true;
@@ -761,7 +760,7 @@ int SessionEngine::sendToAll(const QByteArray &bytes, Id except)
     }
     // Closing emits signals whose handlers may send again: not while iterating.
     for (Id id : std::as_const(tooSlow))
-        closeSession(id, tr("too slow"), CloseMode::Abort);
+        closeSession(id, Reasons::TooSlow, CloseMode::Abort);
     return receivers;
 }
 

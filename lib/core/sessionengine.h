@@ -12,6 +12,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/limits.h"
+
 class QSocketNotifier;
 struct sockaddr_in6;
 class QSslSocket;
@@ -48,11 +50,12 @@ public:
     using Id = quint64;
 
     struct Limits {
-        qsizetype maxMessageBytes = 64 * 1024;      ///< longer: "message too long"
-        qint64 maxBacklogBytes = 4 * 1024 * 1024;   ///< more unsent: "too slow"
-        int flushDelayMs = 200;                     ///< quiet time before a partial line is a message; 0: every read is
-        int closeTimeoutMs = 5000;                  ///< graceful close: time to flush and see the peer's end
-        int tlsHandshakeTimeoutMs = 10000;          ///< a TLS client must finish its handshake in this time
+        // Defaults and ranges: core/limits.h (::Limits, not this struct).
+        qsizetype maxMessageBytes = ::Limits::MaxMessageBytes.defaultValue;   ///< longer: "message too long"
+        qint64 maxBacklogBytes = ::Limits::MaxBacklogBytes.defaultValue;      ///< more unsent: "too slow"
+        int flushDelayMs = int(::Limits::ServerFlushMs.defaultValue);   ///< quiet time before a partial line is a message; 0: every read is
+        int closeTimeoutMs = ::Limits::CloseTimeoutMs;                  ///< graceful close: time to flush and see the peer's end
+        int tlsHandshakeTimeoutMs = ::Limits::TlsHandshakeTimeoutMs;    ///< a TLS client must finish its handshake in this time
     };
 
     struct SessionInfo {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/reasons.h"
+
 using namespace Qt::Literals::StringLiterals;
 
 QString SpreadServer::defaultWelcome()
@@ -21,7 +23,7 @@ SpreadServer::SpreadServer(QObject *parent)
     connect(m_engine, &SessionEngine::sessionClosed, this, &SpreadServer::onSessionClosed);
     connect(m_engine, &SessionEngine::handshakeFailed, this, &SpreadServer::clientRefused);
     connect(m_engine, &SessionEngine::acceptFailed, this, [this](const QString &reason) {
-        emit warning(tr("cannot accept a connection: %1").arg(reason));
+        emit warning(QString(Reasons::CannotAccept).arg(reason));
     });
     connect(m_engine, &SessionEngine::drained, this, [this] {
         m_stopping = false;
@@ -69,7 +71,7 @@ void SpreadServer::stop(const QString &reason)
 {
     const bool wasListening = m_engine->isListening();
     m_stopping = true;
-    m_engine->closeAll(reason.isEmpty() ? tr("server stopped") : reason);
+    m_engine->closeAll(reason.isEmpty() ? QString(Reasons::ServerStopped) : reason);
     if (wasListening)
         emit listeningChanged(false);
     if (m_engine->socketCount() == 0 && m_stopping) {
@@ -100,13 +102,13 @@ QString SpreadServer::refusalFor(const QHostAddress &address) const
     if (!m_settings.allowed.isEmpty()
         && std::none_of(m_settings.allowed.cbegin(), m_settings.allowed.cend(),
                         [&address](const auto &subnet) { return address.isInSubnet(subnet); })) {
-        return tr("not allowed");
+        return Reasons::NotAllowed;
     }
     // This connection is already counted by the engine.
     if (m_engine->sessionCount() > m_settings.maxClients)
-        return tr("server full");
+        return Reasons::ServerFull;
     if (m_settings.maxPerAddress > 0 && m_perAddress.value(address) >= m_settings.maxPerAddress)
-        return tr("too many connections from %1").arg(address.toString());
+        return QString(Reasons::TooManyConnectionsFrom).arg(address.toString());
     return {};
 }
 
@@ -133,7 +135,7 @@ void SpreadServer::onMessage(ClientId id, const QByteArray &message)
     if (isCloseCommand(message)) {
         // The seed's rule: drop the sender, then pass the word on to the others.
         emit messageReceived(id, message, 0);
-        m_engine->closeSession(id, tr("client sent close"));
+        m_engine->closeSession(id, Reasons::ClientSentClose);
         m_engine->sendToAll("close\n"_ba, id);
         return;
     }
@@ -176,8 +178,8 @@ bool SpreadServer::sendTo(ClientId id, const QByteArray &message)
 
 bool SpreadServer::dropClient(ClientId id, const QString &reason)
 {
-    return m_engine->closeSession(id, reason.isEmpty() ? tr("dropped by the server")
-                                                       : tr("dropped by the server: %1").arg(reason));
+    return m_engine->closeSession(id, reason.isEmpty() ? QString(Reasons::DroppedByTheServer)
+                                                       : QString(Reasons::DroppedByTheServerBecause).arg(reason));
 }
 
 int SpreadServer::deliverRemote(const QByteArrayList &messages)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/limits.h"
 #include "core/sessionengine.h"
 
 #include <QByteArrayList>
@@ -25,17 +26,18 @@ public:
     struct Settings {
         QString welcome = defaultWelcome();   ///< %1 is the client count; empty sends nothing
         bool relay = true;                    ///< false: log only, the seed's monitor mode
-        int maxClients = 10000;
-        qsizetype maxMessageBytes = 64 * 1024;
-        qint64 maxBacklogBytes = 4 * 1024 * 1024;
-        int flushDelayMs = 200;
+        // Defaults and ranges: core/limits.h.
+        int maxClients = int(Limits::MaxClients.defaultValue);
+        qsizetype maxMessageBytes = Limits::MaxMessageBytes.defaultValue;
+        qint64 maxBacklogBytes = Limits::MaxBacklogBytes.defaultValue;
+        int flushDelayMs = int(Limits::ServerFlushMs.defaultValue);
         QList<QPair<QHostAddress, int>> allowed;   ///< subnets admitted; empty admits everyone
-        int maxPerAddress = 0;                     ///< connections from one address; 0: no limit
-        int tlsHandshakeTimeoutMs = 10000;         ///< with TLS: time allowed for the handshake
+        int maxPerAddress = int(Limits::MaxPerAddress.defaultValue);   ///< connections from one address; 0: no limit
+        int tlsHandshakeTimeoutMs = Limits::TlsHandshakeTimeoutMs;     ///< with TLS: time allowed for the handshake
     };
 
     static QString defaultWelcome();
-    static constexpr quint16 DefaultPort = 8007;
+    static constexpr quint16 DefaultPort = quint16(Limits::ServerPort.defaultValue);
 
     explicit SpreadServer(QObject *parent = nullptr);
 
