@@ -750,17 +750,17 @@ void ServerWindow::connectBridge()
                 ? tr("Cluster: message %1 of %2 never arrived (a failover or a full buffer)").arg(first).arg(origin)
                 : tr("Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)").arg(first).arg(last).arg(origin);
         log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
-        // The bridge follows a gap with a warning() saying the same, for the
-        // console: one line in the window is enough. Only the warning of this
-        // very batch is taken for it.
-        m_gapJustLogged = true;
-        QTimer::singleShot(0, this, [this] { m_gapJustLogged = false; });
     });
-    connect(m_bridge, &ClusterBridge::warning, this, [this](const QString &text) {
-        if (std::exchange(m_gapJustLogged, false))
-            return;
+    const auto logWarning = [this](const QString &text) {
         log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, tr("Cluster: %1").arg(text) });
         showStatus(tr("Cluster: %1").arg(text));
+    };
+    connect(m_bridge, &ClusterBridge::warning, this, logWarning);
+    // Drops were a warning() of the bridge; they are their own signal now, said in the same words.
+    connect(m_bridge, &ClusterBridge::messagesDropped, this, [logWarning](quint64 count, qint64 bufferBytes) {
+        logWarning(ClusterBridge::tr("%1 messages not published: the NATS reconnect buffer (%2 bytes) is full, or NATS cannot keep up")
+                           .arg(count)
+                           .arg(bufferBytes));
     });
     connect(m_bridge, &ClusterBridge::peerJoined, this, [this](const QString &serverId) {
         logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},

@@ -190,7 +190,6 @@ private:
     ClusterBridge::State m_clusterState = ClusterBridge::State::Off;
     bool m_leaving = false;        // Leave clicked: the Off that follows is no failure
     bool m_joinAtLaunch = false;
-    bool m_gapJustLogged = false;   // the bridge's warning() about it is not logged twice
     QTabWidget *m_peopleTabs = nullptr;
     ClusterPanel *m_clusterPanel = nullptr;        // the Cluster settings tab
     ClusterPeersPanel *m_clusterPeers = nullptr;   // the Cluster servers tab
