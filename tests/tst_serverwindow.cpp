@@ -31,6 +31,7 @@
 #include "server/serverwindow.h"
 #include "testpeer.h"
 #include "uitest.h"
+#include "widgets/reasontext.h"
 #include "startup.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -864,9 +865,14 @@ void tst_ServerWindow::chineseFromTheLocale()
     QCOMPARE(window.clientModel()->headerData(ClientTableModel::AddressColumn, Qt::Horizontal).toString(), u"地址"_s);
     QCOMPARE(child<QPushButton>(&window, "joinButton")->text(), u"加入集群"_s);
     QCOMPARE(child<QTabWidget>(&window, "peopleTabs")->tabText(1), u"集群服务器"_s);
-    // Reasons from lib are translated too; what goes on the wire is not.
-    QCOMPARE(SpreadServer::tr("dropped by the server"), u"被服务器断开"_s);
-    QCOMPARE(SpreadServer::tr("server full"), u"server full"_s);
+    // Reasons from lib are shown translated (ReasonText); what goes on the wire is not.
+    QCOMPARE(ReasonText::translated(u"dropped by the server"_s), u"被服务器断开"_s);
+    QCOMPARE(ReasonText::translated(u"server full"_s), u"服务器已满"_s);
+    SpreadServer::Settings onlyTen;
+    onlyTen.allowed = { QHostAddress::parseSubnet(u"10.0.0.0/8"_s) };
+    SpreadServer wire;
+    wire.setSettings(onlyTen);
+    QCOMPARE(wire.refusalFor(QHostAddress::LocalHost), u"not allowed"_s);
 }
 
 QTEST_MAIN(tst_ServerWindow)

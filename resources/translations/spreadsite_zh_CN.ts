@@ -706,6 +706,25 @@ last heard from %4</source>
     </message>
 </context>
 <context>
+    <name>LimitField</name>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+</context>
+<context>
     <name>LogModel</name>
     <message>
         <source>status</source>
@@ -888,6 +907,69 @@ last heard from %4</source>
     <message>
         <source>&amp;Clear the log</source>
         <translation>清空日志(&amp;C)</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonText</name>
+    <message>
+        <source>not allowed</source>
+        <translation>不允许连接</translation>
+    </message>
+    <message>
+        <source>server full</source>
+        <translation>服务器已满</translation>
+    </message>
+    <message>
+        <source>too many connections from %1</source>
+        <translation>来自 %1 的连接过多</translation>
+    </message>
+    <message>
+        <source>client sent close</source>
+        <translation>客户端发送了 close</translation>
+    </message>
+    <message>
+        <source>dropped by the server</source>
+        <translation>被服务器断开</translation>
+    </message>
+    <message>
+        <source>dropped by the server: %1</source>
+        <translation>被服务器断开:%1</translation>
+    </message>
+    <message>
+        <source>server stopped</source>
+        <translation>服务器已停止</translation>
+    </message>
+    <message>
+        <source>server shutting down</source>
+        <translation>服务器正在关闭</translation>
+    </message>
+    <message>
+        <source>cannot accept a connection: %1</source>
+        <translation>无法接受连接:%1</translation>
+    </message>
+    <message>
+        <source>closed by peer</source>
+        <translation>对方关闭了连接</translation>
+    </message>
+    <message>
+        <source>message too long</source>
+        <translation>消息过长</translation>
+    </message>
+    <message>
+        <source>too slow</source>
+        <translation>读取过慢</translation>
+    </message>
+    <message>
+        <source>TLS handshake failed: %1</source>
+        <translation>TLS 握手失败:%1</translation>
+    </message>
+    <message>
+        <source>no handshake within %1 ms</source>
+        <translation>%1 毫秒内未完成握手</translation>
+    </message>
+    <message>
+        <source>the client closed the connection</source>
+        <translation>客户端关闭了连接</translation>
     </message>
 </context>
 <context>
@@ -1339,68 +1421,6 @@ last heard from %4</source>
     <message>
         <source>Cluster: could not join domain %1: %2</source>
         <translation>集群：无法加入域 %1：%2</translation>
-    </message>
-</context>
-<context>
-    <name>SessionEngine</name>
-    <message>
-        <source>closed by peer</source>
-        <translation>对方关闭了连接</translation>
-    </message>
-    <message>
-        <source>message too long</source>
-        <translation>消息过长</translation>
-    </message>
-    <message>
-        <source>too slow</source>
-        <translation>读取过慢</translation>
-    </message>
-    <message>
-        <source>TLS handshake failed: %1</source>
-        <translation>TLS 握手失败:%1</translation>
-    </message>
-    <message>
-        <source>no handshake within %1 ms</source>
-        <translation>%1 毫秒内未完成握手</translation>
-    </message>
-    <message>
-        <source>the client closed the connection</source>
-        <translation>客户端关闭了连接</translation>
-    </message>
-</context>
-<context>
-    <name>SpreadServer</name>
-    <message>
-        <source>cannot accept a connection: %1</source>
-        <translation>无法接受连接:%1</translation>
-    </message>
-    <message>
-        <source>server stopped</source>
-        <translation>服务器已停止</translation>
-    </message>
-    <message>
-        <source>not allowed</source>
-        <translation>not allowed</translation>
-    </message>
-    <message>
-        <source>server full</source>
-        <translation>server full</translation>
-    </message>
-    <message>
-        <source>too many connections from %1</source>
-        <translation>too many connections from %1</translation>
-    </message>
-    <message>
-        <source>client sent close</source>
-        <translation>客户端发送了 close</translation>
-    </message>
-    <message>
-        <source>dropped by the server</source>
-        <translation>被服务器断开</translation>
-    </message>
-    <message>
-        <source>dropped by the server: %1</source>
-        <translation>被服务器断开:%1</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#include "widgets/reasontext.h"
+
+#include <string_view>
+
+#include "core/reasons.h"
+
+namespace {
+enum class Argument {
+    None,
+    Text,     ///< an address, a number, the operator's words: kept as they are
+    Reason,   ///< itself a reason, maybe a known one: translated too
+};
+
+struct Known
+{
+    QLatin1StringView english;   // as lib sends it, %1 for the argument
+    const char *source;          // the same words, for lupdate
+    Argument argument;
+};
+
+// Each reason of core/reasons.h, beside its words as a literal that lupdate
+// can read; the static_assert below keeps the two equal.
+constexpr Known KNOWN[] = {
+    { Reasons::NotAllowed, QT_TRANSLATE_NOOP("ReasonText", "not allowed"), Argument::None },
+    { Reasons::ServerFull, QT_TRANSLATE_NOOP("ReasonText", "server full"), Argument::None },
+    { Reasons::TooManyConnectionsFrom, QT_TRANSLATE_NOOP("ReasonText", "too many connections from %1"), Argument::Text },
+    { Reasons::ClientSentClose, QT_TRANSLATE_NOOP("ReasonText", "client sent close"), Argument::None },
+    { Reasons::DroppedByTheServer, QT_TRANSLATE_NOOP("ReasonText", "dropped by the server"), Argument::None },
+    { Reasons::DroppedByTheServerBecause, QT_TRANSLATE_NOOP("ReasonText", "dropped by the server: %1"), Argument::Text },
+    { Reasons::ServerStopped, QT_TRANSLATE_NOOP("ReasonText", "server stopped"), Argument::None },
+    { Reasons::ServerShuttingDown, QT_TRANSLATE_NOOP("ReasonText", "server shutting down"), Argument::None },
+    { Reasons::CannotAccept, QT_TRANSLATE_NOOP("ReasonText", "cannot accept a connection: %1"), Argument::Text },
+    { Reasons::ClosedByPeer, QT_TRANSLATE_NOOP("ReasonText", "closed by peer"), Argument::None },
+    { Reasons::MessageTooLong, QT_TRANSLATE_NOOP("ReasonText", "message too long"), Argument::None },
+    { Reasons::TooSlow, QT_TRANSLATE_NOOP("ReasonText", "too slow"), Argument::None },
+    { Reasons::TlsHandshakeFailed, QT_TRANSLATE_NOOP("ReasonText", "TLS handshake failed: %1"), Argument::Reason },
+    { Reasons::NoHandshakeWithin, QT_TRANSLATE_NOOP("ReasonText", "no handshake within %1 ms"), Argument::Text },
+    { Reasons::ClientClosedTheConnection, QT_TRANSLATE_NOOP("ReasonText", "the client closed the connection"), Argument::None },
+};
+
+constexpr bool sourcesMatch()
+{
+    for (const Known &known : KNOWN) {
+        if (std::string_view(known.english.data(), size_t(known.english.size())) != std::string_view(known.source))
+            return false;
+    }
+    return true;
+}
+static_assert(sourcesMatch(), "a reason's words differ from core/reasons.h");
+
+constexpr QLatin1StringView PLACEHOLDER { "%1" };
+} // namespace
+
+QString ReasonText::translated(const QString &englishReason)
+{
+    for (const Known &known : KNOWN) {
+        const qsizetype at = known.english.indexOf(PLACEHOLDER);
+        if (at < 0) {
+            if (englishReason == known.english)
+                return tr(known.source);
+            continue;
+        }
+        const QLatin1StringView prefix = known.english.first(at);
+        const QLatin1StringView suffix = known.english.sliced(at + PLACEHOLDER.size());
+        if (englishReason.size() < prefix.size() + suffix.size() || !englishReason.startsWith(prefix)
+            || !englishReason.endsWith(suffix))
+            continue;
+        QString argument = englishReason.sliced(prefix.size(), englishReason.size() - prefix.size() - suffix.size());
+        if (known.argument == Argument::Reason)
+            argument = translated(argument);
+        return tr(known.source).arg(argument);
+    }
+    return englishReason;
+}
