@@ -91,6 +91,8 @@ private slots:
     void clientLostWhenDropped();
     void clientStopsOnSigterm();
 
+    void serverMaxPerIpZeroIsNoLimit();
+
 private:
     TestProcess *startServer(const QStringList &arguments = {});
     TestProcess *startClient(const QStringList &arguments);
@@ -209,8 +211,8 @@ void tst_Cli::badValue_data()
                                           << QStringList { u"--max-clients"_s };
     QTest::addRow("server allow not-a-subnet") << server << QStringList { u"--allow"_s, u"not-a-subnet"_s }
                                                << QStringList { u"--allow"_s, u"not-a-subnet"_s };
-    QTest::addRow("server max-per-ip 0") << server << QStringList { u"--max-per-ip"_s, u"0"_s }
-                                         << QStringList { u"--max-per-ip"_s, u"'0'"_s };
+    QTest::addRow("server max-per-ip -1") << server << QStringList { u"--max-per-ip"_s, u"-1"_s }
+                                          << QStringList { u"--max-per-ip"_s, u"'-1'"_s };
     QTest::addRow("client stray argument") << client << QStringList { u"stray"_s } << QStringList { u"stray"_s };
 }
 
@@ -733,6 +735,18 @@ void tst_Cli::clientStopsOnSigterm()
     QCOMPARE(client->exitCode(), 0);
     QCOMPARE(client->lines().constLast(), u"Lost connection. Reason: closed by the client"_s);
     QTRY_VERIFY(server->hasMatch(logPattern(u"lost connect: 0 \\[#1 127\\.0\\.0\\.1:\\d+\\] \\(closed by peer\\)"_s)));
+}
+
+void tst_Cli::serverMaxPerIpZeroIsNoLimit()
+{
+    // 0 means no limit, as in the window's spin box (core/limits.h): three from one address all get in.
+    TestProcess *server = startServer({ u"--max-per-ip"_s, u"0"_s });
+    const quint16 port = listeningPort(server);
+    QVERIFY(port != 0);
+    for (int n = 1; n <= 3; ++n) {
+        RawPeer *peer = m_rig.connectPeer(port);
+        QTRY_VERIFY(peer->hasLine(welcome(n)));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
