@@ -444,7 +444,9 @@ void tst_ClientWindow::hexViewAndSave()
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
     QCOMPARE(lines.size(), window->logModel()->rowCount());
-    QCOMPARE(QJsonDocument::fromJson(lines.first()).object().value(u"text"_s).toString(), u"Start to Connect..."_s);
+    const QJsonObject first = QJsonDocument::fromJson(lines.first()).object();   // the seed's "Start to Connect..."
+    QCOMPARE(first.value(u"event"_s).toString(), u"connecting"_s);
+    QCOMPARE(first.value(u"port"_s).toInt(), int(port));
     const QJsonObject last = QJsonDocument::fromJson(lines.last()).object();
     QCOMPARE(last.value(u"event"_s).toString(), u"received"_s);
     QCOMPARE(last.value(u"text"_s).toString(), u"AB"_s);

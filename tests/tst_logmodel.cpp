@@ -27,14 +27,13 @@ private slots:
     void hexView();
     void filterByTextAndClient();
     void writesTextAndJsonLines();
-    void clientPerspective();
+    void clientEvents();
+    void remoteMessagesAreNoLocalClients();
 
 private:
-    static LogEntry received(quint64 client, const QByteArray &data, const QString &peer = u"127.0.0.1:5000"_s)
+    static Log::Event received(quint64 client, const QByteArray &data, const QString &peer = u"127.0.0.1:5000"_s)
     {
-        LogEntry e;
-        e.event = { LogEvent::Kind::Received, 1700000000000, client, peer, 0, data, {} };
-        return e;
+        return { 1700000000000, Log::Received { { client, peer, {} }, data, 0 } };
     }
 };
 
@@ -73,7 +72,7 @@ void tst_LogModel::ringBufferWrapsAndDrops()
 
 void tst_LogModel::modelTesterAcrossAppendsTrimsAndResets()
 {
-    LogModel model(LogModel::Perspective::Server);
+    LogModel model;
     LogFilterProxy proxy;
     proxy.setSourceModel(&model);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -100,7 +99,7 @@ void tst_LogModel::modelTesterAcrossAppendsTrimsAndResets()
 
 void tst_LogModel::appendsArriveInOneBatch()
 {
-    LogModel model(LogModel::Perspective::Server);
+    LogModel model;
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     QSignalSpy batches(&model, &LogModel::batchAppended);
     for (int i = 0; i < 5000; ++i)
@@ -130,7 +129,7 @@ void tst_LogModel::capKeepsTheNewest()
     QFETCH(int, capacity);
     QFETCH(int, batchSize);
     QFETCH(int, total);
-    LogModel model(LogModel::Perspective::Server);
+    LogModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setCapacity(capacity);
     for (int i = 0; i < total; ++i) {
@@ -149,7 +148,7 @@ void tst_LogModel::capKeepsTheNewest()
 void tst_LogModel::floodLargerThanTheCapacity()
 {
     // The default capacity, flooded with twice as much between two batches.
-    LogModel model(LogModel::Perspective::Server);
+    LogModel model;
     QCOMPARE(model.capacity(), LogModel::DefaultCapacity);
     const int total = int(2 * LogModel::DefaultCapacity + 500);
     const QByteArray payload = "payload"_ba;
@@ -176,7 +175,7 @@ void tst_LogModel::dataIsPlainText()
 {
     QFETCH(QByteArray, bytes);
     QFETCH(QString, shown);
-    LogModel model(LogModel::Perspective::Server);
+    LogModel model;
     model.append(received(7, bytes, u"<i>peer</i>"_s));
     model.flush();
     const QModelIndex index = model.index(0);
@@ -191,12 +190,10 @@ void tst_LogModel::dataIsPlainText()
 
 void tst_LogModel::hexView()
 {
-    LogModel model(LogModel::Perspective::Server);
+    LogModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.append(received(1, "hi\n"_ba));
-    LogEntry event;
-    event.event = { LogEvent::Kind::Connected, 1, 1, u"127.0.0.1:1"_s, 1, {}, {} };
-    model.append(event);
+    model.append({ 1, Log::Connected { { 1, u"127.0.0.1:1"_s, {} }, 1 } });
     model.flush();
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     model.setHexView(true);
@@ -209,7 +206,7 @@ void tst_LogModel::hexView()
 
 void tst_LogModel::filterByTextAndClient()
 {
-    LogModel model(LogModel::Perspective::Server);
+    LogModel model;
     LogFilterProxy proxy;
     proxy.setSourceModel(&model);
     model.append(received(1, "apple pie"_ba, u"10.0.0.1:1"_s));
@@ -236,14 +233,14 @@ void tst_LogModel::filterByTextAndClient()
 
 void tst_LogModel::writesTextAndJsonLines()
 {
-    LogModel model(LogModel::Perspective::Server);
+    LogModel model;
     model.append(received(3, "hello"_ba));
     model.append(received(3, "\x00\xfe"_ba));
     model.flush();
 
     QBuffer text;
     text.open(QIODevice::WriteOnly);
-    QVERIFY(model.write(&text, LogModel::Format::Text, {}, nullptr));
+    QVERIFY(model.write(&text, Log::Format::Text, {}, nullptr));
     const QList<QByteArray> lines = text.data().split('\n');
     QCOMPARE(lines.size(), 3);   // two lines and the empty rest
     QVERIFY(lines.at(0).endsWith("[#3 127.0.0.1:5000] hello"));
@@ -251,40 +248,60 @@ void tst_LogModel::writesTextAndJsonLines()
 
     QBuffer json;
     json.open(QIODevice::WriteOnly);
-    QVERIFY(model.write(&json, LogModel::Format::JsonLines, { 1 }, nullptr));
+    QVERIFY(model.write(&json, Log::Format::JsonLines, { 1 }, nullptr));
     const QJsonObject o = QJsonDocument::fromJson(json.data().trimmed()).object();
     QCOMPARE(o.value(u"event"_s).toString(), u"received"_s);
     QCOMPARE(o.value(u"client"_s).toInt(), 3);
     QCOMPARE(QByteArray::fromBase64(o.value(u"base64"_s).toString().toLatin1()), "\x00\xfe"_ba);
 }
 
-void tst_LogModel::clientPerspective()
+void tst_LogModel::clientEvents()
 {
-    LogModel model(LogModel::Perspective::Client);
-    LogEntry status;
-    status.event.text = u"Connected..."_s;
-    status.status = LogEntry::Status::Info;
-    LogEntry sent;
-    sent.event = { LogEvent::Kind::Sent, 1, 0, u"127.0.0.1:8007"_s, 1, "ping"_ba, {} };
-    sent.periodic = true;
-    model.append(status);
-    model.append(received(0, "pong"_ba, u"127.0.0.1:8007"_s));
-    model.append(sent);
+    LogModel model;
+    model.append({ 1, Log::ConnectedToServer { u"127.0.0.1"_s, 8007 } });
+    model.append({ 2, Log::FromServer { "pong"_ba } });
+    model.append({ 3, Log::ToServer { "ping"_ba, true } });
+    model.append({ 4, Log::ConnectionLost { u"closed by peer"_s } });
     model.flush();
     QCOMPARE(model.index(0).data().toString(), u"Connected..."_s);
     QCOMPARE(model.index(0).data(LogModel::DirectionRole).toInt(), int(LogModel::Direction::Event));
     QCOMPARE(model.index(0).data(LogModel::ProblemRole).toBool(), false);   // an info line is not a warning
+    QCOMPARE(model.index(3).data(LogModel::ProblemRole).toBool(), true);
     QCOMPARE(model.index(1).data(LogModel::DirectionRole).toInt(), int(LogModel::Direction::In));
     QCOMPARE(model.index(2).data(LogModel::DirectionRole).toInt(), int(LogModel::Direction::Out));
     QCOMPARE(model.index(1).data(LogModel::WhoRole).toString(), u"server"_s);
-    QVERIFY(model.index(2).data(LogModel::LineRole).toString().endsWith(u"[sent periodic] ping"_s));
-    const QJsonObject o = QJsonDocument::fromJson(model.jsonLine(model.entry(2))).object();
-    QCOMPARE(o.value(u"event"_s).toString(), u"sent"_s);
-    QCOMPARE(o.value(u"periodic"_s).toBool(), true);
-    QVERIFY(!o.contains(u"receivers"_s));
-    const QJsonObject s = QJsonDocument::fromJson(model.jsonLine(model.entry(0))).object();
-    QCOMPARE(s.value(u"event"_s).toString(), u"status"_s);
-    QCOMPARE(s.value(u"text"_s).toString(), u"Connected..."_s);
+    QCOMPARE(model.index(2).data(LogModel::WhoRole).toString(), u"you (periodic)"_s);
+    // Saved as the console client prints it, with the time in front.
+    QVERIFY(model.index(2).data(LogModel::LineRole).toString().endsWith(u" sent: ping"_s));
+    QBuffer json;
+    json.open(QIODevice::WriteOnly);
+    QVERIFY(model.write(&json, Log::Format::JsonLines, { 2, 3 }, nullptr));
+    const QList<QByteArray> lines = json.data().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    const QJsonObject sent = QJsonDocument::fromJson(lines.at(0)).object();
+    QCOMPARE(sent.value(u"event"_s).toString(), u"sent"_s);
+    QCOMPARE(sent.value(u"periodic"_s).toBool(), true);
+    QVERIFY(!sent.contains(u"receivers"_s));
+    const QJsonObject lost = QJsonDocument::fromJson(lines.at(1)).object();
+    QCOMPARE(lost.value(u"event"_s).toString(), u"connection-lost"_s);
+    QCOMPARE(lost.value(u"reason"_s).toString(), u"closed by peer"_s);
+}
+
+void tst_LogModel::remoteMessagesAreNoLocalClients()
+{
+    LogModel model;
+    LogFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    model.append(received(3, "local"_ba));
+    model.append({ 2, Log::Received { { 3, {}, u"gateway-2"_s }, "remote"_ba, 1 } });
+    model.flush();
+    QCOMPARE(model.index(1).data(LogModel::WhoRole).toString(), u"gateway-2 #3 → 1"_s);
+    QCOMPARE(model.index(1).data(LogModel::OriginRole).toString(), u"gateway-2"_s);
+    QCOMPARE(model.index(1).data(LogModel::ClientRole).toULongLong(), quint64(0));
+    QCOMPARE(model.index(1).data(LogModel::KindRole).toString(), u"remote"_s);
+    proxy.setClientFilter({ 3 });   // our client #3, not gateway-2's
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.index(0, 0).data().toString(), u"local"_s);
 }
 
 QTEST_MAIN(tst_LogModel)

@@ -163,4 +163,12 @@ struct Event {
 /** An event of now. */
 Event now(What what);
 
+/** One handler per kind, for std::visit(Log::Overloaded { [](const Log::Connected &e) { ... }, ... }, event.what). */
+template<typename... Handlers>
+struct Overloaded : Handlers... {
+    using Handlers::operator()...;
+};
+template<typename... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
+
 } // namespace Log

@@ -13,12 +13,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-template<typename... Handlers>
-struct Overloaded : Handlers... {
-    using Handlers::operator()...;
-};
-template<typename... Handlers>
-Overloaded(Handlers...) -> Overloaded<Handlers...>;
+using Log::Overloaded;
 
 QByteArray utf8(const QString &text)
 {

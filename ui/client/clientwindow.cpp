@@ -63,7 +63,8 @@ ClientWindow::ClientWindow(const ClientOptions &options, QWidget *parent)
 {
     setObjectName(u"clientWindow"_s);
     QSettings settings;
-    m_log = new LogModel(LogModel::Perspective::Client, this);
+    m_log = new LogModel(this);
+    m_clientLog = new ClientLog(m_client, this);
     m_log->setCapacity(settings.value(u"log/capacity"_s, qint64(LogModel::DefaultCapacity)).toLongLong());
     m_client->setFlushDelay(options.flushDelayMs);
     m_client->setTlsConfiguration(options.tlsConfiguration);
@@ -398,43 +399,12 @@ void ClientWindow::connectClient()
 
 void ClientWindow::connectClientLog()
 {
-    const auto logStatus = [this](const QString &line, LogEntry::Status status, bool shown = true) {
-        LogEntry entry;
-        entry.event.timeMs = QDateTime::currentMSecsSinceEpoch();
-        entry.event.text = line;
-        entry.status = status;
-        m_log->append(std::move(entry));
-        if (shown)
-            setStatus(line, status == LogEntry::Status::Problem);
-    };
-    // The seed's four lines, word for word in English.
-    connect(m_client, &EchoClient::connecting, this, [logStatus](const QString &, quint16) {
-        logStatus(tr("Start to Connect..."), LogEntry::Status::Info);
-    });
-    connect(m_client, &EchoClient::connected, this, [this, logStatus] {
-        logStatus(tr("Connected..."), LogEntry::Status::Info);
-        if (m_client->isTlsEnabled())
-            logStatus(tr("Server certificate: %1").arg(m_client->peerCertificateSummary()), LogEntry::Status::Info, false);
-    });
-    connect(m_client, &EchoClient::connectionLost, this, [logStatus](const QString &reason) {
-        logStatus(tr("Lost connection. Reason: %1").arg(reason), LogEntry::Status::Problem);
-    });
-    connect(m_client, &EchoClient::connectionFailed, this, [logStatus](const QString &reason) {
-        logStatus(tr("Connection is failed, Reason: %1").arg(reason), LogEntry::Status::Problem);
-    });
-    connect(m_client, &EchoClient::reconnectScheduled, this, [logStatus](int delayMs) {
-        logStatus(tr("Reconnecting in %1 s...").arg(QLocale().toString(delayMs / 1000.0)), LogEntry::Status::Info);
-    });
-    connect(m_client, &EchoClient::messageReceived, this, [this](const QByteArray &message) {
-        LogEntry entry;
-        entry.event = { LogEvent::Kind::Received, QDateTime::currentMSecsSinceEpoch(), 0, serverText(), -1, message, {} };
-        m_log->append(std::move(entry));
-    });
-    connect(m_client, &EchoClient::messageSent, this, [this](const QByteArray &message, bool periodic) {
-        LogEntry entry;
-        entry.event = { LogEvent::Kind::Sent, QDateTime::currentMSecsSinceEpoch(), 0, serverText(), 1, message, {} };
-        entry.periodic = periodic;
-        m_log->append(std::move(entry));
+    // ClientLog makes the lines (the seed's four among them); the window shows them, and the
+    // connection's own lines (not the messages, not the certificate) in the status bar too.
+    connect(m_clientLog, &ClientLog::logged, this, [this](const Log::Event &event) {
+        m_log->append(event);
+        if (!event.isMessage() && !event.is<Log::ServerCertificate>())
+            setStatus(LogModel::describe(event), event.isProblem());
     });
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/echoclient.h"
 #include "console/options.h"
+#include "log/clientlog.h"
 
 class LogModel;
 class LogPanel;
@@ -84,6 +85,7 @@ private:
     void openNewWindow();
 
     EchoClient *m_client = nullptr;
+    ClientLog *m_clientLog = nullptr;
     LogModel *m_log = nullptr;
     QSslConfiguration m_tlsConfiguration;   // from the command line, for new windows too
     int m_periodicLimit = 0;   // --count: stop the periodic message after this many

@@ -3,26 +3,19 @@
 
 #include <QDateTime>
 #include <QIODevice>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QLocale>
 
 #include "core/displaytext.h"
+#include "widgets/reasontext.h"
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
 constexpr qsizetype TOOLTIP_MAX_CHARS = 2000;
-
-bool isMessage(const LogEntry &entry)
-{
-    return entry.status == LogEntry::Status::None
-            && (entry.event.kind == LogEvent::Kind::Received || entry.event.kind == LogEvent::Kind::Sent);
-}
 } // namespace
 
-LogModel::LogModel(Perspective perspective, QObject *parent)
+LogModel::LogModel(QObject *parent)
     : QAbstractListModel(parent)
-    , m_perspective(perspective)
 {
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(DefaultBatchIntervalMs);
@@ -48,9 +41,9 @@ void LogModel::setHexView(bool hex)
     emit hexViewChanged(hex);
 }
 
-void LogModel::append(LogEntry entry)
+void LogModel::append(const Log::Event &event)
 {
-    m_pending.append(std::move(entry));
+    m_pending.append(event);
     // More than a whole buffer waiting: the oldest could never be shown anyway.
     if (m_pending.size() > 2 * capacity()) {
         const qsizetype excess = m_pending.size() - capacity();
@@ -66,7 +59,7 @@ void LogModel::flush()
     m_batchTimer.stop();
     if (m_pending.isEmpty())
         return;
-    QList<LogEntry> batch = std::exchange(m_pending, {});
+    QList<Log::Event> batch = std::exchange(m_pending, {});
     if (batch.size() > capacity()) {
         const qsizetype excess = batch.size() - capacity();
         batch.remove(0, excess);
@@ -81,8 +74,8 @@ void LogModel::flush()
     }
     const int first = int(m_entries.size());
     beginInsertRows(QModelIndex(), first, first + int(batch.size()) - 1);
-    for (LogEntry &entry : batch)
-        m_entries.push_back(std::move(entry));
+    for (Log::Event &event : batch)
+        m_entries.push_back(std::move(event));
     endInsertRows();
     emit batchAppended(int(batch.size()));
 }
@@ -101,123 +94,121 @@ int LogModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : int(m_entries.size());
 }
 
-QString LogModel::who(const LogEntry &entry) const
+QString LogModel::who(const Log::Event &event)
 {
-    const LogEvent &e = entry.event;
-    if (entry.status != LogEntry::Status::None)
-        return tr("status");
-    if (m_perspective == Perspective::Client) {
-        if (e.kind == LogEvent::Kind::Received)
-            return tr("server");
-        if (e.kind == LogEvent::Kind::Sent)
-            return entry.periodic ? tr("you (periodic)") : tr("you");
-        return tr("status");
-    }
-    switch (e.kind) {
-    case LogEvent::Kind::Received:
-        if (!entry.origin.isEmpty()) {
-            // A client of another server of the cluster: its server first, as in "server-2 #3".
-            if (e.count > 0)
-                return tr("%1 #%2 → %3", "remote server, its client, relayed to %3 clients").arg(entry.origin).arg(e.client).arg(e.count);
-            return tr("%1 #%2", "remote server, its client").arg(entry.origin).arg(e.client);
-        }
-        if (e.count > 0)
-            return tr("#%1 %2 → %3", "received, relayed to %3 clients").arg(e.client).arg(e.peer).arg(e.count);
-        return tr("#%1 %2").arg(e.client).arg(e.peer);
-    case LogEvent::Kind::Sent:
-        if (e.client == 0)
-            return tr("server → all (%1)").arg(e.count);
-        return tr("server → #%1").arg(e.client);
-    case LogEvent::Kind::Connected:
-    case LogEvent::Kind::Disconnected:
-        return tr("#%1 %2").arg(e.client).arg(e.peer);
-    case LogEvent::Kind::Refused:
-        return e.peer;
-    case LogEvent::Kind::Listening:
-    case LogEvent::Kind::Stopped:
-    case LogEvent::Kind::Warning:
+    using namespace Log;
+    return std::visit(
+            Overloaded {
+                    [](const Received &e) {
+                        if (e.from.isRemote()) {
+                            // A client of another server of the cluster: its server first, as in "server-2 #3".
+                            if (e.relayed > 0)
+                                return tr("%1 #%2 → %3", "remote server, its client, relayed to %3 clients")
+                                        .arg(e.from.origin).arg(e.from.client).arg(e.relayed);
+                            return tr("%1 #%2", "remote server, its client").arg(e.from.origin).arg(e.from.client);
+                        }
+                        if (e.relayed > 0)
+                            return tr("#%1 %2 → %3", "received, relayed to %3 clients").arg(e.from.client).arg(e.from.address).arg(e.relayed);
+                        return tr("#%1 %2").arg(e.from.client).arg(e.from.address);
+                    },
+                    [](const Sent &e) { return e.to == 0 ? tr("server → all (%1)").arg(e.receivers) : tr("server → #%1").arg(e.to); },
+                    [](const Connected &e) { return tr("#%1 %2").arg(e.peer.client).arg(e.peer.address); },
+                    [](const Disconnected &e) { return tr("#%1 %2").arg(e.peer.client).arg(e.peer.address); },
+                    [](const Refused &e) { return e.address; },
+                    [](const Listening &) { return tr("server"); },
+                    [](const Stopped &) { return tr("server"); },
+                    [](const Warning &) { return tr("server"); },
+                    [](const ClusterState &) { return tr("cluster"); },
+                    [](const ServerJoined &) { return tr("cluster"); },
+                    [](const ServerLeft &) { return tr("cluster"); },
+                    [](const Gap &) { return tr("cluster"); },
+                    [](const Dropped &) { return tr("cluster"); },
+                    [](const ClusterWarning &) { return tr("cluster"); },
+                    [](const FromServer &) { return tr("server"); },
+                    [](const ToServer &e) { return e.periodic ? tr("you (periodic)") : tr("you"); },
+                    [](const auto &) { return tr("status"); },   // the client's connection events
+            },
+            event.what);
+}
+
+namespace {
+
+QString clusterStateText(const Log::ClusterState &e)
+{
+    switch (e.state) {
+    case ClusterBridge::State::Connecting:
+        return LogModel::tr("Cluster: joining domain %1 via %2").arg(e.domain, e.detail);
+    case ClusterBridge::State::Connected:
+        return LogModel::tr("Cluster: connected to %1, domain %2, as %3").arg(e.detail, e.domain, e.serverId);
+    case ClusterBridge::State::Reconnecting:
+        return e.detail.isEmpty() ? LogModel::tr("Cluster: lost the NATS server; reconnecting, messages wait in the buffer")
+                                  : LogModel::tr("Cluster: %1; reconnecting, messages wait in the buffer").arg(e.detail);
+    case ClusterBridge::State::Off:
         break;
     }
-    return tr("server");
+    if (!e.isProblem())
+        return LogModel::tr("Cluster: left domain %1").arg(e.domain);
+    if (e.previous == ClusterBridge::State::Connecting)
+        return LogModel::tr("Cluster: could not join domain %1: %2").arg(e.domain, e.detail);
+    return LogModel::tr("Cluster: out of domain %1: %2").arg(e.domain, e.detail);
 }
 
-QString LogModel::describe(const LogEntry &entry) const
+} // namespace
+
+QString LogModel::describe(const Log::Event &event)
 {
-    const LogEvent &e = entry.event;
-    if (entry.status != LogEntry::Status::None)
-        return e.text;
-    switch (e.kind) {
-    case LogEvent::Kind::Received:
-    case LogEvent::Kind::Sent:
-        return DisplayText::escaped(e.data);
-    case LogEvent::Kind::Listening:
-        return tr("Listening on %1 port %2").arg(e.text).arg(e.count);
-    case LogEvent::Kind::Stopped:
-        return tr("Stopped listening");
-    case LogEvent::Kind::Connected:
-        return tr("Client #%1 connected from %2 (clients now: %3)").arg(e.client).arg(e.peer).arg(e.count);
-    case LogEvent::Kind::Disconnected:
-        return tr("Client #%1 %2 disconnected: %3 (clients now: %4)").arg(e.client).arg(e.peer, e.text).arg(e.count);
-    case LogEvent::Kind::Refused:
-        return tr("Refused %1: %2").arg(e.peer, e.text);
-    case LogEvent::Kind::Warning:
-        break;
-    }
-    return e.text;
+    using namespace Log;
+    const QLocale locale;
+    return std::visit(
+            Overloaded {
+                    [](const Received &e) { return DisplayText::escaped(e.data); },
+                    [](const Sent &e) { return DisplayText::escaped(e.data); },
+                    [](const FromServer &e) { return DisplayText::escaped(e.data); },
+                    [](const ToServer &e) { return DisplayText::escaped(e.data); },
+                    [](const Listening &e) { return tr("Listening on %1 port %2").arg(e.address).arg(e.port); },
+                    [](const Stopped &) { return tr("Stopped listening"); },
+                    [](const Connected &e) {
+                        return tr("Client #%1 connected from %2 (clients now: %3)").arg(e.peer.client).arg(e.peer.address).arg(e.clients);
+                    },
+                    [](const Disconnected &e) {
+                        return tr("Client #%1 %2 disconnected: %3 (clients now: %4)")
+                                .arg(e.peer.client)
+                                .arg(e.peer.address, ReasonText::translated(e.reason))
+                                .arg(e.clients);
+                    },
+                    [](const Refused &e) { return tr("Refused %1: %2").arg(e.address, ReasonText::translated(e.reason)); },
+                    [](const Warning &e) { return e.text; },
+                    [](const ClusterState &e) { return clusterStateText(e); },
+                    [](const ServerJoined &e) { return tr("Cluster: %1 joined domain %2").arg(e.serverId, e.domain); },
+                    [](const ServerLeft &e) { return tr("Cluster: %1 left domain %2 (%3)").arg(e.serverId, e.domain, e.reason); },
+                    [](const Gap &e) {
+                        if (e.first == e.last)
+                            return tr("Cluster: message %1 of %2 never arrived (a failover or a full buffer)").arg(e.first).arg(e.origin);
+                        return tr("Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)")
+                                .arg(e.first)
+                                .arg(e.last)
+                                .arg(e.origin);
+                    },
+                    [&](const Dropped &e) {
+                        return tr("Cluster: %1 messages not published: the NATS reconnect buffer (%2 bytes) is full, or NATS "
+                                  "cannot keep up")
+                                .arg(locale.toString(e.messages), locale.toString(e.bufferBytes));
+                    },
+                    [](const ClusterWarning &e) { return tr("Cluster: %1").arg(e.text); },
+                    [](const Connecting &) { return tr("Start to Connect..."); },
+                    [](const ConnectedToServer &) { return tr("Connected..."); },
+                    [](const ServerCertificate &e) { return tr("Server certificate: %1").arg(e.summary); },
+                    [](const ConnectFailed &e) { return tr("Connection is failed, Reason: %1").arg(e.reason); },
+                    [](const ConnectionLost &e) { return tr("Lost connection. Reason: %1").arg(e.reason); },
+                    [&](const Reconnecting &e) { return tr("Reconnecting in %1 s...").arg(locale.toString(e.delayMs / 1000.0)); },
+            },
+            event.what);
 }
 
-QString LogModel::textLine(const LogEntry &entry) const
-{
-    const LogEvent &e = entry.event;
-    if (m_perspective == Perspective::Server && entry.status == LogEntry::Status::None)
-        return e.toText();
-    const QString time = LogEvent::timestamp(e.timeMs);
-    if (entry.status != LogEntry::Status::None || !isMessage(entry))
-        return time + u' ' + e.text;
-    QString tag;
-    if (e.kind == LogEvent::Kind::Received)
-        tag = u"[server %1]"_s.arg(e.peer);
-    else
-        tag = entry.periodic ? u"[sent periodic]"_s : u"[sent]"_s;
-    return time + u' ' + tag + u' ' + DisplayText::escaped(e.data);
-}
-
-QByteArray LogModel::jsonLine(const LogEntry &entry) const
-{
-    const LogEvent &e = entry.event;
-    if (m_perspective == Perspective::Server && entry.status == LogEntry::Status::None) {
-        if (entry.origin.isEmpty())
-            return e.toJson();
-        QJsonObject remote = QJsonDocument::fromJson(e.toJson()).object();
-        remote.insert(u"origin"_s, entry.origin);
-        return QJsonDocument(remote).toJson(QJsonDocument::Compact);
-    }
-    QJsonObject o;
-    if (entry.status != LogEntry::Status::None || !isMessage(entry)) {
-        // The time as the server's format writes it; the line itself as "text".
-        LogEvent status;
-        status.timeMs = e.timeMs;
-        o.insert(u"time"_s, QJsonDocument::fromJson(status.toJson()).object().value(u"time"_s));
-        o.insert(u"event"_s, u"status"_s);
-        o.insert(u"text"_s, e.text);
-        if (entry.status == LogEntry::Status::Problem)
-            o.insert(u"problem"_s, true);
-    } else {
-        // The server's format, without the server's counters.
-        o = QJsonDocument::fromJson(e.toJson()).object();
-        o.remove(u"relayed"_s);
-        o.remove(u"receivers"_s);
-        if (entry.periodic)
-            o.insert(u"periodic"_s, true);
-    }
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-bool LogModel::write(QIODevice *device, Format format, const QList<int> &rows, QString *error) const
+bool LogModel::write(QIODevice *device, Log::Format format, const QList<int> &rows, QString *error) const
 {
     const auto writeRow = [&](int row) {
-        const LogEntry &e = m_entries.at(row);
-        const QByteArray line = (format == Format::JsonLines ? jsonLine(e) : textLine(e).toUtf8()) + '\n';
+        const QByteArray line = Log::line(m_entries.at(row), format);
         return device->write(line) == line.size();
     };
     bool ok = true;
@@ -239,57 +230,54 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const LogEntry &entry = m_entries.at(index.row());
-    const LogEvent &e = entry.event;
-    const bool message = isMessage(entry);
+    const Log::Event &e = m_entries.at(index.row());
+    const bool message = e.isMessage();
     switch (role) {
     case Qt::DisplayRole:
         if (message && m_hexView)
-            return DisplayText::hex(e.data);
-        return describe(entry);
+            return DisplayText::hex(e.data());
+        return describe(e);
     case Qt::ToolTipRole: {
         // Explicit rich text with every piece escaped: data never becomes markup.
-        QString text = message ? DisplayText::escaped(e.data) : describe(entry);
+        QString text = describe(e);
         if (text.size() > TOOLTIP_MAX_CHARS)
             text = text.left(TOOLTIP_MAX_CHARS) + u'…';
-        QString head = LogEvent::timestamp(e.timeMs) + u"  "_s + who(entry);
+        QString head = Log::timestamp(e.timeMs) + u"  "_s + who(e);
         if (message)
-            head += u"  "_s + tr("%1 bytes").arg(e.data.size());
+            head += u"  "_s + tr("%1 bytes").arg(e.data().size());
         return u"<p style='white-space:pre-wrap'><b>%1</b><br>%2</p>"_s.arg(head.toHtmlEscaped(), text.toHtmlEscaped());
     }
     case Qt::AccessibleTextRole:
-        return who(entry) + u": "_s + describe(entry);
+        return who(e) + u": "_s + describe(e);
     case TimeRole:
         return e.timeMs;
     case TimeTextRole:
-        return LogEvent::timestamp(e.timeMs).mid(11);
+        return Log::timestamp(e.timeMs).mid(11);
     case WhoRole:
-        return who(entry);
+        return who(e);
     case DirectionRole:
         if (!message)
             return int(Direction::Event);
-        return int(e.kind == LogEvent::Kind::Received ? Direction::In : Direction::Out);
+        return int(e.is<Log::Received>() || e.is<Log::FromServer>() ? Direction::In : Direction::Out);
     case ClientRole:
         // A remote client's number is its own server's: never one of the client filter's.
-        return entry.origin.isEmpty() ? e.client : quint64(0);
+        return e.localClient();
     case OriginRole:
-        return entry.origin;
+        if (const auto *received = e.as<Log::Received>())
+            return received->from.origin;
+        return QString();
     case KindRole:
-        return int(e.kind);
+        return Log::eventName(e);
     case BytesRole:
-        return e.data;
+        return e.data();
     case TextRole:
-        return describe(entry);
+        return describe(e);
     case HexRole:
-        return message ? DisplayText::hex(e.data) : describe(entry);
-    case StatusRole:
-        return int(entry.status);
+        return message ? DisplayText::hex(e.data()) : describe(e);
     case ProblemRole:
-        if (entry.status != LogEntry::Status::None)
-            return entry.status == LogEntry::Status::Problem;
-        return e.kind == LogEvent::Kind::Warning || e.kind == LogEvent::Kind::Refused;
+        return e.isProblem();
     case LineRole:
-        return textLine(entry);
+        return QString::fromUtf8(Log::text(e));
     default:
         break;
     }
@@ -308,7 +296,6 @@ QHash<int, QByteArray> LogModel::roleNames() const
     names.insert(BytesRole, "bytes"_ba);
     names.insert(TextRole, "text"_ba);
     names.insert(HexRole, "hex"_ba);
-    names.insert(StatusRole, "status"_ba);
     names.insert(ProblemRole, "problem"_ba);
     names.insert(LineRole, "line"_ba);
     names.insert(OriginRole, "origin"_ba);
@@ -344,13 +331,12 @@ bool LogFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourcePa
     const auto *log = qobject_cast<const LogModel *>(sourceModel());
     if (!log || sourceParent.isValid())
         return true;
-    const LogEntry &entry = log->entry(sourceRow);
-    if (!m_clients.isEmpty() && (!entry.origin.isEmpty() || !m_clients.contains(entry.event.client)))
-        return false;   // a remote client's number is not one of ours
+    const Log::Event &event = log->entry(sourceRow);
+    if (!m_clients.isEmpty() && !m_clients.contains(event.localClient()))
+        return false;   // a remote client's number is not one of ours: localClient() is 0 for it
     if (m_text.isEmpty())
         return true;
-    if (log->describe(entry).contains(m_text, Qt::CaseInsensitive)
-        || log->who(entry).contains(m_text, Qt::CaseInsensitive))
+    if (LogModel::describe(event).contains(m_text, Qt::CaseInsensitive) || LogModel::who(event).contains(m_text, Qt::CaseInsensitive))
         return true;
-    return log->hexView() && DisplayText::hex(entry.event.data).contains(m_text, Qt::CaseInsensitive);
+    return log->hexView() && DisplayText::hex(event.data()).contains(m_text, Qt::CaseInsensitive);
 }

@@ -7,26 +7,11 @@
 #include <QSortFilterProxyModel>
 #include <QTimer>
 
-#include "log/logevent.h"
+#include "log/event.h"
+#include "log/logformat.h"
 #include "logview/ringbuffer.h"
 
 class QIODevice;
-
-/** One line of a window's log: a LogEvent, or a status line of the client window. */
-struct LogEntry
-{
-    enum class Status {
-        None,      ///< a LogEvent of the server, or a message of the client
-        Info,      ///< the seed's "Start to Connect...", "Connected..."
-        Problem,   ///< "Lost connection. Reason: ...", "Connection is failed, Reason: ..."
-    };
-
-    LogEvent event;
-    Status status = Status::None;
-    bool periodic = false;   ///< client window: sent by the periodic timer
-    /** Server window: the cluster server a received message came from; empty for this server's own clients. */
-    QString origin {};
-};
 
 /**
  * The log of a window: a list model over a bounded ring buffer.
@@ -36,6 +21,10 @@ struct LogEntry
  * rows once the buffer is full). A flood of messages therefore costs the
  * view a few layouts per second, not one per message.
  *
+ * Its rows are Log::Events as ServerLog and ClientLog make them: the
+ * model only says them in the user's language (describe(), who()); saved
+ * lines are logformat.h's, the same as the console's.
+ *
  * Everything a view shows is plain text: message bytes are escaped
  * (DisplayText::escaped) or shown in hex, never interpreted as markup.
  */
@@ -44,10 +33,6 @@ class LogModel : public QAbstractListModel
     Q_OBJECT
 
 public:
-    /** Whose log this is: it decides how "who" reads. */
-    enum class Perspective { Server, Client };
-    Q_ENUM(Perspective)
-
     enum class Direction { In, Out, Event };
     Q_ENUM(Direction)
 
@@ -57,11 +42,10 @@ public:
         WhoRole,                   ///< "#3 127.0.0.1:50123", "server", ...
         DirectionRole,             ///< int(Direction)
         ClientRole,                ///< quint64, a client of this server; 0 if none, all, or a remote client
-        KindRole,                  ///< int(LogEvent::Kind)
+        KindRole,                  ///< QString, the event's JSON name: "received", "disconnected", ...
         BytesRole,                 ///< QByteArray, the message as it travelled
         TextRole,                  ///< the message escaped, or the event described
         HexRole,                   ///< the message in hex, or the event described
-        StatusRole,                ///< int(LogEntry::Status)
         ProblemRole,               ///< bool: shown as a warning
         LineRole,                  ///< the line as saved in text form
         OriginRole,                ///< QString: the cluster server of a remote message, else empty
@@ -70,12 +54,7 @@ public:
     static constexpr qsizetype DefaultCapacity = 100000;
     static constexpr int DefaultBatchIntervalMs = 30;
 
-    enum class Format { Text, JsonLines };
-    Q_ENUM(Format)
-
-    explicit LogModel(Perspective perspective, QObject *parent = nullptr);
-
-    Perspective perspective() const { return m_perspective; }
+    explicit LogModel(QObject *parent = nullptr);
 
     qsizetype capacity() const { return m_entries.capacity(); }
     /** Clears the log and keeps at most @p capacity entries from now on. */
@@ -86,8 +65,8 @@ public:
     bool hexView() const { return m_hexView; }
     void setHexView(bool hex);
 
-    /** Queues @p entry; it shows up with the next batch. */
-    void append(LogEntry entry);
+    /** Queues @p event; it shows up with the next batch. */
+    void append(const Log::Event &event);
     /** Moves every queued entry into the model now. */
     void flush();
     qsizetype pendingCount() const { return m_pending.size(); }
@@ -95,18 +74,18 @@ public:
     quint64 droppedCount() const { return m_dropped; }
     void clear();
 
-    const LogEntry &entry(int row) const { return m_entries.at(row); }
+    const Log::Event &entry(int row) const { return m_entries.at(row); }
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    QString who(const LogEntry &entry) const;
-    QString describe(const LogEntry &entry) const;
-    QString textLine(const LogEntry &entry) const;
-    QByteArray jsonLine(const LogEntry &entry) const;
-    /** Writes the rows of @p rows (all if empty) one per line; false and @p error if it fails. */
-    bool write(QIODevice *device, Format format, const QList<int> &rows, QString *error) const;
+    /** Who a line is from or about, as the view's bubble says it: "#3 127.0.0.1:50123 → 2", "server", "you". */
+    static QString who(const Log::Event &event);
+    /** The line in the user's language: the message escaped, or the event described. */
+    static QString describe(const Log::Event &event);
+    /** Writes the rows of @p rows (all if empty) one per line, as the console would; false and @p error if it fails. */
+    bool write(QIODevice *device, Log::Format format, const QList<int> &rows, QString *error) const;
 
 signals:
     /** A batch arrived: @p count rows at the end. */
@@ -114,9 +93,8 @@ signals:
     void hexViewChanged(bool hex);
 
 private:
-    Perspective m_perspective;
-    RingBuffer<LogEntry> m_entries { DefaultCapacity };
-    QList<LogEntry> m_pending;
+    RingBuffer<Log::Event> m_entries { DefaultCapacity };
+    QList<Log::Event> m_pending;
     QTimer m_batchTimer;
     quint64 m_dropped = 0;
     bool m_hexView = false;

@@ -255,14 +255,14 @@ void LogPanel::clearLog()
     emit statusMessagePosted(tr("Log cleared"));
 }
 
-LogModel::Format LogPanel::formatForPath(const QString &path)
+Log::Format LogPanel::formatForPath(const QString &path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    return (suffix == u"jsonl"_s || suffix == u"json"_s || suffix == u"ndjson"_s) ? LogModel::Format::JsonLines
-                                                                                 : LogModel::Format::Text;
+    return (suffix == u"jsonl"_s || suffix == u"json"_s || suffix == u"ndjson"_s) ? Log::Format::JsonLines
+                                                                                 : Log::Format::Text;
 }
 
-bool LogPanel::saveTo(const QString &path, LogModel::Format format, QString *error)
+bool LogPanel::saveTo(const QString &path, Log::Format format, QString *error)
 {
     m_model->flush();
     QList<int> rows;
@@ -315,9 +315,9 @@ void LogPanel::saveWithDialog()
     connect(dialog, &QFileDialog::fileSelected, this, [this, dialog, jsonFilter](const QString &path) {
         QSettings().setValue(u"log/lastDirectory"_s, QFileInfo(path).absolutePath());
         const QString suffix = QFileInfo(path).suffix();
-        LogModel::Format format = formatForPath(path);
+        Log::Format format = formatForPath(path);
         if (suffix.isEmpty() && dialog->selectedNameFilter() == jsonFilter)
-            format = LogModel::Format::JsonLines;
+            format = Log::Format::JsonLines;
         saveTo(path, format);
     });
     dialog->open();

@@ -43,8 +43,8 @@ public:
     void setClientFilterVisible(bool visible);
 
     /** Writes the lines shown (all of them unless filtered). */
-    bool saveTo(const QString &path, LogModel::Format format, QString *error = nullptr);
-    static LogModel::Format formatForPath(const QString &path);
+    bool saveTo(const QString &path, Log::Format format, QString *error = nullptr);
+    static Log::Format formatForPath(const QString &path);
 
     void focusFilter();
     void clearLog();

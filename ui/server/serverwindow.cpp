@@ -70,7 +70,8 @@ ServerWindow::ServerWindow(const ServerOptions &options, QWidget *parent)
 {
     setObjectName(u"serverWindow"_s);
     QSettings settings;
-    m_log = new LogModel(LogModel::Perspective::Server, this);
+    m_log = new LogModel(this);
+    m_serverLog = new ServerLog(m_server, this);
     m_log->setCapacity(settings.value(u"log/capacity"_s, qint64(LogModel::DefaultCapacity)).toLongLong());
     m_clients = new ClientTableModel(m_server, this);
     // Everything the command line set, as the console server takes it; the
@@ -78,8 +79,10 @@ ServerWindow::ServerWindow(const ServerOptions &options, QWidget *parent)
     m_server->setSettings(options.settings);
     m_server->setTlsConfiguration(options.tls);
     m_tls = !options.tls.isNull();
-    m_logFormat = options.logFormat;
-    m_quiet = options.quiet;
+    // --log-file, --log-format and --quiet: the file the console server would write, from the same events.
+    m_logFile.setFormat(options.logFormat == LogFormat::Jsonl ? Log::Format::JsonLines : Log::Format::Text);
+    m_logFile.setWritesMessages(!options.quiet);
+    connect(m_serverLog, &ServerLog::logged, this, &ServerWindow::onLogged);
 
     buildUi();
     buildMenus();
@@ -641,45 +644,22 @@ void ServerWindow::applySettings()
         showStatus(s.relay ? tr("Relaying messages to the other clients") : tr("Monitor only: messages are not relayed"));
 }
 
-// ---- The log: every line the window logs goes through log() and logEntry() ----
-// (the server's lines from connectServer(), the bridge's from connectBridge()
-// and onClusterStateChanged(); the same lines go to --log-file)
+// ---- The log: ServerLog makes every line; the window shows it and writes --log-file ----
 
 void ServerWindow::openLogFile(const QString &path)
 {
-    if (path.isEmpty())
+    if (path.isEmpty() || m_logFile.open(path))
         return;
-    m_logFile.setFileName(path);
-    if (!m_logFile.open(QIODevice::WriteOnly | QIODevice::Append)) {
-        const QString text = tr("Cannot open the log file %1: %2").arg(path, m_logFile.errorString());
-        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
-        showStatus(text);
-        return;
-    }
-    // Flushed once per event-loop turn, as the console server does.
-    m_logFlush.setSingleShot(true);
-    m_logFlush.setInterval(0);
-    connect(&m_logFlush, &QTimer::timeout, &m_logFile, [this] { m_logFile.flush(); });
+    m_serverLog->warn(tr("Cannot open the log file %1: %2").arg(path, m_logFile.errorString()));
 }
 
-void ServerWindow::log(LogEvent event)
+void ServerWindow::onLogged(const Log::Event &event)
 {
-    logEntry({ std::move(event) });
-}
-
-void ServerWindow::logEntry(LogEntry entry)
-{
-    LogEvent &event = entry.event;
-    event.timeMs = QDateTime::currentMSecsSinceEpoch();
-    const bool message = entry.status == LogEntry::Status::None
-            && (event.kind == LogEvent::Kind::Received || event.kind == LogEvent::Kind::Sent);
-    if (m_logFile.isOpen() && !(m_quiet && message)) {
-        // The model's lines: for this server's events, the console server's format.
-        m_logFile.write((m_logFormat == LogFormat::Jsonl ? m_log->jsonLine(entry) : m_log->textLine(entry).toUtf8()) + '\n');
-        if (!m_logFlush.isActive())
-            m_logFlush.start();
-    }
-    m_log->append(std::move(entry));
+    m_logFile.write(event);
+    m_log->append(event);
+    // Problems are said in the status bar too, where the user looks; refusals and gaps only in the log.
+    if (event.isProblem() && !event.is<Log::Refused>() && !event.is<Log::Gap>())
+        showStatus(LogModel::describe(event));
 }
 
 void ServerWindow::connectServer()
@@ -687,45 +667,30 @@ void ServerWindow::connectServer()
     connect(m_server, &SpreadServer::listeningChanged, this, &ServerWindow::updateListenState);
     connect(m_server, &SpreadServer::clientConnected, this,
             [this](SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int count) {
-                const QString peer = Addresses::peerText(address, port);
-                m_peers.insert(id, peer);
-                m_logPanel->addClientChoice(id, u"#%1 %2"_s.arg(id).arg(peer));
-                log({ LogEvent::Kind::Connected, 0, id, peer, count, {}, {} });
+                m_logPanel->addClientChoice(id, u"#%1 %2"_s.arg(id).arg(Addresses::peerText(address, port)));
                 m_statusClients->setText(tr("%1 clients").arg(count));
             });
     connect(m_server, &SpreadServer::clientDisconnected, this,
-            [this](SpreadServer::ClientId id, const QString &reason, int count) {
-                log({ LogEvent::Kind::Disconnected, 0, id, m_peers.take(id), count, {}, reason });
+            [this](SpreadServer::ClientId id, const QString &, int count) {
                 m_logPanel->removeClientChoice(id);
                 m_statusClients->setText(tr("%1 clients").arg(count));
             });
-    connect(m_server, &SpreadServer::clientRefused, this,
-            [this](const QHostAddress &address, quint16 port, const QString &reason) {
-                log({ LogEvent::Kind::Refused, 0, 0, Addresses::peerText(address, port), -1, {}, reason });
-            });
     connect(m_server, &SpreadServer::messageReceived, this,
-            [this](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {
+            [this](SpreadServer::ClientId, const QByteArray &message, int relayedTo) {
                 m_tick.messagesIn += 1;
                 m_tick.bytesIn += double(message.size());
                 m_tick.messagesOut += relayedTo;
                 m_tick.bytesOut += double(relayedTo) * double(message.size() + 1);
-                log({ LogEvent::Kind::Received, 0, id, m_peers.value(id), relayedTo, message, {} });
             });
     connect(m_server, &SpreadServer::messageSent, this,
-            [this](SpreadServer::ClientId to, const QByteArray &message, int receivers) {
+            [this](SpreadServer::ClientId, const QByteArray &message, int receivers) {
                 m_tick.messagesOut += receivers;
                 m_tick.bytesOut += double(receivers) * double(message.size() + 1);
-                log({ LogEvent::Kind::Sent, 0, to, to ? m_peers.value(to) : QString(), receivers, message, {} });
             });
-    connect(m_server, &SpreadServer::warning, this, [this](const QString &text) {
-        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
-        showStatus(text);
-    });
     connect(m_server, &SpreadServer::stopped, this, [this] {
         if (!m_stopping)
             return;
         m_stopping = false;
-        log({ LogEvent::Kind::Stopped, 0, 0, {}, -1, {}, {} });
         updateListenState();
     });
 }
@@ -736,82 +701,21 @@ void ServerWindow::connectBridge()
     connect(m_bridge, &ClusterBridge::statsChanged, this, &ServerWindow::updateClusterStats);
     connect(m_bridge, &ClusterBridge::peersChanged, this, &ServerWindow::updateClusterPeers);
     connect(m_bridge, &ClusterBridge::remoteMessageReceived, this,
-            [this](const QString &origin, quint64 clientId, const QByteArray &message, int deliveredTo) {
+            [this](const QString &, quint64, const QByteArray &message, int deliveredTo) {
                 m_tick.messagesIn += 1;
                 m_tick.bytesIn += double(message.size());
                 m_tick.messagesOut += deliveredTo;
                 m_tick.bytesOut += double(deliveredTo) * double(message.size() + 1);
-                LogEntry entry { { LogEvent::Kind::Received, 0, clientId, origin, deliveredTo, message, {} } };
-                entry.origin = origin;
-                logEntry(std::move(entry));
             });
-    connect(m_bridge, &ClusterBridge::gapDetected, this, [this](const QString &origin, quint64 first, quint64 last) {
-        const QString text = first == last
-                ? tr("Cluster: message %1 of %2 never arrived (a failover or a full buffer)").arg(first).arg(origin)
-                : tr("Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)").arg(first).arg(last).arg(origin);
-        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
-    });
-    const auto logWarning = [this](const QString &text) {
-        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, tr("Cluster: %1").arg(text) });
-        showStatus(tr("Cluster: %1").arg(text));
-    };
-    connect(m_bridge, &ClusterBridge::warning, this, logWarning);
-    // Drops were a warning() of the bridge; they are their own signal now, said in the same words.
-    connect(m_bridge, &ClusterBridge::messagesDropped, this, [logWarning](quint64 count, qint64 bufferBytes) {
-        logWarning(ClusterBridge::tr("%1 messages not published: the NATS reconnect buffer (%2 bytes) is full, or NATS cannot keep up")
-                           .arg(count)
-                           .arg(bufferBytes));
-    });
-    connect(m_bridge, &ClusterBridge::peerJoined, this, [this](const QString &serverId) {
-        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
-                     tr("Cluster: %1 joined domain %2").arg(serverId, m_bridge->settings().domain) },
-                   LogEntry::Status::Info });
-    });
-    connect(m_bridge, &ClusterBridge::peerLeft, this, [this](const QString &serverId, const QString &reason) {
-        logEntry({ { LogEvent::Kind::Warning, 0, 0, {}, -1, {},
-                     tr("Cluster: %1 left domain %2 (%3)").arg(serverId, m_bridge->settings().domain, reason) },
-                   LogEntry::Status::Info });
-    });
 }
 
-void ServerWindow::onClusterStateChanged(ClusterBridge::State state, const QString &detail)
+void ServerWindow::onClusterStateChanged(ClusterBridge::State state, const QString &)
 {
     if (state == m_clusterState) {
         updateClusterStats();
         return;
     }
-    const ClusterBridge::State previous = std::exchange(m_clusterState, state);
-    const ClusterBridge::Settings settings = m_bridge ? m_bridge->settings() : ClusterBridge::Settings();
-    LogEntry entry { { LogEvent::Kind::Warning, 0, 0, {}, -1, {}, {} }, LogEntry::Status::Info };
-    QString &text = entry.event.text;
-    switch (state) {
-    case ClusterBridge::State::Connecting:
-        text = tr("Cluster: joining domain %1 via %2").arg(settings.domain, detail.isEmpty() ? settings.urls.join(u", "_s) : detail);
-        break;
-    case ClusterBridge::State::Connected: {
-        const QString node = m_bridge && !m_bridge->stats().connectedUrl.isEmpty() ? m_bridge->stats().connectedUrl : detail;
-        text = tr("Cluster: connected to %1, domain %2, as %3").arg(node, settings.domain, m_bridge ? m_bridge->serverId() : QString());
-        break;
-    }
-    case ClusterBridge::State::Reconnecting:
-        entry.status = LogEntry::Status::Problem;
-        text = detail.isEmpty() ? tr("Cluster: lost the NATS server; reconnecting, messages wait in the buffer")
-                                : tr("Cluster: %1; reconnecting, messages wait in the buffer").arg(detail);
-        break;
-    case ClusterBridge::State::Off:
-        if (m_leaving || detail.isEmpty()) {
-            text = tr("Cluster: left domain %1").arg(settings.domain);
-        } else {
-            entry.status = LogEntry::Status::Problem;
-            text = previous == ClusterBridge::State::Connecting ? tr("Cluster: could not join domain %1: %2").arg(settings.domain, detail)
-                                                                : tr("Cluster: out of domain %1: %2").arg(settings.domain, detail);
-        }
-        m_leaving = false;
-        break;
-    }
-    if (entry.status == LogEntry::Status::Problem)
-        showStatus(text);
-    logEntry(std::move(entry));
+    m_clusterState = state;   // ServerLog logs it
     updateClusterPeers();
     updateClusterState();
 }
@@ -832,11 +736,9 @@ bool ServerWindow::start()
     if (!m_server->listen(*address, port)) {
         const QString reason = m_server->errorString();
         showListenProblem(tr("Cannot listen on %1 port %2: %3").arg(bindText(*address)).arg(port).arg(reason));
-        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {},
-              tr("cannot listen on %1 port %2: %3").arg(bindText(*address)).arg(port).arg(reason) });
+        m_serverLog->warn(tr("cannot listen on %1 port %2: %3").arg(bindText(*address)).arg(port).arg(reason));
         return false;
     }
-    log({ LogEvent::Kind::Listening, 0, 0, {}, m_server->serverPort(), {}, bindText(m_server->serverAddress()) });
     updateListenState();
     return true;
 }
@@ -1011,13 +913,12 @@ bool ServerWindow::startBridge(const ClusterBridge::Settings &settings)
         return true;
     if (!m_bridge) {
         m_bridge = new ClusterBridge(m_server, this);
+        m_serverLog->attachBridge(m_bridge);
         connectBridge();
     }
-    m_leaving = false;
     if (!m_bridge->start(settings)) {
         const QString text = tr("Cannot join the cluster: %1").arg(m_bridge->errorString());
-        log({ LogEvent::Kind::Warning, 0, 0, {}, -1, {}, text });
-        showStatus(text);
+        m_serverLog->warn(text);
         m_clusterPanel->showJoinProblem(text);
         return false;
     }
@@ -1031,7 +932,6 @@ void ServerWindow::leaveCluster()
 {
     if (!m_bridge || m_clusterState == ClusterBridge::State::Off)
         return;
-    m_leaving = true;
     m_bridge->stop();
     if (m_clusterState != ClusterBridge::State::Off)   // stop() said nothing
         onClusterStateChanged(ClusterBridge::State::Off, {});

@@ -7,7 +7,8 @@
 #include <QTimer>
 
 #include "cluster/clusterbridge.h"
-#include "log/logevent.h"
+#include "log/logfilewriter.h"
+#include "log/serverlog.h"
 #include "console/options.h"
 #include "core/spreadserver.h"
 #include "widgets/trafficgraph.h"
@@ -16,7 +17,6 @@ class ClientTableModel;
 class ClusterPanel;
 class ClusterPeerModel;
 class ClusterPeersPanel;
-struct LogEntry;
 class LogModel;
 class LogPanel;
 class QAction;
@@ -42,9 +42,8 @@ class QTableView;
  *
  * The cluster's two tabs are ClusterPanel and ClusterPeersPanel: they ask
  * to join or leave by signals, and the window, which owns the bridge, tells
- * them how it goes. Everything the window logs goes through log() and
- * logEntry(), from connectServer(), connectBridge() and
- * onClusterStateChanged().
+ * them how it goes. Its log is a ServerLog's: the window only shows the
+ * events (LogModel) and writes them to --log-file, as the console does.
  */
 class ServerWindow : public QMainWindow
 {
@@ -119,8 +118,8 @@ private:
     // The log path: the server's and the bridge's signals as log lines, in
     // the window and in --log-file.
     void openLogFile(const QString &path);
-    void log(LogEvent event);
-    void logEntry(LogEntry entry);
+    /** Every line of the log: to the --log-file, to the view, and a problem to the status bar. */
+    void onLogged(const Log::Event &event);
     void connectServer();
     void connectBridge();
     void onClusterStateChanged(ClusterBridge::State state, const QString &detail);
@@ -144,14 +143,10 @@ private:
     LogModel *m_log = nullptr;
     ClientTableModel *m_clients = nullptr;
     QSortFilterProxyModel *m_clientProxy = nullptr;
-    QHash<SpreadServer::ClientId, QString> m_peers;   // shared strings for the log
     bool m_stopping = false;
     bool m_tls = false;
-    // --log-file, --log-format, --quiet: the file the console server would write.
-    QFile m_logFile;
-    QTimer m_logFlush;
-    LogFormat m_logFormat = LogFormat::Text;
-    bool m_quiet = false;
+    ServerLog *m_serverLog = nullptr;
+    LogFileWriter m_logFile;   // --log-file: what the console server would write
 
     // listen bar
     QComboBox *m_bindCombo = nullptr;
@@ -188,7 +183,6 @@ private:
     // cluster
     ClusterBridge *m_bridge = nullptr;
     ClusterBridge::State m_clusterState = ClusterBridge::State::Off;
-    bool m_leaving = false;        // Leave clicked: the Off that follows is no failure
     bool m_joinAtLaunch = false;
     QTabWidget *m_peopleTabs = nullptr;
     ClusterPanel *m_clusterPanel = nullptr;        // the Cluster settings tab
