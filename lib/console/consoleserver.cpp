@@ -4,6 +4,7 @@
 #include "cluster/clusterbridge.h"
 #include "console/consoleio.h"
 #include "core/addresses.h"
+#include "core/reasons.h"
 
 #include <QCoreApplication>
 
@@ -97,7 +98,7 @@ void ConsoleServer::onSignal()
     if (++m_signalsSeen > 1)
         QCoreApplication::exit(ExitOk);
     else
-        m_server.stop(QCoreApplication::translate("spread-server", "server shutting down"));
+        m_server.stop(Reasons::ServerShuttingDown);
 }
 
 void ConsoleServer::onCommand(const QByteArray &line)

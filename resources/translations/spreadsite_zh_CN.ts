@@ -253,26 +253,6 @@ last activity %4
         <translation>&lt;h3&gt;SpreadSite 客户端 %1&lt;/h3&gt;&lt;p&gt;SpreadSite 服务器的聊天客户端:显示收到的内容,发送你输入的内容,并按间隔发送由模板生成的消息。&lt;/p&gt;&lt;p&gt;加上 &lt;tt&gt;--headless&lt;/tt&gt; 即可在控制台中运行同一个客户端。&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>Start to Connect...</source>
-        <translation>开始连接...</translation>
-    </message>
-    <message>
-        <source>Connected...</source>
-        <translation>已连接...</translation>
-    </message>
-    <message>
-        <source>Lost connection. Reason: %1</source>
-        <translation>连接已断开。原因:%1</translation>
-    </message>
-    <message>
-        <source>Connection is failed, Reason: %1</source>
-        <translation>连接失败,原因:%1</translation>
-    </message>
-    <message>
-        <source>Reconnecting in %1 s...</source>
-        <translation>%1 秒后重新连接...</translation>
-    </message>
-    <message>
         <source>Type the server&apos;s host name or address first</source>
         <translation>请先输入服务器的主机名或地址</translation>
     </message>
@@ -340,10 +320,6 @@ last activity %4
         <source>Connect with TLS and verify the server&apos;s certificate (the system&apos;s CAs, or --tls-ca)</source>
         <translation>使用 TLS 连接并验证服务器证书(使用系统 CA,或 --tls-ca 指定的 CA)</translation>
     </message>
-    <message>
-        <source>Server certificate: %1</source>
-        <translation>服务器证书:%1</translation>
-    </message>
 </context>
 <context>
     <name>ClusterBridge</name>
@@ -384,20 +360,12 @@ last activity %4
         <translation>已停止</translation>
     </message>
     <message>
-        <source>%1 messages from %2 never arrived (%3 to %4)</source>
-        <translation>来自 %2 的 %1 条消息未到达（%3 至 %4）</translation>
-    </message>
-    <message>
         <source>left</source>
         <translation>已离开</translation>
     </message>
     <message>
         <source>silent for %1 ms</source>
         <translation>已 %1 毫秒无消息</translation>
-    </message>
-    <message>
-        <source>%1 messages not published: the NATS reconnect buffer (%2 bytes) is full, or NATS cannot keep up</source>
-        <translation>%1 条消息未发布：NATS 重连缓冲区（%2 字节）已满，或 NATS 跟不上</translation>
     </message>
 </context>
 <context>
@@ -792,6 +760,86 @@ last heard from %4</source>
         <source>%1 #%2</source>
         <comment>remote server, its client</comment>
         <translation>%1 #%2</translation>
+    </message>
+    <message>
+        <source>cluster</source>
+        <translation>集群</translation>
+    </message>
+    <message>
+        <source>Cluster: joining domain %1 via %2</source>
+        <translation>集群：正在通过 %2 加入域 %1</translation>
+    </message>
+    <message>
+        <source>Cluster: connected to %1, domain %2, as %3</source>
+        <translation>集群：已连接到 %1，域 %2，本服务器为 %3</translation>
+    </message>
+    <message>
+        <source>Cluster: lost the NATS server; reconnecting, messages wait in the buffer</source>
+        <translation>集群：与 NATS 服务器断开；正在重连，消息在缓冲区中等待</translation>
+    </message>
+    <message>
+        <source>Cluster: %1; reconnecting, messages wait in the buffer</source>
+        <translation>集群：%1；正在重连，消息在缓冲区中等待</translation>
+    </message>
+    <message>
+        <source>Cluster: left domain %1</source>
+        <translation>集群：已离开域 %1</translation>
+    </message>
+    <message>
+        <source>Cluster: could not join domain %1: %2</source>
+        <translation>集群：无法加入域 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cluster: out of domain %1: %2</source>
+        <translation>集群：已退出域 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cluster: %1 joined domain %2</source>
+        <translation>集群：%1 加入了域 %2</translation>
+    </message>
+    <message>
+        <source>Cluster: %1 left domain %2 (%3)</source>
+        <translation>集群：%1 离开了域 %2（%3）</translation>
+    </message>
+    <message>
+        <source>Cluster: message %1 of %2 never arrived (a failover or a full buffer)</source>
+        <translation>集群：%2 的消息 %1 未到达（故障切换或缓冲区已满）</translation>
+    </message>
+    <message>
+        <source>Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)</source>
+        <translation>集群：%3 的消息 %1–%2 未到达（故障切换或缓冲区已满）</translation>
+    </message>
+    <message>
+        <source>Cluster: %1 messages not published: the NATS reconnect buffer (%2 bytes) is full, or NATS cannot keep up</source>
+        <translation>集群：%1 条消息未发布：NATS 重连缓冲区（%2 字节）已满，或 NATS 跟不上</translation>
+    </message>
+    <message>
+        <source>Cluster: %1</source>
+        <translation>集群：%1</translation>
+    </message>
+    <message>
+        <source>Start to Connect...</source>
+        <translation>开始连接...</translation>
+    </message>
+    <message>
+        <source>Connected...</source>
+        <translation>已连接...</translation>
+    </message>
+    <message>
+        <source>Server certificate: %1</source>
+        <translation>服务器证书:%1</translation>
+    </message>
+    <message>
+        <source>Connection is failed, Reason: %1</source>
+        <translation>连接失败,原因:%1</translation>
+    </message>
+    <message>
+        <source>Lost connection. Reason: %1</source>
+        <translation>连接已断开。原因:%1</translation>
+    </message>
+    <message>
+        <source>Reconnecting in %1 s...</source>
+        <translation>%1 秒后重新连接...</translation>
     </message>
 </context>
 <context>
@@ -1359,40 +1407,12 @@ last heard from %4</source>
         <translation>集群</translation>
     </message>
     <message>
-        <source>Cluster: message %1 of %2 never arrived (a failover or a full buffer)</source>
-        <translation>集群：%2 的消息 %1 未到达（故障切换或缓冲区已满）</translation>
-    </message>
-    <message>
-        <source>Cluster: messages %1–%2 of %3 never arrived (a failover or a full buffer)</source>
-        <translation>集群：%3 的消息 %1–%2 未到达（故障切换或缓冲区已满）</translation>
-    </message>
-    <message>
         <source>Cluster: %1</source>
         <translation>集群：%1</translation>
     </message>
     <message>
         <source>Cannot join the cluster: %1</source>
         <translation>无法加入集群：%1</translation>
-    </message>
-    <message>
-        <source>Cluster: joining domain %1 via %2</source>
-        <translation>集群：正在通过 %2 加入域 %1</translation>
-    </message>
-    <message>
-        <source>Cluster: connected to %1, domain %2, as %3</source>
-        <translation>集群：已连接到 %1，域 %2，本服务器为 %3</translation>
-    </message>
-    <message>
-        <source>Cluster: lost the NATS server; reconnecting, messages wait in the buffer</source>
-        <translation>集群：与 NATS 服务器断开；正在重连，消息在缓冲区中等待</translation>
-    </message>
-    <message>
-        <source>Cluster: left domain %1</source>
-        <translation>集群：已离开域 %1</translation>
-    </message>
-    <message>
-        <source>Cluster: out of domain %1: %2</source>
-        <translation>集群：已退出域 %1：%2</translation>
     </message>
     <message>
         <source>&amp;Leave cluster</source>
@@ -1406,21 +1426,16 @@ last heard from %4</source>
         <source>, %1 buffered</source>
         <translation>，缓冲 %1</translation>
     </message>
+</context>
+<context>
+    <name>TlsFiles</name>
     <message>
-        <source>Cluster: %1 joined domain %2</source>
-        <translation>集群：%1 加入了域 %2</translation>
+        <source>TLS is not available: no TLS backend</source>
+        <translation>TLS 不可用：没有 TLS 后端</translation>
     </message>
     <message>
-        <source>Cluster: %1 left domain %2 (%3)</source>
-        <translation>集群：%1 离开了域 %2（%3）</translation>
-    </message>
-    <message>
-        <source>Cluster: %1; reconnecting, messages wait in the buffer</source>
-        <translation>集群：%1；正在重连，消息在缓冲区中等待</translation>
-    </message>
-    <message>
-        <source>Cluster: could not join domain %1: %2</source>
-        <translation>集群：无法加入域 %1：%2</translation>
+        <source>a client certificate needs both --tls-cert and --tls-key</source>
+        <translation>客户端证书需要同时指定 --tls-cert 和 --tls-key</translation>
     </message>
 </context>
 <context>
@@ -1473,6 +1488,20 @@ Bytes/s: %4 in, %5 out</source>
     <message>
         <source>This build has no NATS support: libnats was not found when it was built</source>
         <translation>此版本不支持 NATS：构建时未找到 libnats</translation>
+    </message>
+</context>
+<context>
+    <name>echo-client</name>
+    <message>
+        <source>Chat client: connects to a SpreadSite server, prints what it receives, sends what you type and, every interval, a message made from a template.</source>
+        <translation>聊天客户端：连接到 SpreadSite 服务器，打印收到的内容，发送你输入的内容，并每隔一段时间发送一条由模板生成的消息。</translation>
+    </message>
+</context>
+<context>
+    <name>spread-server</name>
+    <message>
+        <source>Broadcast server: greets each client with its number, relays every line to the other clients, and drops a client that sends &quot;close&quot;.</source>
+        <translation>广播服务器：用编号欢迎每个客户端，把每一行转发给其他客户端，并断开发送 &quot;close&quot; 的客户端。</translation>
     </message>
 </context>
 </TS>
