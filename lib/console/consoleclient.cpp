@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "console/consoleclient.h"
+#include "consoleclient.h"
 
-#include "console/consoleio.h"
+#include "consoleio.h"
 #include "log/logformat.h"
 
 #include <QCoreApplication>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "console/options.h"
-#include "console/consoleio.h"
+#include "consoleio.h"
 
-#include "console/stdinreader.h"
+#include "stdinreader.h"
 
 #include <QAbstractEventDispatcher>
 #include <QCoreApplication>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "console/consoleserver.h"
+#include "consoleserver.h"
 
 #include "cluster/clusterbridge.h"
-#include "console/consoleio.h"
+#include "consoleio.h"
 #include "core/addresses.h"
 #include "core/reasons.h"
 

@@ -2,7 +2,7 @@
 // The command lines of spread-server and echo-client: parsed here, once, for
 // the console programs and the windows alike.
 #include "console/options.h"
-#include "console/consoleio.h"
+#include "consoleio.h"
 
 #include "core/addresses.h"
 #include "core/tlsfiles.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "console/signalwatcher.h"
+#include "signalwatcher.h"
 
 #include <QSocketNotifier>
 

@@ -84,63 +84,107 @@ QByteArray clusterStateText(const Log::ClusterState &e)
     return utf8(stateName(e.state)) + " (" + utf8(e.detail) + ')';
 }
 
-/** Appends the text line after the time. Messages, the hot path of a busy server, are built in place. */
-void appendBody(QByteArray &line, const Log::Event &event)
+// The text line after the time, one overload per kind. Messages, the hot path
+// of a busy server, are built in place.
+using namespace Log;
+
+void appendBody(QByteArray &line, const Listening &e)
 {
-    using namespace Log;
-    std::visit(
-            Overloaded {
-                    [&](const Listening &e) { line += "listening on " + utf8(e.address) + " port " + number(e.port); },
-                    [&](const Stopped &) { line += "stopped"; },
-                    [&](const Connected &e) {
-                        line += "new connect: " + number(e.clients) + ' ';
-                        appendTag(line, e.peer);
-                    },
-                    [&](const Refused &e) { line += "refused [" + utf8(e.address) + "] (" + utf8(e.reason) + ')'; },
-                    [&](const Disconnected &e) {
-                        line += "lost connect: " + number(e.clients) + ' ';
-                        appendTag(line, e.peer);
-                        line += " (" + utf8(e.reason) + ')';
-                    },
-                    [&](const Received &e) {
-                        appendTag(line, e.from);
-                        line.append(' ');
-                        appendMessage(line, e.data);
-                    },
-                    [&](const Sent &e) {
-                        line += e.to == 0 ? "[server -> all (" + number(e.receivers) + ")] "
-                                          : "[server -> #" + number(qint64(e.to)) + "] ";
-                        appendMessage(line, e.data);
-                    },
-                    [&](const Warning &e) { line += "warning: " + utf8(e.text); },
-                    [&](const ClusterState &e) { line += "cluster: " + clusterStateText(e); },
-                    [&](const ServerJoined &e) { line += "cluster: " + utf8(e.serverId) + " joined domain " + utf8(e.domain); },
-                    [&](const ServerLeft &e) {
-                        line += "cluster: " + utf8(e.serverId) + " left domain " + utf8(e.domain) + " (" + utf8(e.reason) + ')';
-                    },
-                    [&](const Gap &e) {
-                        line += "cluster: warning: " + number(qint64(e.missing())) + " messages from " + utf8(e.origin)
-                                + " never arrived (" + number(qint64(e.first)) + " to " + number(qint64(e.last)) + ')';
-                    },
-                    [&](const Dropped &e) {
-                        line += "cluster: warning: " + number(qint64(e.messages))
-                                + " messages not published: the NATS reconnect buffer (" + number(e.bufferBytes)
-                                + " bytes) is full, or NATS cannot keep up";
-                    },
-                    [&](const ClusterWarning &e) { line += "cluster: warning: " + utf8(e.text); },
-                    [&](const Connecting &) { line += "Start to Connect..."; },
-                    [&](const ConnectedToServer &) { line += "Connected..."; },
-                    [&](const ServerCertificate &e) { line += "Server certificate: " + utf8(e.summary); },
-                    [&](const ConnectFailed &e) { line += "Connection is failed, Reason: " + utf8(e.reason); },
-                    [&](const ConnectionLost &e) { line += "Lost connection. Reason: " + utf8(e.reason); },
-                    [&](const Reconnecting &e) { line += utf8(u"Reconnecting in %1 s..."_s.arg(e.delayMs / 1000.0)); },
-                    [&](const FromServer &e) { appendMessage(line, e.data); },
-                    [&](const ToServer &e) {
-                        line += "sent: ";
-                        appendMessage(line, e.data);
-                    },
-            },
-            event.what);
+    line += "listening on " + utf8(e.address) + " port " + number(e.port);
+}
+void appendBody(QByteArray &line, const Stopped &)
+{
+    line += "stopped";
+}
+void appendBody(QByteArray &line, const Connected &e)
+{
+    line += "new connect: " + number(e.clients) + ' ';
+    appendTag(line, e.peer);
+}
+void appendBody(QByteArray &line, const Refused &e)
+{
+    line += "refused [" + utf8(e.address) + "] (" + utf8(e.reason) + ')';
+}
+void appendBody(QByteArray &line, const Disconnected &e)
+{
+    line += "lost connect: " + number(e.clients) + ' ';
+    appendTag(line, e.peer);
+    line += " (" + utf8(e.reason) + ')';
+}
+void appendBody(QByteArray &line, const Received &e)
+{
+    appendTag(line, e.from);
+    line.append(' ');
+    appendMessage(line, e.data);
+}
+void appendBody(QByteArray &line, const Sent &e)
+{
+    line += e.to == 0 ? "[server -> all (" + number(e.receivers) + ")] " : "[server -> #" + number(qint64(e.to)) + "] ";
+    appendMessage(line, e.data);
+}
+void appendBody(QByteArray &line, const Warning &e)
+{
+    line += "warning: " + utf8(e.text);
+}
+void appendBody(QByteArray &line, const ClusterState &e)
+{
+    line += "cluster: " + clusterStateText(e);
+}
+void appendBody(QByteArray &line, const ServerJoined &e)
+{
+    line += "cluster: " + utf8(e.serverId) + " joined domain " + utf8(e.domain);
+}
+void appendBody(QByteArray &line, const ServerLeft &e)
+{
+    line += "cluster: " + utf8(e.serverId) + " left domain " + utf8(e.domain) + " (" + utf8(e.reason) + ')';
+}
+void appendBody(QByteArray &line, const Gap &e)
+{
+    line += "cluster: warning: " + number(qint64(e.missing())) + " messages from " + utf8(e.origin) + " never arrived ("
+            + number(qint64(e.first)) + " to " + number(qint64(e.last)) + ')';
+}
+void appendBody(QByteArray &line, const Dropped &e)
+{
+    line += "cluster: warning: " + number(qint64(e.messages)) + " messages not published: the NATS reconnect buffer ("
+            + number(e.bufferBytes) + " bytes) is full, or NATS cannot keep up";
+}
+void appendBody(QByteArray &line, const ClusterWarning &e)
+{
+    line += "cluster: warning: " + utf8(e.text);
+}
+// The client's lines are the seed's, word for word.
+void appendBody(QByteArray &line, const Connecting &)
+{
+    line += "Start to Connect...";
+}
+void appendBody(QByteArray &line, const ConnectedToServer &)
+{
+    line += "Connected...";
+}
+void appendBody(QByteArray &line, const ServerCertificate &e)
+{
+    line += "Server certificate: " + utf8(e.summary);
+}
+void appendBody(QByteArray &line, const ConnectFailed &e)
+{
+    line += "Connection is failed, Reason: " + utf8(e.reason);
+}
+void appendBody(QByteArray &line, const ConnectionLost &e)
+{
+    line += "Lost connection. Reason: " + utf8(e.reason);
+}
+void appendBody(QByteArray &line, const Reconnecting &e)
+{
+    line += utf8(u"Reconnecting in %1 s..."_s.arg(e.delayMs / 1000.0));
+}
+void appendBody(QByteArray &line, const FromServer &e)
+{
+    appendMessage(line, e.data);
+}
+void appendBody(QByteArray &line, const ToServer &e)
+{
+    line += "sent: ";
+    appendMessage(line, e.data);
 }
 
 void insertPeer(QJsonObject &o, const Log::Peer &peer)
@@ -161,89 +205,115 @@ void insertMessage(QJsonObject &o, const QByteArray &data)
         o.insert(u"base64"_s, QString::fromLatin1(data.toBase64()));
 }
 
-/** The fields after "time" and "event". */
-QJsonObject fields(const Log::Event &event)
+// The JSON fields after "time" and "event", one overload per kind.
+void insertFields(QJsonObject &o, const Listening &e)
 {
-    using namespace Log;
-    QJsonObject o;
-    std::visit(Overloaded {
-                       [&](const Listening &e) {
-                           o.insert(u"address"_s, e.address);
-                           o.insert(u"port"_s, e.port);
-                       },
-                       [](const Stopped &) {},
-                       [&](const Connected &e) {
-                           insertPeer(o, e.peer);
-                           o.insert(u"clients"_s, e.clients);
-                       },
-                       [&](const Refused &e) {
-                           o.insert(u"peer"_s, e.address);
-                           o.insert(u"reason"_s, e.reason);
-                       },
-                       [&](const Disconnected &e) {
-                           insertPeer(o, e.peer);
-                           o.insert(u"clients"_s, e.clients);
-                           o.insert(u"reason"_s, e.reason);
-                       },
-                       [&](const Received &e) {
-                           insertPeer(o, e.from);
-                           o.insert(e.from.isRemote() ? u"delivered"_s : u"relayed"_s, e.relayed);
-                           insertMessage(o, e.data);
-                       },
-                       [&](const Sent &e) {
-                           if (e.to != 0)
-                               o.insert(u"client"_s, qint64(e.to));
-                           o.insert(u"receivers"_s, e.receivers);
-                           insertMessage(o, e.data);
-                       },
-                       [&](const Warning &e) { o.insert(u"reason"_s, e.text); },
-                       [&](const ClusterState &e) {
-                           o.insert(u"state"_s, stateName(e.state));
-                           o.insert(u"detail"_s, e.detail);
-                           o.insert(u"server"_s, e.serverId);
-                           o.insert(u"domain"_s, e.domain);
-                       },
-                       [&](const ServerJoined &e) {
-                           o.insert(u"server"_s, e.serverId);
-                           o.insert(u"domain"_s, e.domain);
-                       },
-                       [&](const ServerLeft &e) {
-                           o.insert(u"server"_s, e.serverId);
-                           o.insert(u"domain"_s, e.domain);
-                           o.insert(u"reason"_s, e.reason);
-                       },
-                       [&](const Gap &e) {
-                           o.insert(u"origin"_s, e.origin);
-                           o.insert(u"first"_s, qint64(e.first));
-                           o.insert(u"last"_s, qint64(e.last));
-                           o.insert(u"missing"_s, qint64(e.missing()));
-                       },
-                       [&](const Dropped &e) {
-                           o.insert(u"messages"_s, qint64(e.messages));
-                           o.insert(u"bufferBytes"_s, e.bufferBytes);
-                       },
-                       [&](const ClusterWarning &e) { o.insert(u"reason"_s, e.text); },
-                       [&](const Connecting &e) {
-                           o.insert(u"host"_s, e.host);
-                           o.insert(u"port"_s, e.port);
-                       },
-                       [&](const ConnectedToServer &e) {
-                           o.insert(u"host"_s, e.host);
-                           o.insert(u"port"_s, e.port);
-                       },
-                       [&](const ServerCertificate &e) { o.insert(u"certificate"_s, e.summary); },
-                       [&](const ConnectFailed &e) { o.insert(u"reason"_s, e.reason); },
-                       [&](const ConnectionLost &e) { o.insert(u"reason"_s, e.reason); },
-                       [&](const Reconnecting &e) { o.insert(u"delayMs"_s, e.delayMs); },
-                       [&](const FromServer &e) { insertMessage(o, e.data); },
-                       [&](const ToServer &e) {
-                           insertMessage(o, e.data);
-                           if (e.periodic)
-                               o.insert(u"periodic"_s, true);
-                       },
-               },
-               event.what);
-    return o;
+    o.insert(u"address"_s, e.address);
+    o.insert(u"port"_s, e.port);
+}
+void insertFields(QJsonObject &, const Stopped &) {}
+void insertFields(QJsonObject &o, const Connected &e)
+{
+    insertPeer(o, e.peer);
+    o.insert(u"clients"_s, e.clients);
+}
+void insertFields(QJsonObject &o, const Refused &e)
+{
+    o.insert(u"peer"_s, e.address);
+    o.insert(u"reason"_s, e.reason);
+}
+void insertFields(QJsonObject &o, const Disconnected &e)
+{
+    insertPeer(o, e.peer);
+    o.insert(u"clients"_s, e.clients);
+    o.insert(u"reason"_s, e.reason);
+}
+void insertFields(QJsonObject &o, const Received &e)
+{
+    insertPeer(o, e.from);
+    o.insert(e.from.isRemote() ? u"delivered"_s : u"relayed"_s, e.relayed);
+    insertMessage(o, e.data);
+}
+void insertFields(QJsonObject &o, const Sent &e)
+{
+    if (e.to != 0)
+        o.insert(u"client"_s, qint64(e.to));
+    o.insert(u"receivers"_s, e.receivers);
+    insertMessage(o, e.data);
+}
+void insertFields(QJsonObject &o, const Warning &e)
+{
+    o.insert(u"reason"_s, e.text);
+}
+void insertFields(QJsonObject &o, const ClusterState &e)
+{
+    o.insert(u"state"_s, stateName(e.state));
+    o.insert(u"detail"_s, e.detail);
+    o.insert(u"server"_s, e.serverId);
+    o.insert(u"domain"_s, e.domain);
+}
+void insertFields(QJsonObject &o, const ServerJoined &e)
+{
+    o.insert(u"server"_s, e.serverId);
+    o.insert(u"domain"_s, e.domain);
+}
+void insertFields(QJsonObject &o, const ServerLeft &e)
+{
+    o.insert(u"server"_s, e.serverId);
+    o.insert(u"domain"_s, e.domain);
+    o.insert(u"reason"_s, e.reason);
+}
+void insertFields(QJsonObject &o, const Gap &e)
+{
+    o.insert(u"origin"_s, e.origin);
+    o.insert(u"first"_s, qint64(e.first));
+    o.insert(u"last"_s, qint64(e.last));
+    o.insert(u"missing"_s, qint64(e.missing()));
+}
+void insertFields(QJsonObject &o, const Dropped &e)
+{
+    o.insert(u"messages"_s, qint64(e.messages));
+    o.insert(u"bufferBytes"_s, e.bufferBytes);
+}
+void insertFields(QJsonObject &o, const ClusterWarning &e)
+{
+    o.insert(u"reason"_s, e.text);
+}
+void insertFields(QJsonObject &o, const Connecting &e)
+{
+    o.insert(u"host"_s, e.host);
+    o.insert(u"port"_s, e.port);
+}
+void insertFields(QJsonObject &o, const ConnectedToServer &e)
+{
+    o.insert(u"host"_s, e.host);
+    o.insert(u"port"_s, e.port);
+}
+void insertFields(QJsonObject &o, const ServerCertificate &e)
+{
+    o.insert(u"certificate"_s, e.summary);
+}
+void insertFields(QJsonObject &o, const ConnectFailed &e)
+{
+    o.insert(u"reason"_s, e.reason);
+}
+void insertFields(QJsonObject &o, const ConnectionLost &e)
+{
+    o.insert(u"reason"_s, e.reason);
+}
+void insertFields(QJsonObject &o, const Reconnecting &e)
+{
+    o.insert(u"delayMs"_s, e.delayMs);
+}
+void insertFields(QJsonObject &o, const FromServer &e)
+{
+    insertMessage(o, e.data);
+}
+void insertFields(QJsonObject &o, const ToServer &e)
+{
+    insertMessage(o, e.data);
+    if (e.periodic)
+        o.insert(u"periodic"_s, true);
 }
 
 } // namespace
@@ -310,7 +380,7 @@ void appendText(QByteArray &line, const Event &event, bool withTime)
         appendTimestamp(line, event.timeMs);
         line.append(' ');
     }
-    appendBody(line, event);
+    std::visit([&line](const auto &kind) { appendBody(line, kind); }, event.what);
 }
 
 QByteArray text(const Event &event, bool withTime)
@@ -324,7 +394,8 @@ QByteArray text(const Event &event, bool withTime)
 
 QByteArray json(const Event &event)
 {
-    QJsonObject o = fields(event);
+    QJsonObject o;
+    std::visit([&o](const auto &kind) { insertFields(o, kind); }, event.what);
     // UTC with a Z: unambiguous for tools, whatever the time zone of the server.
     o.insert(u"time"_s, QDateTime::fromMSecsSinceEpoch(event.timeMs, Qt::UTC).toString(Qt::ISODateWithMs));
     o.insert(u"event"_s, eventName(event));

@@ -24,7 +24,7 @@
 #include <QVBoxLayout>
 
 #include "widgets/hexinput.h"
-#include "widgets/uitext.h"
+#include "uitext.h"
 #include "logview/logmodel.h"
 #include "logview/logpanel.h"
 

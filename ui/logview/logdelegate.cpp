@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "logview/logdelegate.h"
+#include "logdelegate.h"
 
 #include <QApplication>
 #include <QPainter>

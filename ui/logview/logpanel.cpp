@@ -21,7 +21,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include "logview/logdelegate.h"
+#include "logdelegate.h"
 
 using namespace Qt::Literals::StringLiterals;
 

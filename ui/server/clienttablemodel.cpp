@@ -3,7 +3,7 @@
 
 #include "core/addresses.h"
 
-#include "widgets/uitext.h"
+#include "uitext.h"
 
 #include <QDateTime>
 #include <QLocale>

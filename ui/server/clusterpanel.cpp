@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "server/clusterpanel.h"
+#include "clusterpanel.h"
 
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -17,7 +17,7 @@
 #include <limits>
 
 #include "server/clusterpeermodel.h"
-#include "widgets/uitext.h"
+#include "uitext.h"
 
 using namespace Qt::Literals::StringLiterals;
 

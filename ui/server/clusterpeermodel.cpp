@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "server/clusterpeermodel.h"
 
-#include "widgets/uitext.h"
+#include "uitext.h"
 
 #include <QDateTime>
 #include <QFont>

@@ -37,10 +37,10 @@
 
 #include "server/clienttablemodel.h"
 #include "client/clientwindow.h"
-#include "server/clusterpanel.h"
+#include "clusterpanel.h"
 #include "server/clusterpeermodel.h"
 #include "widgets/hexinput.h"
-#include "widgets/uitext.h"
+#include "uitext.h"
 #include "logview/logmodel.h"
 #include "logview/logpanel.h"
 

@@ -1,4 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include "widgets/uilogging.h"
+#include "uilogging.h"
 
 Q_LOGGING_CATEGORY(lcUi, "spread.ui")

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "widgets/uitext.h"
+#include "uitext.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "console/options.h"
-#include "console/signalwatcher.h"
-#include "console/stdinreader.h"
+#include "signalwatcher.h"
+#include "stdinreader.h"
 #include "log/logfilewriter.h"
 #include "log/serverlog.h"
 
