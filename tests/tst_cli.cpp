@@ -739,7 +739,7 @@ void tst_Cli::clientStopsOnSigterm()
 
 void tst_Cli::serverMaxPerIpZeroIsNoLimit()
 {
-    // 0 means no limit, as in the window's spin box (core/limits.h): three from one address all get in.
+    // 0 means no limit, as in the window's spin box (core/settinglimits.h): three from one address all get in.
     TestProcess *server = startServer({ u"--max-per-ip"_s, u"0"_s });
     const quint16 port = listeningPort(server);
     QVERIFY(port != 0);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Each limit declared once (core/limits.h): the command line, the defaults of
+// Each limit declared once (core/settinglimits.h): the command line, the defaults of
 // lib's structs and the windows' spin boxes all take it from there. And the
 // reasons lib sends (core/reasons.h), shown translated by ReasonText.
 #include <QDoubleSpinBox>
@@ -8,7 +8,7 @@
 #include <QTranslator>
 
 #include "console/options.h"
-#include "core/limits.h"
+#include "core/settinglimits.h"
 #include "core/reasons.h"
 #include "core/sessionengine.h"
 #include "core/spreadserver.h"

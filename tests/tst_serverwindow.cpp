@@ -686,7 +686,7 @@ void tst_ServerWindow::commandLineLogFileAndLimits()
     // --log-file F --log-format jsonl --quiet --max-per-ip 1: as the console server takes them.
     ServerOptions options;
     options.logFile = m_dir.filePath(u"server.log.jsonl"_s);
-    options.logFormat = LogFormat::Jsonl;
+    options.logFormat = Log::Format::JsonLines;
     options.quiet = true;
     options.settings.maxPerAddress = 1;
     options.explicitlySet = { u"log-file"_s, u"log-format"_s, u"quiet"_s, u"max-per-ip"_s };

@@ -15,11 +15,6 @@ using namespace Headless;
 
 namespace {
 const QString PROGRAM = u"spread-server"_s;
-
-Log::Format logFormat(LogFormat format)
-{
-    return format == LogFormat::Jsonl ? Log::Format::JsonLines : Log::Format::Text;
-}
 } // namespace
 
 ConsoleServer::ConsoleServer(const ServerOptions &options, QObject *parent)
@@ -30,7 +25,7 @@ ConsoleServer::ConsoleServer(const ServerOptions &options, QObject *parent)
     m_server.setSettings(options.settings);
     m_server.setTlsConfiguration(options.tls);
     m_log.setMessagesLogged(!options.quiet);
-    m_logFile.setFormat(logFormat(options.logFormat));
+    m_logFile.setFormat(options.logFormat);
     // The log first: its lines come before anything a handler below does about the same event.
     connect(&m_log, &ServerLog::logged, this, &ConsoleServer::write);
     connect(&m_server, &SpreadServer::stopped, this, &ConsoleServer::onStopped);

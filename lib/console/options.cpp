@@ -219,9 +219,9 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
     if (parser.isSet(u"log-format"_s)) {
         const QString format = parser.value(u"log-format"_s);
         if (format == u"text"_s) {
-            options->logFormat = LogFormat::Text;
+            options->logFormat = Log::Format::Text;
         } else if (format == u"jsonl"_s) {
-            options->logFormat = LogFormat::Jsonl;
+            options->logFormat = Log::Format::JsonLines;
         } else {
             printError(SERVER_PROGRAM, u"bad value for --log-format: '%1' (text or jsonl)"_s.arg(format));
             return ExitUsage;

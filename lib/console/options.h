@@ -3,8 +3,9 @@
 
 #include "cluster/clusterbridge.h"
 #include "core/echoclient.h"
-#include "core/limits.h"
+#include "core/settinglimits.h"
 #include "core/spreadserver.h"
+#include "log/logformat.h"
 
 #include <QHostAddress>
 #include <QSslConfiguration>
@@ -19,7 +20,7 @@
  * The parsers print --help and --version to stdout and errors to stderr;
  * when the program should end right away they return its exit code
  * (ExitOk after help or version, ExitUsage for a bad option or value).
- * Defaults and ranges of the numeric options: core/limits.h.
+ * Defaults and ranges of the numeric options: core/settinglimits.h.
  */
 
 /** The programs' exit codes, as the README lists them. */
@@ -29,7 +30,6 @@ enum ExitCode {
     ExitUsage = 2,     ///< bad option or value, or a feature this build lacks (--nats without NATS)
 };
 
-enum class LogFormat { Text, Jsonl };
 
 struct ServerOptions
 {
@@ -38,7 +38,7 @@ struct ServerOptions
     quint16 port = SpreadServer::DefaultPort;
     SpreadServer::Settings settings;
     bool quiet = false;
-    LogFormat logFormat = LogFormat::Text;
+    Log::Format logFormat = Log::Format::Text;
     QSslConfiguration tls;       ///< null: plain TCP
     QString logFile;             ///< also append the log here
     ClusterBridge::Settings cluster;   ///< urls empty: no cluster (--nats, --domain, --server-id, --nats-buffer)

@@ -4,7 +4,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 
-#include "core/limits.h"
+#include "core/settinglimits.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/limits.h"
+#include "core/settinglimits.h"
 #include "core/lineframer.h"
 
 #include <QObject>

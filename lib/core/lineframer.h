@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-#include "core/limits.h"
+#include "core/settinglimits.h"
 
 /**
  * Splits a byte stream into messages. Pure: no socket, no timer, no Qt event

@@ -12,7 +12,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/limits.h"
+#include "core/settinglimits.h"
 
 class QSocketNotifier;
 struct sockaddr_in6;
@@ -50,7 +50,7 @@ public:
     using Id = quint64;
 
     struct Limits {
-        // Defaults and ranges: core/limits.h (::Limits, not this struct).
+        // Defaults and ranges: core/settinglimits.h (::Limits, not this struct).
         qsizetype maxMessageBytes = ::Limits::MaxMessageBytes.defaultValue;   ///< longer: "message too long"
         qint64 maxBacklogBytes = ::Limits::MaxBacklogBytes.defaultValue;      ///< more unsent: "too slow"
         int flushDelayMs = int(::Limits::ServerFlushMs.defaultValue);   ///< quiet time before a partial line is a message; 0: every read is

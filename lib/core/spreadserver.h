@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/limits.h"
+#include "core/settinglimits.h"
 #include "core/sessionengine.h"
 
 #include <QByteArrayList>
@@ -26,7 +26,7 @@ public:
     struct Settings {
         QString welcome = defaultWelcome();   ///< %1 is the client count; empty sends nothing
         bool relay = true;                    ///< false: log only, the seed's monitor mode
-        // Defaults and ranges: core/limits.h.
+        // Defaults and ranges: core/settinglimits.h.
         int maxClients = int(Limits::MaxClients.defaultValue);
         qsizetype maxMessageBytes = Limits::MaxMessageBytes.defaultValue;
         qint64 maxBacklogBytes = Limits::MaxBacklogBytes.defaultValue;

@@ -80,7 +80,7 @@ ServerWindow::ServerWindow(const ServerOptions &options, QWidget *parent)
     m_server->setTlsConfiguration(options.tls);
     m_tls = !options.tls.isNull();
     // --log-file, --log-format and --quiet: the file the console server would write, from the same events.
-    m_logFile.setFormat(options.logFormat == LogFormat::Jsonl ? Log::Format::JsonLines : Log::Format::Text);
+    m_logFile.setFormat(options.logFormat);
     m_logFile.setWritesMessages(!options.quiet);
     connect(m_serverLog, &ServerLog::logged, this, &ServerWindow::onLogged);
 

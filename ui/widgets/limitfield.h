@@ -4,13 +4,13 @@
 #include <QCoreApplication>
 #include <QString>
 
-#include "core/limits.h"
+#include "core/settinglimits.h"
 
 class QDoubleSpinBox;
 class QSpinBox;
 
 /**
- * A window's spin box for a limit of core/limits.h, so that it takes what
+ * A window's spin box for a limit of core/settinglimits.h, so that it takes what
  * the command line takes: the range, the unit as a suffix (" bytes", " ms",
  * " s"), "no limit" shown for 0 where the limit means that, and the
  * default as its value until the window loads its settings.
