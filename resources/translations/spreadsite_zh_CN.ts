@@ -181,10 +181,6 @@ last activity %4
         <translation>连接期间按间隔发送模板消息,与原版客户端相同</translation>
     </message>
     <message>
-        <source> s</source>
-        <translation> 秒</translation>
-    </message>
-    <message>
         <source>Seconds between periodic messages</source>
         <translation>两条定时消息之间的秒数</translation>
     </message>
@@ -428,10 +424,6 @@ last activity %4
     <message>
         <source>This server&apos;s name in the domain, as the other servers show it; letters, digits, _ and - only; empty: a unique one is made when joining</source>
         <translation>本服务器在域中的名称，其他服务器按此显示；只能使用字母、数字、_ 和 -；留空：加入时自动生成唯一名称</translation>
-    </message>
-    <message>
-        <source> bytes</source>
-        <translation> 字节</translation>
     </message>
     <message>
         <source>Most bytes of messages kept while no NATS server is reachable; what does not fit is dropped and counted</source>
@@ -1091,20 +1083,12 @@ last heard from %4</source>
         <translation>同时连接的最大客户端数;超出的客户端会收到 &quot;server full&quot; 并被关闭</translation>
     </message>
     <message>
-        <source> bytes</source>
-        <translation> 字节</translation>
-    </message>
-    <message>
         <source>Longest message; a client that sends a longer one is dropped</source>
         <translation>单条消息的最大长度;发送更长消息的客户端会被断开</translation>
     </message>
     <message>
         <source>Most unsent bytes per client; a client that reads slower is dropped as too slow</source>
         <translation>每个客户端最多积压的未发送字节数;读取过慢的客户端会被断开</translation>
-    </message>
-    <message>
-        <source> ms</source>
-        <translation> 毫秒</translation>
     </message>
     <message>
         <source>Quiet time after which a line without an ending counts as a message; 0: at once</source>
@@ -1349,10 +1333,6 @@ last heard from %4</source>
     <message>
         <source>Traffic, last minute (↓ in, ↑ out)</source>
         <translation>流量,最近一分钟(↓ 收,↑ 发)</translation>
-    </message>
-    <message>
-        <source>no limit</source>
-        <translation>不限</translation>
     </message>
     <message>
         <source>Most connections from one address; the next one is refused. 0: no limit</source>

@@ -24,6 +24,7 @@
 #include <QVBoxLayout>
 
 #include "widgets/hexinput.h"
+#include "widgets/limitfield.h"
 #include "uitext.h"
 #include "logview/logmodel.h"
 #include "logview/logpanel.h"
@@ -116,8 +117,7 @@ QLayout *ClientWindow::buildConnectBar(QWidget *central)
     m_hostEdit->setPlaceholderText(tr("host or address"));
     m_portSpin = new QSpinBox(central);
     m_portSpin->setObjectName(u"portSpin"_s);
-    m_portSpin->setRange(1, 65535);
-    m_portSpin->setToolTip(tr("The server's TCP port"));
+    LimitField::configure(m_portSpin, Limits::ClientPort, tr("The server's TCP port"));
     m_connectButton = new QPushButton(tr("Connect"), central);
     m_connectButton->setObjectName(u"connectButton"_s);
     m_connectButton->setAutoDefault(false);
@@ -201,11 +201,8 @@ QWidget *ClientWindow::buildPeriodicBox(QWidget *central)
     m_periodicCheck->setToolTip(tr("Send the template every interval while connected, as the seed's client does"));
     m_intervalSpin = new QDoubleSpinBox(periodicBox);
     m_intervalSpin->setObjectName(u"intervalSpin"_s);
-    m_intervalSpin->setRange(0.001, 86400);
-    m_intervalSpin->setDecimals(3);
-    m_intervalSpin->setSuffix(tr(" s"));
     m_intervalSpin->setKeyboardTracking(false);
-    m_intervalSpin->setToolTip(tr("Seconds between periodic messages"));
+    LimitField::configure(m_intervalSpin, Limits::Interval, tr("Seconds between periodic messages"));
     m_templateEdit = new QLineEdit(periodicBox);
     m_templateEdit->setObjectName(u"templateEdit"_s);
     m_templateEdit->setToolTip(tr("The periodic message: %1 is the program name, %2 the date and time"));

@@ -14,9 +14,9 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include <limits>
 
 #include "server/clusterpeermodel.h"
+#include "widgets/limitfield.h"
 #include "uitext.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -66,13 +66,9 @@ void ClusterPanel::buildForm()
                                   "letters, digits, _ and - only; empty: a unique one is made when joining"));
     m_bufferSpin = new QDoubleSpinBox(this);
     m_bufferSpin->setObjectName(u"natsBufferSpin"_s);
-    m_bufferSpin->setDecimals(0);
-    m_bufferSpin->setRange(1, double(std::numeric_limits<int>::max()));   // what the bridge takes
-    m_bufferSpin->setSuffix(tr(" bytes"));
     m_bufferSpin->setKeyboardTracking(false);
-    m_bufferSpin->setValue(double(ClusterBridge::Settings().reconnectBufferBytes));
-    m_bufferSpin->setToolTip(tr("Most bytes of messages kept while no NATS server is reachable; "
-                                "what does not fit is dropped and counted"));
+    LimitField::configure(m_bufferSpin, Limits::NatsBufferBytes,
+                          tr("Most bytes of messages kept while no NATS server is reachable; what does not fit is dropped and counted"));
     m_joinButton = new QPushButton(tr("Join cluster"), this);
     m_joinButton->setObjectName(u"joinButton"_s);
     m_joinButton->setToolTip(tr("Join the domain on the NATS servers above, or leave it (F6); "

@@ -40,6 +40,7 @@
 #include "clusterpanel.h"
 #include "server/clusterpeermodel.h"
 #include "widgets/hexinput.h"
+#include "widgets/limitfield.h"
 #include "uitext.h"
 #include "logview/logmodel.h"
 #include "logview/logpanel.h"
@@ -174,9 +175,7 @@ QLayout *ServerWindow::buildListenBar(QWidget *central)
     fillBindChoices();
     m_portSpin = new QSpinBox(central);
     m_portSpin->setObjectName(u"portSpin"_s);
-    m_portSpin->setRange(0, 65535);
-    m_portSpin->setValue(SpreadServer::DefaultPort);
-    m_portSpin->setToolTip(tr("The TCP port to listen on; 0 lets the system pick a free one"));
+    LimitField::configure(m_portSpin, Limits::ServerPort, tr("The TCP port to listen on; 0 lets the system pick a free one"));
     m_startButton = new QPushButton(tr("Start"), central);
     m_startButton->setObjectName(u"startButton"_s);
     m_startButton->setToolTip(tr("Start or stop listening (F5)"));
@@ -258,29 +257,22 @@ QWidget *ServerWindow::buildSettingsPage(QWidget *central)
     m_welcomeEdit->setToolTip(tr("Sent to each client when it connects; %1 is its number; empty sends nothing. Enter applies."));
     m_maxClientsSpin = new QSpinBox(settingsBox);
     m_maxClientsSpin->setObjectName(u"maxClientsSpin"_s);
-    m_maxClientsSpin->setRange(1, 1000000);
-    m_maxClientsSpin->setToolTip(tr("Most clients at once; the next one is told \"server full\" and closed"));
+    LimitField::configure(m_maxClientsSpin, Limits::MaxClients, tr("Most clients at once; the next one is told \"server full\" and closed"));
     m_maxMessageSpin = new QSpinBox(settingsBox);
     m_maxMessageSpin->setObjectName(u"maxMessageSpin"_s);
-    m_maxMessageSpin->setRange(1, 256 * 1024 * 1024);
-    m_maxMessageSpin->setSuffix(tr(" bytes"));
-    m_maxMessageSpin->setToolTip(tr("Longest message; a client that sends a longer one is dropped"));
+    LimitField::configure(m_maxMessageSpin, Limits::MaxMessageBytes, tr("Longest message; a client that sends a longer one is dropped"));
     m_maxBacklogSpin = new QDoubleSpinBox(settingsBox);
     m_maxBacklogSpin->setObjectName(u"maxBacklogSpin"_s);
-    m_maxBacklogSpin->setDecimals(0);
-    m_maxBacklogSpin->setRange(1, double(qint64(1) << 32));
-    m_maxBacklogSpin->setSuffix(tr(" bytes"));
-    m_maxBacklogSpin->setToolTip(tr("Most unsent bytes per client; a client that reads slower is dropped as too slow"));
+    LimitField::configure(m_maxBacklogSpin, Limits::MaxBacklogBytes,
+                          tr("Most unsent bytes per client; a client that reads slower is dropped as too slow"));
     m_flushSpin = new QSpinBox(settingsBox);
     m_flushSpin->setObjectName(u"flushSpin"_s);
-    m_flushSpin->setRange(0, 3600 * 1000);
-    m_flushSpin->setSuffix(tr(" ms"));
-    m_flushSpin->setToolTip(tr("Quiet time after which a line without an ending counts as a message; 0: at once"));
+    LimitField::configure(m_flushSpin, Limits::ServerFlushMs,
+                          tr("Quiet time after which a line without an ending counts as a message; 0: at once"));
     m_maxPerAddressSpin = new QSpinBox(settingsBox);
     m_maxPerAddressSpin->setObjectName(u"maxPerAddressSpin"_s);
-    m_maxPerAddressSpin->setRange(0, 1000000);
-    m_maxPerAddressSpin->setSpecialValueText(tr("no limit"));
-    m_maxPerAddressSpin->setToolTip(tr("Most connections from one address; the next one is refused. 0: no limit"));
+    LimitField::configure(m_maxPerAddressSpin, Limits::MaxPerAddress,
+                          tr("Most connections from one address; the next one is refused. 0: no limit"));
     m_allowEdit = new QLineEdit(settingsBox);
     m_allowEdit->setObjectName(u"allowEdit"_s);
     m_allowEdit->setPlaceholderText(tr("everyone"));
