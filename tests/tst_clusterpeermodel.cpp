@@ -9,6 +9,22 @@
 
 using namespace Qt::Literals::StringLiterals;
 
+namespace {
+// The arguments of QAbstractItemModel's signals, by name (they carry a private tag, so no TypedSpy).
+QModelIndex topLeft(const QSignalSpy &dataChanged, qsizetype i)
+{
+    return dataChanged.at(i).at(0).value<QModelIndex>();
+}
+QModelIndex bottomRight(const QSignalSpy &dataChanged, qsizetype i)
+{
+    return dataChanged.at(i).at(1).value<QModelIndex>();
+}
+int firstRow(const QSignalSpy &rowsInsertedOrRemoved, qsizetype i)
+{
+    return rowsInsertedOrRemoved.at(i).at(1).toInt();
+}
+} // namespace
+
 class tst_ClusterPeerModel : public QObject
 {
     Q_OBJECT
@@ -99,8 +115,8 @@ void tst_ClusterPeerModel::onlyWhatDiffersChanges()
     b.clients = 5;
     model.setPeers({ a, b, d });
     QCOMPARE(changed.count(), 1);
-    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().row(), 1);
-    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().row(), 1);
+    QCOMPARE(topLeft(changed, 0).row(), 1);
+    QCOMPARE(bottomRight(changed, 0).row(), 1);
     QCOMPARE(model.index(1, ClusterPeerModel::ClientsColumn).data().toString(), u"5"_s);
     QCOMPARE(totals.count(), 1);
     QCOMPARE(model.totalClients(), 10);
@@ -109,7 +125,7 @@ void tst_ClusterPeerModel::onlyWhatDiffersChanges()
     const auto c = peer(u"c"_s, 3);
     model.setPeers({ a, b, c, d });
     QCOMPARE(inserted.count(), 1);
-    QCOMPARE(inserted.at(0).at(1).toInt(), 2);
+    QCOMPARE(firstRow(inserted, 0), 2);
     QCOMPARE(model.index(2, 0).data(ClusterPeerModel::ServerIdRole).toString(), u"c"_s);
     QVERIFY(dIndex.isValid());
     QCOMPARE(dIndex.row(), 3);
@@ -118,7 +134,7 @@ void tst_ClusterPeerModel::onlyWhatDiffersChanges()
     // b leaves: one removal; nothing was reset on the way.
     model.setPeers({ a, c, d });
     QCOMPARE(removed.count(), 1);
-    QCOMPARE(removed.at(0).at(1).toInt(), 1);
+    QCOMPARE(firstRow(removed, 0), 1);
     QCOMPARE(dIndex.row(), 2);
     QCOMPARE(reset.count(), 0);
     QCOMPARE(model.totalClients(), 8);
@@ -149,8 +165,8 @@ void tst_ClusterPeerModel::lastSeenReadsAsAge()
     model.setRefreshInterval(20);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     QVERIFY(changed.wait());
-    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(ClusterPeerModel::LastSeenColumn));
-    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().row(), 3);
+    QCOMPARE(topLeft(changed, 0).column(), int(ClusterPeerModel::LastSeenColumn));
+    QCOMPARE(bottomRight(changed, 0).row(), 3);
 }
 
 void tst_ClusterPeerModel::addresses()

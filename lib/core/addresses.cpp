@@ -47,11 +47,15 @@ QString subnetText(const Subnet &subnet)
     return u"%1/%2"_s.arg(subnet.first.toString()).arg(subnet.second);
 }
 
+QString hostPortText(const QString &host, quint16 port)
+{
+    const QString shown = QHostAddress(host).protocol() == QAbstractSocket::IPv6Protocol ? u'[' + host + u']' : host;
+    return port == 0 ? shown : u"%1:%2"_s.arg(shown).arg(port);
+}
+
 QString peerText(const QHostAddress &address, quint16 port)
 {
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        return u"[%1]:%2"_s.arg(address.toString()).arg(port);
-    return u"%1:%2"_s.arg(address.toString()).arg(port);
+    return hostPortText(address.toString(), port);
 }
 
 } // namespace Addresses

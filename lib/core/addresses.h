@@ -21,7 +21,13 @@ std::optional<Subnet> parseSubnet(const QString &text);
 /** A subnet as parseSubnet() reads it: a single address without its prefix. */
 QString subnetText(const Subnet &subnet);
 
-/** "127.0.0.1:50123" or "[::1]:50123": how every log line, table and window writes a peer. */
+/**
+ * "127.0.0.1:50123", "[::1]:50123" or "gateway.example:8007": how every log
+ * line, table and window writes a host and port. An IPv6 literal gets its
+ * brackets; port 0 (unknown) is left out.
+ */
+QString hostPortText(const QString &host, quint16 port);
+/** A connected peer as hostPortText() writes it. */
 QString peerText(const QHostAddress &address, quint16 port);
 
 } // namespace Addresses

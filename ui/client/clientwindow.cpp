@@ -24,6 +24,7 @@
 #include <QVBoxLayout>
 
 #include "widgets/hexinput.h"
+#include "core/addresses.h"
 #include "widgets/limitfield.h"
 #include "uitext.h"
 #include "logview/logmodel.h"
@@ -407,7 +408,7 @@ void ClientWindow::connectClientLog()
 
 QString ClientWindow::serverText() const
 {
-    return u"%1:%2"_s.arg(m_client->host()).arg(m_client->port());
+    return Addresses::hostPortText(m_client->host(), m_client->port());
 }
 
 void ClientWindow::connectToServer()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "server/clusterpeermodel.h"
 
+#include "core/addresses.h"
 #include "uitext.h"
 
 #include <QDateTime>
@@ -97,12 +98,7 @@ int ClusterPeerModel::totalClients() const
 
 QString ClusterPeerModel::addressText(const ClusterBridge::Peer &peer)
 {
-    QString host = peer.host;
-    if (QHostAddress(host).protocol() == QAbstractSocket::IPv6Protocol)
-        host = u'[' + host + u']';
-    if (peer.port == 0)
-        return host;
-    return u"%1:%2"_s.arg(host).arg(peer.port);
+    return Addresses::hostPortText(peer.host, peer.port);
 }
 
 void ClusterPeerModel::refreshAges()
