@@ -106,19 +106,19 @@ std::optional<int> finishParse(QCommandLineParser &parser, const QStringList &ar
 {
     if (!parser.parse(arguments)) {
         printError(program, parser.errorText() + u" (see --help)"_s);
-        return 2;
+        return ExitUsage;
     }
     if (parser.isSet(u"help"_s)) {
         printLine(parser.helpText().trimmed());
-        return 0;
+        return ExitOk;
     }
     if (parser.isSet(u"version"_s)) {
         printLine(program + u' ' + QStringLiteral(SPREAD_VERSION));
-        return 0;
+        return ExitOk;
     }
     if (!parser.positionalArguments().isEmpty()) {
         printError(program, u"unexpected argument: %1 (see --help)"_s.arg(parser.positionalArguments().first()));
-        return 2;
+        return ExitUsage;
     }
     for (const QString &name : parser.optionNames()) {
         if (name.size() > 1)

@@ -118,160 +118,221 @@ std::optional<int> parseClusterOptions(const QCommandLineParser &parser, Cluster
     }
     return std::nullopt;
 }
-} // namespace
 
-std::optional<int> parseServerOptions(const QStringList &arguments, ServerOptions *options)
+// spread-server
+
+/** The description and the options of spread-server, in the order --help lists them. */
+void addServerOptions(QCommandLineParser &parser)
 {
-    QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
             "spread-server", "Broadcast server: greets each client with its number, relays every line to the "
                              "other clients, and drops a client that sends \"close\"."));
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.addHelpOption();
     parser.addVersionOption();
-    const auto tr = [](const char *text) { return QCoreApplication::translate("spread-server", text); };
+    // QCoreApplication::translate with the literal context, so that lupdate finds the texts.
     parser.addOptions({
-        { u"headless"_s, tr("Run in the console, without a window.") },
-        { u"bind"_s, tr("Address to listen on: an IPv4 or IPv6 address, 'any' (default) or 'localhost'."), u"address"_s },
+        { u"headless"_s, QCoreApplication::translate("spread-server", "Run in the console, without a window.") },
+        { u"bind"_s,
+          QCoreApplication::translate("spread-server",
+                                      "Address to listen on: an IPv4 or IPv6 address, 'any' (default) or 'localhost'."),
+          u"address"_s },
         limitOption(Limits::ServerPort, "spread-server", u"port"_s),
-        { u"welcome"_s, tr("Welcome line; %1 is the client's number; empty sends none."), u"text"_s },
-        { u"no-relay"_s, tr("Log messages only, do not relay them (the seed's monitor mode).") },
+        { u"welcome"_s,
+          QCoreApplication::translate("spread-server", "Welcome line; %1 is the client's number; empty sends none."),
+          u"text"_s },
+        { u"no-relay"_s,
+          QCoreApplication::translate("spread-server", "Log messages only, do not relay them (the seed's monitor mode).") },
         limitOption(Limits::MaxClients, "spread-server", u"n"_s),
         limitOption(Limits::MaxMessageBytes, "spread-server", u"n"_s),
         limitOption(Limits::MaxBacklogBytes, "spread-server", u"n"_s),
         limitOption(Limits::ServerFlushMs, "spread-server", u"ms"_s),
-        { u"quiet"_s, tr("Do not print messages, only connections.") },
-        { u"log-format"_s, tr("Output format: text (default) or jsonl."), u"format"_s },
-        { u"log-file"_s, tr("Also append the log to this file, in the same format."), u"file"_s },
-        { u"allow"_s, tr("Admit only clients from this subnet (CIDR, e.g. 192.168.1.0/24 or ::1); repeatable."), u"cidr"_s },
+        { u"quiet"_s, QCoreApplication::translate("spread-server", "Do not print messages, only connections.") },
+        { u"log-format"_s, QCoreApplication::translate("spread-server", "Output format: text (default) or jsonl."),
+          u"format"_s },
+        { u"log-file"_s,
+          QCoreApplication::translate("spread-server", "Also append the log to this file, in the same format."),
+          u"file"_s },
+        { u"allow"_s,
+          QCoreApplication::translate("spread-server", "Admit only clients from this subnet (CIDR, e.g. 192.168.1.0/24 "
+                                                       "or ::1); repeatable."),
+          u"cidr"_s },
         limitOption(Limits::MaxPerAddress, "spread-server", u"n"_s),
-        { u"tls-cert"_s, tr("Serve TLS with this PEM certificate (chain); needs --tls-key."), u"file"_s },
-        { u"tls-key"_s, tr("The PEM private key of --tls-cert."), u"file"_s },
-        { u"tls-ca"_s, tr("Require client certificates signed by these PEM CAs (mutual TLS)."), u"file"_s },
-        { u"nats"_s, tr("Join a broadcast domain on this NATS cluster: nats://host:port, comma-separated, nearest "
-                        "first (needs a build with NATS)."), u"urls"_s },
-        { u"domain"_s, tr("The broadcast domain to join with --nats (default 'default'; letters, digits, '_', '-')."), u"name"_s },
-        { u"server-id"_s, tr("This server's id in the domain (default: host-port-random, new each run)."), u"id"_s },
+        { u"tls-cert"_s,
+          QCoreApplication::translate("spread-server", "Serve TLS with this PEM certificate (chain); needs --tls-key."),
+          u"file"_s },
+        { u"tls-key"_s, QCoreApplication::translate("spread-server", "The PEM private key of --tls-cert."), u"file"_s },
+        { u"tls-ca"_s,
+          QCoreApplication::translate("spread-server", "Require client certificates signed by these PEM CAs (mutual TLS)."),
+          u"file"_s },
+        { u"nats"_s,
+          QCoreApplication::translate("spread-server", "Join a broadcast domain on this NATS cluster: nats://host:port, "
+                                                       "comma-separated, nearest first (needs a build with NATS)."),
+          u"urls"_s },
+        { u"domain"_s,
+          QCoreApplication::translate("spread-server", "The broadcast domain to join with --nats (default 'default'; "
+                                                       "letters, digits, '_', '-')."),
+          u"name"_s },
+        { u"server-id"_s,
+          QCoreApplication::translate("spread-server", "This server's id in the domain (default: host-port-random, new "
+                                                       "each run)."),
+          u"id"_s },
         limitOption(Limits::NatsBufferBytes, "spread-server", u"bytes"_s),
     });
-    if (auto exit = finishParse(parser, arguments, SERVER_PROGRAM, &options->explicitlySet))
-        return exit;
+}
 
-    options->headless = parser.isSet(u"headless"_s);
-    options->logFile = parser.value(u"log-file"_s);
-    options->quiet = parser.isSet(u"quiet"_s);
-    if (parser.isSet(u"bind"_s)) {
-        const auto address = Addresses::parseBind(parser.value(u"bind"_s));
-        if (!address) {
-            printError(SERVER_PROGRAM, u"bad value for --bind: '%1' (an IP address, 'any' or 'localhost')"_s.arg(parser.value(u"bind"_s)));
-            return ExitUsage;
-        }
-        options->bind = *address;
+std::optional<int> parseBind(const QCommandLineParser &parser, QHostAddress *bind)
+{
+    if (!parser.isSet(u"bind"_s))
+        return std::nullopt;
+    const auto address = Addresses::parseBind(parser.value(u"bind"_s));
+    if (!address) {
+        printError(SERVER_PROGRAM, u"bad value for --bind: '%1' (an IP address, 'any' or 'localhost')"_s.arg(parser.value(u"bind"_s)));
+        return ExitUsage;
     }
-    qint64 port = options->port;
-    qint64 maxClients = options->settings.maxClients;
-    qint64 maxMessage = options->settings.maxMessageBytes;
-    qint64 maxBacklog = options->settings.maxBacklogBytes;
-    qint64 flushMs = options->settings.flushDelayMs;
-    qint64 maxPerIp = options->settings.maxPerAddress;   // 0: no limit
-    if (!limitValue(parser, Limits::ServerPort, &port, SERVER_PROGRAM)
+    *bind = *address;
+    return std::nullopt;
+}
+
+/** --port and the numeric limits, checked all before any is taken. */
+std::optional<int> parseServerLimits(const QCommandLineParser &parser, quint16 *port, SpreadServer::Settings *settings)
+{
+    qint64 portValue = *port;
+    qint64 maxClients = settings->maxClients;
+    qint64 maxMessage = settings->maxMessageBytes;
+    qint64 maxBacklog = settings->maxBacklogBytes;
+    qint64 flushMs = settings->flushDelayMs;
+    qint64 maxPerIp = settings->maxPerAddress;   // 0: no limit
+    if (!limitValue(parser, Limits::ServerPort, &portValue, SERVER_PROGRAM)
         || !limitValue(parser, Limits::MaxClients, &maxClients, SERVER_PROGRAM)
         || !limitValue(parser, Limits::MaxMessageBytes, &maxMessage, SERVER_PROGRAM)
         || !limitValue(parser, Limits::MaxBacklogBytes, &maxBacklog, SERVER_PROGRAM)
         || !limitValue(parser, Limits::ServerFlushMs, &flushMs, SERVER_PROGRAM)
         || !limitValue(parser, Limits::MaxPerAddress, &maxPerIp, SERVER_PROGRAM))
         return ExitUsage;
-    options->settings.maxPerAddress = int(maxPerIp);
+    *port = quint16(portValue);
+    settings->maxClients = int(maxClients);
+    settings->maxMessageBytes = maxMessage;
+    settings->maxBacklogBytes = maxBacklog;
+    settings->flushDelayMs = int(flushMs);
+    settings->maxPerAddress = int(maxPerIp);
+    return std::nullopt;
+}
+
+/** --allow, repeatable: appended to @p allowed. */
+std::optional<int> parseAllowed(const QCommandLineParser &parser, QList<Addresses::Subnet> *allowed)
+{
     for (const QString &text : parser.values(u"allow"_s)) {
         const auto subnet = Addresses::parseSubnet(text);
         if (!subnet) {
             printError(SERVER_PROGRAM, u"bad value for --allow: '%1' (an address or a subnet such as 10.0.0.0/8)"_s.arg(text));
             return ExitUsage;
         }
-        options->settings.allowed.append(*subnet);
-    }
-    const QString certFile = parser.value(u"tls-cert"_s);
-    const QString keyFile = parser.value(u"tls-key"_s);
-    const QString caFile = parser.value(u"tls-ca"_s);
-    if (!certFile.isEmpty() || !keyFile.isEmpty() || !caFile.isEmpty()) {
-        if (certFile.isEmpty() || keyFile.isEmpty()) {
-            printError(SERVER_PROGRAM, u"TLS needs both --tls-cert and --tls-key"_s);
-            return ExitUsage;
-        }
-        QString error;
-        const auto tls = TlsFiles::serverConfiguration(certFile, keyFile, caFile, &error);
-        if (!tls) {
-            printError(SERVER_PROGRAM, error);
-            return ExitUsage;
-        }
-        options->tls = *tls;
-    }
-    options->port = quint16(port);
-    options->settings.maxClients = int(maxClients);
-    options->settings.maxMessageBytes = maxMessage;
-    options->settings.maxBacklogBytes = maxBacklog;
-    options->settings.flushDelayMs = int(flushMs);
-    options->settings.relay = !parser.isSet(u"no-relay"_s);
-    if (parser.isSet(u"welcome"_s))
-        options->settings.welcome = parser.value(u"welcome"_s);
-    if (auto exit = parseClusterOptions(parser, &options->cluster))
-        return exit;
-    if (parser.isSet(u"log-format"_s)) {
-        const QString format = parser.value(u"log-format"_s);
-        if (format == u"text"_s) {
-            options->logFormat = Log::Format::Text;
-        } else if (format == u"jsonl"_s) {
-            options->logFormat = Log::Format::JsonLines;
-        } else {
-            printError(SERVER_PROGRAM, u"bad value for --log-format: '%1' (text or jsonl)"_s.arg(format));
-            return ExitUsage;
-        }
+        allowed->append(*subnet);
     }
     return std::nullopt;
 }
 
-std::optional<int> parseClientOptions(const QStringList &arguments, ClientOptions *options)
+/** --tls-cert, --tls-key and --tls-ca; @p tls stays null (plain TCP) when none is given. */
+std::optional<int> parseServerTls(const QCommandLineParser &parser, QSslConfiguration *tls)
 {
-    QCommandLineParser parser;
+    const QString certFile = parser.value(u"tls-cert"_s);
+    const QString keyFile = parser.value(u"tls-key"_s);
+    const QString caFile = parser.value(u"tls-ca"_s);
+    if (certFile.isEmpty() && keyFile.isEmpty() && caFile.isEmpty())
+        return std::nullopt;
+    if (certFile.isEmpty() || keyFile.isEmpty()) {
+        printError(SERVER_PROGRAM, u"TLS needs both --tls-cert and --tls-key"_s);
+        return ExitUsage;
+    }
+    QString error;
+    const auto configuration = TlsFiles::serverConfiguration(certFile, keyFile, caFile, &error);
+    if (!configuration) {
+        printError(SERVER_PROGRAM, error);
+        return ExitUsage;
+    }
+    *tls = *configuration;
+    return std::nullopt;
+}
+
+std::optional<int> parseLogFormat(const QCommandLineParser &parser, Log::Format *logFormat)
+{
+    if (!parser.isSet(u"log-format"_s))
+        return std::nullopt;
+    const QString format = parser.value(u"log-format"_s);
+    if (format == u"text"_s) {
+        *logFormat = Log::Format::Text;
+    } else if (format == u"jsonl"_s) {
+        *logFormat = Log::Format::JsonLines;
+    } else {
+        printError(SERVER_PROGRAM, u"bad value for --log-format: '%1' (text or jsonl)"_s.arg(format));
+        return ExitUsage;
+    }
+    return std::nullopt;
+}
+
+// echo-client
+
+/** The description and the options of echo-client, in the order --help lists them. */
+void addClientOptions(QCommandLineParser &parser)
+{
     parser.setApplicationDescription(QCoreApplication::translate(
             "echo-client", "Chat client: connects to a SpreadSite server, prints what it receives, sends what "
                            "you type and, every interval, a message made from a template."));
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.addHelpOption();
     parser.addVersionOption();
-    const auto tr = [](const char *text) { return QCoreApplication::translate("echo-client", text); };
+    // QCoreApplication::translate with the literal context, so that lupdate finds the texts.
     parser.addOptions({
-        { u"headless"_s, tr("Run in the console, without a window.") },
-        { u"host"_s, tr("Server host name or address (default 127.0.0.1)."), u"host"_s },
+        { u"headless"_s, QCoreApplication::translate("echo-client", "Run in the console, without a window.") },
+        { u"host"_s, QCoreApplication::translate("echo-client", "Server host name or address (default 127.0.0.1)."),
+          u"host"_s },
         limitOption(Limits::ClientPort, "echo-client", u"port"_s),
         limitOption(Limits::Interval, "echo-client", u"seconds"_s),
-        { u"no-periodic"_s, tr("Send no periodic message, only what is typed.") },
-        { u"message"_s, tr("Periodic message template; %1 is the program, %2 the date and time "
-                           "(default \"hello, I'm %1 %2\")."), u"template"_s },
-        { u"line-ending"_s, tr("Line ending added to each message: lf (default), crlf or none."), u"ending"_s },
+        { u"no-periodic"_s, QCoreApplication::translate("echo-client", "Send no periodic message, only what is typed.") },
+        { u"message"_s,
+          QCoreApplication::translate("echo-client", "Periodic message template; %1 is the program, %2 the date and "
+                                                     "time (default \"hello, I'm %1 %2\")."),
+          u"template"_s },
+        { u"line-ending"_s,
+          QCoreApplication::translate("echo-client", "Line ending added to each message: lf (default), crlf or none."),
+          u"ending"_s },
         limitOption(Limits::Count, "echo-client", u"n"_s),
-        { u"reconnect"_s, tr("Reconnect after a failure or loss, waiting %1 s doubling to %2 s.")
-                                  .arg(Limits::ReconnectFirstDelayMs / 1000.0)
-                                  .arg(Limits::ReconnectMaxDelayMs / 1000.0) },
+        { u"reconnect"_s,
+          QCoreApplication::translate("echo-client", "Reconnect after a failure or loss, waiting %1 s doubling to %2 s.")
+                  .arg(Limits::ReconnectFirstDelayMs / 1000.0)
+                  .arg(Limits::ReconnectMaxDelayMs / 1000.0) },
         limitOption(Limits::ClientFlushMs, "echo-client", u"ms"_s),
-        { u"tls"_s, tr("Connect with TLS and verify the server (against the system's CAs, or --tls-ca).") },
-        { u"tls-ca"_s, tr("Trust only these PEM CA certificates for the server (implies --tls)."), u"file"_s },
-        { u"tls-cert"_s, tr("Present this PEM client certificate (implies --tls; needs --tls-key)."), u"file"_s },
-        { u"tls-key"_s, tr("The PEM private key of --tls-cert."), u"file"_s },
+        { u"tls"_s,
+          QCoreApplication::translate("echo-client", "Connect with TLS and verify the server (against the system's CAs, "
+                                                     "or --tls-ca).") },
+        { u"tls-ca"_s,
+          QCoreApplication::translate("echo-client", "Trust only these PEM CA certificates for the server (implies "
+                                                     "--tls)."),
+          u"file"_s },
+        { u"tls-cert"_s,
+          QCoreApplication::translate("echo-client", "Present this PEM client certificate (implies --tls; needs "
+                                                     "--tls-key)."),
+          u"file"_s },
+        { u"tls-key"_s, QCoreApplication::translate("echo-client", "The PEM private key of --tls-cert."), u"file"_s },
     });
-    if (auto exit = finishParse(parser, arguments, CLIENT_PROGRAM, &options->explicitlySet))
-        return exit;
+}
 
-    options->headless = parser.isSet(u"headless"_s);
-    options->periodic = !parser.isSet(u"no-periodic"_s);
-    options->reconnect = parser.isSet(u"reconnect"_s);
-    if (parser.isSet(u"host"_s)) {
-        options->host = parser.value(u"host"_s).trimmed();
-        if (options->host.isEmpty()) {
-            printError(CLIENT_PROGRAM, u"bad value for --host: it is empty"_s);
-            return ExitUsage;
-        }
+std::optional<int> parseHost(const QCommandLineParser &parser, QString *host)
+{
+    if (!parser.isSet(u"host"_s))
+        return std::nullopt;
+    *host = parser.value(u"host"_s).trimmed();
+    if (host->isEmpty()) {
+        printError(CLIENT_PROGRAM, u"bad value for --host: it is empty"_s);
+        return ExitUsage;
     }
+    return std::nullopt;
+}
+
+/** --port, --count and --flush-ms, checked all before any is taken. */
+std::optional<int> parseClientLimits(const QCommandLineParser &parser, ClientOptions *options)
+{
     qint64 port = options->port;
     qint64 count = options->count;
     qint64 flushMs = options->flushDelayMs;
@@ -281,50 +342,118 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
     options->port = quint16(port);
     options->count = int(count);
     options->flushDelayMs = int(flushMs);
-    if (parser.isSet(u"interval"_s)) {
-        const Limit &interval = Limits::Interval;   // in ms, typed in seconds
-        bool ok = false;
-        const double seconds = parser.value(u"interval"_s).toDouble(&ok);
-        if (!ok || !std::isfinite(seconds) || seconds < interval.minimum / 1000.0 || seconds > interval.maximum / 1000.0) {
-            printError(CLIENT_PROGRAM, u"bad value for --interval: '%1' (seconds, from %2 to %3)"_s
-                                               .arg(parser.value(u"interval"_s), typed(interval, interval.minimum),
-                                                    typed(interval, interval.maximum)));
-            return ExitUsage;
-        }
-        options->intervalMs = qMax(int(interval.minimum), int(std::lround(seconds * 1000)));
+    return std::nullopt;
+}
+
+/** --interval: typed in seconds (fractions allowed), kept in ms. */
+std::optional<int> parseInterval(const QCommandLineParser &parser, int *intervalMs)
+{
+    if (!parser.isSet(u"interval"_s))
+        return std::nullopt;
+    const Limit &interval = Limits::Interval;
+    bool ok = false;
+    const double seconds = parser.value(u"interval"_s).toDouble(&ok);
+    if (!ok || !std::isfinite(seconds) || seconds < interval.minimum / 1000.0 || seconds > interval.maximum / 1000.0) {
+        printError(CLIENT_PROGRAM, u"bad value for --interval: '%1' (seconds, from %2 to %3)"_s
+                                           .arg(parser.value(u"interval"_s), typed(interval, interval.minimum),
+                                                typed(interval, interval.maximum)));
+        return ExitUsage;
     }
-    if (parser.isSet(u"message"_s))
-        options->messageTemplate = parser.value(u"message"_s);
-    if (parser.isSet(u"line-ending"_s)) {
-        const QString ending = parser.value(u"line-ending"_s).toLower();
-        if (ending == u"lf"_s) {
-            options->lineEnding = EchoClient::LineEnding::Lf;
-        } else if (ending == u"crlf"_s) {
-            options->lineEnding = EchoClient::LineEnding::CrLf;
-        } else if (ending == u"none"_s) {
-            options->lineEnding = EchoClient::LineEnding::None;
-        } else {
-            printError(CLIENT_PROGRAM, u"bad value for --line-ending: '%1' (lf, crlf or none)"_s.arg(parser.value(u"line-ending"_s)));
-            return ExitUsage;
-        }
+    *intervalMs = qMax(int(interval.minimum), int(std::lround(seconds * 1000)));
+    return std::nullopt;
+}
+
+std::optional<int> parseLineEnding(const QCommandLineParser &parser, EchoClient::LineEnding *lineEnding)
+{
+    if (!parser.isSet(u"line-ending"_s))
+        return std::nullopt;
+    const QString ending = parser.value(u"line-ending"_s).toLower();
+    if (ending == u"lf"_s) {
+        *lineEnding = EchoClient::LineEnding::Lf;
+    } else if (ending == u"crlf"_s) {
+        *lineEnding = EchoClient::LineEnding::CrLf;
+    } else if (ending == u"none"_s) {
+        *lineEnding = EchoClient::LineEnding::None;
+    } else {
+        printError(CLIENT_PROGRAM, u"bad value for --line-ending: '%1' (lf, crlf or none)"_s.arg(parser.value(u"line-ending"_s)));
+        return ExitUsage;
     }
+    return std::nullopt;
+}
+
+/** --tls, or any of --tls-ca, --tls-cert and --tls-key, which imply it. */
+std::optional<int> parseClientTls(const QCommandLineParser &parser, ClientOptions *options)
+{
     const QString caFile = parser.value(u"tls-ca"_s);
     const QString certFile = parser.value(u"tls-cert"_s);
     const QString keyFile = parser.value(u"tls-key"_s);
     options->tls = parser.isSet(u"tls"_s) || !caFile.isEmpty() || !certFile.isEmpty() || !keyFile.isEmpty();
-    if (options->tls) {
-        QString error;
-        const auto tls = TlsFiles::clientConfiguration(caFile, certFile, keyFile, &error);
-        if (!tls) {
-            printError(CLIENT_PROGRAM, error);
-            return ExitUsage;
-        }
-        options->tlsConfiguration = *tls;
+    if (!options->tls)
+        return std::nullopt;
+    QString error;
+    const auto configuration = TlsFiles::clientConfiguration(caFile, certFile, keyFile, &error);
+    if (!configuration) {
+        printError(CLIENT_PROGRAM, error);
+        return ExitUsage;
     }
+    options->tlsConfiguration = *configuration;
+    return std::nullopt;
+}
+} // namespace
+
+std::optional<int> parseServerOptions(const QStringList &arguments, ServerOptions *options)
+{
+    QCommandLineParser parser;
+    addServerOptions(parser);
+    if (auto exit = finishParse(parser, arguments, SERVER_PROGRAM, &options->explicitlySet))
+        return exit;
+
+    options->headless = parser.isSet(u"headless"_s);
+    options->logFile = parser.value(u"log-file"_s);
+    options->quiet = parser.isSet(u"quiet"_s);
+    options->settings.relay = !parser.isSet(u"no-relay"_s);
+    if (parser.isSet(u"welcome"_s))
+        options->settings.welcome = parser.value(u"welcome"_s);
+    // In this order: the first bad value is the one reported.
+    if (auto exit = parseBind(parser, &options->bind))
+        return exit;
+    if (auto exit = parseServerLimits(parser, &options->port, &options->settings))
+        return exit;
+    if (auto exit = parseAllowed(parser, &options->settings.allowed))
+        return exit;
+    if (auto exit = parseServerTls(parser, &options->tls))
+        return exit;
+    if (auto exit = parseClusterOptions(parser, &options->cluster))
+        return exit;
+    return parseLogFormat(parser, &options->logFormat);
+}
+
+std::optional<int> parseClientOptions(const QStringList &arguments, ClientOptions *options)
+{
+    QCommandLineParser parser;
+    addClientOptions(parser);
+    if (auto exit = finishParse(parser, arguments, CLIENT_PROGRAM, &options->explicitlySet))
+        return exit;
+
+    options->headless = parser.isSet(u"headless"_s);
+    options->periodic = !parser.isSet(u"no-periodic"_s);
+    options->reconnect = parser.isSet(u"reconnect"_s);
+    if (parser.isSet(u"message"_s))
+        options->messageTemplate = parser.value(u"message"_s);
+    // In this order: the first bad value is the one reported.
+    if (auto exit = parseHost(parser, &options->host))
+        return exit;
+    if (auto exit = parseClientLimits(parser, options))
+        return exit;
+    if (auto exit = parseInterval(parser, &options->intervalMs))
+        return exit;
+    if (auto exit = parseLineEnding(parser, &options->lineEnding))
+        return exit;
+    if (auto exit = parseClientTls(parser, options))
+        return exit;
     if (options->count > 0 && !options->periodic) {
         printError(CLIENT_PROGRAM, u"--count counts periodic messages; it cannot go with --no-periodic"_s);
         return ExitUsage;
     }
     return std::nullopt;
 }
-
