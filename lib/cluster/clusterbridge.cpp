@@ -32,7 +32,6 @@
 #include "core/spreadserver.h"
 
 #include <condition_variable>
-#include <limits>
 #include <mutex>
 
 #include <QDateTime>
@@ -694,8 +693,9 @@ bool ClusterBridge::start(const Settings &settings)
         return refuse(tr("bad domain name '%1': letters, digits, '_' and '-' only").arg(checked.domain));
     if (!checked.serverId.isEmpty() && !tokenPattern().match(checked.serverId).hasMatch())
         return refuse(tr("bad server id '%1': letters, digits, '_' and '-' only").arg(checked.serverId));
-    if (checked.reconnectBufferBytes < 1 || checked.reconnectBufferBytes > std::numeric_limits<int>::max())
-        return refuse(tr("the reconnect buffer must be from 1 byte to 2 GiB"));
+    const Limits::Limit &buffer = Limits::NatsBufferBytes;
+    if (!Limits::contains(buffer, checked.reconnectBufferBytes))
+        return refuse(tr("the reconnect buffer must be from %1 to %2 bytes").arg(buffer.minimum).arg(buffer.maximum));
     if (checked.presenceIntervalMs < 10)
         return refuse(tr("the presence interval must be at least 10 ms"));
 

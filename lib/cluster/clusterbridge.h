@@ -9,6 +9,8 @@
 
 #include <memory>
 
+#include "core/settinglimits.h"
+
 class SpreadServer;
 class QThread;
 
@@ -42,7 +44,7 @@ public:
         QStringList urls;                          ///< nats://host:port, tried in turn
         QString domain = QStringLiteral("default");           ///< [A-Za-z0-9_-]+
         QString serverId;                          ///< empty: made unique at start()
-        qint64 reconnectBufferBytes = 8 * 1024 * 1024;   ///< publishes kept while disconnected
+        qint64 reconnectBufferBytes = Limits::NatsBufferBytes.defaultValue;   ///< publishes kept while disconnected
         int presenceIntervalMs = 2000;             ///< periodic count; a peer silent for 3 intervals is gone
     };
 
