@@ -105,6 +105,14 @@ QString defaultServerId(quint16 port)
     return u"%1-%2-%3"_s.arg(host).arg(port).arg(qulonglong(suffix), 6, 16, QChar(u'0'));
 }
 
+#ifdef SPREAD_HAVE_NATS
+/** "spread.v1.<domain>": what every subject of @p domain starts with. */
+QByteArray subjectPrefix(const QString &domain)
+{
+    return "spread.v1." + domain.toUtf8();
+}
+#endif
+
 bool sameStats(const ClusterBridge::Stats &a, const ClusterBridge::Stats &b)
 {
     return a.connectedUrl == b.connectedUrl && a.published == b.published && a.received == b.received
@@ -219,6 +227,14 @@ private:
     static void onError(natsConnection *, natsSubscription *, natsStatus status, void *closure);
     static void post(void *closure, Event event);
     void handleEvent(Event event);
+    // open(), in its steps
+    void beginSession(const ClusterBridge::Settings &settings, const QString &serverId);
+    natsStatus setConnectionOptions(natsOptions *options, const ClusterBridge::Settings &settings);
+    natsStatus setCallbacks(natsOptions *options);
+    /** Creates the connection (nats.c goes on trying in the background); false, having said why, if it cannot. */
+    bool connectToNats(const ClusterBridge::Settings &settings);
+    /** Subscribes to @p wildcard; false, having said why, if it cannot. */
+    bool subscribe(const QByteArray &wildcard);
     bool publish(const QByteArray &subject, const QByteArray &body, quint64 client, quint64 seq);
     void fail(const QString &what, natsStatus status);
 
@@ -479,8 +495,25 @@ void ClusterBridge::Worker::handleEvent(Event event)
 void ClusterBridge::Worker::open(const ClusterBridge::Settings &settings, const QString &serverId)
 {
     close();
+    beginSession(settings, serverId);
+    m_link = new Link;
+    m_link->worker = this;
+    m_link->shared = m_shared;
+    if (!connectToNats(settings))
+        return;
+    const bool subscribed = subscribe(subjectPrefix(settings.domain) + ".>");
+    m_presenceTimer->start(m_intervalMs);
+    m_statsTimer->start();
+    handleEvent(subscribed && natsConnection_Status(m_connection) == NATS_CONN_STATUS_CONNECTED ? Event::Connected
+                                                                                                : Event::Disconnected);
+    if (!m_everConnected)   // "join" goes first into the reconnect buffer, ahead of any message
+        publishPresence("join");
+}
+
+void ClusterBridge::Worker::beginSession(const ClusterBridge::Settings &settings, const QString &serverId)
+{
     m_serverId = serverId.toUtf8();
-    const QByteArray prefix = "spread.v1." + settings.domain.toUtf8();
+    const QByteArray prefix = subjectPrefix(settings.domain);
     m_msgSubject = prefix + ".msg." + m_serverId;
     m_presenceSubject = prefix + ".presence." + m_serverId;
     m_host = QSysInfo::machineHostName();
@@ -490,11 +523,10 @@ void ClusterBridge::Worker::open(const ClusterBridge::Settings &settings, const 
     m_lastSeq = 0;
     m_everConnected = false;
     m_url.clear();
+}
 
-    m_link = new Link;
-    m_link->worker = this;
-    m_link->shared = m_shared;
-
+natsStatus ClusterBridge::Worker::setConnectionOptions(natsOptions *options, const ClusterBridge::Settings &settings)
+{
     QList<QByteArray> urls;
     for (const QString &url : settings.urls)
         urls.append(url.toUtf8());
@@ -502,10 +534,7 @@ void ClusterBridge::Worker::open(const ClusterBridge::Settings &settings, const 
     for (const QByteArray &url : std::as_const(urls))
         servers.push_back(url.constData());
 
-    natsOptions *options = nullptr;
-    natsStatus status = natsOptions_Create(&options);
-    if (status == NATS_OK)
-        status = natsOptions_SetServers(options, servers.data(), int(servers.size()));
+    natsStatus status = natsOptions_SetServers(options, servers.data(), int(servers.size()));
     if (status == NATS_OK)   // the order given: each server lists its nearest node first
         status = natsOptions_SetNoRandomize(options, true);
     if (status == NATS_OK)
@@ -520,8 +549,12 @@ void ClusterBridge::Worker::open(const ClusterBridge::Settings &settings, const 
         status = natsOptions_SetReconnectWait(options, RECONNECT_WAIT_MS);
     if (status == NATS_OK)
         status = natsOptions_SetReconnectBufSize(options, int(settings.reconnectBufferBytes));
-    if (status == NATS_OK)
-        status = natsOptions_SetRetryOnFailedConnect(options, true, &Worker::onConnected, m_link);
+    return status;
+}
+
+natsStatus ClusterBridge::Worker::setCallbacks(natsOptions *options)
+{
+    natsStatus status = natsOptions_SetRetryOnFailedConnect(options, true, &Worker::onConnected, m_link);
     if (status == NATS_OK)
         status = natsOptions_SetDisconnectedCB(options, &Worker::onDisconnected, m_link);
     if (status == NATS_OK)
@@ -530,13 +563,24 @@ void ClusterBridge::Worker::open(const ClusterBridge::Settings &settings, const 
         status = natsOptions_SetClosedCB(options, &Worker::onClosed, m_link);
     if (status == NATS_OK)
         status = natsOptions_SetErrorHandler(options, &Worker::onError, m_link);
+    return status;
+}
+
+bool ClusterBridge::Worker::connectToNats(const ClusterBridge::Settings &settings)
+{
+    natsOptions *options = nullptr;
+    natsStatus status = natsOptions_Create(&options);
+    if (status == NATS_OK)
+        status = setConnectionOptions(options, settings);
+    if (status == NATS_OK)
+        status = setCallbacks(options);
     if (status != NATS_OK) {
         natsOptions_Destroy(options);
         delete m_link;
         m_link = nullptr;
         fail(tr("cannot set up the NATS connection"), status);
         emit stateChanged(State::Off, tr("cannot set up the NATS connection"));
-        return;
+        return false;
     }
     // Returns at once when a node answers, or after one round over the URLs with
     // NATS_NOT_YET_CONNECTED: then nats.c keeps trying and onConnected() tells.
@@ -548,24 +592,24 @@ void ClusterBridge::Worker::open(const ClusterBridge::Settings &settings, const 
         m_link = nullptr;
         fail(tr("cannot connect to NATS"), status);
         emit stateChanged(State::Off, tr("cannot connect to NATS: %1").arg(QString::fromUtf8(natsStatus_GetText(status))));
-        return;
+        return false;
     }
-    const QByteArray wildcard = prefix + ".>";
-    status = natsConnection_Subscribe(&m_subscription, m_connection, wildcard.constData(), &Worker::onMessage, m_link);
-    if (status == NATS_OK) {
-        natsSubscription_SetPendingLimits(m_subscription, SUB_PENDING_MESSAGES, SUB_PENDING_BYTES);
-        natsSubscription_SetOnCompleteCB(m_subscription, &Worker::onSubscriptionDone, m_link);
-    } else {
+    return true;
+}
+
+bool ClusterBridge::Worker::subscribe(const QByteArray &wildcard)
+{
+    const natsStatus status = natsConnection_Subscribe(&m_subscription, m_connection, wildcard.constData(),
+                                                       &Worker::onMessage, m_link);
+    if (status != NATS_OK) {
         m_subscription = nullptr;
-        m_link->subscriptionDone = true;
+        m_link->subscriptionDone = true;   // no subscription: no last callback to wait for in close()
         fail(tr("cannot subscribe to %1").arg(QString::fromUtf8(wildcard)), status);
+        return false;
     }
-    m_presenceTimer->start(m_intervalMs);
-    m_statsTimer->start();
-    handleEvent(status == NATS_OK && natsConnection_Status(m_connection) == NATS_CONN_STATUS_CONNECTED ? Event::Connected
-                                                                                                          : Event::Disconnected);
-    if (!m_everConnected)   // "join" goes first into the reconnect buffer, ahead of any message
-        publishPresence("join");
+    natsSubscription_SetPendingLimits(m_subscription, SUB_PENDING_MESSAGES, SUB_PENDING_BYTES);
+    natsSubscription_SetOnCompleteCB(m_subscription, &Worker::onSubscriptionDone, m_link);
+    return true;
 }
 
 #else
