@@ -119,17 +119,23 @@ std::optional<int> parseClusterOptions(const QCommandLineParser &parser, Cluster
     return std::nullopt;
 }
 
+/** @p parser with @p description, --help and --version, reading -word as --word: what both programs share. */
+void prepareParser(QCommandLineParser &parser, const QString &description)
+{
+    parser.setApplicationDescription(description);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    parser.addHelpOption();
+    parser.addVersionOption();
+}
+
 // spread-server
 
 /** The description and the options of spread-server, in the order --help lists them. */
 void addServerOptions(QCommandLineParser &parser)
 {
-    parser.setApplicationDescription(QCoreApplication::translate(
-            "spread-server", "Broadcast server: greets each client with its number, relays every line to the "
-                             "other clients, and drops a client that sends \"close\"."));
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    parser.addHelpOption();
-    parser.addVersionOption();
+    prepareParser(parser, QCoreApplication::translate(
+                                  "spread-server", "Broadcast server: greets each client with its number, relays every "
+                                                   "line to the other clients, and drops a client that sends \"close\"."));
     // QCoreApplication::translate with the literal context, so that lupdate finds the texts.
     parser.addOptions({
         { u"headless"_s, QCoreApplication::translate("spread-server", "Run in the console, without a window.") },
@@ -276,12 +282,9 @@ std::optional<int> parseLogFormat(const QCommandLineParser &parser, Log::Format 
 /** The description and the options of echo-client, in the order --help lists them. */
 void addClientOptions(QCommandLineParser &parser)
 {
-    parser.setApplicationDescription(QCoreApplication::translate(
-            "echo-client", "Chat client: connects to a SpreadSite server, prints what it receives, sends what "
-                           "you type and, every interval, a message made from a template."));
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    parser.addHelpOption();
-    parser.addVersionOption();
+    prepareParser(parser, QCoreApplication::translate(
+                                  "echo-client", "Chat client: connects to a SpreadSite server, prints what it receives, "
+                                                 "sends what you type and, every interval, a message made from a template."));
     // QCoreApplication::translate with the literal context, so that lupdate finds the texts.
     parser.addOptions({
         { u"headless"_s, QCoreApplication::translate("echo-client", "Run in the console, without a window.") },
