@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <charconv>
 #include <limits>
 
 using namespace Qt::Literals::StringLiterals;
@@ -49,25 +50,39 @@ QString stateName(ClusterBridge::State state)
     return u"off"_s;
 }
 
-/** Appends @p text, which is ASCII (an address, a server id), without a temporary UTF-8 copy. */
-void appendAscii(QByteArray &line, const QString &text)
+/** Writes @p text, which is ASCII (an address, a server id), at @p out; returns the end. */
+char *writeAscii(char *out, const QString &text)
 {
     for (const QChar c : text)
-        line.append(char(c.unicode() < 0x80 ? c.unicode() : '?'));
+        *out++ = c.unicode() < 0x80 ? char(c.unicode()) : '?';
+    return out;
 }
 
-/** "[#3 127.0.0.1:50123]" or, for a client of another server, "[gateway-2/#3]". */
+/**
+ * Appends "[#3 127.0.0.1:50123]" or, for a client of another server,
+ * "[gateway-2/#3]": built on the stack and appended once, since this is the
+ * start of every message line of a busy server.
+ */
 void appendTag(QByteArray &line, const Log::Peer &peer)
 {
-    line.append('[');
+    const QString &name = peer.isRemote() ? peer.origin : peer.address;
+    const qsizetype at = line.size();
+    line.resize(at + name.size() + 26);   // "[#" + 20 digits + ' ' or "/#" + ']'
+    char *out = line.data() + at;
+    *out++ = '[';
     if (peer.isRemote()) {
-        appendAscii(line, peer.origin);
-        line.append("/#").append(QByteArray::number(peer.client));
+        out = writeAscii(out, name);
+        *out++ = '/';
+        *out++ = '#';
+        out = std::to_chars(out, out + 20, peer.client).ptr;
     } else {
-        line.append('#').append(QByteArray::number(peer.client)).append(' ');
-        appendAscii(line, peer.address);
+        *out++ = '#';
+        out = std::to_chars(out, out + 20, peer.client).ptr;
+        *out++ = ' ';
+        out = writeAscii(out, name);
     }
-    line.append(']');
+    *out++ = ']';
+    line.resize(out - line.constData());
 }
 
 QByteArray clusterStateText(const Log::ClusterState &e)
@@ -330,7 +345,8 @@ void appendTimestamp(QByteArray &line, qint64 ms)
         cachedPrefix = QDateTime::fromMSecsSinceEpoch(second * 1000).toString(u"yyyy-MM-dd HH:mm:ss."_s).toLatin1();
     }
     const int milli = int(ms - second * 1000);
-    line.append(cachedPrefix).append(char('0' + milli / 100)).append(char('0' + milli / 10 % 10)).append(char('0' + milli % 10));
+    const char digits[3] = { char('0' + milli / 100), char('0' + milli / 10 % 10), char('0' + milli % 10) };
+    line.append(cachedPrefix).append(digits, 3);
 }
 
 QByteArray timestampUtf8(qint64 ms)
