@@ -11,7 +11,7 @@ int main(int argc, char *argv[])
 {
     const bool headless = wantsHeadless(argc, argv);
     std::unique_ptr<QCoreApplication> app(headless ? new QCoreApplication(argc, argv) : new QApplication(argc, argv));
-    QCoreApplication::setApplicationName(QStringLiteral("spread-server"));
+    QCoreApplication::setApplicationName(ServerProgram);
     QCoreApplication::setOrganizationName(QStringLiteral("SpreadSite"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SPREAD_VERSION));
 

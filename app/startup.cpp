@@ -49,7 +49,7 @@ void prepare(const QString &iconName)
 
 int runServerWindow(const ServerOptions &options)
 {
-    prepare(u"spread-server"_s);
+    prepare(ServerProgram);
     auto *window = new ServerWindow(options);
     window->setAttribute(Qt::WA_DeleteOnClose);
     window->show();
@@ -61,7 +61,7 @@ int runServerWindow(const ServerOptions &options)
 
 int runClientWindow(const ClientOptions &options)
 {
-    prepare(u"echo-client"_s);
+    prepare(ClientProgram);
     ClientWindow *window = ClientWindow::openNew(options);
     window->connectToServer();   // like the console client
     return QApplication::exec();

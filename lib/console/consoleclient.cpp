@@ -6,20 +6,18 @@
 
 #include <QCoreApplication>
 
-#include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Headless;
 
 namespace {
-const QString PROGRAM = u"echo-client"_s;
 constexpr int MAX_PENDING_INPUT = 10000;   // lines typed before the connection is up
 } // namespace
 
 ConsoleClient::ConsoleClient(const ClientOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_signals({ SIGINT, SIGTERM, SIGHUP })
+    , m_signals(SignalWatcher::stopSignals())
 {
     m_client.setInterval(options.intervalMs);
     m_client.setPeriodicEnabled(options.periodic);
@@ -74,7 +72,7 @@ void ConsoleClient::onLineTyped(const QByteArray &line)
     else if (m_pendingInput.size() < MAX_PENDING_INPUT)
         m_pendingInput.append(line);
     else
-        printError(PROGRAM, u"not connected; line dropped"_s);
+        printError(ClientProgram, u"not connected; line dropped"_s);
 }
 
 void ConsoleClient::onInputFinished()

@@ -108,7 +108,7 @@ std::optional<int> finishParse(QCommandLineParser &parser, const QStringList &ar
         printError(program, parser.errorText() + u" (see --help)"_s);
         return ExitUsage;
     }
-    if (parser.isSet(u"help"_s)) {
+    if (parser.isSet(u"help"_s) || parser.isSet(u"help-all"_s)) {   // both are windowless (wantsHeadless)
         printLine(parser.helpText().trimmed());
         return ExitOk;
     }

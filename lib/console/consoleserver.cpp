@@ -8,19 +8,14 @@
 
 #include <QCoreApplication>
 
-#include <csignal>
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Headless;
 
-namespace {
-const QString PROGRAM = u"spread-server"_s;
-} // namespace
-
 ConsoleServer::ConsoleServer(const ServerOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_signals({ SIGINT, SIGTERM, SIGHUP })
+    , m_signals(SignalWatcher::stopSignals())
 {
     m_server.setSettings(options.settings);
     m_server.setTlsConfiguration(options.tls);
@@ -49,7 +44,7 @@ bool ConsoleServer::openLogFile()
 {
     if (m_options.logFile.isEmpty() || m_logFile.open(m_options.logFile))
         return true;
-    printError(PROGRAM, u"cannot open the log file %1: %2"_s.arg(m_options.logFile, m_logFile.errorString()));
+    printError(ServerProgram, u"cannot open the log file %1: %2"_s.arg(m_options.logFile, m_logFile.errorString()));
     return false;
 }
 
@@ -57,7 +52,7 @@ bool ConsoleServer::listen()
 {
     if (m_server.listen(m_options.bind, m_options.port))
         return true;
-    printError(PROGRAM, u"cannot listen on %1 port %2: %3"_s.arg(m_options.bind.toString()).arg(m_options.port)
+    printError(ServerProgram, u"cannot listen on %1 port %2: %3"_s.arg(m_options.bind.toString()).arg(m_options.port)
                                 .arg(m_server.errorString()));
     return false;
 }
@@ -70,7 +65,7 @@ bool ConsoleServer::joinCluster()
     m_log.attachBridge(m_bridge.get());
     if (m_bridge->start(m_options.cluster))
         return true;
-    printError(PROGRAM, u"cannot join the NATS domain: %1"_s.arg(m_bridge->errorString()));
+    printError(ServerProgram, u"cannot join the NATS domain: %1"_s.arg(m_bridge->errorString()));
     return false;
 }
 
@@ -116,7 +111,7 @@ void ConsoleServer::onCommand(const QByteArray &line)
     else if (verb == u"/quit"_s)
         m_server.stop();
     else
-        printError(PROGRAM, u"commands: TEXT, /send ID TEXT, /drop ID [REASON], /list, /peers, /quit"_s);
+        printError(ServerProgram, u"commands: TEXT, /send ID TEXT, /drop ID [REASON], /list, /peers, /quit"_s);
 }
 
 void ConsoleServer::sendCommand(const QString &arguments)
@@ -124,9 +119,9 @@ void ConsoleServer::sendCommand(const QString &arguments)
     bool ok = false;
     const SpreadServer::ClientId id = arguments.section(u' ', 0, 0).toULongLong(&ok);
     if (!ok)
-        printError(PROGRAM, u"usage: /send ID TEXT"_s);
+        printError(ServerProgram, u"usage: /send ID TEXT"_s);
     else if (!m_server.sendTo(id, arguments.section(u' ', 1).toUtf8()))
-        printError(PROGRAM, u"no client #%1"_s.arg(id));
+        printError(ServerProgram, u"no client #%1"_s.arg(id));
 }
 
 void ConsoleServer::dropCommand(const QString &arguments)
@@ -134,9 +129,9 @@ void ConsoleServer::dropCommand(const QString &arguments)
     bool ok = false;
     const SpreadServer::ClientId id = arguments.section(u' ', 0, 0).toULongLong(&ok);
     if (!ok)
-        printError(PROGRAM, u"usage: /drop ID [REASON]"_s);
+        printError(ServerProgram, u"usage: /drop ID [REASON]"_s);
     else if (!m_server.dropClient(id, arguments.section(u' ', 1)))
-        printError(PROGRAM, u"no client #%1"_s.arg(id));
+        printError(ServerProgram, u"no client #%1"_s.arg(id));
 }
 
 void ConsoleServer::listClients() const
@@ -157,7 +152,7 @@ void ConsoleServer::listClients() const
 void ConsoleServer::listServers() const
 {
     if (!m_bridge) {
-        printError(PROGRAM, u"not in a cluster (see --nats)"_s);
+        printError(ServerProgram, u"not in a cluster (see --nats)"_s);
         return;
     }
     const auto peers = m_bridge->peers();

@@ -18,8 +18,6 @@ using namespace Headless;
 using Limits::Limit;
 
 namespace {
-const QString SERVER_PROGRAM = u"spread-server"_s;
-const QString CLIENT_PROGRAM = u"echo-client"_s;
 
 /** @p value of @p limit as a user types it: seconds for the interval, K, M or G where the option takes them. */
 QString typed(const Limit &limit, qint64 value)
@@ -36,9 +34,9 @@ QString typed(const Limit &limit, qint64 value)
 }
 
 /** The option of @p limit, with its --help line and its default filled in. */
-QCommandLineOption limitOption(const Limit &limit, const char *program, const QString &valueName)
+QCommandLineOption limitOption(const Limit &limit, const QString &valueName)
 {
-    QString help = QCoreApplication::translate(program, limit.help);
+    QString help = QString::fromUtf8(limit.help);
     if (help.contains(u"%1"_s))
         help = help.arg(typed(limit, limit.defaultValue));
     return QCommandLineOption(QString::fromLatin1(limit.option), help, valueName);
@@ -67,14 +65,14 @@ std::optional<int> parseClusterOptions(const QCommandLineParser &parser, Cluster
     const bool wanted = parser.isSet(u"nats"_s);
     for (const QString &name : { u"domain"_s, u"server-id"_s, u"nats-buffer"_s }) {
         if (parser.isSet(name) && !wanted) {
-            printError(SERVER_PROGRAM, u"--%1 needs --nats"_s.arg(name));
+            printError(ServerProgram, u"--%1 needs --nats"_s.arg(name));
             return ExitUsage;
         }
     }
     if (!wanted)
         return std::nullopt;
     if (!ClusterBridge::isAvailable()) {
-        printError(SERVER_PROGRAM, u"--nats: this build has no NATS support (rebuild with libnats-dev and -DSPREAD_NATS=ON)"_s);
+        printError(ServerProgram, u"--nats: this build has no NATS support (rebuild with libnats-dev and -DSPREAD_NATS=ON)"_s);
         return ExitUsage;
     }
     cluster->urls.clear();
@@ -82,26 +80,26 @@ std::optional<int> parseClusterOptions(const QCommandLineParser &parser, Cluster
         const QString trimmed = url.trimmed();
         static const QRegularExpression urlPattern(u"^((nats|tls)://)?[^\\s/:]+(:\\d{1,5})?$"_s);
         if (!urlPattern.match(trimmed).hasMatch()) {
-            printError(SERVER_PROGRAM, u"bad value for --nats: '%1' (nats://host:port, comma-separated)"_s.arg(url));
+            printError(ServerProgram, u"bad value for --nats: '%1' (nats://host:port, comma-separated)"_s.arg(url));
             return ExitUsage;
         }
         cluster->urls.append(trimmed);
     }
     if (cluster->urls.isEmpty()) {
-        printError(SERVER_PROGRAM, u"bad value for --nats: '' (nats://host:port, comma-separated)"_s);
+        printError(ServerProgram, u"bad value for --nats: '' (nats://host:port, comma-separated)"_s);
         return ExitUsage;
     }
     if (parser.isSet(u"domain"_s)) {
         cluster->domain = parser.value(u"domain"_s);
         if (!ClusterBridge::isValidDomain(cluster->domain)) {
-            printError(SERVER_PROGRAM, u"bad value for --domain: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->domain));
+            printError(ServerProgram, u"bad value for --domain: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->domain));
             return ExitUsage;
         }
     }
     if (parser.isSet(u"server-id"_s)) {
         cluster->serverId = parser.value(u"server-id"_s);
         if (!ClusterBridge::isValidDomain(cluster->serverId)) {   // the same rule: it is a subject token too
-            printError(SERVER_PROGRAM, u"bad value for --server-id: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->serverId));
+            printError(ServerProgram, u"bad value for --server-id: '%1' (letters, digits, '_' and '-')"_s.arg(cluster->serverId));
             return ExitUsage;
         }
     }
@@ -109,7 +107,7 @@ std::optional<int> parseClusterOptions(const QCommandLineParser &parser, Cluster
     if (parser.isSet(u"nats-buffer"_s)) {
         const qint64 bytes = byteCount(parser.value(u"nats-buffer"_s));
         if (!Limits::contains(buffer, bytes)) {
-            printError(SERVER_PROGRAM, u"bad value for --nats-buffer: '%1' (bytes from %2 to %3; K, M, G suffixes)"_s
+            printError(ServerProgram, u"bad value for --nats-buffer: '%1' (bytes from %2 to %3; K, M, G suffixes)"_s
                                         .arg(parser.value(u"nats-buffer"_s), typed(buffer, buffer.minimum),
                                              typed(buffer, buffer.maximum)));
             return ExitUsage;
@@ -133,57 +131,55 @@ void prepareParser(QCommandLineParser &parser, const QString &description)
 /** The description and the options of spread-server, in the order --help lists them. */
 void addServerOptions(QCommandLineParser &parser)
 {
-    prepareParser(parser, QCoreApplication::translate(
-                                  "spread-server", "Broadcast server: greets each client with its number, relays every "
+    prepareParser(parser, QStringLiteral("Broadcast server: greets each client with its number, relays every "
                                                    "line to the other clients, and drops a client that sends \"close\"."));
-    // QCoreApplication::translate with the literal context, so that lupdate finds the texts.
+    // The console programs speak English (README): their help is not translated.
     parser.addOptions({
-        { u"headless"_s, QCoreApplication::translate("spread-server", "Run in the console, without a window.") },
+        { u"headless"_s, QStringLiteral("Run in the console, without a window.") },
         { u"bind"_s,
-          QCoreApplication::translate("spread-server",
-                                      "Address to listen on: an IPv4 or IPv6 address, 'any' (default) or 'localhost'."),
+          QStringLiteral("Address to listen on: an IPv4 or IPv6 address, 'any' (default) or 'localhost'."),
           u"address"_s },
-        limitOption(Limits::ServerPort, "spread-server", u"port"_s),
+        limitOption(Limits::ServerPort, u"port"_s),
         { u"welcome"_s,
-          QCoreApplication::translate("spread-server", "Welcome line; %1 is the client's number; empty sends none."),
+          QStringLiteral("Welcome line; %1 is the client's number; empty sends none."),
           u"text"_s },
         { u"no-relay"_s,
-          QCoreApplication::translate("spread-server", "Log messages only, do not relay them (the seed's monitor mode).") },
-        limitOption(Limits::MaxClients, "spread-server", u"n"_s),
-        limitOption(Limits::MaxMessageBytes, "spread-server", u"n"_s),
-        limitOption(Limits::MaxBacklogBytes, "spread-server", u"n"_s),
-        limitOption(Limits::ServerFlushMs, "spread-server", u"ms"_s),
-        { u"quiet"_s, QCoreApplication::translate("spread-server", "Do not print messages, only connections.") },
-        { u"log-format"_s, QCoreApplication::translate("spread-server", "Output format: text (default) or jsonl."),
+          QStringLiteral("Log messages only, do not relay them (the seed's monitor mode).") },
+        limitOption(Limits::MaxClients, u"n"_s),
+        limitOption(Limits::MaxMessageBytes, u"n"_s),
+        limitOption(Limits::MaxBacklogBytes, u"n"_s),
+        limitOption(Limits::ServerFlushMs, u"ms"_s),
+        { u"quiet"_s, QStringLiteral("Do not print messages, only connections.") },
+        { u"log-format"_s, QStringLiteral("Output format: text (default) or jsonl."),
           u"format"_s },
         { u"log-file"_s,
-          QCoreApplication::translate("spread-server", "Also append the log to this file, in the same format."),
+          QStringLiteral("Also append the log to this file, in the same format."),
           u"file"_s },
         { u"allow"_s,
-          QCoreApplication::translate("spread-server", "Admit only clients from this subnet (CIDR, e.g. 192.168.1.0/24 "
+          QStringLiteral("Admit only clients from this subnet (CIDR, e.g. 192.168.1.0/24 "
                                                        "or ::1); repeatable."),
           u"cidr"_s },
-        limitOption(Limits::MaxPerAddress, "spread-server", u"n"_s),
+        limitOption(Limits::MaxPerAddress, u"n"_s),
         { u"tls-cert"_s,
-          QCoreApplication::translate("spread-server", "Serve TLS with this PEM certificate (chain); needs --tls-key."),
+          QStringLiteral("Serve TLS with this PEM certificate (chain); needs --tls-key."),
           u"file"_s },
-        { u"tls-key"_s, QCoreApplication::translate("spread-server", "The PEM private key of --tls-cert."), u"file"_s },
+        { u"tls-key"_s, QStringLiteral("The PEM private key of --tls-cert."), u"file"_s },
         { u"tls-ca"_s,
-          QCoreApplication::translate("spread-server", "Require client certificates signed by these PEM CAs (mutual TLS)."),
+          QStringLiteral("Require client certificates signed by these PEM CAs (mutual TLS)."),
           u"file"_s },
         { u"nats"_s,
-          QCoreApplication::translate("spread-server", "Join a broadcast domain on this NATS cluster: nats://host:port, "
+          QStringLiteral("Join a broadcast domain on this NATS cluster: nats://host:port, "
                                                        "comma-separated, nearest first (needs a build with NATS)."),
           u"urls"_s },
         { u"domain"_s,
-          QCoreApplication::translate("spread-server", "The broadcast domain to join with --nats (default 'default'; "
+          QStringLiteral("The broadcast domain to join with --nats (default 'default'; "
                                                        "letters, digits, '_', '-')."),
           u"name"_s },
         { u"server-id"_s,
-          QCoreApplication::translate("spread-server", "This server's id in the domain (default: host-port-random, new "
+          QStringLiteral("This server's id in the domain (default: host-port-random, new "
                                                        "each run)."),
           u"id"_s },
-        limitOption(Limits::NatsBufferBytes, "spread-server", u"bytes"_s),
+        limitOption(Limits::NatsBufferBytes, u"bytes"_s),
     });
 }
 
@@ -193,7 +189,7 @@ std::optional<int> parseBind(const QCommandLineParser &parser, QHostAddress *bin
         return std::nullopt;
     const auto address = Addresses::parseBind(parser.value(u"bind"_s));
     if (!address) {
-        printError(SERVER_PROGRAM, u"bad value for --bind: '%1' (an IP address, 'any' or 'localhost')"_s.arg(parser.value(u"bind"_s)));
+        printError(ServerProgram, u"bad value for --bind: '%1' (an IP address, 'any' or 'localhost')"_s.arg(parser.value(u"bind"_s)));
         return ExitUsage;
     }
     *bind = *address;
@@ -209,12 +205,12 @@ std::optional<int> parseServerLimits(const QCommandLineParser &parser, quint16 *
     qint64 maxBacklog = settings->maxBacklogBytes;
     qint64 flushMs = settings->flushDelayMs;
     qint64 maxPerIp = settings->maxPerAddress;   // 0: no limit
-    if (!limitValue(parser, Limits::ServerPort, &portValue, SERVER_PROGRAM)
-        || !limitValue(parser, Limits::MaxClients, &maxClients, SERVER_PROGRAM)
-        || !limitValue(parser, Limits::MaxMessageBytes, &maxMessage, SERVER_PROGRAM)
-        || !limitValue(parser, Limits::MaxBacklogBytes, &maxBacklog, SERVER_PROGRAM)
-        || !limitValue(parser, Limits::ServerFlushMs, &flushMs, SERVER_PROGRAM)
-        || !limitValue(parser, Limits::MaxPerAddress, &maxPerIp, SERVER_PROGRAM))
+    if (!limitValue(parser, Limits::ServerPort, &portValue, ServerProgram)
+        || !limitValue(parser, Limits::MaxClients, &maxClients, ServerProgram)
+        || !limitValue(parser, Limits::MaxMessageBytes, &maxMessage, ServerProgram)
+        || !limitValue(parser, Limits::MaxBacklogBytes, &maxBacklog, ServerProgram)
+        || !limitValue(parser, Limits::ServerFlushMs, &flushMs, ServerProgram)
+        || !limitValue(parser, Limits::MaxPerAddress, &maxPerIp, ServerProgram))
         return ExitUsage;
     *port = quint16(portValue);
     settings->maxClients = int(maxClients);
@@ -231,7 +227,7 @@ std::optional<int> parseAllowed(const QCommandLineParser &parser, QList<Addresse
     for (const QString &text : parser.values(u"allow"_s)) {
         const auto subnet = Addresses::parseSubnet(text);
         if (!subnet) {
-            printError(SERVER_PROGRAM, u"bad value for --allow: '%1' (an address or a subnet such as 10.0.0.0/8)"_s.arg(text));
+            printError(ServerProgram, u"bad value for --allow: '%1' (an address or a subnet such as 10.0.0.0/8)"_s.arg(text));
             return ExitUsage;
         }
         allowed->append(*subnet);
@@ -248,13 +244,13 @@ std::optional<int> parseServerTls(const QCommandLineParser &parser, QSslConfigur
     if (certFile.isEmpty() && keyFile.isEmpty() && caFile.isEmpty())
         return std::nullopt;
     if (certFile.isEmpty() || keyFile.isEmpty()) {
-        printError(SERVER_PROGRAM, u"TLS needs both --tls-cert and --tls-key"_s);
+        printError(ServerProgram, u"TLS needs both --tls-cert and --tls-key"_s);
         return ExitUsage;
     }
     QString error;
     const auto configuration = TlsFiles::serverConfiguration(certFile, keyFile, caFile, &error);
     if (!configuration) {
-        printError(SERVER_PROGRAM, error);
+        printError(ServerProgram, error);
         return ExitUsage;
     }
     *tls = *configuration;
@@ -271,7 +267,7 @@ std::optional<int> parseLogFormat(const QCommandLineParser &parser, Log::Format 
     } else if (format == u"jsonl"_s) {
         *logFormat = Log::Format::JsonLines;
     } else {
-        printError(SERVER_PROGRAM, u"bad value for --log-format: '%1' (text or jsonl)"_s.arg(format));
+        printError(ServerProgram, u"bad value for --log-format: '%1' (text or jsonl)"_s.arg(format));
         return ExitUsage;
     }
     return std::nullopt;
@@ -282,42 +278,41 @@ std::optional<int> parseLogFormat(const QCommandLineParser &parser, Log::Format 
 /** The description and the options of echo-client, in the order --help lists them. */
 void addClientOptions(QCommandLineParser &parser)
 {
-    prepareParser(parser, QCoreApplication::translate(
-                                  "echo-client", "Chat client: connects to a SpreadSite server, prints what it receives, "
+    prepareParser(parser, QStringLiteral("Chat client: connects to a SpreadSite server, prints what it receives, "
                                                  "sends what you type and, every interval, a message made from a template."));
-    // QCoreApplication::translate with the literal context, so that lupdate finds the texts.
+    // The console programs speak English (README): their help is not translated.
     parser.addOptions({
-        { u"headless"_s, QCoreApplication::translate("echo-client", "Run in the console, without a window.") },
-        { u"host"_s, QCoreApplication::translate("echo-client", "Server host name or address (default 127.0.0.1)."),
+        { u"headless"_s, QStringLiteral("Run in the console, without a window.") },
+        { u"host"_s, QStringLiteral("Server host name or address (default 127.0.0.1)."),
           u"host"_s },
-        limitOption(Limits::ClientPort, "echo-client", u"port"_s),
-        limitOption(Limits::Interval, "echo-client", u"seconds"_s),
-        { u"no-periodic"_s, QCoreApplication::translate("echo-client", "Send no periodic message, only what is typed.") },
+        limitOption(Limits::ClientPort, u"port"_s),
+        limitOption(Limits::Interval, u"seconds"_s),
+        { u"no-periodic"_s, QStringLiteral("Send no periodic message, only what is typed.") },
         { u"message"_s,
-          QCoreApplication::translate("echo-client", "Periodic message template; %1 is the program, %2 the date and "
+          QStringLiteral("Periodic message template; %1 is the program, %2 the date and "
                                                      "time (default \"hello, I'm %1 %2\")."),
           u"template"_s },
         { u"line-ending"_s,
-          QCoreApplication::translate("echo-client", "Line ending added to each message: lf (default), crlf or none."),
+          QStringLiteral("Line ending added to each message: lf (default), crlf or none."),
           u"ending"_s },
-        limitOption(Limits::Count, "echo-client", u"n"_s),
+        limitOption(Limits::Count, u"n"_s),
         { u"reconnect"_s,
-          QCoreApplication::translate("echo-client", "Reconnect after a failure or loss, waiting %1 s doubling to %2 s.")
+          QStringLiteral("Reconnect after a failure or loss, waiting %1 s doubling to %2 s.")
                   .arg(Limits::ReconnectFirstDelayMs / 1000.0)
                   .arg(Limits::ReconnectMaxDelayMs / 1000.0) },
-        limitOption(Limits::ClientFlushMs, "echo-client", u"ms"_s),
+        limitOption(Limits::ClientFlushMs, u"ms"_s),
         { u"tls"_s,
-          QCoreApplication::translate("echo-client", "Connect with TLS and verify the server (against the system's CAs, "
+          QStringLiteral("Connect with TLS and verify the server (against the system's CAs, "
                                                      "or --tls-ca).") },
         { u"tls-ca"_s,
-          QCoreApplication::translate("echo-client", "Trust only these PEM CA certificates for the server (implies "
+          QStringLiteral("Trust only these PEM CA certificates for the server (implies "
                                                      "--tls)."),
           u"file"_s },
         { u"tls-cert"_s,
-          QCoreApplication::translate("echo-client", "Present this PEM client certificate (implies --tls; needs "
+          QStringLiteral("Present this PEM client certificate (implies --tls; needs "
                                                      "--tls-key)."),
           u"file"_s },
-        { u"tls-key"_s, QCoreApplication::translate("echo-client", "The PEM private key of --tls-cert."), u"file"_s },
+        { u"tls-key"_s, QStringLiteral("The PEM private key of --tls-cert."), u"file"_s },
     });
 }
 
@@ -327,7 +322,7 @@ std::optional<int> parseHost(const QCommandLineParser &parser, QString *host)
         return std::nullopt;
     *host = parser.value(u"host"_s).trimmed();
     if (host->isEmpty()) {
-        printError(CLIENT_PROGRAM, u"bad value for --host: it is empty"_s);
+        printError(ClientProgram, u"bad value for --host: it is empty"_s);
         return ExitUsage;
     }
     return std::nullopt;
@@ -339,8 +334,8 @@ std::optional<int> parseClientLimits(const QCommandLineParser &parser, ClientOpt
     qint64 port = options->port;
     qint64 count = options->count;
     qint64 flushMs = options->flushDelayMs;
-    if (!limitValue(parser, Limits::ClientPort, &port, CLIENT_PROGRAM) || !limitValue(parser, Limits::Count, &count, CLIENT_PROGRAM)
-        || !limitValue(parser, Limits::ClientFlushMs, &flushMs, CLIENT_PROGRAM))
+    if (!limitValue(parser, Limits::ClientPort, &port, ClientProgram) || !limitValue(parser, Limits::Count, &count, ClientProgram)
+        || !limitValue(parser, Limits::ClientFlushMs, &flushMs, ClientProgram))
         return ExitUsage;
     options->port = quint16(port);
     options->count = int(count);
@@ -357,7 +352,7 @@ std::optional<int> parseInterval(const QCommandLineParser &parser, int *interval
     bool ok = false;
     const double seconds = parser.value(u"interval"_s).toDouble(&ok);
     if (!ok || !std::isfinite(seconds) || seconds < interval.minimum / 1000.0 || seconds > interval.maximum / 1000.0) {
-        printError(CLIENT_PROGRAM, u"bad value for --interval: '%1' (seconds, from %2 to %3)"_s
+        printError(ClientProgram, u"bad value for --interval: '%1' (seconds, from %2 to %3)"_s
                                            .arg(parser.value(u"interval"_s), typed(interval, interval.minimum),
                                                 typed(interval, interval.maximum)));
         return ExitUsage;
@@ -378,7 +373,7 @@ std::optional<int> parseLineEnding(const QCommandLineParser &parser, EchoClient:
     } else if (ending == u"none"_s) {
         *lineEnding = EchoClient::LineEnding::None;
     } else {
-        printError(CLIENT_PROGRAM, u"bad value for --line-ending: '%1' (lf, crlf or none)"_s.arg(parser.value(u"line-ending"_s)));
+        printError(ClientProgram, u"bad value for --line-ending: '%1' (lf, crlf or none)"_s.arg(parser.value(u"line-ending"_s)));
         return ExitUsage;
     }
     return std::nullopt;
@@ -396,7 +391,7 @@ std::optional<int> parseClientTls(const QCommandLineParser &parser, ClientOption
     QString error;
     const auto configuration = TlsFiles::clientConfiguration(caFile, certFile, keyFile, &error);
     if (!configuration) {
-        printError(CLIENT_PROGRAM, error);
+        printError(ClientProgram, error);
         return ExitUsage;
     }
     options->tlsConfiguration = *configuration;
@@ -408,7 +403,7 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
 {
     QCommandLineParser parser;
     addServerOptions(parser);
-    if (auto exit = finishParse(parser, arguments, SERVER_PROGRAM, &options->explicitlySet))
+    if (auto exit = finishParse(parser, arguments, ServerProgram, &options->explicitlySet))
         return exit;
 
     options->headless = parser.isSet(u"headless"_s);
@@ -435,7 +430,7 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
 {
     QCommandLineParser parser;
     addClientOptions(parser);
-    if (auto exit = finishParse(parser, arguments, CLIENT_PROGRAM, &options->explicitlySet))
+    if (auto exit = finishParse(parser, arguments, ClientProgram, &options->explicitlySet))
         return exit;
 
     options->headless = parser.isSet(u"headless"_s);
@@ -455,7 +450,7 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
     if (auto exit = parseClientTls(parser, options))
         return exit;
     if (options->count > 0 && !options->periodic) {
-        printError(CLIENT_PROGRAM, u"--count counts periodic messages; it cannot go with --no-periodic"_s);
+        printError(ClientProgram, u"--count counts periodic messages; it cannot go with --no-periodic"_s);
         return ExitUsage;
     }
     return std::nullopt;

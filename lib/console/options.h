@@ -23,6 +23,10 @@
  * Defaults and ranges of the numeric options: core/settinglimits.h.
  */
 
+/** The programs' names: their messages ("spread-server: bad value ..."), --version, application name and icon. */
+inline const QString ServerProgram = QStringLiteral("spread-server");
+inline const QString ClientProgram = QStringLiteral("echo-client");
+
 /** The programs' exit codes, as the README lists them. */
 enum ExitCode {
     ExitOk = 0,

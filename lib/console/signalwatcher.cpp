@@ -55,3 +55,8 @@ void SignalWatcher::onReadable()
     while (::read(g_pipe[0], &byte, 1) == 1)
         emit received(int(byte));
 }
+
+QList<int> SignalWatcher::stopSignals()
+{
+    return { SIGINT, SIGTERM, SIGHUP };
+}

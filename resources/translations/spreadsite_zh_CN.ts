@@ -344,10 +344,6 @@ last activity %4
         <translation>服务器标识“%1”无效：只能使用字母、数字、“_”和“-”</translation>
     </message>
     <message>
-        <source>the reconnect buffer must be from 1 byte to 2 GiB</source>
-        <translation>重连缓冲区必须在 1 字节到 2 GiB 之间</translation>
-    </message>
-    <message>
         <source>the presence interval must be at least 10 ms</source>
         <translation>在线消息间隔至少为 10 毫秒</translation>
     </message>
@@ -362,6 +358,10 @@ last activity %4
     <message>
         <source>silent for %1 ms</source>
         <translation>已 %1 毫秒无消息</translation>
+    </message>
+    <message>
+        <source>the reconnect buffer must be from %1 to %2 bytes</source>
+        <translation>重连缓冲区必须在 %1 到 %2 字节之间</translation>
     </message>
 </context>
 <context>
@@ -1468,20 +1468,6 @@ Bytes/s: %4 in, %5 out</source>
     <message>
         <source>This build has no NATS support: libnats was not found when it was built</source>
         <translation>此版本不支持 NATS：构建时未找到 libnats</translation>
-    </message>
-</context>
-<context>
-    <name>echo-client</name>
-    <message>
-        <source>Chat client: connects to a SpreadSite server, prints what it receives, sends what you type and, every interval, a message made from a template.</source>
-        <translation>聊天客户端：连接到 SpreadSite 服务器，打印收到的内容，发送你输入的内容，并每隔一段时间发送一条由模板生成的消息。</translation>
-    </message>
-</context>
-<context>
-    <name>spread-server</name>
-    <message>
-        <source>Broadcast server: greets each client with its number, relays every line to the other clients, and drops a client that sends &quot;close&quot;.</source>
-        <translation>广播服务器：用编号欢迎每个客户端，把每一行转发给其他客户端，并断开发送 &quot;close&quot; 的客户端。</translation>
     </message>
 </context>
 </TS>

@@ -17,6 +17,8 @@ class SignalWatcher : public QObject
 
 public:
     explicit SignalWatcher(const QList<int> &signalNumbers, QObject *parent = nullptr);
+    /** The signals that ask a console program to stop: SIGINT, SIGTERM, SIGHUP. */
+    static QList<int> stopSignals();
     ~SignalWatcher() override;
 
 signals:
