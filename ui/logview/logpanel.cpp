@@ -22,6 +22,7 @@
 #include <QVBoxLayout>
 
 #include "logdelegate.h"
+#include "uilogging.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -287,6 +288,7 @@ bool LogPanel::saveTo(const QString &path, Log::Format format, QString *error)
     if (!ok) {
         if (error)
             *error = reason;
+        qCWarning(lcUi) << "cannot save the log to" << path << ":" << reason;
         emit statusMessagePosted(tr("Could not save the log to %1: %2").arg(QDir::toNativeSeparators(path), reason));
         return false;
     }
