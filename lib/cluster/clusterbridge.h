@@ -108,6 +108,12 @@ signals:
     void gapDetected(const QString &origin, quint64 first, quint64 last);
     /** @p count local messages did not fit the reconnect buffer of @p bufferBytes; said at most once a second. */
     void messagesDropped(quint64 count, qint64 bufferBytes);
+    /**
+     * @p count messages from @p origin were refused for @p reason (too long, a line feed, a
+     * forged or unreadable header, bad presence, a sequence going backwards) since the last
+     * time this reason was said; said at most once a second per reason.
+     */
+    void messagesRefused(const QString &origin, const QString &reason, quint64 count);
     /** A server of the domain was heard from for the first time (peersChanged() follows). */
     void peerJoined(const QString &serverId);
     /** A server left the domain: it said so, or fell silent for 3 presence intervals. */

@@ -20,7 +20,7 @@ bool Event::isProblem() const
 {
     if (const auto *state = as<ClusterState>())
         return state->isProblem();
-    return is<Warning>() || is<Refused>() || is<Gap>() || is<Dropped>() || is<ClusterWarning>()
+    return is<Warning>() || is<Refused>() || is<Gap>() || is<Dropped>() || is<ClusterWarning>() || is<RemoteRefused>()
             || is<ConnectFailed>() || is<ConnectionLost>();
 }
 

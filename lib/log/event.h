@@ -104,6 +104,12 @@ struct Dropped {
 struct ClusterWarning {
     QString text;
 };
+/** What arrived from the cluster and was refused (too long, a line feed, a forged origin, bad presence...), counted since the last one said. */
+struct RemoteRefused {
+    QString origin;       ///< the subject's server id
+    QString reason;
+    quint64 count = 0;
+};
 
 // The client --------------------------------------------------------------
 
@@ -137,7 +143,7 @@ struct ToServer {
 };
 
 using What = std::variant<Listening, Stopped, Connected, Refused, Disconnected, Received, Sent, Warning,
-                          ClusterState, ServerJoined, ServerLeft, Gap, Dropped, ClusterWarning,
+                          ClusterState, ServerJoined, ServerLeft, Gap, Dropped, ClusterWarning, RemoteRefused,
                           Connecting, ConnectedToServer, ServerCertificate, ConnectFailed, ConnectionLost,
                           Reconnecting, FromServer, ToServer>;
 

@@ -167,6 +167,10 @@ void appendBody(QByteArray &line, const ClusterWarning &e)
 {
     line += "cluster: warning: " + utf8(e.text);
 }
+void appendBody(QByteArray &line, const RemoteRefused &e)
+{
+    line += "cluster: warning: refused " + number(qint64(e.count)) + " messages from " + utf8(e.origin) + ": " + utf8(e.reason);
+}
 // The client's lines are the seed's, word for word.
 void appendBody(QByteArray &line, const Connecting &)
 {
@@ -294,6 +298,12 @@ void insertFields(QJsonObject &o, const ClusterWarning &e)
 {
     o.insert(u"reason"_s, e.text);
 }
+void insertFields(QJsonObject &o, const RemoteRefused &e)
+{
+    o.insert(u"origin"_s, e.origin);
+    o.insert(u"reason"_s, e.reason);
+    o.insert(u"count"_s, qint64(e.count));
+}
 void insertFields(QJsonObject &o, const Connecting &e)
 {
     o.insert(u"host"_s, e.host);
@@ -378,6 +388,7 @@ QString eventName(const Event &event)
                               [](const Gap &) { return u"gap"_s; },
                               [](const Dropped &) { return u"dropped"_s; },
                               [](const ClusterWarning &) { return u"cluster-warning"_s; },
+                              [](const RemoteRefused &) { return u"remote-refused"_s; },
                               [](const Connecting &) { return u"connecting"_s; },
                               [](const ConnectedToServer &) { return u"connected"_s; },
                               [](const ServerCertificate &) { return u"certificate"_s; },

@@ -100,6 +100,9 @@ void ServerLog::attachBridge(ClusterBridge *bridge)
         log(Log::ServerLeft { serverId, m_bridge->settings().domain, reason });
     });
     connect(bridge, &ClusterBridge::warning, this, [this](const QString &text) { log(Log::ClusterWarning { text }); });
+    connect(bridge, &ClusterBridge::messagesRefused, this, [this](const QString &origin, const QString &reason, quint64 count) {
+        log(Log::RemoteRefused { origin, reason, count });
+    });
 }
 
 void ServerLog::onBridgeState(ClusterBridge::State state, const QString &detail)

@@ -124,6 +124,7 @@ QString LogModel::who(const Log::Event &event)
                     [](const Gap &) { return tr("cluster"); },
                     [](const Dropped &) { return tr("cluster"); },
                     [](const ClusterWarning &) { return tr("cluster"); },
+                    [](const RemoteRefused &) { return tr("cluster"); },
                     [](const FromServer &) { return tr("server"); },
                     [](const ToServer &e) { return e.periodic ? tr("you (periodic)") : tr("you"); },
                     [](const auto &) { return tr("status"); },   // the client's connection events
@@ -195,6 +196,9 @@ QString LogModel::describe(const Log::Event &event)
                                 .arg(locale.toString(e.messages), locale.toString(e.bufferBytes));
                     },
                     [](const ClusterWarning &e) { return tr("Cluster: %1").arg(e.text); },
+                    [&](const RemoteRefused &e) {
+                        return tr("Cluster: refused %1 messages from %2: %3").arg(locale.toString(e.count), e.origin, e.reason);
+                    },
                     [](const Connecting &) { return tr("Start to Connect..."); },
                     [](const ConnectedToServer &) { return tr("Connected..."); },
                     [](const ServerCertificate &e) { return tr("Server certificate: %1").arg(e.summary); },
