@@ -833,6 +833,10 @@ last heard from %4</source>
         <source>Reconnecting in %1 s...</source>
         <translation>%1 秒后重新连接...</translation>
     </message>
+    <message>
+        <source>Cluster: refused %1 messages from %2: %3</source>
+        <translation>集群：拒绝了来自 %2 的 %1 条消息：%3</translation>
+    </message>
 </context>
 <context>
     <name>LogPanel</name>
@@ -1013,6 +1017,81 @@ last heard from %4</source>
     </message>
 </context>
 <context>
+    <name>ServerSettingsPanel</name>
+    <message>
+        <source>&amp;Relay each message to the other clients</source>
+        <translation>将每条消息转发给其他客户端(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Off: messages are only logged, as in the seed&apos;s monitor mode</source>
+        <translation>关闭时只记录消息,不转发(即原版的监听模式)</translation>
+    </message>
+    <message>
+        <source>Sent to each client when it connects; %1 is its number; empty sends nothing. Enter applies.</source>
+        <translation>客户端连接时发送的欢迎语;%1 为客户端编号;留空则不发送。按回车生效。</translation>
+    </message>
+    <message>
+        <source>Most clients at once; the next one is told &quot;server full&quot; and closed</source>
+        <translation>同时连接的最大客户端数;超出的客户端会收到 &quot;server full&quot; 并被关闭</translation>
+    </message>
+    <message>
+        <source>Longest message; a client that sends a longer one is dropped</source>
+        <translation>单条消息的最大长度;发送更长消息的客户端会被断开</translation>
+    </message>
+    <message>
+        <source>Most unsent bytes per client; a client that reads slower is dropped as too slow</source>
+        <translation>每个客户端最多积压的未发送字节数;读取过慢的客户端会被断开</translation>
+    </message>
+    <message>
+        <source>Quiet time after which a line without an ending counts as a message; 0: at once</source>
+        <translation>没有行尾的数据在静默多久后视为一条消息;0 表示立即</translation>
+    </message>
+    <message>
+        <source>Most connections from one address; the next one is refused. 0: no limit</source>
+        <translation>同一地址最多的连接数;超出的连接会被拒绝。0 表示不限</translation>
+    </message>
+    <message>
+        <source>everyone</source>
+        <translation>所有人</translation>
+    </message>
+    <message>
+        <source>Admit only clients from these subnets, e.g. 192.168.1.0/24, ::1; empty admits everyone. Enter applies.</source>
+        <translation>只允许来自这些子网的客户端,例如 192.168.1.0/24, ::1;留空则允许所有人。按回车生效。</translation>
+    </message>
+    <message>
+        <source>&amp;Welcome:</source>
+        <translation>欢迎语(&amp;W):</translation>
+    </message>
+    <message>
+        <source>Max &amp;clients:</source>
+        <translation>最大客户端数(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Max &amp;message:</source>
+        <translation>最大消息长度(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Max bac&amp;klog:</source>
+        <translation>最大积压(&amp;K):</translation>
+    </message>
+    <message>
+        <source>&amp;Flush after:</source>
+        <translation>静默刷新(&amp;F):</translation>
+    </message>
+    <message>
+        <source>Max per &amp;address:</source>
+        <translation>单地址上限(&amp;A):</translation>
+    </message>
+    <message>
+        <source>Allow &amp;only:</source>
+        <translation>仅允许(&amp;O):</translation>
+    </message>
+    <message>
+        <source>Not a subnet list: %1. Use addresses or subnets such as 192.168.1.0/24, separated by commas.</source>
+        <translation>不是有效的子网列表:%1。请使用地址或子网(如 192.168.1.0/24),以逗号分隔。</translation>
+    </message>
+</context>
+<context>
     <name>ServerWindow</name>
     <message>
         <source>The TCP port to listen on; 0 lets the system pick a free one</source>
@@ -1065,54 +1144,6 @@ last heard from %4</source>
     <message>
         <source>Server settings</source>
         <translation>服务器设置</translation>
-    </message>
-    <message>
-        <source>&amp;Relay each message to the other clients</source>
-        <translation>将每条消息转发给其他客户端(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Off: messages are only logged, as in the seed&apos;s monitor mode</source>
-        <translation>关闭时只记录消息,不转发(即原版的监听模式)</translation>
-    </message>
-    <message>
-        <source>Sent to each client when it connects; %1 is its number; empty sends nothing. Enter applies.</source>
-        <translation>客户端连接时发送的欢迎语;%1 为客户端编号;留空则不发送。按回车生效。</translation>
-    </message>
-    <message>
-        <source>Most clients at once; the next one is told &quot;server full&quot; and closed</source>
-        <translation>同时连接的最大客户端数;超出的客户端会收到 &quot;server full&quot; 并被关闭</translation>
-    </message>
-    <message>
-        <source>Longest message; a client that sends a longer one is dropped</source>
-        <translation>单条消息的最大长度;发送更长消息的客户端会被断开</translation>
-    </message>
-    <message>
-        <source>Most unsent bytes per client; a client that reads slower is dropped as too slow</source>
-        <translation>每个客户端最多积压的未发送字节数;读取过慢的客户端会被断开</translation>
-    </message>
-    <message>
-        <source>Quiet time after which a line without an ending counts as a message; 0: at once</source>
-        <translation>没有行尾的数据在静默多久后视为一条消息;0 表示立即</translation>
-    </message>
-    <message>
-        <source>&amp;Welcome:</source>
-        <translation>欢迎语(&amp;W):</translation>
-    </message>
-    <message>
-        <source>Max &amp;clients:</source>
-        <translation>最大客户端数(&amp;C):</translation>
-    </message>
-    <message>
-        <source>Max &amp;message:</source>
-        <translation>最大消息长度(&amp;M):</translation>
-    </message>
-    <message>
-        <source>Max bac&amp;klog:</source>
-        <translation>最大积压(&amp;K):</translation>
-    </message>
-    <message>
-        <source>&amp;Flush after:</source>
-        <translation>静默刷新(&amp;F):</translation>
     </message>
     <message>
         <source>Messages</source>
@@ -1333,30 +1364,6 @@ last heard from %4</source>
     <message>
         <source>Traffic, last minute (↓ in, ↑ out)</source>
         <translation>流量,最近一分钟(↓ 收,↑ 发)</translation>
-    </message>
-    <message>
-        <source>Most connections from one address; the next one is refused. 0: no limit</source>
-        <translation>同一地址最多的连接数;超出的连接会被拒绝。0 表示不限</translation>
-    </message>
-    <message>
-        <source>everyone</source>
-        <translation>所有人</translation>
-    </message>
-    <message>
-        <source>Admit only clients from these subnets, e.g. 192.168.1.0/24, ::1; empty admits everyone. Enter applies.</source>
-        <translation>只允许来自这些子网的客户端,例如 192.168.1.0/24, ::1;留空则允许所有人。按回车生效。</translation>
-    </message>
-    <message>
-        <source>Max per &amp;address:</source>
-        <translation>单地址上限(&amp;A):</translation>
-    </message>
-    <message>
-        <source>Allow &amp;only:</source>
-        <translation>仅允许(&amp;O):</translation>
-    </message>
-    <message>
-        <source>Not a subnet list: %1. Use addresses or subnets such as 192.168.1.0/24, separated by commas.</source>
-        <translation>不是有效的子网列表:%1。请使用地址或子网(如 192.168.1.0/24),以逗号分隔。</translation>
     </message>
     <message>
         <source>Cannot open the log file %1: %2</source>

@@ -10,8 +10,6 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
-#include <QDoubleSpinBox>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -23,7 +21,6 @@
 #include <QMessageBox>
 #include <QNetworkInterface>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
@@ -38,6 +35,7 @@
 #include "server/clienttablemodel.h"
 #include "client/clientwindow.h"
 #include "clusterpanel.h"
+#include "serversettingspanel.h"
 #include "server/clusterpeermodel.h"
 #include "widgets/hexinput.h"
 #include "widgets/limitfield.h"
@@ -123,8 +121,7 @@ void ServerWindow::buildUi()
     // The server's own settings and the cluster's side by side in tabs; the
     // connected clients and the servers of the cluster likewise.
     QWidget *clientsPage = buildClientsPage(central);
-    QWidget *settingsPage = buildSettingsPage(central);
-    QTabWidget *settingsTabs = buildTabs(central, settingsPage, clientsPage);
+    QTabWidget *settingsTabs = buildTabs(central, clientsPage);
 
     // Left: what the server is (settings) and does (graph). Right: who is
     // connected, above what they say.
@@ -245,62 +242,15 @@ QWidget *ServerWindow::buildClientsPage(QWidget *central)
     return clientsBox;
 }
 
-QWidget *ServerWindow::buildSettingsPage(QWidget *central)
-{
-    auto *settingsBox = new QWidget(central);
-    settingsBox->setObjectName(u"settingsBox"_s);
-    m_relayCheck = new QCheckBox(tr("&Relay each message to the other clients"), settingsBox);
-    m_relayCheck->setObjectName(u"relayCheck"_s);
-    m_relayCheck->setToolTip(tr("Off: messages are only logged, as in the seed's monitor mode"));
-    m_welcomeEdit = new QLineEdit(settingsBox);
-    m_welcomeEdit->setObjectName(u"welcomeEdit"_s);
-    m_welcomeEdit->setToolTip(tr("Sent to each client when it connects; %1 is its number; empty sends nothing. Enter applies."));
-    m_maxClientsSpin = new QSpinBox(settingsBox);
-    m_maxClientsSpin->setObjectName(u"maxClientsSpin"_s);
-    LimitField::configure(m_maxClientsSpin, Limits::MaxClients, tr("Most clients at once; the next one is told \"server full\" and closed"));
-    m_maxMessageSpin = new QSpinBox(settingsBox);
-    m_maxMessageSpin->setObjectName(u"maxMessageSpin"_s);
-    LimitField::configure(m_maxMessageSpin, Limits::MaxMessageBytes, tr("Longest message; a client that sends a longer one is dropped"));
-    m_maxBacklogSpin = new QDoubleSpinBox(settingsBox);
-    m_maxBacklogSpin->setObjectName(u"maxBacklogSpin"_s);
-    LimitField::configure(m_maxBacklogSpin, Limits::MaxBacklogBytes,
-                          tr("Most unsent bytes per client; a client that reads slower is dropped as too slow"));
-    m_flushSpin = new QSpinBox(settingsBox);
-    m_flushSpin->setObjectName(u"flushSpin"_s);
-    LimitField::configure(m_flushSpin, Limits::ServerFlushMs,
-                          tr("Quiet time after which a line without an ending counts as a message; 0: at once"));
-    m_maxPerAddressSpin = new QSpinBox(settingsBox);
-    m_maxPerAddressSpin->setObjectName(u"maxPerAddressSpin"_s);
-    LimitField::configure(m_maxPerAddressSpin, Limits::MaxPerAddress,
-                          tr("Most connections from one address; the next one is refused. 0: no limit"));
-    m_allowEdit = new QLineEdit(settingsBox);
-    m_allowEdit->setObjectName(u"allowEdit"_s);
-    m_allowEdit->setPlaceholderText(tr("everyone"));
-    m_allowEdit->setToolTip(tr("Admit only clients from these subnets, e.g. 192.168.1.0/24, ::1; empty admits everyone. "
-                               "Enter applies."));
-    for (QAbstractSpinBox *spin : std::initializer_list<QAbstractSpinBox *> { m_maxClientsSpin, m_maxMessageSpin, m_maxBacklogSpin,
-                                                                              m_flushSpin, m_maxPerAddressSpin })
-        spin->setKeyboardTracking(false);
-    auto *form = new QFormLayout(settingsBox);
-    form->addRow(m_relayCheck);
-    form->addRow(tr("&Welcome:"), m_welcomeEdit);
-    form->addRow(tr("Max &clients:"), m_maxClientsSpin);
-    form->addRow(tr("Max &message:"), m_maxMessageSpin);
-    form->addRow(tr("Max bac&klog:"), m_maxBacklogSpin);
-    form->addRow(tr("&Flush after:"), m_flushSpin);
-    form->addRow(tr("Max per &address:"), m_maxPerAddressSpin);
-    form->addRow(tr("Allow &only:"), m_allowEdit);
-    return settingsBox;
-}
-
-QTabWidget *ServerWindow::buildTabs(QWidget *central, QWidget *settingsPage, QWidget *clientsPage)
+QTabWidget *ServerWindow::buildTabs(QWidget *central, QWidget *clientsPage)
 {
     auto *settingsTabs = new QTabWidget(central);
     settingsTabs->setObjectName(u"settingsTabs"_s);
     // Two tabs each: too narrow a column elides their titles rather than scrolling them.
     settingsTabs->setUsesScrollButtons(false);
     settingsTabs->setElideMode(Qt::ElideRight);
-    settingsTabs->addTab(settingsPage, tr("Server settings"));
+    m_settingsPanel = new ServerSettingsPanel(settingsTabs);
+    settingsTabs->addTab(m_settingsPanel, tr("Server settings"));
     m_peopleTabs = new QTabWidget(central);
     m_peopleTabs->setObjectName(u"peopleTabs"_s);
     m_peopleTabs->setUsesScrollButtons(false);
@@ -385,9 +335,8 @@ void ServerWindow::setTabOrders()
 {
     // Listen bar, clients, log, compose, then the settings.
     chainTabOrder({ m_bindCombo, m_portSpin, m_startButton, m_clientView, m_dropReasonEdit, m_dropButton, m_logPanel->filterEdit() });
-    chainTabOrder({ m_logPanel->view(), m_targetCombo, m_composeEdit, m_composeHexCheck, m_sendButton, m_relayCheck, m_welcomeEdit,
-                    m_maxClientsSpin, m_maxMessageSpin, m_maxBacklogSpin, m_flushSpin, m_maxPerAddressSpin, m_allowEdit });
-    chainTabOrder(QList<QWidget *> { m_allowEdit } + m_clusterPanel->focusChain());
+    chainTabOrder(QList<QWidget *> { m_logPanel->view(), m_targetCombo, m_composeEdit, m_composeHexCheck, m_sendButton }
+                  + m_settingsPanel->focusChain() + m_clusterPanel->focusChain());
 }
 
 void ServerWindow::connectControls()
@@ -405,14 +354,8 @@ void ServerWindow::connectControls()
     connect(m_bindCombo->lineEdit(), &QLineEdit::returnPressed, this, &ServerWindow::start);
     connect(m_clientView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ServerWindow::updateSelectionState);
     connect(m_clientProxy, &QAbstractItemModel::rowsRemoved, this, &ServerWindow::updateSelectionState);
-    connect(m_relayCheck, &QCheckBox::toggled, this, &ServerWindow::applySettings);
-    connect(m_welcomeEdit, &QLineEdit::editingFinished, this, &ServerWindow::applySettings);
-    connect(m_maxClientsSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
-    connect(m_maxMessageSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
-    connect(m_maxBacklogSpin, &QDoubleSpinBox::valueChanged, this, &ServerWindow::applySettings);
-    connect(m_flushSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
-    connect(m_maxPerAddressSpin, &QSpinBox::valueChanged, this, &ServerWindow::applySettings);
-    connect(m_allowEdit, &QLineEdit::editingFinished, this, &ServerWindow::applySettings);
+    connect(m_settingsPanel, &ServerSettingsPanel::settingsChanged, this, &ServerWindow::applySettings);
+    connect(m_settingsPanel, &ServerSettingsPanel::statusMessagePosted, this, &ServerWindow::showStatus);
     connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ServerWindow::showStatus);
 }
 
@@ -488,27 +431,6 @@ std::optional<QHostAddress> ServerWindow::parseBind(const QString &text)
     return Addresses::parseBind(word.isEmpty() ? u"any"_s : word);
 }
 
-std::optional<QList<Addresses::Subnet>> ServerWindow::parseSubnets(const QString &text)
-{
-    QList<Addresses::Subnet> subnets;
-    const QStringList parts = text.split(QRegularExpression(u"[,;\\s]+"_s), Qt::SkipEmptyParts);
-    for (const QString &part : parts) {
-        const auto subnet = Addresses::parseSubnet(part);
-        if (!subnet)
-            return std::nullopt;
-        subnets.append(*subnet);
-    }
-    return subnets;
-}
-
-QString ServerWindow::subnetsText(const QList<Addresses::Subnet> &subnets)
-{
-    QStringList parts;
-    for (const auto &subnet : subnets)
-        parts.append(Addresses::subnetText(subnet));
-    return parts.join(u", "_s);
-}
-
 void ServerWindow::fillBindChoices()
 {
     m_bindCombo->clear();
@@ -536,7 +458,7 @@ void ServerWindow::loadSettings(const ServerOptions &options)
     QSettings settings;
     settings.beginGroup(GROUP);
     const auto pick = [&](const QString &option, const QString &key, const QVariant &fromOptions) {
-        return options.explicitlySet.contains(option) ? fromOptions : settings.value(key, fromOptions);
+        return explicitOrSaved(options, settings, option, key, fromOptions);
     };
     const QString bind = pick(u"bind"_s, u"bind"_s, bindText(options.bind)).toString();
     const int bindIndex = m_bindCombo->findData(bind);
@@ -546,19 +468,7 @@ void ServerWindow::loadSettings(const ServerOptions &options)
         m_bindCombo->setEditText(bind);
     m_portSpin->setValue(pick(u"port"_s, u"port"_s, options.port).toInt());
 
-    const SpreadServer::Settings &s = options.settings;
-    const QSignalBlocker b1(m_relayCheck), b2(m_welcomeEdit), b3(m_maxClientsSpin), b4(m_maxMessageSpin),
-            b5(m_maxBacklogSpin), b6(m_flushSpin), b7(m_maxPerAddressSpin), b8(m_allowEdit);
-    m_relayCheck->setChecked(pick(u"no-relay"_s, u"relay"_s, s.relay).toBool());
-    m_welcomeEdit->setText(pick(u"welcome"_s, u"welcome"_s, s.welcome).toString());
-    m_welcomeEdit->setCursorPosition(0);   // show the start of a long welcome
-    m_maxClientsSpin->setValue(pick(u"max-clients"_s, u"maxClients"_s, s.maxClients).toInt());
-    m_maxMessageSpin->setValue(int(pick(u"max-message-bytes"_s, u"maxMessageBytes"_s, qint64(s.maxMessageBytes)).toLongLong()));
-    m_maxBacklogSpin->setValue(double(pick(u"max-backlog-bytes"_s, u"maxBacklogBytes"_s, s.maxBacklogBytes).toLongLong()));
-    m_flushSpin->setValue(pick(u"flush-ms"_s, u"flushMs"_s, s.flushDelayMs).toInt());
-    m_maxPerAddressSpin->setValue(pick(u"max-per-ip"_s, u"maxPerAddress"_s, s.maxPerAddress).toInt());
-    m_allowEdit->setText(pick(u"allow"_s, u"allow"_s, subnetsText(s.allowed)).toString());
-    applySettings();
+    m_settingsPanel->load(options, settings);
 
     const ClusterBridge::Settings &c = options.cluster;
     ClusterPanel::Fields cluster;
@@ -585,15 +495,7 @@ void ServerWindow::saveSettings() const
     const auto bind = parseBind(m_bindCombo->currentText());
     settings.setValue(u"bind"_s, bind ? bindText(*bind) : u"any"_s);
     settings.setValue(u"port"_s, m_portSpin->value());
-    const SpreadServer::Settings s = m_server->settings();
-    settings.setValue(u"relay"_s, s.relay);
-    settings.setValue(u"welcome"_s, s.welcome);
-    settings.setValue(u"maxClients"_s, s.maxClients);
-    settings.setValue(u"maxMessageBytes"_s, qint64(s.maxMessageBytes));
-    settings.setValue(u"maxBacklogBytes"_s, s.maxBacklogBytes);
-    settings.setValue(u"flushMs"_s, s.flushDelayMs);
-    settings.setValue(u"maxPerAddress"_s, s.maxPerAddress);
-    settings.setValue(u"allow"_s, subnetsText(s.allowed));
+    m_settingsPanel->save(settings);
     const ClusterPanel::Fields cluster = m_clusterPanel->fields();
     settings.setValue(u"natsUrls"_s, cluster.servers);
     settings.setValue(u"domain"_s, cluster.domain);
@@ -612,28 +514,12 @@ void ServerWindow::closeEvent(QCloseEvent *event)
     QMainWindow::closeEvent(event);
 }
 
-void ServerWindow::applySettings()
+void ServerWindow::applySettings(const SpreadServer::Settings &settings)
 {
-    SpreadServer::Settings s = m_server->settings();
-    s.relay = m_relayCheck->isChecked();
-    s.welcome = m_welcomeEdit->text();
-    s.maxClients = m_maxClientsSpin->value();
-    s.maxMessageBytes = m_maxMessageSpin->value();
-    s.maxBacklogBytes = qint64(m_maxBacklogSpin->value());
-    s.flushDelayMs = m_flushSpin->value();
-    s.maxPerAddress = m_maxPerAddressSpin->value();
-    if (const auto subnets = parseSubnets(m_allowEdit->text())) {
-        s.allowed = *subnets;
-        m_allowEdit->setStyleSheet(QString());
-    } else {
-        m_allowEdit->setStyleSheet(UiText::problemStyle());
-        showStatus(tr("Not a subnet list: %1. Use addresses or subnets such as 192.168.1.0/24, separated by commas.")
-                           .arg(m_allowEdit->text()));
-    }
-    const SpreadServer::Settings old = m_server->settings();
-    m_server->setSettings(s);
-    if (old.relay != s.relay)
-        showStatus(s.relay ? tr("Relaying messages to the other clients") : tr("Monitor only: messages are not relayed"));
+    const bool relayChanged = m_server->settings().relay != settings.relay;
+    m_server->setSettings(settings);
+    if (relayChanged)
+        showStatus(settings.relay ? tr("Relaying messages to the other clients") : tr("Monitor only: messages are not relayed"));
 }
 
 // ---- The log: ServerLog makes every line; the window shows it and writes --log-file ----

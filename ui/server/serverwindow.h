@@ -19,10 +19,10 @@ class ClusterPeerModel;
 class ClusterPeersPanel;
 class LogModel;
 class LogPanel;
+class ServerSettingsPanel;
 class QAction;
 class QCheckBox;
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QLayout;
 class QLineEdit;
@@ -40,7 +40,9 @@ class QTableView;
  * bridge's state and the servers of the domain, over one ClusterBridge.
  * It calls the server and the bridge and nothing else.
  *
- * The cluster's two tabs are ClusterPanel and ClusterPeersPanel: they ask
+ * The server's settings tab is ServerSettingsPanel: it tells the window
+ * every change by a signal, and the window applies it to the server. The
+ * cluster's two tabs are ClusterPanel and ClusterPeersPanel: they ask
  * to join or leave by signals, and the window, which owns the bridge, tells
  * them how it goes. Its log is a ServerLog's: the window only shows the
  * events (LogModel) and writes them to --log-file, as the console does.
@@ -94,9 +96,8 @@ private:
     void buildUi();
     QLayout *buildListenBar(QWidget *central);
     QWidget *buildClientsPage(QWidget *central);
-    QWidget *buildSettingsPage(QWidget *central);
-    /** The settings tabs (returned) and the people tabs, with the cluster's panels in them. */
-    QTabWidget *buildTabs(QWidget *central, QWidget *settingsPage, QWidget *clientsPage);
+    /** The settings tabs (returned) and the people tabs, with the server's and the cluster's panels in them. */
+    QTabWidget *buildTabs(QWidget *central, QWidget *clientsPage);
     QWidget *buildGraphBox(QWidget *central);
     QWidget *buildLogBox(QWidget *central);
     void buildStatusBar();
@@ -107,13 +108,11 @@ private:
 
     // Settings: controls, settings file, server.
     void loadSettings(const ServerOptions &options);
-    void applySettings();
+    /** The settings panel's settings to the server; a change of relay is said in the status bar. */
+    void applySettings(const SpreadServer::Settings &settings);
     void fillBindChoices();
     static QString bindText(const QHostAddress &address);
     static std::optional<QHostAddress> parseBind(const QString &text);
-    /** "10.0.0.0/8, ::1" as subnets; nothing if one of them is not a subnet. */
-    static std::optional<QList<QPair<QHostAddress, int>>> parseSubnets(const QString &text);
-    static QString subnetsText(const QList<QPair<QHostAddress, int>> &subnets);
 
     // The log path: the server's and the bridge's signals as log lines, in
     // the window and in --log-file.
@@ -158,14 +157,7 @@ private:
     QLineEdit *m_dropReasonEdit = nullptr;
     QPushButton *m_dropButton = nullptr;
     // settings
-    QCheckBox *m_relayCheck = nullptr;
-    QLineEdit *m_welcomeEdit = nullptr;
-    QSpinBox *m_maxClientsSpin = nullptr;
-    QSpinBox *m_maxMessageSpin = nullptr;
-    QDoubleSpinBox *m_maxBacklogSpin = nullptr;
-    QSpinBox *m_flushSpin = nullptr;
-    QSpinBox *m_maxPerAddressSpin = nullptr;
-    QLineEdit *m_allowEdit = nullptr;
+    ServerSettingsPanel *m_settingsPanel = nullptr;   // the Server settings tab
     // log and compose
     LogPanel *m_logPanel = nullptr;
     QComboBox *m_targetCombo = nullptr;

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+#include "serversettingspanel.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLineEdit>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSpinBox>
+
+#include <initializer_list>
+#include <optional>
+
+#include "core/addresses.h"
+#include "widgets/limitfield.h"
+#include "uitext.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+/** "10.0.0.0/8, ::1" as subnets; nothing if one of them is not a subnet. */
+std::optional<QList<Addresses::Subnet>> parseSubnets(const QString &text)
+{
+    QList<Addresses::Subnet> subnets;
+    const QStringList parts = text.split(QRegularExpression(u"[,;\\s]+"_s), Qt::SkipEmptyParts);
+    for (const QString &part : parts) {
+        const auto subnet = Addresses::parseSubnet(part);
+        if (!subnet)
+            return std::nullopt;
+        subnets.append(*subnet);
+    }
+    return subnets;
+}
+
+QString subnetsText(const QList<Addresses::Subnet> &subnets)
+{
+    QStringList parts;
+    for (const auto &subnet : subnets)
+        parts.append(Addresses::subnetText(subnet));
+    return parts.join(u", "_s);
+}
+} // namespace
+
+QVariant explicitOrSaved(const ServerOptions &options, const QSettings &settings, const QString &option,
+                         const QString &key, const QVariant &fromOptions)
+{
+    return options.explicitlySet.contains(option) ? fromOptions : settings.value(key, fromOptions);
+}
+
+ServerSettingsPanel::ServerSettingsPanel(QWidget *parent)
+    : QWidget(parent)
+{
+    setObjectName(u"settingsBox"_s);
+    buildControls();
+    layOut();
+    connectControls();
+}
+
+void ServerSettingsPanel::buildControls()
+{
+    m_relayCheck = new QCheckBox(tr("&Relay each message to the other clients"), this);
+    m_relayCheck->setObjectName(u"relayCheck"_s);
+    m_relayCheck->setToolTip(tr("Off: messages are only logged, as in the seed's monitor mode"));
+    m_welcomeEdit = new QLineEdit(this);
+    m_welcomeEdit->setObjectName(u"welcomeEdit"_s);
+    m_welcomeEdit->setToolTip(tr("Sent to each client when it connects; %1 is its number; empty sends nothing. Enter applies."));
+    m_maxClientsSpin = new QSpinBox(this);
+    m_maxClientsSpin->setObjectName(u"maxClientsSpin"_s);
+    LimitField::configure(m_maxClientsSpin, Limits::MaxClients, tr("Most clients at once; the next one is told \"server full\" and closed"));
+    m_maxMessageSpin = new QSpinBox(this);
+    m_maxMessageSpin->setObjectName(u"maxMessageSpin"_s);
+    LimitField::configure(m_maxMessageSpin, Limits::MaxMessageBytes, tr("Longest message; a client that sends a longer one is dropped"));
+    m_maxBacklogSpin = new QDoubleSpinBox(this);
+    m_maxBacklogSpin->setObjectName(u"maxBacklogSpin"_s);
+    LimitField::configure(m_maxBacklogSpin, Limits::MaxBacklogBytes,
+                          tr("Most unsent bytes per client; a client that reads slower is dropped as too slow"));
+    m_flushSpin = new QSpinBox(this);
+    m_flushSpin->setObjectName(u"flushSpin"_s);
+    LimitField::configure(m_flushSpin, Limits::ServerFlushMs,
+                          tr("Quiet time after which a line without an ending counts as a message; 0: at once"));
+    m_maxPerAddressSpin = new QSpinBox(this);
+    m_maxPerAddressSpin->setObjectName(u"maxPerAddressSpin"_s);
+    LimitField::configure(m_maxPerAddressSpin, Limits::MaxPerAddress,
+                          tr("Most connections from one address; the next one is refused. 0: no limit"));
+    m_allowEdit = new QLineEdit(this);
+    m_allowEdit->setObjectName(u"allowEdit"_s);
+    m_allowEdit->setPlaceholderText(tr("everyone"));
+    m_allowEdit->setToolTip(tr("Admit only clients from these subnets, e.g. 192.168.1.0/24, ::1; empty admits everyone. "
+                               "Enter applies."));
+    // A typed number applies when it is finished (Enter, focus out), not at every digit.
+    for (QAbstractSpinBox *spin : std::initializer_list<QAbstractSpinBox *> { m_maxClientsSpin, m_maxMessageSpin, m_maxBacklogSpin,
+                                                                              m_flushSpin, m_maxPerAddressSpin })
+        spin->setKeyboardTracking(false);
+}
+
+void ServerSettingsPanel::layOut()
+{
+    auto *form = new QFormLayout(this);
+    form->addRow(m_relayCheck);
+    form->addRow(tr("&Welcome:"), m_welcomeEdit);
+    form->addRow(tr("Max &clients:"), m_maxClientsSpin);
+    form->addRow(tr("Max &message:"), m_maxMessageSpin);
+    form->addRow(tr("Max bac&klog:"), m_maxBacklogSpin);
+    form->addRow(tr("&Flush after:"), m_flushSpin);
+    form->addRow(tr("Max per &address:"), m_maxPerAddressSpin);
+    form->addRow(tr("Allow &only:"), m_allowEdit);
+}
+
+void ServerSettingsPanel::connectControls()
+{
+    connect(m_relayCheck, &QCheckBox::toggled, this, &ServerSettingsPanel::apply);
+    connect(m_welcomeEdit, &QLineEdit::editingFinished, this, &ServerSettingsPanel::apply);
+    connect(m_maxClientsSpin, &QSpinBox::valueChanged, this, &ServerSettingsPanel::apply);
+    connect(m_maxMessageSpin, &QSpinBox::valueChanged, this, &ServerSettingsPanel::apply);
+    connect(m_maxBacklogSpin, &QDoubleSpinBox::valueChanged, this, &ServerSettingsPanel::apply);
+    connect(m_flushSpin, &QSpinBox::valueChanged, this, &ServerSettingsPanel::apply);
+    connect(m_maxPerAddressSpin, &QSpinBox::valueChanged, this, &ServerSettingsPanel::apply);
+    connect(m_allowEdit, &QLineEdit::editingFinished, this, &ServerSettingsPanel::apply);
+}
+
+QList<QWidget *> ServerSettingsPanel::focusChain() const
+{
+    return { m_relayCheck, m_welcomeEdit, m_maxClientsSpin, m_maxMessageSpin, m_maxBacklogSpin,
+             m_flushSpin, m_maxPerAddressSpin, m_allowEdit };
+}
+
+void ServerSettingsPanel::load(const ServerOptions &options, const QSettings &settings)
+{
+    const auto pick = [&](const QString &option, const QString &key, const QVariant &fromOptions) {
+        return explicitOrSaved(options, settings, option, key, fromOptions);
+    };
+    const SpreadServer::Settings &s = options.settings;
+    m_settings = s;
+    const QSignalBlocker b1(m_relayCheck), b2(m_welcomeEdit), b3(m_maxClientsSpin), b4(m_maxMessageSpin),
+            b5(m_maxBacklogSpin), b6(m_flushSpin), b7(m_maxPerAddressSpin), b8(m_allowEdit);
+    m_relayCheck->setChecked(pick(u"no-relay"_s, u"relay"_s, s.relay).toBool());
+    m_welcomeEdit->setText(pick(u"welcome"_s, u"welcome"_s, s.welcome).toString());
+    m_welcomeEdit->setCursorPosition(0);   // show the start of a long welcome
+    m_maxClientsSpin->setValue(pick(u"max-clients"_s, u"maxClients"_s, s.maxClients).toInt());
+    m_maxMessageSpin->setValue(int(pick(u"max-message-bytes"_s, u"maxMessageBytes"_s, qint64(s.maxMessageBytes)).toLongLong()));
+    m_maxBacklogSpin->setValue(double(pick(u"max-backlog-bytes"_s, u"maxBacklogBytes"_s, s.maxBacklogBytes).toLongLong()));
+    m_flushSpin->setValue(pick(u"flush-ms"_s, u"flushMs"_s, s.flushDelayMs).toInt());
+    m_maxPerAddressSpin->setValue(pick(u"max-per-ip"_s, u"maxPerAddress"_s, s.maxPerAddress).toInt());
+    m_allowEdit->setText(pick(u"allow"_s, u"allow"_s, subnetsText(s.allowed)).toString());
+    apply();
+}
+
+void ServerSettingsPanel::save(QSettings &settings) const
+{
+    const SpreadServer::Settings &s = m_settings;
+    settings.setValue(u"relay"_s, s.relay);
+    settings.setValue(u"welcome"_s, s.welcome);
+    settings.setValue(u"maxClients"_s, s.maxClients);
+    settings.setValue(u"maxMessageBytes"_s, qint64(s.maxMessageBytes));
+    settings.setValue(u"maxBacklogBytes"_s, s.maxBacklogBytes);
+    settings.setValue(u"flushMs"_s, s.flushDelayMs);
+    settings.setValue(u"maxPerAddress"_s, s.maxPerAddress);
+    settings.setValue(u"allow"_s, subnetsText(s.allowed));
+}
+
+void ServerSettingsPanel::apply()
+{
+    m_settings.relay = m_relayCheck->isChecked();
+    m_settings.welcome = m_welcomeEdit->text();
+    m_settings.maxClients = m_maxClientsSpin->value();
+    m_settings.maxMessageBytes = m_maxMessageSpin->value();
+    m_settings.maxBacklogBytes = qint64(m_maxBacklogSpin->value());
+    m_settings.flushDelayMs = m_flushSpin->value();
+    m_settings.maxPerAddress = m_maxPerAddressSpin->value();
+    if (const auto subnets = parseSubnets(m_allowEdit->text())) {
+        m_settings.allowed = *subnets;
+        m_allowEdit->setStyleSheet(QString());
+    } else {
+        // The last valid list stays in force.
+        m_allowEdit->setStyleSheet(UiText::problemStyle());
+        emit statusMessagePosted(tr("Not a subnet list: %1. Use addresses or subnets such as 192.168.1.0/24, separated by commas.")
+                                         .arg(m_allowEdit->text()));
+    }
+    emit settingsChanged(m_settings);
+}
