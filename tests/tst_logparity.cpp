@@ -21,6 +21,7 @@
 #include "cluster/clusterbridge.h"
 #include "console/options.h"
 #include "natscluster.h"
+#include "rawnats.h"
 #include "server/serverwindow.h"
 #include "testprocess.h"
 #include "uitest.h"
@@ -32,50 +33,6 @@ namespace {
 constexpr int WAIT_MS = 15000;
 const QString SERVER_ID = u"parity"_s;
 const QString FAILED = u"script failed: "_s;
-
-/** A server of the domain that is no SpreadSite: publishes messages with the bridge's headers over NATS's own protocol. */
-class RawNatsPublisher
-{
-public:
-    explicit RawNatsPublisher(const QString &url)
-    {
-        const QUrl parsed(url);
-        m_socket.connectToHost(parsed.host(), quint16(parsed.port()));
-        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] { m_in += m_socket.readAll(); });
-    }
-
-    bool connect()
-    {
-        if (!QTest::qWaitFor([this] { return m_in.contains("INFO "); }, WAIT_MS))
-            return false;
-        m_socket.write(R"(CONNECT {"verbose":false,"pedantic":false,"headers":true,"lang":"test","version":"0"})"_ba + "\r\n");
-        return ping();
-    }
-
-    /** Publishes @p body as message @p seq of client @p client of @p origin; true once the node has it. */
-    bool publish(const QString &domain, const QString &origin, quint64 client, quint64 seq, const QByteArray &body)
-    {
-        const QByteArray headers = "NATS/1.0\r\nSpread-Origin: " + origin.toUtf8() + "\r\nSpread-Client: "
-                + QByteArray::number(client) + "\r\nSpread-Seq: " + QByteArray::number(seq) + "\r\nSpread-Time: "
-                + QByteArray::number(QDateTime::currentMSecsSinceEpoch()) + "\r\n\r\n";
-        const QByteArray subject = "spread.v1." + domain.toUtf8() + ".msg." + origin.toUtf8();
-        m_socket.write("HPUB " + subject + ' ' + QByteArray::number(headers.size()) + ' '
-                       + QByteArray::number(headers.size() + body.size()) + "\r\n" + headers + body + "\r\n");
-        return ping();
-    }
-
-private:
-    bool ping()
-    {
-        const qsizetype pongs = m_in.count("PONG");
-        m_socket.write("PING\r\n");
-        return QTest::qWaitFor([&] { return m_in.count("PONG") > pongs || m_in.contains("-ERR"); }, WAIT_MS)
-                && !m_in.contains("-ERR");
-    }
-
-    QTcpSocket m_socket;
-    QByteArray m_in;
-};
 
 QByteArray readFile(const QString &path)
 {
@@ -232,7 +189,7 @@ QStringList tst_LogParity::runScript(Target &target, const QString &logFile, boo
     if (!wait([&] { return c.wasDisconnected(); }))
         return fail("c was not refused");
 
-    RawNatsPublisher remote(m_nats.url());
+    NatsTest::RawNatsPublisher remote(m_nats.url());
     if (!remote.connect())
         return fail("the raw publisher could not connect to NATS");
     const QString origin = u"faraway"_s;

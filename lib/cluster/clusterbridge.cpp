@@ -28,10 +28,14 @@
  */
 #include "cluster/clusterbridge.h"
 
+#include "cluster/wire.h"
 #include "core/logcategories.h"
 #include "core/spreadserver.h"
 
+#include <algorithm>
+#include <cmath>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 
 #include <QDateTime>
@@ -39,6 +43,7 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonParseError>
 #include <QMap>
 #include <QMutex>
 #include <QRandomGenerator>
@@ -63,6 +68,9 @@ constexpr int STATS_INTERVAL_MS = 250;         // statsChanged() at most this of
 constexpr int COUNT_DELAY_MS = 100;            // a changed client count is announced after this
 constexpr int WARN_INTERVAL_MS = 1000;         // drop warnings at most once a second
 constexpr int MISSED_INTERVALS = 3;            // a peer silent this many intervals is gone
+// Refusals waiting for their report are kept per origin and reason; a flood of invented
+// origins is folded into one, so that what is refused cannot grow our memory.
+constexpr int REFUSAL_ORIGINS_MAX = 1024;
 constexpr qint64 INBOX_LIMIT_BYTES = 64 * 1024 * 1024;   // remote messages not yet delivered
 // Local messages not yet handed to nats.c (at least): the server thread can read a flood
 // faster than the worker publishes it, and that alone must not cost messages.
@@ -116,7 +124,48 @@ QByteArray subjectPrefix(const QString &domain)
 bool sameStats(const ClusterBridge::Stats &a, const ClusterBridge::Stats &b)
 {
     return a.connectedUrl == b.connectedUrl && a.published == b.published && a.received == b.received
-            && a.dropped == b.dropped && a.gaps == b.gaps && a.bufferedBytes == b.bufferedBytes;
+            && a.dropped == b.dropped && a.gaps == b.gaps && a.bufferedBytes == b.bufferedBytes
+            && a.refused == b.refused;
+}
+
+/** Whether @p value is a whole JSON number from @p minimum to @p maximum. */
+bool isWholeNumber(const QJsonValue &value, qint64 minimum, qint64 maximum)
+{
+    if (!value.isDouble())
+        return false;
+    const double d = value.toDouble();
+    return d >= double(minimum) && d <= double(maximum) && std::trunc(d) == d;
+}
+
+/** What is wrong with the presence @p body (ClusterReasons::Presence*), or empty; @p object is set when nothing is. */
+QLatin1StringView presenceProblem(const QByteArray &body, QJsonObject *object)
+{
+    using namespace ClusterWire;
+    if (body.size() > PresenceMaxBytes)
+        return ClusterReasons::PresenceTooLarge;
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return ClusterReasons::PresenceNotAnObject;
+    const QJsonObject o = document.object();
+    const QString event = o.value(u"event"_s).toString();
+    if (event != u"join"_s && event != u"count"_s && event != u"leave"_s)
+        return ClusterReasons::PresenceBadEvent;
+    const QJsonValue hostValue = o.value(u"host"_s);
+    const QString host = hostValue.toString();
+    if (!hostValue.isString() || host.toUtf8().size() > PresenceMaxHostBytes
+        || std::any_of(host.cbegin(), host.cend(), [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; }))
+        return ClusterReasons::PresenceBadHost;
+    if (!isWholeNumber(o.value(u"port"_s), 0, 65535))   // 0: a server that does not listen (a watching window)
+        return ClusterReasons::PresenceBadPort;
+    if (!isWholeNumber(o.value(u"clients"_s), 0, std::numeric_limits<int>::max()))
+        return ClusterReasons::PresenceBadClients;
+    if (!isWholeNumber(o.value(u"intervalMs"_s), PresenceMinIntervalMs, PresenceMaxIntervalMs))
+        return ClusterReasons::PresenceBadInterval;
+    if (!isWholeNumber(o.value(u"lastSeq"_s), 0, PresenceMaxLastSeq))
+        return ClusterReasons::PresenceBadLastSeq;
+    *object = o;
+    return {};
 }
 } // namespace
 
@@ -124,7 +173,9 @@ bool sameStats(const ClusterBridge::Stats &a, const ClusterBridge::Stats &b)
 struct ClusterBridge::Incoming
 {
     bool presence = false;
-    QString origin;
+    bool originMatches = false;          // Spread-Origin is there and names the subject's server
+    QLatin1StringView badHeader;         // the first envelope header missing or unreadable
+    QString origin;                      // the subject's server id
     quint64 client = 0;
     quint64 seq = 0;
     qint64 timeMs = 0;
@@ -167,6 +218,12 @@ struct ClusterBridge::Shared
     Stats lastEmitted;
     quint64 droppedWarned = 0;
     QElapsedTimer sinceDropWarning;
+    struct RefusalReport {
+        quint64 count = 0;               // refused since the last report
+        QString reason;                  // the words of the latest
+        QElapsedTimer sinceReport;       // invalid: never said
+    };
+    QHash<std::pair<QString, int>, RefusalReport> refusals;   // per origin and Refusal
 };
 
 // ---------------------------------------------------------------------------
@@ -428,15 +485,30 @@ void ClusterBridge::Worker::onMessage(natsConnection *, natsSubscription *, nats
     in.origin = QString::fromUtf8(subject.sliced(dot + 1));
     in.presence = subject.sliced(0, qMax(dot, qsizetype(0))).endsWith(".presence");
     in.body = QByteArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
-    const auto header = [msg](const char *key) -> quint64 {
+    // Only read here; judged on the server's thread (deliverInbox). A missing header is no 0.
+    const auto header = [msg](const char *key) -> const char * {
         const char *value = nullptr;
-        if (natsMsgHeader_Get(msg, key, &value) != NATS_OK || !value)
-            return 0;
-        return QByteArrayView(value).toULongLong();
+        return natsMsgHeader_Get(msg, key, &value) == NATS_OK ? value : nullptr;
     };
-    in.client = header("Spread-Client");
-    in.seq = header("Spread-Seq");
-    in.timeMs = qint64(header("Spread-Time"));
+    const char *origin = header("Spread-Origin");
+    in.originMatches = origin && QByteArrayView(origin) == subject.sliced(dot + 1);
+    bool ok = false;
+    if (const char *time = header("Spread-Time"))
+        in.timeMs = QByteArrayView(time).toLongLong(&ok);
+    if (!ok || in.timeMs < 0)
+        in.badHeader = "Spread-Time"_L1;
+    if (!in.presence) {
+        ok = false;
+        if (const char *client = header("Spread-Client"))
+            in.client = QByteArrayView(client).toULongLong(&ok);
+        if (!ok)
+            in.badHeader = "Spread-Client"_L1;
+        ok = false;
+        if (const char *seq = header("Spread-Seq"))
+            in.seq = QByteArrayView(seq).toULongLong(&ok);
+        if (!ok || in.seq == 0)
+            in.badHeader = "Spread-Seq"_L1;
+    }
     natsMsg_Destroy(msg);
 
     const std::shared_ptr<Shared> &shared = link->shared;
@@ -766,6 +838,7 @@ bool ClusterBridge::start(const Settings &settings)
     m_shared->lastEmitted = {};
     m_shared->droppedWarned = 0;
     m_shared->sinceDropWarning.invalidate();
+    m_shared->refusals.clear();
 
     if (!m_thread) {
         m_thread = new QThread;
@@ -800,6 +873,8 @@ void ClusterBridge::stop()
         m_shared->inbox.clear();
         m_shared->inboxBytes = 0;
     }
+    reportRefusals(true);   // what was refused is said, before "off"
+    m_shared->refusals.clear();
     m_shared->expiryTimer->stop();
     m_shared->statsTimer->stop();
     Worker *worker = m_worker;
@@ -919,6 +994,7 @@ void ClusterBridge::deliverInbox()
     if (!m_shared->started)
         return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qsizetype maxBytes = m_server->settings().maxMessageBytes;   // what local clients are held to
     quint64 received = 0;
     quint64 gaps = 0;
     // Consecutive messages go to the clients in one write each (a flood from another
@@ -942,18 +1018,30 @@ void ClusterBridge::deliverInbox()
     for (const Incoming &in : std::as_const(batch)) {
         if (in.origin == m_shared->serverId)
             continue;   // never ours (no-echo is on), but never delivered twice either
+        // Refusals are counted at once and said after the batch (reportRefusals), so that
+        // they do not break a run of good messages into one write each.
+        if (!in.originMatches) {
+            refuse(in.origin, Refusal::ForgedOrigin, ClusterReasons::ForgedOrigin);
+            continue;
+        }
+        if (!in.badHeader.isEmpty()) {
+            refuse(in.origin, Refusal::BadHeader, QString(ClusterReasons::BadHeader).arg(in.badHeader));
+            continue;
+        }
         if (in.presence) {
             if (!deliverRun())
                 return;
             handlePresence(in, now);
             continue;
         }
-        if (in.seq == 0)
-            continue;   // not ours: no envelope
         auto last = m_shared->lastSeq.find(in.origin);
         if (last != m_shared->lastSeq.end()) {
-            if (in.seq <= last.value())
-                continue;   // a duplicate, or from before what we saw: never twice
+            if (in.seq <= last.value()) {
+                // A duplicate, a restarted origin with a fixed id, or a replay: never twice, but said.
+                refuse(in.origin, Refusal::SequenceBack,
+                       QString(ClusterReasons::SequenceWentBack).arg(last.value()).arg(in.seq));
+                continue;
+            }
             if (in.seq > last.value() + 1) {
                 const quint64 first = last.value() + 1;
                 last.value() = in.seq;
@@ -969,20 +1057,39 @@ void ClusterBridge::deliverInbox()
         } else {
             m_shared->lastSeq.insert(in.origin, in.seq);
         }
+        // Checked after its number is taken: a message refused for its body arrived, and is no gap.
+        if (in.body.size() > maxBytes) {
+            refuse(in.origin, Refusal::TooLong, ClusterReasons::MessageTooLong);
+            continue;
+        }
+        // A line feed would make one message several lines (one of them perhaps "close").
+        // A CR is the message's own, as in a local client's message: the framing ends lines at LF only.
+        if (in.body.contains('\n')) {
+            refuse(in.origin, Refusal::LineFeed, ClusterReasons::LineFeedInMessage);
+            continue;
+        }
         run.append(in.body);
         runItems.append(&in);
     }
-    deliverRun();
+    if (!deliverRun())
+        return;
     if (received || gaps) {
         QMutexLocker lock(&m_shared->mutex);
         m_shared->stats.received += received;
         m_shared->stats.gaps += gaps;
     }
+    reportRefusals(false);
 }
 
 void ClusterBridge::handlePresence(const Incoming &in, qint64 nowMs)
 {
-    const QJsonObject body = QJsonDocument::fromJson(in.body).object();
+    QJsonObject body;
+    const QLatin1StringView problem = presenceProblem(in.body, &body);
+    if (!problem.isEmpty()) {
+        // Not a peer, not a leave: what it says is not believed at all.
+        refuse(in.origin, Refusal::BadPresence, QString(ClusterReasons::BadPresence).arg(problem));
+        return;
+    }
     const QString event = body.value(u"event"_s).toString();
     if (event == u"leave"_s) {
         m_shared->lastSeq.remove(in.origin);
@@ -1035,8 +1142,53 @@ void ClusterBridge::expirePeers()
         emit peersChanged();
 }
 
+void ClusterBridge::refuse(const QString &origin, Refusal kind, const QString &reason)
+{
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        ++m_shared->stats.refused;
+        ++m_shared->stats.refusedByKind[size_t(kind)];
+    }
+    auto &refusals = m_shared->refusals;
+    std::pair<QString, int> key { origin, int(kind) };
+    if (refusals.size() >= REFUSAL_ORIGINS_MAX && !refusals.contains(key))
+        key.first = u"(many origins)"_s;
+    Shared::RefusalReport &report = refusals[key];
+    ++report.count;
+    report.reason = reason;
+}
+
+void ClusterBridge::reportRefusals(bool all)
+{
+    struct Due {
+        QString origin;
+        QString reason;
+        quint64 count;
+    };
+    QList<Due> due;
+    auto &refusals = m_shared->refusals;
+    for (auto it = refusals.begin(); it != refusals.end();) {
+        Shared::RefusalReport &report = it.value();
+        const bool waited = !report.sinceReport.isValid() || report.sinceReport.elapsed() >= WARN_INTERVAL_MS;
+        if (report.count > 0 && (all || waited)) {
+            due.append({ it.key().first, report.reason, report.count });
+            report.count = 0;
+            report.sinceReport.start();
+            ++it;
+        } else if (report.count == 0 && waited) {
+            it = refusals.erase(it);   // quiet for a second: the next one may be said at once
+        } else {
+            ++it;
+        }
+    }
+    // Said after the loop: a receiver may stop the bridge, which reports what is left.
+    for (const Due &d : std::as_const(due))
+        emit messagesRefused(d.origin, d.reason, d.count);
+}
+
 void ClusterBridge::publishStats()
 {
+    reportRefusals(false);
     const Stats now = stats();
     if (now.dropped > m_shared->droppedWarned
         && (!m_shared->sinceDropWarning.isValid() || m_shared->sinceDropWarning.elapsed() >= WARN_INTERVAL_MS)) {

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <memory>
 
 #include "core/settinglimits.h"
@@ -56,6 +57,18 @@ public:
     };
     Q_ENUM(State)
 
+    /** Why a remote message was refused; the words are in cluster/wire.h (ClusterReasons). */
+    enum class Refusal {
+        TooLong,        ///< longer than the local server's maxMessageBytes
+        LineFeed,       ///< would be more than one line
+        ForgedOrigin,   ///< Spread-Origin missing or not the subject's server id
+        BadHeader,      ///< Spread-Client, Spread-Seq or Spread-Time missing or unreadable
+        BadPresence,    ///< presence JSON too large, or of the wrong types or ranges
+        SequenceBack,   ///< a sequence number not above the last one seen from that origin
+    };
+    Q_ENUM(Refusal)
+    static constexpr int RefusalKinds = int(Refusal::SequenceBack) + 1;
+
     struct Stats {
         QString connectedUrl;      ///< the node in use, empty when not connected
         quint64 published = 0;     ///< local messages handed to NATS
@@ -63,6 +76,9 @@ public:
         quint64 dropped = 0;       ///< local messages that did not fit the reconnect buffer
         quint64 gaps = 0;          ///< remote messages missing, by sequence number
         qint64 bufferedBytes = 0;  ///< waiting in the reconnect buffer
+        quint64 refused = 0;       ///< remote messages refused, whatever the reason (README, "What is refused")
+        std::array<quint64, RefusalKinds> refusedByKind {};   ///< the same, by Refusal
+        quint64 refusedFor(Refusal kind) const { return refusedByKind[size_t(kind)]; }
     };
 
     /** A server of the domain, from its presence messages; this server is one of them. */
@@ -129,6 +145,10 @@ private:
     void handlePresence(const Incoming &in, qint64 nowMs);
     void expirePeers();
     void publishStats();
+    /** Counts a refusal of @p kind from @p origin; said by messagesRefused() now or, within a second of the last, later. */
+    void refuse(const QString &origin, Refusal kind, const QString &reason);
+    /** Says the refusals that waited their second; all of them with @p all (stopping). */
+    void reportRefusals(bool all);
     void onRelayed(quint64 clientId, const QByteArray &message);
     void onClientCountChanged();
     void setState(State state, const QString &detail);
