@@ -230,10 +230,11 @@ void ClusterPanel::setStats(const ClusterBridge::Stats &stats)
     const QLocale locale;
     m_nodeLabel->setText(stats.connectedUrl.isEmpty() ? tr("none") : stats.connectedUrl);
     m_trafficLabel->setText(tr("%1 published, %2 received").arg(locale.toString(stats.published), locale.toString(stats.received)));
-    m_bufferLabel->setText(tr("%1 buffered, %2 dropped, %3 gaps")
+    m_bufferLabel->setText(tr("%1 buffered, %2 dropped, %3 gaps, %4 refused")
                                    .arg(UiText::byteText(stats.bufferedBytes), locale.toString(stats.dropped),
-                                        locale.toString(stats.gaps)));
-    m_bufferLabel->setStyleSheet(stats.dropped > 0 || stats.gaps > 0 ? UiText::problemStyle() : QString());
+                                        locale.toString(stats.gaps), locale.toString(stats.refused)));
+    m_bufferLabel->setStyleSheet(stats.dropped > 0 || stats.gaps > 0 || stats.refused > 0 ? UiText::problemStyle()
+                                                                                          : QString());
 }
 
 void ClusterPanel::showJoinProblem(const QString &text)
