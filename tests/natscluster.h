@@ -58,6 +58,34 @@ public:
             if (!routes.isEmpty())
                 arguments << u"--routes"_s << routes.join(u',');
         }
+        return launch(arguments);
+    }
+
+    /**
+     * Starts a node from the configuration text @p config (TLS, authorization, a cluster block
+     * with routes...), written to this node's directory. Its client and monitoring ports are
+     * still picked by the server (they override the file's), and waited for.
+     */
+    bool startWithConfig(const QString &config)
+    {
+        if (!m_dir.isValid())
+            return false;
+        QFile file(m_dir.filePath(u"nats.conf"_s));
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(config.toUtf8()) < 0)
+            return false;
+        file.close();
+        m_log.clear();
+        m_url.clear();
+        return launch({ u"-c"_s, file.fileName(), u"-a"_s, u"127.0.0.1"_s, u"-p"_s, u"-1"_s, u"-m"_s, u"-1"_s,
+                        u"--ports_file_dir"_s, m_dir.path() });
+    }
+
+    /** This node's directory: for the files a configuration names. */
+    QString filePath(const QString &name) const { return m_dir.filePath(name); }
+
+private:
+    bool launch(const QStringList &arguments)
+    {
         m_process.setProgram(natsServerBin());
         m_process.setArguments(arguments);
         m_process.setProcessChannelMode(QProcess::MergedChannels);
@@ -74,6 +102,7 @@ public:
         return !m_url.isEmpty();
     }
 
+public:
     /** SIGKILL, as a crash or a pulled cable would do; waits for the end. */
     void kill()
     {

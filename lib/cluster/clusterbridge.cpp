@@ -37,8 +37,11 @@
 #include <condition_variable>
 #include <limits>
 #include <mutex>
+#include <optional>
 
 #include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QJsonDocument>
@@ -61,6 +64,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 constexpr int RECONNECT_WAIT_MS = 250;         // between rounds over the URLs
+constexpr int REFUSED_WAIT_MAX_MS = 30000;     // a refused round (credentials, certificate) waits 250 ms, doubling to this
 constexpr int CONNECT_TIMEOUT_MS = 1000;       // per node
 constexpr int STOP_FLUSH_MS = 500;             // stop(): time given to deliver what is buffered
 constexpr int CLOSE_WAIT_MS = 3000;            // stop(): time for nats.c's threads to let go of us
@@ -120,6 +124,22 @@ QByteArray subjectPrefix(const QString &domain)
     return "spread.v1." + domain.toUtf8();
 }
 #endif
+
+/** The first line of the secret file @p path (no line ending), or nullopt, with @p error, when there is none. */
+std::optional<QByteArray> readSecret(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = file.errorString();
+        return std::nullopt;
+    }
+    const QByteArray secret = file.readLine(64 * 1024).trimmed();
+    if (secret.isEmpty()) {
+        *error = QStringLiteral("the file is empty");
+        return std::nullopt;
+    }
+    return secret;
+}
 
 bool sameStats(const ClusterBridge::Stats &a, const ClusterBridge::Stats &b)
 {
@@ -208,6 +228,7 @@ struct ClusterBridge::Shared
     Settings settings;
     QString serverId;
     State state = State::Off;
+    QString stateDetail;
     bool started = false;
     quint64 nextSeq = 1;
     QHash<QString, quint64> lastSeq;     // per origin: the last sequence number seen
@@ -239,7 +260,10 @@ public:
         , m_presenceTimer(new QTimer(this))
         , m_countTimer(new QTimer(this))
         , m_statsTimer(new QTimer(this))
+        , m_retryTimer(new QTimer(this))
     {
+        m_retryTimer->setSingleShot(true);
+        connect(m_retryTimer, &QTimer::timeout, this, &Worker::retry);
         m_countTimer->setSingleShot(true);
         m_countTimer->setInterval(COUNT_DELAY_MS);
         m_statsTimer->setInterval(STATS_INTERVAL_MS);
@@ -272,21 +296,27 @@ private:
         std::shared_ptr<Shared> shared;
         bool closed = false;                 // the closed callback ran
         bool subscriptionDone = false;       // the subscription's last callback ran
+        int refusedRounds = 0;               // rounds in a row refused by a node (credentials, TLS)
+        QString closedReason;                // nats.c's last error when it closed the connection
+        QString lastReason;                  // the last specific one (a refusal) seen on a disconnection
     };
 
     enum class Event { Connected, Disconnected, Reconnected, Closed };
     static void onMessage(natsConnection *, natsSubscription *, natsMsg *msg, void *closure);
     static void onConnected(natsConnection *, void *closure) { post(closure, Event::Connected); }
-    static void onDisconnected(natsConnection *, void *closure) { post(closure, Event::Disconnected); }
+    static void onDisconnected(natsConnection *connection, void *closure);
     static void onReconnected(natsConnection *, void *closure) { post(closure, Event::Reconnected); }
     static void onClosed(natsConnection *, void *closure);
     static void onSubscriptionDone(void *closure);
     static void onError(natsConnection *, natsSubscription *, natsStatus status, void *closure);
+    static int64_t reconnectDelay(natsConnection *connection, int attempts, void *closure);
     static void post(void *closure, Event event);
     void handleEvent(Event event);
+    void handleRefusal(const QString &reason, qint64 waitMs);
     // open(), in its steps
     void beginSession(const ClusterBridge::Settings &settings, const QString &serverId);
     natsStatus setConnectionOptions(natsOptions *options, const ClusterBridge::Settings &settings);
+    natsStatus setSecurityOptions(natsOptions *options, const ClusterBridge::Settings &settings);
     natsStatus setCallbacks(natsOptions *options);
     /** Creates the connection (nats.c goes on trying in the background); false, having said why, if it cannot. */
     bool connectToNats(const ClusterBridge::Settings &settings);
@@ -317,6 +347,13 @@ private:
     qint64 m_bufferBytes = 0;             // the reconnect buffer's size
     qint64 m_pendingBytes = 0;            // about how much of it is in use while disconnected
     bool m_everConnected = false;
+    // When nats.c gives up (a node refused us: credentials, certificates), we open again, backing off.
+    QTimer *m_retryTimer;
+    ClusterBridge::Settings m_settings;
+    QString m_id;
+    int m_refusedRounds = 0;
+    bool m_retrying = false;              // close() says nothing while we open again
+    void retry();
 };
 
 void ClusterBridge::Worker::countDropped(quint64 n)
@@ -448,10 +485,42 @@ void ClusterBridge::Worker::post(void *closure, Event event)
         QMetaObject::invokeMethod(worker, [worker, event] { worker->handleEvent(event); }, Qt::QueuedConnection);
 }
 
-void ClusterBridge::Worker::onClosed(natsConnection *, void *closure)
+/** nats.c's last error on @p connection in the server's words ("Authorization Violation"), or empty. */
+static QString lastErrorText(natsConnection *connection, natsStatus *status)
 {
-    post(closure, Event::Closed);
+    const char *text = nullptr;
+    *status = connection ? natsConnection_GetLastError(connection, &text) : NATS_OK;
+    if (text && *text)
+        return QString::fromUtf8(text).remove(u'\'').trimmed();
+    return *status != NATS_OK ? QString::fromUtf8(natsStatus_GetText(*status)) : QString();
+}
+
+void ClusterBridge::Worker::onDisconnected(natsConnection *connection, void *closure)
+{
+    // Why the last try failed, while nats.c still knows: when it gives up, it only says "no server".
+    natsStatus status = NATS_OK;
+    const QString reason = lastErrorText(connection, &status);
+    if (status != NATS_OK && status != NATS_NO_SERVER && !reason.isEmpty()) {
+        auto *link = static_cast<Link *>(closure);
+        std::lock_guard lock(link->mutex);
+        link->lastReason = reason;
+    }
+    post(closure, Event::Disconnected);
+}
+
+void ClusterBridge::Worker::onClosed(natsConnection *connection, void *closure)
+{
+    const char *text = nullptr;
+    const natsStatus status = connection ? natsConnection_GetLastError(connection, &text) : NATS_OK;
     auto *link = static_cast<Link *>(closure);
+    {
+        std::lock_guard lock(link->mutex);
+        link->closedReason = text && *text ? QString::fromUtf8(text).remove(u'\'').trimmed()
+                                           : status != NATS_OK ? QString::fromUtf8(natsStatus_GetText(status)) : QString();
+        if (status == NATS_NO_SERVER && !link->lastReason.isEmpty())
+            link->closedReason = link->lastReason;
+    }
+    post(closure, Event::Closed);
     std::lock_guard lock(link->mutex);
     link->closed = true;
     link->done.notify_all();
@@ -465,14 +534,68 @@ void ClusterBridge::Worker::onSubscriptionDone(void *closure)
     link->done.notify_all();
 }
 
-void ClusterBridge::Worker::onError(natsConnection *, natsSubscription *, natsStatus status, void *closure)
+void ClusterBridge::Worker::onError(natsConnection *connection, natsSubscription *, natsStatus status, void *closure)
 {
+    // The server's own words when it has some: "Permissions Violation for Publish to ...".
+    const char *serverText = nullptr;
+    if (connection)
+        natsConnection_GetLastError(connection, &serverText);
+    QString reason = QString::fromUtf8(natsStatus_GetText(status));
+    if (serverText && *serverText)
+        reason = QString::fromUtf8(serverText).remove(u'\'');
     auto *link = static_cast<Link *>(closure);
     std::lock_guard lock(link->mutex);
     if (Worker *worker = link->worker) {
-        const QString text = tr("NATS: %1").arg(QString::fromUtf8(natsStatus_GetText(status)));
+        const QString text = status == NATS_NOT_PERMITTED ? tr("NATS refused: %1 (a permissions violation: "
+                                                               "this server's NATS user may not do that)").arg(reason)
+                                                          : tr("NATS: %1").arg(reason);
         QMetaObject::invokeMethod(worker, [worker, text] { emit worker->warning(text); }, Qt::QueuedConnection);
     }
+}
+
+int64_t ClusterBridge::Worker::reconnectDelay(natsConnection *connection, int attempts, void *closure)
+{
+    // On nats.c's reconnect thread, after a round over every URL failed. A node that
+    // answered and refused us (credentials, its certificate, TLS wanted by one side only)
+    // will refuse again: say why, and back off, doubling to 30 s. A node that is down
+    // is tried again soon.
+    Q_UNUSED(attempts)
+    const char *text = nullptr;
+    const natsStatus status = natsConnection_GetLastError(connection, &text);
+    const bool refused = status == NATS_CONNECTION_AUTH_FAILED || status == NATS_NOT_PERMITTED
+            || status == NATS_SSL_ERROR || status == NATS_SECURE_CONNECTION_WANTED
+            || status == NATS_SECURE_CONNECTION_REQUIRED
+            || (text && QByteArrayView(text).contains("uthorization"));
+    auto *link = static_cast<Link *>(closure);
+    std::lock_guard lock(link->mutex);
+    if (!refused) {
+        link->refusedRounds = 0;
+        return RECONNECT_WAIT_MS;
+    }
+    const int shift = qMin(link->refusedRounds++, 7);
+    const qint64 waitMs = qMin(qint64(RECONNECT_WAIT_MS) << shift, qint64(REFUSED_WAIT_MAX_MS));
+    QString reason = QString::fromUtf8(natsStatus_GetText(status));
+    if (text && *text)
+        reason = QString::fromUtf8(text).remove(u'\'').trimmed();
+    if (status == NATS_SSL_ERROR && !reason.contains(u"SSL"_s, Qt::CaseInsensitive))
+        reason = tr("TLS: %1").arg(reason);
+    if (Worker *worker = link->worker) {
+        QMetaObject::invokeMethod(worker, [worker, reason, waitMs] { worker->handleRefusal(reason, waitMs); },
+                                  Qt::QueuedConnection);
+    }
+    return waitMs;
+}
+
+void ClusterBridge::Worker::handleRefusal(const QString &reason, qint64 waitMs)
+{
+    if (!m_connection)
+        return;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->error = reason;
+    }
+    emit stateChanged(m_everConnected ? State::Reconnecting : State::Connecting,
+                      tr("refused: %1; next try in %2 s").arg(reason, QString::number(double(waitMs) / 1000.0)));
 }
 
 void ClusterBridge::Worker::onMessage(natsConnection *, natsSubscription *, natsMsg *msg, void *closure)
@@ -533,7 +656,19 @@ void ClusterBridge::Worker::handleEvent(Event event)
     if (!m_connection)
         return;
     if (event == Event::Closed) {
-        emit stateChanged(State::Off, tr("connection closed"));
+        // Not by close(): nats.c gave up, as it does when a node refuses us twice the same way.
+        // Never a tight loop: wait 250 ms, doubling to 30 s, then open again.
+        QString reason;
+        {
+            std::lock_guard lock(m_link->mutex);
+            reason = m_link->closedReason;
+        }
+        if (reason.isEmpty())
+            reason = tr("connection closed");
+        const qint64 waitMs = qMin(qint64(RECONNECT_WAIT_MS) << qMin(m_refusedRounds, 7), qint64(REFUSED_WAIT_MAX_MS));
+        ++m_refusedRounds;
+        m_retryTimer->start(int(waitMs));
+        handleRefusal(reason, waitMs);
         return;
     }
     if (event == Event::Disconnected) {
@@ -558,15 +693,34 @@ void ClusterBridge::Worker::handleEvent(Event event)
     }
     const bool first = !m_everConnected;
     m_everConnected = true;
+    m_refusedRounds = 0;
+    {
+        std::lock_guard lock(m_link->mutex);
+        m_link->refusedRounds = 0;
+    }
     m_pendingBytes = 0;   // nats.c sent the reconnect buffer first
     emit stateChanged(State::Connected, m_url);
     // Tell the domain at once that we are (back): peers may have expired us.
     publishPresence(first ? "join" : "count");
 }
 
+void ClusterBridge::Worker::retry()
+{
+    const int rounds = m_refusedRounds;
+    const bool everConnected = m_everConnected;
+    m_retrying = true;
+    open(m_settings, m_id);
+    m_retrying = false;
+    m_refusedRounds = rounds;
+    m_everConnected = m_everConnected || everConnected;
+}
+
 void ClusterBridge::Worker::open(const ClusterBridge::Settings &settings, const QString &serverId)
 {
     close();
+    m_settings = settings;
+    m_id = serverId;
+    m_refusedRounds = 0;
     beginSession(settings, serverId);
     m_link = new Link;
     m_link->worker = this;
@@ -621,6 +775,35 @@ natsStatus ClusterBridge::Worker::setConnectionOptions(natsOptions *options, con
         status = natsOptions_SetReconnectWait(options, RECONNECT_WAIT_MS);
     if (status == NATS_OK)
         status = natsOptions_SetReconnectBufSize(options, int(settings.reconnectBufferBytes));
+    if (status == NATS_OK)
+        status = setSecurityOptions(options, settings);
+    return status;
+}
+
+natsStatus ClusterBridge::Worker::setSecurityOptions(natsOptions *options, const ClusterBridge::Settings &settings)
+{
+    natsStatus status = NATS_OK;
+    // Secure: nats.c then refuses a node that does not speak TLS; there is no plain-text fallback.
+    if (settings.wantsTls())
+        status = natsOptions_SetSecure(options, true);
+    // Without a CA file, OpenSSL's default store (the system's CAs) verifies the node.
+    if (status == NATS_OK && !settings.tlsCaFile.isEmpty())
+        status = natsOptions_LoadCATrustedCertificates(options, QFile::encodeName(settings.tlsCaFile).constData());
+    if (status == NATS_OK && !settings.tlsCertFile.isEmpty())
+        status = natsOptions_LoadCertificatesChain(options, QFile::encodeName(settings.tlsCertFile).constData(),
+                                                   QFile::encodeName(settings.tlsKeyFile).constData());
+    if (status == NATS_OK && !settings.user.isEmpty())
+        status = natsOptions_SetUserInfo(options, settings.user.toUtf8().constData(), settings.password.constData());
+    if (status == NATS_OK && !settings.token.isEmpty())
+        status = natsOptions_SetToken(options, settings.token.constData());
+    if (status == NATS_OK && !settings.credsFile.isEmpty())
+        status = natsOptions_SetUserCredentialsFromFiles(options, QFile::encodeName(settings.credsFile).constData(),
+                                                         nullptr);
+    if (status == NATS_OK && !settings.nkeySeedFile.isEmpty()) {
+        // nats.c signs with the seed but sends the public key we give: start() found it in the file.
+        status = natsOptions_SetNKeyFromSeed(options, settings.nkeyPublic.constData(),
+                                             QFile::encodeName(settings.nkeySeedFile).constData());
+    }
     return status;
 }
 
@@ -635,6 +818,8 @@ natsStatus ClusterBridge::Worker::setCallbacks(natsOptions *options)
         status = natsOptions_SetClosedCB(options, &Worker::onClosed, m_link);
     if (status == NATS_OK)
         status = natsOptions_SetErrorHandler(options, &Worker::onError, m_link);
+    if (status == NATS_OK)
+        status = natsOptions_SetCustomReconnectDelay(options, &Worker::reconnectDelay, m_link);
     return status;
 }
 
@@ -647,16 +832,28 @@ bool ClusterBridge::Worker::connectToNats(const ClusterBridge::Settings &setting
     if (status == NATS_OK)
         status = setCallbacks(options);
     if (status != NATS_OK) {
+        // nats.c says which file and what OpenSSL made of it: "... (error:0A080002:...)".
+        const char *last = nats_GetLastError(nullptr);
         natsOptions_Destroy(options);
         delete m_link;
         m_link = nullptr;
+        const QString what = last && *last ? QString::fromUtf8(last) : QString::fromUtf8(natsStatus_GetText(status));
         fail(tr("cannot set up the NATS connection"), status);
-        emit stateChanged(State::Off, tr("cannot set up the NATS connection"));
+        emit stateChanged(State::Off, tr("cannot set up the NATS connection: %1").arg(what));
         return false;
     }
     // Returns at once when a node answers, or after one round over the URLs with
     // NATS_NOT_YET_CONNECTED: then nats.c keeps trying and onConnected() tells.
     status = natsConnection_Connect(&m_connection, options);
+    if (status == NATS_NOT_YET_CONNECTED) {
+        // This thread's last error says why the first round failed (a refusal, a certificate).
+        natsStatus why = NATS_OK;
+        const char *text = nats_GetLastError(&why);
+        if (why != NATS_OK && why != NATS_NO_SERVER && why != NATS_NOT_YET_CONNECTED && text && *text) {
+            std::lock_guard lock(m_link->mutex);
+            m_link->lastReason = QString::fromUtf8(text).remove(u'\'').trimmed();
+        }
+    }
     natsOptions_Destroy(options);
     if (status != NATS_OK && status != NATS_NOT_YET_CONNECTED) {
         m_connection = nullptr;
@@ -695,6 +892,7 @@ void ClusterBridge::Worker::open(const ClusterBridge::Settings &, const QString 
 
 void ClusterBridge::Worker::close()
 {
+    m_retryTimer->stop();
     m_presenceTimer->stop();
     m_countTimer->stop();
     m_statsTimer->stop();
@@ -732,7 +930,8 @@ void ClusterBridge::Worker::close()
         m_shared->stats.connectedUrl.clear();
         m_shared->stats.bufferedBytes = 0;
     }
-    emit stateChanged(State::Off, tr("stopped"));
+    if (!m_retrying)
+        emit stateChanged(State::Off, tr("stopped"));
 #endif
 }
 
@@ -746,6 +945,17 @@ bool ClusterBridge::isAvailable()
 #else
     return false;
 #endif
+}
+
+bool ClusterBridge::Settings::wantsTls() const
+{
+    if (!tlsCaFile.isEmpty() || !tlsCertFile.isEmpty())
+        return true;
+    for (const QString &url : urls) {
+        if (url.trimmed().startsWith(u"tls://"_s, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
 }
 
 bool ClusterBridge::isValidDomain(const QString &domain)
@@ -814,6 +1024,45 @@ bool ClusterBridge::start(const Settings &settings)
         return refuse(tr("the reconnect buffer must be from %1 to %2 bytes").arg(buffer.minimum).arg(buffer.maximum));
     if (checked.presenceIntervalMs < 10)
         return refuse(tr("the presence interval must be at least 10 ms"));
+    if (checked.tlsCertFile.isEmpty() != checked.tlsKeyFile.isEmpty())
+        return refuse(tr("a NATS client certificate needs its key, and a key its certificate"));
+    for (const QString &file : { checked.tlsCaFile, checked.tlsCertFile, checked.tlsKeyFile, checked.credsFile,
+                                 checked.nkeySeedFile }) {
+        if (!file.isEmpty() && !QFileInfo(file).isReadable())
+            return refuse(tr("cannot read %1").arg(file));
+    }
+    if (!checked.credsFile.isEmpty() && !checked.nkeySeedFile.isEmpty())
+        return refuse(tr("a .creds file and an NKey seed exclude each other"));
+    // Secrets are read here, at each start, not kept by the window: a changed file counts next time.
+    QString readError;
+    if (!checked.passwordFile.isEmpty()) {
+        const auto password = readSecret(checked.passwordFile, &readError);
+        if (!password)
+            return refuse(tr("cannot read the NATS password from %1: %2").arg(checked.passwordFile, readError));
+        checked.password = *password;
+    }
+    if (!checked.tokenFile.isEmpty()) {
+        const auto token = readSecret(checked.tokenFile, &readError);
+        if (!token)
+            return refuse(tr("cannot read the NATS token from %1: %2").arg(checked.tokenFile, readError));
+        checked.token = *token;
+    }
+    if (!checked.nkeySeedFile.isEmpty()) {
+        // The seed on one line, the user's public key (U...) on another, as `nk -gen user -pubout` writes.
+        QFile seedFile(checked.nkeySeedFile);
+        if (!seedFile.open(QIODevice::ReadOnly))
+            return refuse(tr("cannot read %1").arg(checked.nkeySeedFile));
+        checked.nkeyPublic.clear();
+        for (const QByteArray &line : seedFile.readAll().split('\n')) {
+            if (line.trimmed().startsWith('U'))
+                checked.nkeyPublic = line.trimmed();
+        }
+        if (checked.nkeyPublic.isEmpty())
+            return refuse(tr("%1 has no NKey public key (a line starting with U, as nk -gen user -pubout writes)")
+                                  .arg(checked.nkeySeedFile));
+    }
+    if (!checked.password.isEmpty() && checked.user.isEmpty())
+        return refuse(tr("a NATS password needs a user name"));
 
     const QString id = checked.serverId.isEmpty() ? defaultServerId(m_server->serverPort()) : checked.serverId;
     {
@@ -891,9 +1140,12 @@ void ClusterBridge::stop()
 
 void ClusterBridge::setState(State state, const QString &detail)
 {
-    if (state == m_shared->state && state != State::Connected)
+    // Connecting and Reconnecting are said again when the reason changes (a node refused us).
+    const bool trying = state == State::Connecting || state == State::Reconnecting;
+    if (state == m_shared->state && state != State::Connected && !(trying && detail != m_shared->stateDetail))
         return;
     m_shared->state = state;
+    m_shared->stateDetail = detail;
     emit stateChanged(state, detail);
     publishStats();
 }

@@ -47,6 +47,20 @@ public:
         QString serverId;                          ///< empty: made unique at start()
         qint64 reconnectBufferBytes = Limits::NatsBufferBytes.defaultValue;   ///< publishes kept while disconnected
         int presenceIntervalMs = 2000;             ///< periodic count; a peer silent for 3 intervals is gone
+        // Security (README, "Security across machines"). Files are paths; secrets are never logged.
+        QString tlsCaFile;         ///< PEM CAs the NATS nodes are verified against; TLS is on with it
+        QString tlsCertFile;       ///< PEM client certificate (chain), with tlsKeyFile: for nats-server's verify
+        QString tlsKeyFile;
+        QString user;              ///< with password (or passwordFile)
+        QString passwordFile;      ///< read by start(), first line; overrides password
+        QByteArray password;       ///< e.g. from SPREAD_NATS_PASSWORD
+        QString tokenFile;         ///< read by start(), first line, into token
+        QByteArray token;
+        QString credsFile;         ///< a NATS .creds file (JWT and NKey seed)
+        QString nkeySeedFile;      ///< the NKey seed and, on another line, its public key (nk -gen user -pubout)
+        QByteArray nkeyPublic;     ///< found in nkeySeedFile by start()
+        /** TLS is used: a CA, a client certificate or a tls:// URL. Never a plain-text fallback then. */
+        bool wantsTls() const;
     };
 
     enum class State {

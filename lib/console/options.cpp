@@ -8,6 +8,8 @@
 #include "core/tlsfiles.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 
 #include <cmath>
@@ -60,10 +62,84 @@ qint64 byteCount(const QString &text)
     return match.captured(1).toLongLong() << shift;
 }
 
+/** A file option's value, checked to be a readable file (and, for a secret, not empty); nullopt after an error line. */
+std::optional<QString> readableFile(const QCommandLineParser &parser, const QString &name, bool secret = false)
+{
+    const QString path = parser.value(name);
+    QFile file(path);
+    if (path.isEmpty() || !QFileInfo(path).isFile() || !file.open(QIODevice::ReadOnly)) {
+        printError(ServerProgram, u"bad value for --%1: cannot read '%2'%3"_s
+                                    .arg(name, path, file.errorString().isEmpty() ? QString() : u" ("_s + file.errorString() + u')'));
+        return std::nullopt;
+    }
+    if (secret && file.readLine(64 * 1024).trimmed().isEmpty()) {
+        printError(ServerProgram, u"bad value for --%1: '%2' has nothing on its first line"_s.arg(name, path));
+        return std::nullopt;
+    }
+    return path;
+}
+
+/**
+ * TLS and credentials to NATS. Files are checked here (exit code 2 if unreadable or empty);
+ * the password and token files are read again by ClusterBridge::start(), so the window and
+ * the console read secrets in one place and a bridge restarted later sees a changed file.
+ * The password itself never comes from the command line, where ps shows it.
+ */
+std::optional<int> parseClusterSecurity(const QCommandLineParser &parser, ClusterBridge::Settings *cluster)
+{
+    const auto file = [&](const QString &name, QString *target, bool secret = false) {
+        if (!parser.isSet(name))
+            return true;
+        const auto path = readableFile(parser, name, secret);
+        if (path)
+            *target = *path;
+        return path.has_value();
+    };
+    if (!file(u"nats-tls-ca"_s, &cluster->tlsCaFile) || !file(u"nats-tls-cert"_s, &cluster->tlsCertFile)
+        || !file(u"nats-tls-key"_s, &cluster->tlsKeyFile) || !file(u"nats-password-file"_s, &cluster->passwordFile, true)
+        || !file(u"nats-token-file"_s, &cluster->tokenFile, true) || !file(u"nats-creds"_s, &cluster->credsFile)
+        || !file(u"nats-nkey-seed"_s, &cluster->nkeySeedFile, true))
+        return ExitUsage;
+    if (cluster->tlsCertFile.isEmpty() != cluster->tlsKeyFile.isEmpty()) {
+        printError(ServerProgram, u"--nats-tls-cert and --nats-tls-key go together"_s);
+        return ExitUsage;
+    }
+    if (parser.isSet(u"nats-user"_s)) {
+        cluster->user = parser.value(u"nats-user"_s);
+        static const QRegularExpression userPattern(u"^[^\\s\\x00-\\x1f]{1,256}$"_s);
+        if (!userPattern.match(cluster->user).hasMatch()) {
+            printError(ServerProgram, u"bad value for --nats-user: '%1' (1 to 256 characters, no spaces)"_s.arg(cluster->user));
+            return ExitUsage;
+        }
+        if (cluster->passwordFile.isEmpty()) {
+            cluster->password = qgetenv("SPREAD_NATS_PASSWORD");
+            if (cluster->password.isEmpty()) {
+                printError(ServerProgram, u"--nats-user needs --nats-password-file FILE or the environment variable "
+                                          "SPREAD_NATS_PASSWORD (never the password on the command line)"_s);
+                return ExitUsage;
+            }
+        }
+    } else if (!cluster->passwordFile.isEmpty()) {
+        printError(ServerProgram, u"--nats-password-file needs --nats-user"_s);
+        return ExitUsage;
+    }
+    if (!cluster->user.isEmpty() && !cluster->tokenFile.isEmpty()) {
+        printError(ServerProgram, u"--nats-user and --nats-token-file exclude each other"_s);
+        return ExitUsage;
+    }
+    if (!cluster->credsFile.isEmpty() && !cluster->nkeySeedFile.isEmpty()) {
+        printError(ServerProgram, u"--nats-creds and --nats-nkey-seed exclude each other"_s);
+        return ExitUsage;
+    }
+    return std::nullopt;
+}
+
 std::optional<int> parseClusterOptions(const QCommandLineParser &parser, ClusterBridge::Settings *cluster)
 {
     const bool wanted = parser.isSet(u"nats"_s);
-    for (const QString &name : { u"domain"_s, u"server-id"_s, u"nats-buffer"_s }) {
+    for (const QString &name : { u"domain"_s, u"server-id"_s, u"nats-buffer"_s, u"nats-tls-ca"_s, u"nats-tls-cert"_s,
+                                 u"nats-tls-key"_s, u"nats-user"_s, u"nats-password-file"_s, u"nats-token-file"_s,
+                                 u"nats-creds"_s, u"nats-nkey-seed"_s }) {
         if (parser.isSet(name) && !wanted) {
             printError(ServerProgram, u"--%1 needs --nats"_s.arg(name));
             return ExitUsage;
@@ -114,7 +190,7 @@ std::optional<int> parseClusterOptions(const QCommandLineParser &parser, Cluster
         }
         cluster->reconnectBufferBytes = bytes;
     }
-    return std::nullopt;
+    return parseClusterSecurity(parser, cluster);
 }
 
 /** @p parser with @p description, --help and --version, reading -word as --word: what both programs share. */
@@ -180,6 +256,23 @@ void addServerOptions(QCommandLineParser &parser)
                                                        "each run)."),
           u"id"_s },
         limitOption(Limits::NatsBufferBytes, u"bytes"_s),
+        { u"nats-tls-ca"_s,
+          QStringLiteral("Verify the NATS nodes against these PEM CAs (turns TLS on; tls:// URLs use the "
+                         "system's CAs without it)."),
+          u"file"_s },
+        { u"nats-tls-cert"_s, QStringLiteral("Present this PEM client certificate to NATS; needs --nats-tls-key."),
+          u"file"_s },
+        { u"nats-tls-key"_s, QStringLiteral("The PEM private key of --nats-tls-cert."), u"file"_s },
+        { u"nats-user"_s,
+          QStringLiteral("NATS user name; the password comes from --nats-password-file or SPREAD_NATS_PASSWORD."),
+          u"name"_s },
+        { u"nats-password-file"_s, QStringLiteral("Read the NATS password from this file's first line."), u"file"_s },
+        { u"nats-token-file"_s, QStringLiteral("Authenticate to NATS with the token on this file's first line."),
+          u"file"_s },
+        { u"nats-creds"_s, QStringLiteral("Authenticate to NATS with this .creds file (JWT and NKey seed)."),
+          u"file"_s },
+        { u"nats-nkey-seed"_s, QStringLiteral("Authenticate to NATS as the NKey user of the seed in this file."),
+          u"file"_s },
     });
 }
 
