@@ -299,6 +299,7 @@ private:
         int refusedRounds = 0;               // rounds in a row refused by a node (credentials, TLS)
         QString closedReason;                // nats.c's last error when it closed the connection
         QString lastReason;                  // the last specific one (a refusal) seen on a disconnection
+        QString probeReason;                 // the server's words for a refusal, from connectToNats()'s probe
     };
 
     enum class Event { Connected, Disconnected, Reconnected, Closed };
@@ -320,6 +321,7 @@ private:
     natsStatus setCallbacks(natsOptions *options);
     /** Creates the connection (nats.c goes on trying in the background); false, having said why, if it cannot. */
     bool connectToNats(const ClusterBridge::Settings &settings);
+    void probeRefusal(const ClusterBridge::Settings &settings);
     /** Subscribes to @p wildcard; false, having said why, if it cannot. */
     bool subscribe(const QByteArray &wildcard);
     bool publish(const QByteArray &subject, const QByteArray &body, quint64 client, quint64 seq);
@@ -519,6 +521,8 @@ void ClusterBridge::Worker::onClosed(natsConnection *connection, void *closure)
                                            : status != NATS_OK ? QString::fromUtf8(natsStatus_GetText(status)) : QString();
         if (status == NATS_NO_SERVER && !link->lastReason.isEmpty())
             link->closedReason = link->lastReason;
+        if (status == NATS_NO_SERVER && !link->probeReason.isEmpty())
+            link->closedReason = link->probeReason;   // the server's words, from connectToNats()
     }
     post(closure, Event::Closed);
     std::lock_guard lock(link->mutex);
@@ -574,8 +578,12 @@ int64_t ClusterBridge::Worker::reconnectDelay(natsConnection *connection, int at
     }
     const int shift = qMin(link->refusedRounds++, 7);
     const qint64 waitMs = qMin(qint64(RECONNECT_WAIT_MS) << shift, qint64(REFUSED_WAIT_MAX_MS));
+    // In this callback nats.c has kept the status of the refusal but its text is the
+    // round's "No server available": the probe in connectToNats() kept the server's words.
     QString reason = QString::fromUtf8(natsStatus_GetText(status));
-    if (text && *text)
+    if (!link->probeReason.isEmpty())
+        reason = link->probeReason;
+    else if (text && *text && status == NATS_NO_SERVER)
         reason = QString::fromUtf8(text).remove(u'\'').trimmed();
     if (status == NATS_SSL_ERROR && !reason.contains(u"SSL"_s, Qt::CaseInsensitive))
         reason = tr("TLS: %1").arg(reason);
@@ -823,6 +831,37 @@ natsStatus ClusterBridge::Worker::setCallbacks(natsOptions *options)
     return status;
 }
 
+void ClusterBridge::Worker::probeRefusal(const ClusterBridge::Settings &settings)
+{
+    // nats.c in the background (retry on a failed connect) loses a node's reason for
+    // refusing us: it says only "No server available". So one plain attempt first, with
+    // the same options but no retry: a refusal (credentials, a certificate) then comes
+    // back at once with the server's words, kept for reconnectDelay() to say.
+    natsOptions *probe = nullptr;
+    if (natsOptions_Create(&probe) != NATS_OK)
+        return;
+    natsConnection *connection = nullptr;
+    natsStatus status = setConnectionOptions(probe, settings);
+    if (status == NATS_OK)
+        status = natsOptions_SetMaxReconnect(probe, 0);
+    if (status == NATS_OK)
+        status = natsConnection_Connect(&connection, probe);
+    QString reason;
+    if (status != NATS_OK && status != NATS_NO_SERVER) {
+        const char *text = nats_GetLastError(nullptr);
+        reason = text && *text ? QString::fromUtf8(text) : QString::fromUtf8(natsStatus_GetText(status));
+        // "(conn.c:1905): Authorization Violation": the server's words, without nats.c's place.
+        reason = reason.section(u"): "_s, -1).remove(u'\'').trimmed();
+    }
+    if (connection) {
+        natsConnection_Close(connection);
+        natsConnection_Destroy(connection);
+    }
+    natsOptions_Destroy(probe);
+    std::lock_guard lock(m_link->mutex);
+    m_link->probeReason = reason;
+}
+
 bool ClusterBridge::Worker::connectToNats(const ClusterBridge::Settings &settings)
 {
     natsOptions *options = nullptr;
@@ -842,6 +881,7 @@ bool ClusterBridge::Worker::connectToNats(const ClusterBridge::Settings &setting
         emit stateChanged(State::Off, tr("cannot set up the NATS connection: %1").arg(what));
         return false;
     }
+    probeRefusal(settings);
     // Returns at once when a node answers, or after one round over the URLs with
     // NATS_NOT_YET_CONNECTED: then nats.c keeps trying and onConnected() tells.
     status = natsConnection_Connect(&m_connection, options);
