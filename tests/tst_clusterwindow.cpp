@@ -2,6 +2,8 @@
 // The server window in a NATS cluster, driven as a user would: a real
 // nats-server on a random loopback port, two server windows joined to one
 // domain through their cluster controls, and raw clients on each.
+#include <QTemporaryDir>
+
 #include <memory>
 
 #include <QAbstractItemModelTester>
@@ -40,6 +42,7 @@ private slots:
     void twoServersOneConversation();
     void dropsAndGapsAreShown();
     void unreachableNatsCanBeLeft();
+    void credentialsFromTheClusterTab();
 
 private:
     /** A window shown and listening on 127.0.0.1 and a free port, joined to @p url as @p serverId in @p domain. */
@@ -280,6 +283,54 @@ void tst_ClusterWindow::unreachableNatsCanBeLeft()
     QVERIFY(child<QLineEdit>(window.get(), "natsEdit")->isEnabled());
     QTRY_VERIFY(hasRow(window->logModel(), u"Cluster: left domain nowhere"_s));
     QVERIFY(!hasRow(window->logModel(), u"could not join"_s));   // leaving is no failure
+}
+
+void tst_ClusterWindow::credentialsFromTheClusterTab()
+{
+    // A NATS node that wants a user and password; the window is given them in its Cluster tab.
+    NatsTest::Node nats;
+    QVERIFY(nats.startWithConfig(u"authorization { users = [ { user: plant, password: s3cret-word } ] }\n"_s));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto passwordFile = [&](const QString &name, const QByteArray &password) {
+        QFile file(dir.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(password + '\n') > 0 ? file.fileName() : QString();
+    };
+    const QString right = passwordFile(u"right"_s, "s3cret-word");
+    const QString wrong = passwordFile(u"wrong"_s, "guess");
+    QVERIFY(!right.isEmpty() && !wrong.isEmpty());
+
+    const auto joinAs = [&](const QString &serverId, const QString &file) {
+        auto window = std::make_unique<ServerWindow>();
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get()))
+            return window;
+        child<QTabWidget>(window.get(), "settingsTabs")->setCurrentIndex(1);
+        typeInto(child<QLineEdit>(window.get(), "natsEdit"), nats.url());
+        typeInto(child<QLineEdit>(window.get(), "domainEdit"), u"secured"_s);
+        typeInto(child<QLineEdit>(window.get(), "serverIdEdit"), serverId);
+        QTest::mouseClick(child<QPushButton>(window.get(), "natsSecurityButton"), Qt::LeftButton);
+        typeInto(child<QLineEdit>(window.get(), "natsUserEdit"), u"plant"_s);
+        typeInto(child<QLineEdit>(window.get(), "natsPasswordFileEdit"), file);
+        QTest::mouseClick(child<QPushButton>(window.get(), "joinButton"), Qt::LeftButton);
+        return window;
+    };
+    auto good = joinAs(u"with-password"_s, right);
+    QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>(good.get(), "clusterStateLabel")->text(), u"Connected"_s, CLUSTER_TIMEOUT_MS);
+
+    // The settings file keeps where the password is, never the password.
+    good->saveSettings();
+    QSettings settings;
+    settings.beginGroup(u"server"_s);
+    QCOMPARE(settings.value(u"natsPasswordFile"_s).toString(), right);
+    QCOMPARE(settings.value(u"natsUser"_s).toString(), u"plant"_s);
+    for (const QString &key : settings.allKeys())
+        QVERIFY2(!settings.value(key).toString().contains(u"s3cret"_s), qPrintable(key));
+
+    // A wrong password: the window says the server's reason, and never connects.
+    auto bad = joinAs(u"with-guess"_s, wrong);
+    QTRY_VERIFY_WITH_TIMEOUT(hasRow(bad->logModel(), u"Authorization Violation"_s), CLUSTER_TIMEOUT_MS);
+    QVERIFY(child<QLabel>(bad.get(), "clusterStateLabel")->text() != u"Connected"_s);
 }
 
 QTEST_MAIN(tst_ClusterWindow)

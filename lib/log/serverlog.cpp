@@ -107,8 +107,11 @@ void ServerLog::attachBridge(ClusterBridge *bridge)
 
 void ServerLog::onBridgeState(ClusterBridge::State state, const QString &detail)
 {
+    // A state is said again when its reason changes: "refused: Authorization Violation;
+    // next try in 4 s" after "no node reachable yet" (the bridge backs off, so this is rare).
     const ClusterBridge::State previous = std::exchange(m_clusterState, state);
-    if (state == previous && state != ClusterBridge::State::Connected)
+    const QString lastDetail = std::exchange(m_clusterDetail, detail);
+    if (state == previous && detail == lastDetail && state != ClusterBridge::State::Connected)
         return;
     Log::ClusterState event { state, previous, detail, m_bridge->settings().domain, m_bridge->serverId(),
                               state == ClusterBridge::State::Off && !m_bridge->isStarted() };

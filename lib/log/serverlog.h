@@ -53,6 +53,7 @@ private:
     QPointer<ClusterBridge> m_bridge;
     QHash<SpreadServer::ClientId, QString> m_addresses;
     ClusterBridge::State m_clusterState = ClusterBridge::State::Off;
+    QString m_clusterDetail;
     bool m_messagesLogged = true;
     bool m_listening = false;
 };

@@ -363,6 +363,34 @@ last activity %4
         <source>the reconnect buffer must be from %1 to %2 bytes</source>
         <translation>重连缓冲区必须在 %1 到 %2 字节之间</translation>
     </message>
+    <message>
+        <source>a NATS client certificate needs its key, and a key its certificate</source>
+        <translation>NATS 客户端证书需要其私钥，私钥也需要其证书</translation>
+    </message>
+    <message>
+        <source>cannot read %1</source>
+        <translation>无法读取 %1</translation>
+    </message>
+    <message>
+        <source>a .creds file and an NKey seed exclude each other</source>
+        <translation>.creds 文件与 NKey 种子不能同时使用</translation>
+    </message>
+    <message>
+        <source>cannot read the NATS password from %1: %2</source>
+        <translation>无法从 %1 读取 NATS 密码：%2</translation>
+    </message>
+    <message>
+        <source>cannot read the NATS token from %1: %2</source>
+        <translation>无法从 %1 读取 NATS 令牌：%2</translation>
+    </message>
+    <message>
+        <source>%1 has no NKey public key (a line starting with U, as nk -gen user -pubout writes)</source>
+        <translation>%1 中没有 NKey 公钥（以 U 开头的一行，如 nk -gen user -pubout 所写）</translation>
+    </message>
+    <message>
+        <source>a NATS password needs a user name</source>
+        <translation>NATS 密码需要用户名</translation>
+    </message>
 </context>
 <context>
     <name>ClusterBridge::Worker</name>
@@ -405,6 +433,22 @@ last activity %4
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+    <message>
+        <source>NATS refused: %1 (a permissions violation: this server&apos;s NATS user may not do that)</source>
+        <translation>NATS 拒绝：%1（权限违规：本服务器的 NATS 用户无权这样做）</translation>
+    </message>
+    <message>
+        <source>TLS: %1</source>
+        <translation>TLS：%1</translation>
+    </message>
+    <message>
+        <source>refused: %1; next try in %2 s</source>
+        <translation>被拒绝：%1；%2 秒后重试</translation>
+    </message>
+    <message>
+        <source>cannot set up the NATS connection: %1</source>
+        <translation>无法建立 NATS 连接：%1</translation>
     </message>
 </context>
 <context>
@@ -530,8 +574,84 @@ last activity %4
         <translation>已发布 %1，已接收 %2</translation>
     </message>
     <message>
-        <source>%1 buffered, %2 dropped, %3 gaps</source>
-        <translation>缓冲 %1，丢弃 %2，缺失 %3</translation>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>PEM CA certificates the NATS servers are verified against (TLS is then on)</source>
+        <translation>用于验证 NATS 服务器的 PEM CA 证书（此时启用 TLS）</translation>
+    </message>
+    <message>
+        <source>This server&apos;s PEM client certificate, for a NATS server that verifies clients</source>
+        <translation>本服务器的 PEM 客户端证书，用于验证客户端的 NATS 服务器</translation>
+    </message>
+    <message>
+        <source>The PEM private key of the client certificate</source>
+        <translation>客户端证书的 PEM 私钥</translation>
+    </message>
+    <message>
+        <source>The NATS user name; its password is read from the file below</source>
+        <translation>NATS 用户名；其密码从下面的文件读取</translation>
+    </message>
+    <message>
+        <source>A file whose first line is the NATS user&apos;s password</source>
+        <translation>第一行为 NATS 用户密码的文件</translation>
+    </message>
+    <message>
+        <source>A file whose first line is a NATS token (instead of a user)</source>
+        <translation>第一行为 NATS 令牌的文件（代替用户）</translation>
+    </message>
+    <message>
+        <source>A NATS .creds file: a user JWT and its NKey seed</source>
+        <translation>NATS .creds 文件：用户 JWT 及其 NKey 种子</translation>
+    </message>
+    <message>
+        <source>A file with an NKey seed and, on the next line, its public key</source>
+        <translation>包含 NKey 种子及下一行其公钥的文件</translation>
+    </message>
+    <message>
+        <source>TLS and credentials</source>
+        <translation>TLS 与凭据</translation>
+    </message>
+    <message>
+        <source>Show or hide where the NATS certificates and credentials are</source>
+        <translation>显示或隐藏 NATS 证书和凭据的位置</translation>
+    </message>
+    <message>
+        <source>&amp;CA file:</source>
+        <translation>CA 文件(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Cer&amp;tificate:</source>
+        <translation>证书(&amp;T):</translation>
+    </message>
+    <message>
+        <source>&amp;Key:</source>
+        <translation>私钥(&amp;K):</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>用户(&amp;U):</translation>
+    </message>
+    <message>
+        <source>&amp;Password file:</source>
+        <translation>密码文件(&amp;P):</translation>
+    </message>
+    <message>
+        <source>T&amp;oken file:</source>
+        <translation>令牌文件(&amp;O):</translation>
+    </message>
+    <message>
+        <source>C&amp;reds file:</source>
+        <translation>Creds 文件(&amp;R):</translation>
+    </message>
+    <message>
+        <source>NKey s&amp;eed:</source>
+        <translation>NKey 种子(&amp;E):</translation>
+    </message>
+    <message>
+        <source>%1 buffered, %2 dropped, %3 gaps, %4 refused</source>
+        <translation>缓冲 %1，丢弃 %2，缺失 %3，拒绝 %4</translation>
     </message>
 </context>
 <context>
@@ -836,6 +956,10 @@ last heard from %4</source>
     <message>
         <source>Cluster: refused %1 messages from %2: %3</source>
         <translation>集群：拒绝了来自 %2 的 %1 条消息：%3</translation>
+    </message>
+    <message>
+        <source>Cluster: still joining domain %1: %2</source>
+        <translation>集群：仍在加入域 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -138,6 +138,8 @@ QString clusterStateText(const Log::ClusterState &e)
 {
     switch (e.state) {
     case ClusterBridge::State::Connecting:
+        if (e.previous == ClusterBridge::State::Connecting)   // a retry, with why the last try failed
+            return LogModel::tr("Cluster: still joining domain %1: %2").arg(e.domain, e.detail);
         return LogModel::tr("Cluster: joining domain %1 via %2").arg(e.domain, e.detail);
     case ClusterBridge::State::Connected:
         return LogModel::tr("Cluster: connected to %1, domain %2, as %3").arg(e.detail, e.domain, e.serverId);

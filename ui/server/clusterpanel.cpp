@@ -33,6 +33,7 @@ ClusterPanel::ClusterPanel(QWidget *parent)
 {
     setObjectName(u"clusterBox"_s);
     buildForm();
+    buildSecurityForm();
     buildStateLabels();
     layOut();
     connectControls();
@@ -76,6 +77,54 @@ void ClusterPanel::buildForm()
     m_joinButton->setAutoDefault(false);
 }
 
+void ClusterPanel::buildSecurityForm()
+{
+    // For a cluster across machines (README, "Security across machines"): where the
+    // certificates and the secrets are. Paths only: a secret is read from its file at
+    // each join and never written to the settings.
+    const auto pathEdit = [this](const char *name, const QString &toolTip) {
+        auto *edit = new QLineEdit(this);
+        edit->setObjectName(QString::fromLatin1(name));
+        edit->setPlaceholderText(tr("file"));
+        edit->setToolTip(toolTip);
+        return edit;
+    };
+    m_caEdit = pathEdit("natsCaEdit", tr("PEM CA certificates the NATS servers are verified against (TLS is then on)"));
+    m_certEdit = pathEdit("natsCertEdit", tr("This server's PEM client certificate, for a NATS server that verifies clients"));
+    m_keyEdit = pathEdit("natsKeyEdit", tr("The PEM private key of the client certificate"));
+    m_userEdit = new QLineEdit(this);
+    m_userEdit->setObjectName(u"natsUserEdit"_s);
+    m_userEdit->setToolTip(tr("The NATS user name; its password is read from the file below"));
+    m_passwordFileEdit = pathEdit("natsPasswordFileEdit", tr("A file whose first line is the NATS user's password"));
+    m_tokenFileEdit = pathEdit("natsTokenFileEdit", tr("A file whose first line is a NATS token (instead of a user)"));
+    m_credsEdit = pathEdit("natsCredsEdit", tr("A NATS .creds file: a user JWT and its NKey seed"));
+    m_seedEdit = pathEdit("natsSeedEdit", tr("A file with an NKey seed and, on the next line, its public key"));
+    m_securityButton = new QPushButton(tr("TLS and credentials"), this);
+    m_securityButton->setObjectName(u"natsSecurityButton"_s);
+    m_securityButton->setCheckable(true);
+    m_securityButton->setAutoDefault(false);
+    m_securityButton->setToolTip(tr("Show or hide where the NATS certificates and credentials are"));
+}
+
+QWidget *ClusterPanel::securityBox()
+{
+    auto *box = new QWidget(this);
+    box->setObjectName(u"natsSecurityBox"_s);
+    auto *form = new QFormLayout(box);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("&CA file:"), m_caEdit);
+    form->addRow(tr("Cer&tificate:"), m_certEdit);
+    form->addRow(tr("&Key:"), m_keyEdit);
+    form->addRow(tr("&User:"), m_userEdit);
+    form->addRow(tr("&Password file:"), m_passwordFileEdit);
+    form->addRow(tr("T&oken file:"), m_tokenFileEdit);
+    form->addRow(tr("C&reds file:"), m_credsEdit);
+    form->addRow(tr("NKey s&eed:"), m_seedEdit);
+    box->hide();
+    connect(m_securityButton, &QPushButton::toggled, box, &QWidget::setVisible);
+    return box;
+}
+
 void ClusterPanel::buildStateLabels()
 {
     const auto stateLabel = [this](const char *name, const QString &toolTip) {
@@ -111,6 +160,9 @@ void ClusterPanel::layOut()
     form->addRow(tr("Do&main:"), m_domainEdit);
     form->addRow(tr("Server &id:"), m_serverIdEdit);
     form->addRow(tr("Reconnect &buffer:"), m_bufferSpin);
+    m_securityBox = securityBox();
+    form->addRow(QString(), m_securityButton);
+    form->addRow(m_securityBox);
     form->addRow(QString(), joinRow);
     form->addRow(line);
     form->addRow(tr("State:"), m_stateLabel);
@@ -136,13 +188,28 @@ void ClusterPanel::connectControls()
 
 QList<QWidget *> ClusterPanel::focusChain() const
 {
-    return { m_natsEdit, m_domainEdit, m_serverIdEdit, m_bufferSpin, m_joinButton };
+    return { m_natsEdit,      m_domainEdit, m_serverIdEdit, m_bufferSpin,       m_securityButton, m_caEdit,
+             m_certEdit,      m_keyEdit,    m_userEdit,     m_passwordFileEdit, m_tokenFileEdit,  m_credsEdit,
+             m_seedEdit,      m_joinButton };
 }
 
 ClusterPanel::Fields ClusterPanel::fields() const
 {
-    return { m_natsEdit->text().trimmed(), m_domainEdit->text().trimmed(), m_serverIdEdit->text().trimmed(),
-             qint64(m_bufferSpin->value()) };
+    Fields fields;
+    fields.servers = m_natsEdit->text().trimmed();
+    fields.domain = m_domainEdit->text().trimmed();
+    fields.serverId = m_serverIdEdit->text().trimmed();
+    fields.bufferBytes = qint64(m_bufferSpin->value());
+    fields.caFile = m_caEdit->text().trimmed();
+    fields.certFile = m_certEdit->text().trimmed();
+    fields.keyFile = m_keyEdit->text().trimmed();
+    fields.user = m_userEdit->text().trimmed();
+    fields.passwordFile = m_passwordFileEdit->text().trimmed();
+    fields.tokenFile = m_tokenFileEdit->text().trimmed();
+    fields.credsFile = m_credsEdit->text().trimmed();
+    fields.nkeySeedFile = m_seedEdit->text().trimmed();
+    fields.password = m_password;
+    return fields;
 }
 
 void ClusterPanel::setFields(const Fields &fields)
@@ -152,6 +219,18 @@ void ClusterPanel::setFields(const Fields &fields)
     m_domainEdit->setText(fields.domain);
     m_serverIdEdit->setText(fields.serverId);
     m_bufferSpin->setValue(double(fields.bufferBytes));
+    m_caEdit->setText(fields.caFile);
+    m_certEdit->setText(fields.certFile);
+    m_keyEdit->setText(fields.keyFile);
+    m_userEdit->setText(fields.user);
+    m_passwordFileEdit->setText(fields.passwordFile);
+    m_tokenFileEdit->setText(fields.tokenFile);
+    m_credsEdit->setText(fields.credsFile);
+    m_seedEdit->setText(fields.nkeySeedFile);
+    m_password = fields.password;
+    const bool secured = !(fields.caFile + fields.certFile + fields.user + fields.tokenFile + fields.credsFile
+                           + fields.nkeySeedFile).isEmpty();
+    m_securityButton->setChecked(secured);   // shown when in use
 }
 
 std::optional<ClusterBridge::Settings> ClusterPanel::validatedSettings()
@@ -179,7 +258,17 @@ std::optional<ClusterBridge::Settings> ClusterPanel::validatedSettings()
         return std::nullopt;
     }
     settings.reconnectBufferBytes = qint64(m_bufferSpin->value());
-    return settings;
+    const Fields form = fields();
+    settings.tlsCaFile = form.caFile;
+    settings.tlsCertFile = form.certFile;
+    settings.tlsKeyFile = form.keyFile;
+    settings.user = form.user;
+    settings.passwordFile = form.passwordFile;
+    settings.password = form.password;
+    settings.tokenFile = form.tokenFile;
+    settings.credsFile = form.credsFile;
+    settings.nkeySeedFile = form.nkeySeedFile;
+    return settings;   // the bridge checks the files when it starts, and says what is wrong
 }
 
 void ClusterPanel::toggleJoined()
@@ -218,8 +307,10 @@ void ClusterPanel::setState(ClusterBridge::State state)
     m_state = state;
     const bool available = ClusterBridge::isAvailable();
     const bool joined = state != ClusterBridge::State::Off;
-    for (QWidget *widget : std::initializer_list<QWidget *> { m_natsEdit, m_domainEdit, m_serverIdEdit, m_bufferSpin })
-        widget->setEnabled(available && !joined);
+    for (QWidget *widget : focusChain()) {   // the form is locked while in a cluster
+        if (widget != m_joinButton && widget != m_securityButton)
+            widget->setEnabled(available && !joined);
+    }
     m_joinButton->setText(joined ? tr("Leave cluster") : tr("Join cluster"));
     m_stateLabel->setText(available ? stateText(state) : tr("Not available in this build"));
     m_stateLabel->setStyleSheet(state == ClusterBridge::State::Reconnecting ? UiText::problemStyle() : QString());

@@ -476,6 +476,16 @@ void ServerWindow::loadSettings(const ServerOptions &options)
     cluster.domain = pick(OPTION_DOMAIN, u"domain"_s, c.domain).toString();
     cluster.serverId = pick(OPTION_SERVER_ID, u"serverId"_s, c.serverId).toString();
     cluster.bufferBytes = pick(OPTION_NATS_BUFFER, u"natsBufferBytes"_s, c.reconnectBufferBytes).toLongLong();
+    // TLS and credentials: paths only in the settings file, never a secret.
+    cluster.caFile = pick(u"nats-tls-ca"_s, u"natsTlsCa"_s, c.tlsCaFile).toString();
+    cluster.certFile = pick(u"nats-tls-cert"_s, u"natsTlsCert"_s, c.tlsCertFile).toString();
+    cluster.keyFile = pick(u"nats-tls-key"_s, u"natsTlsKey"_s, c.tlsKeyFile).toString();
+    cluster.user = pick(u"nats-user"_s, u"natsUser"_s, c.user).toString();
+    cluster.passwordFile = pick(u"nats-password-file"_s, u"natsPasswordFile"_s, c.passwordFile).toString();
+    cluster.tokenFile = pick(u"nats-token-file"_s, u"natsTokenFile"_s, c.tokenFile).toString();
+    cluster.credsFile = pick(u"nats-creds"_s, u"natsCredsFile"_s, c.credsFile).toString();
+    cluster.nkeySeedFile = pick(u"nats-nkey-seed"_s, u"natsNkeySeedFile"_s, c.nkeySeedFile).toString();
+    cluster.password = c.password;   // SPREAD_NATS_PASSWORD, for this run only
     m_clusterPanel->setFields(cluster);
     // Like listening, joining happens at launch when the command line asks for
     // it, or when the window was in the cluster when it was closed.
@@ -501,6 +511,14 @@ void ServerWindow::saveSettings() const
     settings.setValue(u"domain"_s, cluster.domain);
     settings.setValue(u"serverId"_s, cluster.serverId);
     settings.setValue(u"natsBufferBytes"_s, cluster.bufferBytes);
+    settings.setValue(u"natsTlsCa"_s, cluster.caFile);
+    settings.setValue(u"natsTlsCert"_s, cluster.certFile);
+    settings.setValue(u"natsTlsKey"_s, cluster.keyFile);
+    settings.setValue(u"natsUser"_s, cluster.user);
+    settings.setValue(u"natsPasswordFile"_s, cluster.passwordFile);
+    settings.setValue(u"natsTokenFile"_s, cluster.tokenFile);
+    settings.setValue(u"natsCredsFile"_s, cluster.credsFile);
+    settings.setValue(u"natsNkeySeedFile"_s, cluster.nkeySeedFile);
     settings.setValue(u"clusterJoined"_s, m_clusterState != ClusterBridge::State::Off);
     settings.setValue(u"geometry"_s, saveGeometry());
     settings.setValue(u"windowState"_s, saveState());

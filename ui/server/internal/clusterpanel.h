@@ -36,6 +36,16 @@ public:
         QString domain;
         QString serverId;
         qint64 bufferBytes = ClusterBridge::Settings().reconnectBufferBytes;
+        // TLS and credentials: file paths only, the secrets stay in their files.
+        QString caFile;
+        QString certFile;
+        QString keyFile;
+        QString user;
+        QString passwordFile;
+        QString tokenFile;
+        QString credsFile;
+        QString nkeySeedFile;
+        QByteArray password;   ///< from SPREAD_NATS_PASSWORD at launch; never saved
     };
 
     explicit ClusterPanel(QWidget *parent = nullptr);
@@ -75,6 +85,8 @@ signals:
 
 private:
     void buildForm();
+    void buildSecurityForm();
+    QWidget *securityBox();
     void buildStateLabels();
     void layOut();
     void connectControls();
@@ -86,6 +98,17 @@ private:
     QLineEdit *m_serverIdEdit = nullptr;
     QDoubleSpinBox *m_bufferSpin = nullptr;
     QPushButton *m_joinButton = nullptr;
+    QPushButton *m_securityButton = nullptr;   // shows or hides the TLS and credentials fields
+    QWidget *m_securityBox = nullptr;
+    QLineEdit *m_caEdit = nullptr;
+    QLineEdit *m_certEdit = nullptr;
+    QLineEdit *m_keyEdit = nullptr;
+    QLineEdit *m_userEdit = nullptr;
+    QLineEdit *m_passwordFileEdit = nullptr;
+    QLineEdit *m_tokenFileEdit = nullptr;
+    QLineEdit *m_credsEdit = nullptr;
+    QLineEdit *m_seedEdit = nullptr;
+    QByteArray m_password;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_nodeLabel = nullptr;
     QLabel *m_trafficLabel = nullptr;
