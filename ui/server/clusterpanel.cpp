@@ -133,8 +133,9 @@ void ClusterPanel::buildStateLabels()
         label->setTextFormat(Qt::PlainText);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
         label->setToolTip(toolTip);
-        // Long node URLs and reasons must not widen the column.
+        // Long node URLs and reasons must not widen the column: they wrap.
         label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        label->setWordWrap(true);
         return label;
     };
     m_stateLabel = stateLabel("clusterStateLabel", tr("The bridge to the cluster: Off, Connecting, Connected or Reconnecting"));
