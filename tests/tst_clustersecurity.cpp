@@ -8,6 +8,7 @@
 #include "core/spreadserver.h"
 
 #include "natscluster.h"
+#include "testcerts.h"
 #include "testprocess.h"
 
 #include <QCryptographicHash>
@@ -136,38 +137,15 @@ private slots:
     void badOptions();
 
 private:
-    bool openssl(const QStringList &arguments);
-    bool makeSigned(const QString &name, const QString &ca, const QString &extensions);
     QString path(const QString &name) const { return m_dir.filePath(name); }
     QString writeFile(const QString &name, const QByteArray &content);
     QString tlsBlock(bool verify) const;
     bool makeNkey(QByteArray *seed, QByteArray *publicKey);
 
     QTemporaryDir m_dir;
+    TestCertificates m_certs { m_dir.path() };
     TestRig m_rig;
 };
-
-bool tst_ClusterSecurity::openssl(const QStringList &arguments)
-{
-    QProcess p;
-    p.setWorkingDirectory(m_dir.path());
-    p.start(u"openssl"_s, arguments);
-    if (!p.waitForFinished(30000) || p.exitCode() != 0) {
-        qWarning() << "openssl" << arguments << p.readAllStandardError();
-        return false;
-    }
-    return true;
-}
-
-bool tst_ClusterSecurity::makeSigned(const QString &name, const QString &ca, const QString &extensions)
-{
-    writeFile(name + u".ext"_s, extensions.toUtf8() + '\n');
-    return openssl({ u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s,
-                     u"-keyout"_s, name + u".key"_s, u"-out"_s, name + u".csr"_s, u"-subj"_s, u"/CN="_s + name })
-            && openssl({ u"x509"_s, u"-req"_s, u"-in"_s, name + u".csr"_s, u"-CA"_s, ca + u".pem"_s, u"-CAkey"_s,
-                         ca + u".key"_s, u"-CAcreateserial"_s, u"-out"_s, name + u".pem"_s, u"-days"_s, u"2"_s,
-                         u"-extfile"_s, name + u".ext"_s });
-}
 
 QString tst_ClusterSecurity::writeFile(const QString &name, const QByteArray &content)
 {
@@ -189,8 +167,8 @@ QString tst_ClusterSecurity::tlsBlock(bool verify) const
 /** An NKey user: an ed25519 key from openssl, encoded as nkeys does (prefix, key, CRC-16, base32). */
 bool tst_ClusterSecurity::makeNkey(QByteArray *seed, QByteArray *publicKey)
 {
-    if (!openssl({ u"genpkey"_s, u"-algorithm"_s, u"ed25519"_s, u"-outform"_s, u"DER"_s, u"-out"_s, u"nkey.der"_s })
-        || !openssl({ u"pkey"_s, u"-inform"_s, u"DER"_s, u"-in"_s, u"nkey.der"_s, u"-pubout"_s, u"-outform"_s, u"DER"_s,
+    if (!m_certs.openssl({ u"genpkey"_s, u"-algorithm"_s, u"ed25519"_s, u"-outform"_s, u"DER"_s, u"-out"_s, u"nkey.der"_s })
+        || !m_certs.openssl({ u"pkey"_s, u"-inform"_s, u"DER"_s, u"-in"_s, u"nkey.der"_s, u"-pubout"_s, u"-outform"_s, u"DER"_s,
                       u"-out"_s, u"nkey.pub.der"_s }))
         return false;
     QFile priv(path(u"nkey.der"_s)), pub(path(u"nkey.pub.der"_s));
@@ -217,13 +195,10 @@ void tst_ClusterSecurity::initTestCase()
     if (QStandardPaths::findExecutable(u"openssl"_s).isEmpty())
         QSKIP("openssl is not installed (Debian package openssl): cannot make test certificates");
     QVERIFY(m_dir.isValid());
-    for (const QString &ca : { u"ca"_s, u"otherca"_s }) {
-        QVERIFY(openssl({ u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s,
-                          u"-nodes"_s, u"-keyout"_s, ca + u".key"_s, u"-out"_s, ca + u".pem"_s, u"-days"_s, u"2"_s,
-                          u"-subj"_s, u"/CN=Spread test "_s + ca }));
-    }
-    QVERIFY(makeSigned(u"node"_s, u"ca"_s, u"subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth"_s));
-    QVERIFY(makeSigned(u"client"_s, u"ca"_s, u"extendedKeyUsage=clientAuth"_s));
+    for (const QString &ca : { u"ca"_s, u"otherca"_s })
+        QVERIFY(m_certs.makeCa(ca, u"Spread test "_s + ca));
+    QVERIFY(m_certs.makeSigned(u"node"_s, u"ca"_s, u"node"_s, u"subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth"_s));
+    QVERIFY(m_certs.makeSigned(u"client"_s, u"ca"_s, u"client"_s, u"extendedKeyUsage=clientAuth"_s));
 }
 
 void tst_ClusterSecurity::cleanup()

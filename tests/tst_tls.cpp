@@ -4,6 +4,7 @@
 #include "core/tlsfiles.h"
 
 #include "signalargs.h"
+#include "testcerts.h"
 #include "testpeer.h"
 
 #include <QProcess>
@@ -34,49 +35,14 @@ private slots:
     void badFilesAreClearErrors();
 
 private:
-    bool openssl(const QStringList &arguments);
-    bool makeCa(const QString &name);
-    bool makeSigned(const QString &name, const QString &ca, const QString &subject, const QString &extensions);
     QString path(const QString &file) const { return m_dir.filePath(file); }
     QSslConfiguration serverConfig(const QString &ca = QString());
     QSslConfiguration clientConfig(const QString &ca, const QString &cert = QString());
     void startServer(SpreadServer &server, const QSslConfiguration &config);
 
     QTemporaryDir m_dir;
+    TestCertificates m_certs { m_dir.path() };
 };
-
-bool tst_Tls::openssl(const QStringList &arguments)
-{
-    QProcess p;
-    p.setWorkingDirectory(m_dir.path());
-    p.start(u"openssl"_s, arguments);
-    if (!p.waitForFinished(30000) || p.exitCode() != 0) {
-        qWarning() << "openssl" << arguments << p.readAllStandardError();
-        return false;
-    }
-    return true;
-}
-
-bool tst_Tls::makeCa(const QString &name)
-{
-    return openssl({ u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s,
-                     u"-nodes"_s, u"-keyout"_s, name + u".key"_s, u"-out"_s, name + u".pem"_s, u"-days"_s, u"2"_s,
-                     u"-subj"_s, u"/CN="_s + name });
-}
-
-bool tst_Tls::makeSigned(const QString &name, const QString &ca, const QString &subject, const QString &extensions)
-{
-    QFile ext(path(name + u".ext"_s));
-    if (!ext.open(QIODevice::WriteOnly))
-        return false;
-    ext.write(extensions.toUtf8() + '\n');
-    ext.close();
-    return openssl({ u"req"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s,
-                     u"-keyout"_s, name + u".key"_s, u"-out"_s, name + u".csr"_s, u"-subj"_s, u"/CN="_s + subject })
-            && openssl({ u"x509"_s, u"-req"_s, u"-in"_s, name + u".csr"_s, u"-CA"_s, ca + u".pem"_s, u"-CAkey"_s,
-                         ca + u".key"_s, u"-CAcreateserial"_s, u"-out"_s, name + u".pem"_s, u"-days"_s, u"2"_s,
-                         u"-extfile"_s, name + u".ext"_s });
-}
 
 void tst_Tls::initTestCase()
 {
@@ -85,11 +51,11 @@ void tst_Tls::initTestCase()
     if (QStandardPaths::findExecutable(u"openssl"_s).isEmpty())
         QSKIP("openssl is not installed (Debian package openssl): cannot make test certificates");
     QVERIFY(m_dir.isValid());
-    QVERIFY(makeCa(u"ca"_s));
-    QVERIFY(makeSigned(u"server"_s, u"ca"_s, u"localhost"_s, u"subjectAltName=IP:127.0.0.1,DNS:localhost"_s));
-    QVERIFY(makeSigned(u"device"_s, u"ca"_s, u"device-1"_s, u"extendedKeyUsage=clientAuth"_s));
-    QVERIFY(makeCa(u"other-ca"_s));
-    QVERIFY(makeSigned(u"impostor"_s, u"other-ca"_s, u"localhost"_s, u"subjectAltName=IP:127.0.0.1"_s));
+    QVERIFY(m_certs.makeCa(u"ca"_s));
+    QVERIFY(m_certs.makeSigned(u"server"_s, u"ca"_s, u"localhost"_s, u"subjectAltName=IP:127.0.0.1,DNS:localhost"_s));
+    QVERIFY(m_certs.makeSigned(u"device"_s, u"ca"_s, u"device-1"_s, u"extendedKeyUsage=clientAuth"_s));
+    QVERIFY(m_certs.makeCa(u"other-ca"_s));
+    QVERIFY(m_certs.makeSigned(u"impostor"_s, u"other-ca"_s, u"localhost"_s, u"subjectAltName=IP:127.0.0.1"_s));
 }
 
 QSslConfiguration tst_Tls::serverConfig(const QString &ca)
