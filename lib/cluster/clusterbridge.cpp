@@ -885,15 +885,6 @@ bool ClusterBridge::Worker::connectToNats(const ClusterBridge::Settings &setting
     // Returns at once when a node answers, or after one round over the URLs with
     // NATS_NOT_YET_CONNECTED: then nats.c keeps trying and onConnected() tells.
     status = natsConnection_Connect(&m_connection, options);
-    if (status == NATS_NOT_YET_CONNECTED) {
-        // This thread's last error says why the first round failed (a refusal, a certificate).
-        natsStatus why = NATS_OK;
-        const char *text = nats_GetLastError(&why);
-        if (why != NATS_OK && why != NATS_NO_SERVER && why != NATS_NOT_YET_CONNECTED && text && *text) {
-            std::lock_guard lock(m_link->mutex);
-            m_link->lastReason = QString::fromUtf8(text).remove(u'\'').trimmed();
-        }
-    }
     natsOptions_Destroy(options);
     if (status != NATS_OK && status != NATS_NOT_YET_CONNECTED) {
         m_connection = nullptr;

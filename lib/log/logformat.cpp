@@ -304,15 +304,18 @@ void insertFields(QJsonObject &o, const RemoteRefused &e)
     o.insert(u"reason"_s, e.reason);
     o.insert(u"count"_s, qint64(e.count));
 }
+void insertServer(QJsonObject &o, const QString &host, quint16 port)
+{
+    o.insert(u"host"_s, host);
+    o.insert(u"port"_s, port);
+}
 void insertFields(QJsonObject &o, const Connecting &e)
 {
-    o.insert(u"host"_s, e.host);
-    o.insert(u"port"_s, e.port);
+    insertServer(o, e.host, e.port);
 }
 void insertFields(QJsonObject &o, const ConnectedToServer &e)
 {
-    o.insert(u"host"_s, e.host);
-    o.insert(u"port"_s, e.port);
+    insertServer(o, e.host, e.port);
 }
 void insertFields(QJsonObject &o, const ServerCertificate &e)
 {
