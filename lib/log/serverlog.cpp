@@ -27,9 +27,14 @@ ServerLog::ServerLog(SpreadServer *server, QObject *parent)
             });
     connect(server, &SpreadServer::clientDisconnected, this,
             [this](SpreadServer::ClientId id, const QString &reason, int count) {
-                Log::Peer peer = localPeer(id);
-                m_addresses.remove(id);
-                log(Log::Disconnected { std::move(peer), count, reason });
+                // From the cache if the client ever spoke, else made once: a client that only
+                // connects and leaves (churn) costs no cache entry.
+                QString address = m_addresses.take(id);
+                if (address.isNull()) {
+                    const SpreadServer::ClientInfo info = m_server->clientInfo(id);
+                    address = Addresses::peerText(info.address, info.port);
+                }
+                log(Log::Disconnected { { id, std::move(address), {} }, count, reason });
             });
     connect(server, &SpreadServer::clientRefused, this,
             [this](const QHostAddress &address, quint16 port, const QString &reason) {
