@@ -17,6 +17,7 @@ private slots:
     void emptyFindsNothing();
     void matchesAReferenceUnderChurn_data();
     void matchesAReferenceUnderChurn();
+    void shrinksAfterAPeak();
 };
 
 void tst_SlotIndex::emptyFindsNothing()
@@ -105,6 +106,27 @@ void tst_SlotIndex::matchesAReferenceUnderChurn()
         }
         QVERIFY(index.capacity() * 3 >= index.size() * 4);
     }
+}
+
+// After a peak the index follows the count down, and what is left is still found.
+void tst_SlotIndex::shrinksAfterAPeak()
+{
+    std::vector<quint64> idOfSlot;
+    const auto idOf = [&](quint32 slot) { return idOfSlot.at(slot); };
+    SlotIndex index;
+    for (quint32 slot = 0; slot < 20000; ++slot) {
+        idOfSlot.push_back(slot + 1);
+        index.insert(slot, idOf);
+    }
+    const qsizetype peak = index.capacity();
+    QVERIFY(peak >= 20000 * 4 / 3);
+    for (quint32 slot = 10; slot < 20000; ++slot)
+        index.remove(slot + 1, slot, idOf);
+    QCOMPARE(index.size(), 10);
+    QVERIFY2(index.capacity() <= 64, QByteArray::number(index.capacity()).constData());
+    for (quint32 slot = 0; slot < 10; ++slot)
+        QCOMPARE(index.find(slot + 1, idOf), slot);
+    QCOMPARE(index.find(20000, idOf), SlotIndex::NoSlot);
 }
 
 QTEST_GUILESS_MAIN(tst_SlotIndex)

@@ -17,10 +17,12 @@
 
 #include <climits>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -31,15 +33,20 @@ namespace {
 constexpr int EPOLL_BATCH = 256;        // events taken per epoll_wait
 constexpr int IOV_BATCH = IOV_MAX;      // queued chunks written per sendmsg (1024 on Linux)
 constexpr qsizetype READ_CHUNK = 64 * 1024;
-// Small messages are copied into one buffer per receiver rather than queued
-// as shared chunks: a burst of short lines then leaves in one contiguous
-// write, which costs the kernel far less than an iovec entry per line.
-constexpr qsizetype COALESCE_MAX = 1024;
-constexpr qsizetype COALESCE_BUFFER = 16 * 1024;
-// Written-out buffers kept for reuse. Freeing one per receiver per batch let
-// glibc trim the heap and fault the pages back in on the next batch: 10,000
-// page faults in a 20,000-line fan-out to 50 receivers, a quarter of its CPU.
-constexpr size_t SPARE_BUFFERS = 128;   // at most 2 MiB kept
+// Input read in one wake-up before the output it caused is written: a bound,
+// so that a flood from many senders leaves in small steps and queues stay short.
+constexpr qsizetype READ_BUDGET = 1024 * 1024;
+// Output is stored in blocks of this size, shared by every receiver. Bytes
+// larger than a quarter of it get a block of their own.
+constexpr quint32 BLOCK_SIZE = 64 * 1024;
+// Free blocks kept for reuse: freeing and faulting them back in on every
+// batch cost a quarter of a fan-out's CPU once. Beyond POOL_FLOOR they are
+// given back when the trim timer fires.
+constexpr size_t POOL_MAX = 32;          // 2 MiB
+constexpr size_t POOL_FLOOR = 2;
+// After this much memory was given back, the heap is trimmed a moment later.
+constexpr qint64 TRIM_AFTER_BYTES = 1024 * 1024;
+constexpr int TRIM_DELAY_MS = 1000;
 constexpr int ACCEPT_RETRY_MS = 250;    // after EMFILE and friends
 constexpr int ACCEPT_BATCH = 64;        // connections taken per wake-up, for fairness
 
@@ -88,21 +95,44 @@ private:
     SessionEngine *m_engine;
 };
 
+// Stored output: a header and the bytes after it. Every receiver of a range
+// holds a reference, and so do the current block and a pending run.
+struct SessionEngine::OutBlock {
+    quint32 refs = 1;
+    quint32 capacity = 0;
+    quint32 used = 0;
+
+    char *data() { return reinterpret_cast<char *>(this + 1); }
+};
+
+// A range of a block; holds one reference to it.
+struct SessionEngine::Span {
+    OutBlock *block = nullptr;
+    quint32 begin = 0;
+    quint32 end = 0;
+
+    quint32 size() const { return end - begin; }
+};
+
 // An idle session is this record and nothing else, so it is kept small: the
 // peer's address is stored compactly (IPv4, or IPv6 in Extra), times and
-// counters are what sessionInfo() reports, and everything that only a busy
-// session needs lives in Extra.
+// counters are what sessionInfo() reports, the newest range of queued output
+// is kept here (for a receiver that keeps up, the only one), and everything
+// else that only a busy session needs lives in Extra.
 struct SessionEngine::Session {
     enum class State : quint8 { Open, Flushing, Lingering };
 
     Id id = 0;                       // 0: a free slot
-    std::unique_ptr<Extra> extra;    // while output is queued or a line is unfinished; always for TLS and IPv6
+    std::unique_ptr<Extra> extra;    // while older output is queued or a line is unfinished; always for TLS and IPv6
     qint64 connectedAtMs = 0;
     qint64 lastActivityMs = 0;
     quint64 messagesIn = 0;
     quint64 bytesIn = 0;
     quint64 messagesOut = 0;
     quint64 bytesOut = 0;
+    OutBlock *tail = nullptr;        // the newest queued range (after Extra::out), with a reference
+    quint32 tailBegin = 0;
+    quint32 tailEnd = 0;
     int fd = -1;                     // plain TCP: ours, in the epoll set; -1 once finalized
     quint32 slot = 0;                // place in the slab
     quint32 openIndex = 0;           // place in m_open while open
@@ -120,25 +150,25 @@ struct SessionEngine::Extra {
     explicit Extra(qsizetype maxMessageBytes) : framer(maxMessageBytes) { }
 
     LineFramer framer;               // holds the unfinished line
-    QList<QByteArray> out;           // queued chunks, shared with other receivers
-    qsizetype outHead = 0;           // bytes of out.first() already written
+    QList<Span> out;                 // older queued ranges, oldest first; Session::tail follows
     qint64 outBytes = 0;             // unwritten bytes in out
     qint64 lastReadMs = 0;           // m_clock time of the read that left the unfinished line
     QSslSocket *tls = nullptr;       // TLS: Qt's socket instead of fd
-    bool tailOwned = false;          // out.last() is our own buffer for small messages
     bool hasPeerV6 = false;
     Q_IPV6ADDR peerV6 {};
 
-    bool isIdle() const { return !tls && !hasPeerV6 && outBytes == 0 && !framer.hasPartial(); }
+    bool isIdle() const { return !tls && !hasPeerV6 && out.isEmpty() && !framer.hasPartial(); }
 };
 
 // The sessions: records in chunks that never move, found by id through a
 // SlotIndex. A record leaves the index when its socket is finalized and is
 // recycled when the batch ends, so no stack frame is left holding a reused one.
+// New sessions take the lowest free slot, so that after a peak the last
+// chunks empty out and are given back.
 class SessionEngine::SessionTable
 {
-    static_assert(sizeof(void *) != 8 || sizeof(Session) == 88,
-                  "an idle session's size is a benchmark target (issue 4): keep it at 88 bytes");
+    static_assert(sizeof(void *) != 8 || sizeof(Session) == 104,
+                  "an idle session's size is a benchmark target (issues 4, 11): keep it at 104 bytes");
 
     struct IdOf {
         const SessionTable *table;
@@ -149,15 +179,12 @@ class SessionEngine::SessionTable
 public:
     Session *create(Id id)
     {
-        quint32 slot;
-        if (!m_free.empty()) {
-            slot = m_free.back();
-            m_free.pop_back();
-        } else {
-            slot = m_used++;
-            if (slot / ChunkSize == m_chunks.size())
-                m_chunks.push_back(std::make_unique<Session[]>(ChunkSize));
-        }
+        if (m_free.empty())
+            addChunk();
+        std::pop_heap(m_free.begin(), m_free.end(), std::greater<>());
+        const quint32 slot = m_free.back();
+        m_free.pop_back();
+        ++m_live[slot / ChunkSize];
         Session *s = &at(slot);
         s->id = id;
         s->slot = slot;
@@ -174,7 +201,7 @@ public:
     /** The record in @p slot if it still holds the session whose id ends in @p idLow. */
     Session *atSlot(quint32 slot, quint32 idLow) const
     {
-        if (slot >= m_used)
+        if (slot >= m_chunks.size() * ChunkSize)
             return nullptr;
         Session *s = &at(slot);
         return s->id != 0 && quint32(s->id) == idLow && !s->finalized ? s : nullptr;
@@ -183,22 +210,52 @@ public:
     /** find() no longer sees @p s; the record stays valid until recycle(). */
     void remove(const Session *s) { m_index.remove(s->id, s->slot, idOf()); }
 
-    void recycle(Session *s)
+    /** Returns the bytes given back to the heap. */
+    qint64 recycle(Session *s)
     {
+        Q_ASSERT(!s->tail && (!s->extra || s->extra->out.isEmpty()));
         const quint32 slot = s->slot;
         *s = Session();
         m_free.push_back(slot);
+        std::push_heap(m_free.begin(), m_free.end(), std::greater<>());
+        --m_live[slot / ChunkSize];
+        // Empty chunks at the end go back, but one is kept for the next arrivals.
+        qint64 released = 0;
+        while (m_chunks.size() >= 2 && m_live.back() == 0 && m_live[m_live.size() - 2] == 0) {
+            const quint32 first = quint32(m_chunks.size() - 1) * ChunkSize;
+            m_free.erase(std::remove_if(m_free.begin(), m_free.end(), [first](quint32 f) { return f >= first; }),
+                         m_free.end());
+            std::make_heap(m_free.begin(), m_free.end(), std::greater<>());
+            m_chunks.pop_back();
+            m_live.pop_back();
+            released += qint64(ChunkSize * sizeof(Session));
+        }
+        return released;
     }
 
     /** Every record not yet recycled, finalized ones included. */
     template <typename F>
     void forEach(F &&f) const
     {
-        for (quint32 slot = 0; slot < m_used; ++slot) {
-            Session &s = at(slot);
-            if (s.id != 0)
-                f(s);
+        for (const auto &chunk : m_chunks) {
+            for (quint32 i = 0; i < ChunkSize; ++i) {
+                if (chunk[i].id != 0)
+                    f(chunk[i]);
+            }
         }
+    }
+
+    qint64 bytes() const
+    {
+        return qint64(m_chunks.size() * ChunkSize * sizeof(Session) + m_free.capacity() * sizeof(quint32)
+                      + m_live.capacity() * sizeof(quint32)) + m_index.capacity() * qint64(sizeof(quint32));
+    }
+
+    void shrink()
+    {
+        m_free.shrink_to_fit();
+        m_chunks.shrink_to_fit();
+        m_live.shrink_to_fit();
     }
 
 private:
@@ -206,10 +263,19 @@ private:
 
     Session &at(quint32 slot) const { return m_chunks[slot / ChunkSize][slot % ChunkSize]; }
 
+    void addChunk()
+    {
+        const quint32 first = quint32(m_chunks.size()) * ChunkSize;
+        m_chunks.push_back(std::make_unique<Session[]>(ChunkSize));
+        m_live.push_back(0);
+        for (quint32 i = 0; i < ChunkSize; ++i)
+            m_free.push_back(first + i);   // only called with none free: ascending slots are a min-heap
+    }
+
     std::vector<std::unique_ptr<Session[]>> m_chunks;
-    std::vector<quint32> m_free;
+    std::vector<quint32> m_live;   // sessions per chunk
+    std::vector<quint32> m_free;   // a min-heap of free slots
     SlotIndex m_index;
-    quint32 m_used = 0;
 };
 
 // Marks a stretch of work during which sessions may be referenced from the
@@ -256,14 +322,25 @@ SessionEngine::SessionEngine(QObject *parent)
         if (m_acceptNotifier)
             m_acceptNotifier->setEnabled(true);
     });
+
+    m_trimTimer.setSingleShot(true);
+    m_trimTimer.setInterval(TRIM_DELAY_MS);
+    connect(&m_trimTimer, &QTimer::timeout, this, &SessionEngine::trimMemory);
 }
 
 SessionEngine::~SessionEngine()
 {
-    m_table->forEach([](Session &s) {
+    m_table->forEach([this](Session &s) {
+        dropOutput(s);
         if (s.fd >= 0)
             ::close(s.fd);   // a TLS socket is our child and goes with us
     });
+    if (m_run.block)
+        release(std::exchange(m_run.block, nullptr));
+    if (m_current)
+        release(std::exchange(m_current, nullptr));
+    for (OutBlock *block : m_pool)
+        ::operator delete(block);
     delete m_epollNotifier;
     ::close(m_epollFd);
 }
@@ -403,9 +480,15 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
     info.bytesIn = s->bytesIn;
     info.messagesOut = s->messagesOut;
     info.bytesOut = s->bytesOut;
+    info.pendingBytes = queued(*s);
     if (const Extra *e = s->extra.get()) {
-        info.pendingBytes = e->outBytes + (e->tls ? e->tls->bytesToWrite() : 0);
+        info.pendingBytes += e->tls ? e->tls->bytesToWrite() : 0;
         info.encrypted = e->tls != nullptr;
+    }
+    if (m_run.block && s->state == Session::State::Open && s->id != m_run.except) {
+        // Broadcasts it has been promised but not yet handed.
+        info.messagesOut += m_run.messages;
+        info.pendingBytes += m_run.end - m_run.begin;
     }
     return info;
 }
@@ -477,7 +560,8 @@ void SessionEngine::setPeer(Session &s, const QHostAddress &address, quint16 por
 
 void SessionEngine::openSession(Session *session)
 {
-    session->connectedAtMs = session->lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    materialize();   // broadcasts made before it came are not for it
+    session->connectedAtMs = session->lastActivityMs = wallNow();
     session->openIndex = quint32(m_open.size());
     m_open.push_back(session);
     ++m_openCount;
@@ -491,16 +575,6 @@ SessionEngine::Extra &SessionEngine::extra(Session &s)
     if (!s.extra)
         s.extra = std::make_unique<Extra>(m_limits.maxMessageBytes);
     return *s.extra;
-}
-
-void SessionEngine::recycle(QByteArray &&written)
-{
-    // Ours alone (a coalescing buffer, or the last reference to a long message) and of the right size.
-    if (m_spareBuffers.size() < SPARE_BUFFERS && written.isDetached() && written.capacity() >= COALESCE_BUFFER
-        && written.capacity() <= 4 * COALESCE_BUFFER) {
-        written.resize(0);   // keeps the capacity
-        m_spareBuffers.push_back(std::move(written));
-    }
 }
 
 // Only where no stack frame can hold the Extra: after a flush, at the end of a batch.
@@ -576,7 +650,7 @@ void SessionEngine::readTls(Session &s)
     if (s.state != Session::State::Open || data.isEmpty())
         return;   // a closing session's input is discarded
     s.bytesIn += quint64(data.size());
-    s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    s.lastActivityMs = wallNow();
     consume(s, data);
 }
 
@@ -603,7 +677,10 @@ void SessionEngine::onEpollReady()
     BatchScope scope(this);
     epoll_event events[EPOLL_BATCH];
     const int n = epoll_wait(m_epollFd, events, EPOLL_BATCH, 0);
-    for (int i = 0; i < n; ++i) {
+    m_batchRead = 0;
+    // Past the read budget the rest waits for the next wake-up (level-triggered:
+    // epoll reports them again), after this batch's output has been written.
+    for (int i = 0; i < n && m_batchRead < READ_BUDGET; ++i) {
         const quint64 tag = events[i].data.u64;
         Session *s = atTag(tag);
         if (!s)
@@ -646,7 +723,8 @@ void SessionEngine::readFrom(Session &s)
     }
 
     s.bytesIn += quint64(r);
-    s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    s.lastActivityMs = wallNow();
+    m_batchRead += r;
     consume(s, QByteArrayView(m_readBuffer.constData(), r));
 }
 
@@ -698,69 +776,183 @@ void SessionEngine::deliverPartial(Session &s)
     markDirty(s);   // the batch's end gives back the Extra if nothing else needs it
 }
 
-bool SessionEngine::enqueue(Session &s, const QByteArray &bytes)
+SessionEngine::OutBlock *SessionEngine::newBlock(quint32 capacity)
 {
-    if (s.state != Session::State::Open || bytes.isEmpty())
-        return false;
-    Extra &e = extra(s);
-    const qint64 pending = e.outBytes + (e.tls ? e.tls->bytesToWrite() : 0);
-    if (pending + bytes.size() > m_limits.maxBacklogBytes)
-        return false;
-    if (bytes.size() <= COALESCE_MAX && !e.tls) {
-        if (!e.tailOwned || e.out.last().size() + bytes.size() > COALESCE_BUFFER) {
-            QByteArray buffer;
-            if (m_spareBuffers.empty()) {
-                buffer.reserve(COALESCE_BUFFER);
-            } else {
-                buffer = std::move(m_spareBuffers.back());
-                m_spareBuffers.pop_back();
-            }
-            e.out.append(std::move(buffer));
-            e.tailOwned = true;
-        }
-        e.out.last().append(bytes);
-    } else {
-        e.out.append(bytes);   // shared with every other receiver, not copied
-        e.tailOwned = false;
+    if (capacity == BLOCK_SIZE && !m_pool.empty()) {
+        OutBlock *block = m_pool.back();
+        m_pool.pop_back();
+        block->refs = 1;
+        block->used = 0;
+        return block;
     }
-    e.outBytes += bytes.size();
-    ++s.messagesOut;
+    auto *block = new (::operator new(sizeof(OutBlock) + capacity)) OutBlock;
+    block->capacity = capacity;
+    ++m_blocks;
+    m_blockBytes += capacity;
+    return block;
+}
+
+void SessionEngine::retain(OutBlock *block)
+{
+    ++block->refs;
+}
+
+void SessionEngine::release(OutBlock *block)
+{
+    Q_ASSERT(block->refs > 0);
+    if (--block->refs > 0)
+        return;
+    if (block->capacity == BLOCK_SIZE && m_pool.size() < POOL_MAX) {
+        m_pool.push_back(block);
+        return;
+    }
+    --m_blocks;
+    m_blockBytes -= block->capacity;
+    noteReleased(block->capacity);
+    ::operator delete(block);
+}
+
+// Copies @p bytes and @p suffix into the current block (a fresh one if they
+// do not fit; a block of their own if they are large). The span's reference is the caller's.
+SessionEngine::Span SessionEngine::store(QByteArrayView bytes, QByteArrayView suffix)
+{
+    const qsizetype size = bytes.size() + suffix.size();
+    Q_ASSERT(size > 0 && size <= qsizetype(UINT32_MAX));
+    OutBlock *block;
+    if (size > qsizetype(BLOCK_SIZE / 4)) {
+        block = newBlock(quint32(size));
+    } else {
+        if (!m_current || m_current->capacity - m_current->used < size) {
+            if (m_current)
+                release(m_current);
+            m_current = newBlock(BLOCK_SIZE);
+        }
+        block = m_current;
+        retain(block);
+    }
+    const quint32 begin = block->used;
+    std::memcpy(block->data() + begin, bytes.data(), size_t(bytes.size()));
+    if (!suffix.isEmpty())
+        std::memcpy(block->data() + begin + bytes.size(), suffix.data(), size_t(suffix.size()));
+    block->used += quint32(size);
+    m_storedBytes += size;
+    return { block, begin, block->used };
+}
+
+qint64 SessionEngine::queued(const Session &s)
+{
+    return (s.extra ? s.extra->outBytes : 0) + (s.tailEnd - s.tailBegin);
+}
+
+// Queues [begin, end) of @p block for @p s, extending its tail range when the
+// bytes follow on; false, queuing nothing, when that would take its backlog over the limit.
+bool SessionEngine::append(Session &s, OutBlock *block, quint32 begin, quint32 end, quint32 messages)
+{
+    const qint64 size = end - begin;
+    qint64 pending = queued(s);
+    if (s.extra && s.extra->tls)
+        pending += s.extra->tls->bytesToWrite();
+    if (pending + size > m_limits.maxBacklogBytes)
+        return false;
+    if (s.tail == block && s.tailEnd == begin) {
+        s.tailEnd = end;
+    } else {
+        if (s.tail) {
+            Extra &e = extra(s);
+            e.out.append(Span { s.tail, s.tailBegin, s.tailEnd });
+            e.outBytes += s.tailEnd - s.tailBegin;
+        }
+        retain(block);
+        s.tail = block;
+        s.tailBegin = begin;
+        s.tailEnd = end;
+    }
+    s.messagesOut += messages;
     markDirty(s);
     return true;
 }
 
-bool SessionEngine::send(Id id, const QByteArray &bytes)
+// Hands the pending run of broadcasts to every open session but its sender:
+// one walk for all the messages of the run.
+void SessionEngine::materialize()
+{
+    if (!m_run.block)
+        return;
+    const Run run = std::exchange(m_run, Run {});
+    std::vector<Id> tooSlow;
+    for (Session *open : m_open) {
+        if (open->id != run.except && !append(*open, run.block, run.begin, run.end, run.messages))
+            tooSlow.push_back(open->id);
+    }
+    release(run.block);
+    // Closing emits signals whose handlers may send again: not while iterating.
+    for (Id id : tooSlow)
+        closeSession(id, Reasons::TooSlow, CloseMode::Abort);
+}
+
+void SessionEngine::dropOutput(Session &s)
+{
+    if (Extra *e = s.extra.get()) {
+        for (const Span &span : std::as_const(e->out))
+            release(span.block);
+        e->out = QList<Span>();
+        e->outBytes = 0;
+    }
+    if (s.tail)
+        release(std::exchange(s.tail, nullptr));
+    s.tailBegin = s.tailEnd = 0;
+}
+
+bool SessionEngine::send(Id id, QByteArrayView bytes)
 {
     BatchScope scope(this);
     Session *s = find(id);
     if (!s || s->state != Session::State::Open)
         return false;
-    if (!enqueue(*s, bytes) && !bytes.isEmpty()) {
+    if (bytes.isEmpty())
+        return true;
+    materialize();   // what was broadcast before goes first
+    if (s->state != Session::State::Open)
+        return false;   // the run found it too slow
+    const Span span = store(bytes);
+    const bool queuedIt = append(*s, span.block, span.begin, span.end, 1);
+    release(span.block);
+    if (!queuedIt) {
         closeSession(id, Reasons::TooSlow, CloseMode::Abort);
         return false;
     }
     return true;
 }
 
-int SessionEngine::sendToAll(const QByteArray &bytes, Id except)
+int SessionEngine::sendToAll(QByteArrayView bytes, Id except, QByteArrayView suffix)
 {
-    if (bytes.isEmpty())
+    const qsizetype size = bytes.size() + suffix.size();
+    if (size == 0)
         return 0;
     BatchScope scope(this);
-    int receivers = 0;
-    QList<Id> tooSlow;
-    for (Session *open : m_open) {
-        Session &s = *open;
-        if (s.id == except)
-            continue;
-        if (enqueue(s, bytes))
-            ++receivers;
-        else
-            tooSlow.append(s.id);
+    // The run goes on while the same sender's bytes follow on in the same block.
+    // Opening or closing a session ends a run, so its receivers stay the same.
+    const bool follows = m_run.block && m_run.except == except && m_run.block == m_current
+            && m_run.end == m_current->used && m_current->capacity - m_current->used >= size
+            && size <= qsizetype(BLOCK_SIZE / 4);
+    if (follows) {
+        char *to = m_current->data() + m_current->used;
+        std::memcpy(to, bytes.data(), size_t(bytes.size()));
+        if (!suffix.isEmpty())
+            std::memcpy(to + bytes.size(), suffix.data(), size_t(suffix.size()));
+        m_current->used += quint32(size);
+        m_storedBytes += size;
+        m_run.end = m_current->used;
+        ++m_run.messages;
+        return m_run.receivers;
     }
-    // Closing emits signals whose handlers may send again: not while iterating.
-    for (Id id : std::as_const(tooSlow))
-        closeSession(id, Reasons::TooSlow, CloseMode::Abort);
+    materialize();
+    const Session *sender = except ? find(except) : nullptr;
+    const int receivers = m_openCount - (sender && sender->state == Session::State::Open ? 1 : 0);
+    if (receivers <= 0)
+        return 0;
+    const Span span = store(bytes, suffix);
+    m_run = Run { span.block, span.begin, span.end, 1, except, receivers };   // takes the span's reference
     return receivers;
 }
 
@@ -768,37 +960,51 @@ void SessionEngine::markDirty(Session &s)
 {
     if (!s.dirty) {
         s.dirty = true;
-        m_dirty.append(s.id);
+        m_dirty.push_back(&s);
     }
 }
 
 void SessionEngine::flush(Session &s)
 {
+    if (m_run.block) {
+        materialize();
+        if (s.finalized)
+            return;   // the run found it too slow
+    }
     Extra *e = s.extra.get();
     if (e && e->tls) {
         // QSslSocket encrypts and buffers; the backlog limit counts its buffer too.
-        for (const QByteArray &chunk : std::as_const(e->out))
-            e->tls->write(chunk);
-        if (e->outBytes > 0) {
-            s.bytesOut += quint64(e->outBytes);
-            s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+        const qint64 bytes = queued(s);
+        for (const Span &span : std::as_const(e->out))
+            e->tls->write(span.block->data() + span.begin, span.size());
+        if (s.tail)
+            e->tls->write(s.tail->data() + s.tailBegin, s.tailEnd - s.tailBegin);
+        dropOutput(s);
+        if (bytes > 0) {
+            s.bytesOut += quint64(bytes);
+            s.lastActivityMs = wallNow();
         }
-        e->out = QList<QByteArray>();
-        e->outBytes = 0;
         if (s.state == Session::State::Flushing) {
             s.state = Session::State::Lingering;
             e->tls->disconnectFromHost();   // writes what is buffered, then close_notify; disconnected() follows
         }
         return;
     }
-    while (e && e->outBytes > 0) {
+    while (queued(s) > 0) {
         iovec iov[IOV_BATCH];
         int count = 0;
-        for (qsizetype i = 0; i < e->out.size() && count < IOV_BATCH; ++i, ++count) {
-            const QByteArray &chunk = e->out.at(i);
-            const qsizetype skip = i == 0 ? e->outHead : 0;
-            iov[count].iov_base = const_cast<char *>(chunk.constData() + skip);
-            iov[count].iov_len = size_t(chunk.size() - skip);
+        if (e) {
+            for (qsizetype i = 0; i < e->out.size() && count < IOV_BATCH - 1; ++i, ++count) {
+                const Span &span = e->out.at(i);
+                iov[count].iov_base = span.block->data() + span.begin;
+                iov[count].iov_len = span.size();
+            }
+        }
+        const bool withTail = s.tail && (!e || count == e->out.size());
+        if (withTail) {
+            iov[count].iov_base = s.tail->data() + s.tailBegin;
+            iov[count].iov_len = s.tailEnd - s.tailBegin;
+            ++count;
         }
         msghdr msg {};
         msg.msg_iov = iov;
@@ -817,25 +1023,30 @@ void SessionEngine::flush(Session &s)
             return;
         }
         s.bytesOut += quint64(w);
-        s.lastActivityMs = QDateTime::currentMSecsSinceEpoch();
-        e->outBytes -= w;
-        qsizetype left = w;
-        while (left > 0) {
-            const qsizetype rest = e->out.first().size() - e->outHead;
-            if (left < rest) {
-                e->outHead += left;
-                break;
+        s.lastActivityMs = wallNow();
+        qint64 left = w;
+        while (e && left > 0 && !e->out.isEmpty()) {
+            Span &span = e->out.first();
+            const qint64 taken = std::min<qint64>(left, span.size());
+            span.begin += quint32(taken);
+            e->outBytes -= taken;
+            left -= taken;
+            if (span.begin == span.end) {
+                release(span.block);
+                e->out.removeFirst();
             }
-            left -= rest;
-            recycle(e->out.takeFirst());
-            e->outHead = 0;
+        }
+        if (left > 0) {
+            s.tailBegin += quint32(left);
+            if (s.tailBegin == s.tailEnd) {
+                release(std::exchange(s.tail, nullptr));
+                s.tailBegin = s.tailEnd = 0;
+            }
         }
     }
-    const bool drained = !e || e->outBytes == 0;
+    const bool drained = queued(s) == 0;
     if (drained && e) {
-        e->out = QList<QByteArray>();   // give the memory back, idle sessions stay small
-        e->outHead = 0;
-        e->tailOwned = false;
+        e->out = QList<Span>();   // give the memory back, idle sessions stay small
         trimExtra(s);
     }
     s.wantWrite = !drained;
@@ -882,6 +1093,9 @@ bool SessionEngine::closeSession(Id id, const QString &reason, CloseMode mode)
     Session *s = find(id);
     if (!s || s->state != Session::State::Open)
         return false;
+    materialize();   // a graceful close delivers what was broadcast before it
+    if (s->state != Session::State::Open)
+        return false;   // the run found it too slow and closed it
     --m_openCount;
     // Out of the broadcast list: the last one takes its place.
     Session *last = m_open.back();
@@ -894,11 +1108,7 @@ bool SessionEngine::closeSession(Id id, const QString &reason, CloseMode mode)
     // Handlers still see the session (sessionInfo()), but no longer as open.
     emit sessionClosed(id, reason);
     if (mode == CloseMode::Abort) {
-        if (Extra *e = s->extra.get()) {
-            e->out.clear();
-            e->tailOwned = false;
-            e->outBytes = 0;
-        }
+        dropOutput(*s);
         finalize(*s);
     } else {
         const bool wasIdle = m_closeDeadlines.empty();
@@ -937,6 +1147,7 @@ void SessionEngine::finalize(Session &s)
         ::close(s.fd);
         s.fd = -1;
     }
+    dropOutput(s);   // what a closing session did not take in time
     s.finalized = true;
     --m_liveCount;
     m_table->remove(&s);
@@ -956,25 +1167,88 @@ void SessionEngine::closeAll(const QString &reason)
 void SessionEngine::endBatch()
 {
     // Writes queued during the batch go out now, one sendmsg per receiver.
-    while (!m_dirty.isEmpty()) {
-        const QList<Id> dirty = std::exchange(m_dirty, {});
-        ++m_batchDepth;   // flush may close sessions, whose handlers may queue more
-        for (Id id : dirty) {
-            Session *s = find(id);
-            if (!s)
-                continue;
+    ++m_batchDepth;   // flush may close sessions, whose handlers may queue more
+    materialize();
+    while (!m_dirty.empty()) {
+        m_flushing.swap(m_dirty);   // both keep their capacity from batch to batch
+        for (Session *s : m_flushing) {
             s->dirty = false;
-            flush(*s);
+            if (!s->finalized)
+                flush(*s);
         }
-        --m_batchDepth;
+        m_flushing.clear();
+        materialize();
     }
+    --m_batchDepth;
     for (Session *s : m_graveyard)
-        m_table->recycle(s);
+        noteReleased(m_table->recycle(s) + qint64(sizeof(Session)));
     m_graveyard.clear();
+    // Nobody else holds the current block: the next batch writes it from the start.
+    if (m_current && m_current->refs == 1)
+        m_current->used = 0;
+    m_wallMs = -1;
+    if (!m_trimTimer.isActive() && (m_releasedBytes >= TRIM_AFTER_BYTES || m_pool.size() > POOL_FLOOR))
+        m_trimTimer.start();
     if (m_closingAll && m_liveCount == 0) {
         m_closingAll = false;
         emit drained();
     }
+}
+
+qint64 SessionEngine::wallNow()
+{
+    if (m_wallMs < 0)
+        m_wallMs = QDateTime::currentMSecsSinceEpoch();
+    return m_wallMs;
+}
+
+void SessionEngine::noteReleased(qint64 bytes)
+{
+    m_releasedBytes += bytes;
+}
+
+// Gives back what a past peak left: pooled blocks beyond the floor, the
+// unused part of the broadcast list, the index's and the slab's spare room,
+// and the heap's free pages (glibc keeps them otherwise).
+void SessionEngine::trimMemory()
+{
+    m_trimTimer.stop();
+    while (m_pool.size() > POOL_FLOOR) {
+        OutBlock *block = m_pool.back();
+        m_pool.pop_back();
+        --m_blocks;
+        m_blockBytes -= block->capacity;
+        ::operator delete(block);
+    }
+    m_pool.shrink_to_fit();
+    m_table->shrink();
+    m_graveyard.shrink_to_fit();
+    m_dirty.shrink_to_fit();
+    m_flushing.shrink_to_fit();
+    // The broadcast list keeps its reservation (no reallocation at a peak), but not its touched pages.
+    const auto page = uintptr_t(sysconf(_SC_PAGESIZE));
+    const uintptr_t from = (uintptr_t(m_open.data() + m_open.size()) + page - 1) & ~(page - 1);
+    const uintptr_t to = uintptr_t(m_open.data() + m_open.capacity()) & ~(page - 1);
+    if (to > from)
+        madvise(reinterpret_cast<void *>(from), to - from, MADV_DONTNEED);
+    malloc_trim(0);
+    m_releasedBytes = 0;
+}
+
+SessionEngine::MemoryStats SessionEngine::memoryStats() const
+{
+    MemoryStats stats;
+    m_table->forEach([&stats](const Session &s) {
+        if (queued(s) > 0)
+            ++stats.sessionsWithOutput;
+        if (s.extra)
+            ++stats.sessionsWithExtra;
+    });
+    stats.blocks = m_blocks;
+    stats.blockBytes = m_blockBytes;
+    stats.tableBytes = m_table->bytes();
+    stats.storedBytes = m_storedBytes;
+    return stats;
 }
 
 void SessionEngine::scheduleTimer()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QByteArrayView>
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QList>
@@ -30,14 +31,24 @@ class SessionAcceptor;
  * registered in one epoll set, and the epoll descriptor is the only socket
  * notifier that Qt's event dispatcher sees. Qt's dispatchers poll every
  * registered notifier on every wake-up; with one notifier, the cost of a
- * wake-up no longer grows with idle connections. Output is queued per
- * session and written once per event batch with sendmsg() on an iovec,
- * so a burst of relayed messages costs one system call per receiver.
+ * wake-up no longer grows with idle connections.
  *
- * An idle session costs 88 bytes: the records live in a slab, found by id
- * through an open-addressing index of slot numbers, and what only a busy
- * session needs (queued output, an unfinished line) is allocated while it
- * is busy.
+ * Output is one copy, not one per receiver: the bytes sent in an event
+ * batch are stored once, in reference-counted blocks, and each receiver
+ * holds ranges of them. A broadcast does not even walk the receivers at
+ * once: consecutive broadcasts from one sender form a run, and the run is
+ * handed to every receiver in one walk when something else happens (another
+ * sender, a single send, an open or close, a flush, the end of the batch).
+ * Each receiver then writes everything it got in the batch with one
+ * sendmsg(); a receiver that took it all holds nothing afterwards, and one
+ * that could not keeps a reference to the unsent part.
+ *
+ * An idle session costs its 104-byte record: the records live in a slab,
+ * found by id through an open-addressing index of slot numbers, and what
+ * only a busy session needs (queued output beyond one range, an unfinished
+ * line) is allocated while it is busy. After a peak, memory goes back:
+ * emptied slab chunks, the index and the block pool shrink, and the heap is
+ * trimmed shortly after a large release.
  *
  * Everything runs on the thread that owns the engine. Every signal is
  * emitted synchronously; handlers may call back into the engine.
@@ -120,9 +131,26 @@ public:
     void adoptSocket(qintptr socketDescriptor) { adopt(socketDescriptor); }
 
     /** Queues @p bytes, unframed, for one open session. */
-    bool send(Id id, const QByteArray &bytes);
-    /** Queues @p bytes for every open session but @p except. Returns the number of receivers. */
-    int sendToAll(const QByteArray &bytes, Id except = 0);
+    bool send(Id id, QByteArrayView bytes);
+    /**
+     * Queues @p bytes followed by @p suffix for every open session but
+     * @p except; returns the number of receivers. A receiver whose backlog
+     * this takes over the limit is closed as too slow by the end of the batch.
+     */
+    int sendToAll(QByteArrayView bytes, Id except = 0, QByteArrayView suffix = {});
+
+    /** What the engine holds in memory, for tests: nothing here may grow with a past peak. */
+    struct MemoryStats {
+        int sessionsWithOutput = 0;   ///< sessions holding unsent bytes
+        int sessionsWithExtra = 0;    ///< sessions holding their busy-state record
+        int blocks = 0;               ///< output blocks allocated, pooled ones included
+        qint64 blockBytes = 0;        ///< their size
+        qint64 tableBytes = 0;        ///< the session slab, its index and free list
+        qint64 storedBytes = 0;       ///< bytes ever copied into output blocks: one copy per send, not per receiver
+    };
+    MemoryStats memoryStats() const;
+    /** Gives memory back now rather than shortly after a release (tests). */
+    void trimMemory();
     /** Ends an open session; sessionClosed() is emitted before this returns. */
     bool closeSession(Id id, const QString &reason, CloseMode mode = CloseMode::Graceful);
     /** Stops listening and closes every session gracefully; drained() follows. */
@@ -144,6 +172,16 @@ private:
     friend class SessionAcceptor;
     struct Session;
     struct Extra;
+    struct OutBlock;
+    struct Span;
+    struct Run {
+        OutBlock *block = nullptr;   // null: no run; else holds a reference
+        quint32 begin = 0;
+        quint32 end = 0;
+        quint32 messages = 0;
+        Id except = 0;
+        int receivers = 0;
+    };
     class SessionTable;
     class BatchScope;
 
@@ -167,10 +205,18 @@ private:
     void markDirty(Session &s);
     void endBatch();
     void scheduleTimer();
-    bool enqueue(Session &s, const QByteArray &bytes);
+    Span store(QByteArrayView bytes, QByteArrayView suffix = {});
+    OutBlock *newBlock(quint32 capacity);
+    void retain(OutBlock *block);
+    void release(OutBlock *block);
+    bool append(Session &s, OutBlock *block, quint32 begin, quint32 end, quint32 messages);
+    void materialize();
+    static qint64 queued(const Session &s);
+    void dropOutput(Session &s);
     Extra &extra(Session &s);
-    void recycle(QByteArray &&written);
     void trimExtra(Session &s);
+    qint64 wallNow();
+    void noteReleased(qint64 bytes);
     void setPeer(Session &s, const QHostAddress &address, quint16 port);
     Session *find(Id id) const;
     static quint64 epollTag(const Session &s);
@@ -189,8 +235,11 @@ private:
     int m_openCount = 0;
     int m_liveCount = 0;
     int m_batchDepth = 0;
+    qsizetype m_batchRead = 0;   // bytes read in this wake-up
     bool m_closingAll = false;
-    QList<Id> m_dirty;
+    qint64 m_wallMs = -1;   // ms since the epoch, read once per batch
+    std::vector<Session *> m_dirty;   // records stay valid until the batch ends
+    std::vector<Session *> m_flushing;   // endBatch()'s copy of m_dirty
     std::vector<Session *> m_graveyard;   // finalized in this batch: recycled when it ends
     // Deadlines in ms of m_clock. Every entry of one queue has the same delay,
     // so each queue is sorted by construction and only its front is watched.
@@ -200,5 +249,12 @@ private:
     QTimer m_resumeAccept;
     QElapsedTimer m_clock;
     QByteArray m_readBuffer;
-    std::vector<QByteArray> m_spareBuffers;   // empty, with capacity: see recycle()
+    Run m_run;                          // broadcasts not yet handed to the receivers
+    OutBlock *m_current = nullptr;      // where stored bytes go; holds a reference
+    std::vector<OutBlock *> m_pool;     // free standard blocks, capped
+    int m_blocks = 0;
+    qint64 m_blockBytes = 0;
+    qint64 m_releasedBytes = 0;         // since the last trim
+    qint64 m_storedBytes = 0;
+    QTimer m_trimTimer;
 };

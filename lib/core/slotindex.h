@@ -16,6 +16,7 @@
  * callable quint64(quint32)), which is how the session engine keeps its index
  * at a few bytes per session. Removal shifts later entries of the probe run
  * back, so there are no tombstones and lookups never slow down with churn.
+ * It shrinks when an eighth full, so memory follows the count after a peak.
  */
 class SlotIndex
 {
@@ -68,6 +69,9 @@ public:
         }
         m_entries[hole] = NoSlot;
         --m_count;
+        // After a peak the table shrinks again, to at most half full.
+        if (capacity() > 16 && m_count * 8 < capacity())
+            rehash(capacity() / 2, idOf);
     }
 
 private:
