@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "core/addresses.h"
 #include "core/displaytext.h"
 
 #include <QTest>
@@ -13,6 +14,8 @@ private slots:
     void escaped_data();
     void escaped();
     void hex();
+    void peerText_data();
+    void peerText();
 };
 
 void tst_DisplayText::escaped_data()
@@ -50,6 +53,30 @@ void tst_DisplayText::hex()
 {
     QCOMPARE(DisplayText::hex("hi\n\xff"_ba), u"68 69 0a ff"_s);
     QCOMPARE(DisplayText::hex(QByteArray()), QString());
+}
+
+void tst_DisplayText::peerText_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("loopback") << u"127.0.0.1"_s << 8007 << u"127.0.0.1:8007"_s;
+    QTest::newRow("lowest") << u"0.0.0.0"_s << 1 << u"0.0.0.0:1"_s;
+    QTest::newRow("highest") << u"255.255.255.255"_s << 65535 << u"255.255.255.255:65535"_s;
+    QTest::newRow("no port") << u"10.20.3.4"_s << 0 << u"10.20.3.4"_s;
+    QTest::newRow("IPv6") << u"::1"_s << 5 << u"[::1]:5"_s;
+    QTest::newRow("IPv6, no port") << u"fe80::1"_s << 0 << u"[fe80::1]"_s;
+    QTest::newRow("IPv4-mapped stays IPv6") << u"::ffff:1.2.3.4"_s << 9 << u"[::ffff:1.2.3.4]:9"_s;
+}
+
+void tst_DisplayText::peerText()
+{
+    QFETCH(QString, address);
+    QFETCH(int, port);
+    QFETCH(QString, expected);
+    QCOMPARE(Addresses::peerText(QHostAddress(address), quint16(port)), expected);
+    // The same text as the general form, which the bridge and the windows use for names.
+    QCOMPARE(Addresses::hostPortText(QHostAddress(address).toString(), quint16(port)), expected);
 }
 
 QTEST_APPLESS_MAIN(tst_DisplayText)

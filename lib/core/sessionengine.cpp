@@ -348,6 +348,7 @@ SessionEngine::~SessionEngine()
 void SessionEngine::setTlsConfiguration(const QSslConfiguration &configuration)
 {
     m_tlsConfiguration = configuration;
+    m_tls = !configuration.isNull();
 }
 
 bool SessionEngine::listen(const QHostAddress &address, quint16 port)

@@ -101,7 +101,7 @@ public:
      * handshakeFailed() says why.
      */
     void setTlsConfiguration(const QSslConfiguration &configuration);
-    bool isTlsEnabled() const { return !m_tlsConfiguration.isNull(); }
+    bool isTlsEnabled() const { return m_tls; }
 
     bool listen(const QHostAddress &address, quint16 port);
     /** Stops accepting; open sessions are not touched. */
@@ -226,6 +226,7 @@ private:
     Limits m_limits;
     SessionAcceptor *m_acceptor = nullptr;
     QSslConfiguration m_tlsConfiguration;
+    bool m_tls = false;   // QSslConfiguration::isNull() costs a comparison of every field: asked once per accept
     QSocketNotifier *m_epollNotifier = nullptr;
     QSocketNotifier *m_acceptNotifier = nullptr;   // on m_acceptor's socket, while listening
     int m_epollFd = -1;
