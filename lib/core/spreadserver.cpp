@@ -139,13 +139,8 @@ void SpreadServer::onMessage(ClientId id, const QByteArray &message)
         m_engine->sendToAll("close\n"_ba, id);
         return;
     }
-    int receivers = 0;
-    if (m_settings.relay) {
-        QByteArray line;
-        line.reserve(message.size() + 1);
-        line.append(message).append('\n');
-        receivers = m_engine->sendToAll(line, id);
-    }
+    // Copied once, straight into the engine's shared output, with its line ending.
+    const int receivers = m_settings.relay ? m_engine->sendToAll(message, id, "\n") : 0;
     emit messageReceived(id, message, receivers);
     if (m_settings.relay)
         emit messageRelayed(id, message);
@@ -163,7 +158,7 @@ void SpreadServer::onSessionClosed(ClientId id, const QString &reason)
 
 int SpreadServer::sendToAll(const QByteArray &message)
 {
-    const int receivers = m_engine->sendToAll(message + '\n');
+    const int receivers = m_engine->sendToAll(message, 0, "\n");
     emit messageSent(0, message, receivers);
     return receivers;
 }
