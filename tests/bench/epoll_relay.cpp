@@ -19,7 +19,7 @@
 //   the stream it is relayed with a "\n", so nothing a client sent is lost.
 // A client with nothing buffered owns no heap memory: its record is 24 bytes
 // in a table indexed by descriptor, plus its 4-byte place in the broadcast
-// list. On connect a client gets "welcome N\n" (N: clients connected now,
+// list (both reserved for the descriptor limit at start, so never copied). On connect a client gets "welcome N\n" (N: clients connected now,
 // itself included). --no-relay only counts lines. --port 0 picks a free
 // port; the first line printed is "port: N". SIGINT/SIGTERM print the
 // counters and exit 0. Limits: an unfinished line over 64 KiB drops its
@@ -50,6 +50,7 @@ constexpr size_t MaxLineBytes = 64 * 1024;        // a longer unfinished line dr
 constexpr size_t MaxUnsentBytes = 4 * 1024 * 1024; // a receiver this far behind is dropped
 constexpr size_t ReadBytes = 64 * 1024;           // one read() takes at most this much
 constexpr int MaxEvents = 1024;
+constexpr rlim_t MaxReservedClients = 1 << 20;      // records reserved up front at most (24 MiB of address space)
 constexpr uint32_t NotOpen = UINT32_MAX;
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -102,7 +103,13 @@ struct Client {
 class Relay
 {
 public:
-    explicit Relay(bool relay) : m_relay(relay), m_buffer(MaxLineBytes + ReadBytes + 1) {}
+    explicit Relay(bool relay, size_t descriptors) : m_relay(relay), m_buffer(MaxLineBytes + ReadBytes + 1)
+    {
+        // Room for every descriptor up front: the tables never move, and what is reserved but not
+        // yet used is address space only, not resident memory.
+        m_clients.reserve(descriptors);
+        m_open.reserve(descriptors);
+    }
 
     bool listen(long port);
     uint16_t port() const { return m_port; }
@@ -407,7 +414,8 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
 
-    Relay server(relay);
+    const size_t descriptors = std::min<rlim_t>(limit.rlim_cur, MaxReservedClients);
+    Relay server(relay, descriptors);
     if (!server.listen(port)) {
         std::fprintf(stderr, "epoll-relay: cannot listen on 127.0.0.1 port %ld: %s\n", port, std::strerror(errno));
         return 1;
