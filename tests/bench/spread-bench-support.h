@@ -47,7 +47,6 @@ private:
  *
  *   data:   "#" SEQ " " SENT_NS " " "x"... "\n"    SEQ from 0, SENT_NS CLOCK_MONOTONIC
  *   sync:   "~sync " K "\n"                       sent until every receiver saw one
- *   check:  "~check " NONCE "\n"                  memory mode's relay check
  *
  * Anything else a receiver gets (a welcome, a server's notice) is foreign
  * and ignored; a line that starts with "#" but does not parse is corrupt

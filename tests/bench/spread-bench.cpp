@@ -74,7 +74,7 @@ struct Options {
     size_t lineBytes = 64;
     int cycles = 10000;
     int concurrency = -1;            // per mode default when negative
-    bool checkRelay = false;
+    int broadcasts = 10;             // memory: lines sent to every client after connecting
     double floodEveryS = 10;
     uint64_t floodLines = 5000;
     double churnRate = 100;          // soak: connect/close cycles a second
@@ -265,7 +265,6 @@ struct Conn {
     Role role = Role::Idle;
     State state = State::Unused;
     bool synced = false;
-    bool watch = false;           // memory mode: looks for the check line
     bool awaitEof = false;        // churn without a welcome: waits for the server's close
     int64_t deadlineNs = 0;       // churn: give up on this cycle then
     std::string partial;          // unterminated tail (receivers)
@@ -421,6 +420,15 @@ public:
         }));
     }
 
+    /** Closes every connection of this driver (the memory mode's leaving). */
+    void closeAll()
+    {
+        for (auto &c : m_conns) {
+            if (c->fd >= 0)
+                closeConn(*c, State::Closed);
+        }
+    }
+
     /** Hands @p c over to another thread's epoll: this loop stops reading it. */
     void detach(Conn &c) { epoll_ctl(m_epoll, EPOLL_CTL_DEL, c.fd, nullptr); }
 
@@ -513,8 +521,6 @@ public:
     bool refused = false;           // a connection was refused: nobody listens
     int64_t lastDeliveryNs = 0;
     uint64_t deliveries = 0;
-    std::string checkLine;         // memory mode: "~check NONCE"
-    int64_t checkSeenNs = 0;
 
     // -- churn --
     /** Runs @p cycles connect/close cycles, @p concurrency at once, at most @p rate a second (0: no limit). */
@@ -638,20 +644,9 @@ private:
             }
             if (c.role == Role::Receiver)
                 takeLines(c, data, size);
-            else if (c.watch)
-                watchFor(c, data, size);
             if (size_t(n) < m_buffer.size())
                 return;
         }
-    }
-
-    void watchFor(Conn &c, const char *data, size_t size)
-    {
-        c.partial.append(data, size);
-        if (!checkLine.empty() && c.partial.find(checkLine) != std::string::npos && checkSeenNs == 0)
-            checkSeenNs = nowNs();
-        if (c.partial.size() > 4096)
-            c.partial.erase(0, c.partial.size() - 256);
     }
 
     void takeLines(Conn &c, const char *data, size_t size)
@@ -772,13 +767,13 @@ void setCpu(Result &r, const CpuSpan &from, const CpuSpan &to, double perCount, 
         r.set("cpu_us", "na").set("cpu_us_per_" + unit, "na");
     } else {
         r.set("cpu_us", to.statUs - from.statUs);
-        r.setReal("cpu_us_per_" + unit, perCount > 0 ? double(to.statUs - from.statUs) / perCount : NAN, 3);
+        r.setReal("cpu_us_per_" + unit, perCount > 0 ? double(to.statUs - from.statUs) / perCount : NAN, 4);
     }
     if (from.clockUs < 0 || to.clockUs < 0) {
         r.set("cpu_clock_us", "na").set("cpu_clock_us_per_" + unit, "na");
     } else {
         r.setReal("cpu_clock_us", to.clockUs - from.clockUs, 0);
-        r.setReal("cpu_clock_us_per_" + unit, perCount > 0 ? (to.clockUs - from.clockUs) / perCount : NAN, 3);
+        r.setReal("cpu_clock_us_per_" + unit, perCount > 0 ? (to.clockUs - from.clockUs) / perCount : NAN, 4);
     }
 }
 
@@ -1071,6 +1066,57 @@ int runIngest(const Options &o, std::vector<Result> &results)
     return status;
 }
 
+/**
+ * Sends @p count data lines from @p sender, one at a time: each once every open receiver has the
+ * one before. False if a line did not reach them all within the timeout; @p slowestNs is the
+ * longest a line took to reach the last receiver.
+ */
+bool broadcastOneByOne(Driver &d, Conn &sender, const std::vector<Conn *> &receivers, const Options &o, int count,
+                       int64_t *slowestNs, std::string *why)
+{
+    std::vector<char> text(o.lineBytes);
+    for (int k = 0; k < count; ++k) {
+        const int64_t sentAt = nowNs();
+        formatDataLine(text.data(), text.size(), uint64_t(k), sentAt);
+        size_t done = 0;
+        while (done < text.size()) {   // one short line into an empty socket buffer: one send() in practice
+            const ssize_t n = ::send(sender.fd, text.data() + done, text.size() - done, MSG_NOSIGNAL);
+            if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                d.step(1);
+                continue;
+            }
+            if (n <= 0) {
+                *why = "sender:" + errorText(n < 0 ? errno : EPIPE);
+                return false;
+            }
+            done += size_t(n);
+        }
+        const int64_t deadline = sentAt + int64_t(o.timeoutS * double(Sec));
+        const auto behind = [&] {
+            return size_t(std::count_if(receivers.begin(), receivers.end(), [k](const Conn *c) {
+                return c->state == State::Ready && c->seq.unique() < uint64_t(k) + 1;
+            }));
+        };
+        size_t left = behind();
+        while (left > 0 && nowNs() < deadline && d.dropped == 0) {
+            d.step(10);
+            left = behind();
+        }
+        *slowestNs = std::max(*slowestNs, nowNs() - sentAt);
+        if (left > 0 || d.dropped) {
+            *why = "broadcast_" + std::to_string(k) + "_missing_at:" + std::to_string(left) + "/"
+                    + std::to_string(receivers.size());
+            return false;
+        }
+    }
+    return true;
+}
+
+/**
+ * The server's RSS with --clients receivers connected (and one sender): idle, then after
+ * --broadcasts lines each one reached every receiver, then after every client left.
+ * Per client: the growth over the RSS before anyone connected, divided by --clients.
+ */
 int runMemory(const Options &o, std::vector<Result> &results)
 {
     Driver d(o);
@@ -1083,55 +1129,75 @@ int runMemory(const Options &o, std::vector<Result> &results)
     }
     const int64_t fds0 = d.proc().fdCount();
     const int64_t rss0 = d.settledRss(10 * Sec);
-    std::vector<Conn *> idle;
+    Conn *sender = d.add(Role::Sender);
+    std::vector<Conn *> receivers;
     for (int i = 0; i < count; ++i)
-        idle.push_back(d.add(Role::Idle));
+        receivers.push_back(d.add(Role::Receiver));
+    std::vector<Conn *> all { sender };
+    all.insert(all.end(), receivers.begin(), receivers.end());
     const int64_t t0 = nowNs();
-    const bool connected = d.connectAll(idle);
+    const bool connected = d.connectAll(all);
     const double connectS = double(nowNs() - t0) / double(Sec);
-    const int64_t rss1 = d.settledRss(10 * Sec);
+    const int64_t rssIdle = d.settledRss(10 * Sec);
     const int64_t fds1 = d.proc().fdCount();
-    // Held: open on our side and, where /proc tells, as descriptors in the server.
-    size_t held = Driver::readyCount(idle);
+    // Held: open on our side and, where /proc tells, as descriptors in the server (the sender's too).
+    size_t held = Driver::readyCount(receivers);
     if (fds0 >= 0 && fds1 >= 0)
-        held = std::min(held, size_t(std::max<int64_t>(0, fds1 - fds0)));
+        held = std::min(held, size_t(std::max<int64_t>(0, fds1 - fds0 - 1)));
+    const auto perClient = [&](int64_t rss) { return held ? double(rss - rss0) * 1024.0 / double(held) : NAN; };
     r.set("clients", count).set("held", uint64_t(held)).setReal("connect_s", connectS, 2)
-            .set("rss_before_kib", rss0).set("rss_after_kib", rss1)
-            .setReal("bytes_per_conn", held ? double(rss1 - rss0) * 1024.0 / double(held) : NAN, 0)
-            .set("server_fds_before", fds0).set("server_fds_after", fds1);
-    bool ok = connected && held == size_t(count) && d.dropped == 0;
+            .set("rss_before_kib", rss0).set("rss_idle_kib", rssIdle)
+            .setReal("bytes_per_client_idle", perClient(rssIdle), 0);
+    bool ok = connected && held == size_t(count) && sender->state == State::Ready && d.dropped == 0;
     if (!ok && d.refused && held == 0) {
         unreachable(d, r);
         results.push_back(r);
         return 1;
     }
-    if (o.checkRelay && held >= 2) {
-        // One message from the first client must reach the last one, with all of them open.
-        Conn *from = idle.front();
-        Conn *to = idle.back();
-        d.checkLine = "~check " + std::to_string(nowNs());
-        to->watch = true;
-        const std::string text = d.checkLine + "\n";
-        const int64_t sentAt = nowNs();
-        [[maybe_unused]] const ssize_t n = ::send(from->fd, text.data(), text.size(), MSG_NOSIGNAL);
-        const int64_t deadline = sentAt + 10 * Sec;
-        while (d.checkSeenNs == 0 && nowNs() < deadline)
-            d.step(10);
-        r.set("relay", d.checkSeenNs ? "ok" : "fail");
-        r.setReal("relay_ms", d.checkSeenNs ? double(d.checkSeenNs - sentAt) / 1e6 : NAN, 1);
-        ok = ok && d.checkSeenNs != 0;
+    std::string why = ok ? "" : "held_only:" + std::to_string(held) + ":" + errorText(d.lastError);
+    if (ok && o.broadcasts > 0) {
+        int64_t slowestNs = 0;
+        ok = broadcastOneByOne(d, *sender, receivers, o, o.broadcasts, &slowestNs, &why);
+        // Every receiver: every line once, in order, nothing else of ours.
+        size_t complete = 0;
+        for (const Conn *c : receivers) {
+            if (c->seq.unique() == uint64_t(o.broadcasts) && c->seq.duplicates() == 0 && c->seq.reordered() == 0)
+                ++complete;
+        }
+        if (ok && (complete != receivers.size() || d.corrupt)) {
+            ok = false;
+            why = "broadcasts_complete:" + std::to_string(complete) + "/" + std::to_string(receivers.size());
+        }
+        const int64_t rssTraffic = d.settledRss(10 * Sec);
+        r.set("broadcasts", o.broadcasts).set("received_all", uint64_t(complete)).set("corrupt", d.corrupt)
+                .setReal("slowest_broadcast_ms", double(slowestNs) / 1e6, 1)
+                .set("rss_after_traffic_kib", rssTraffic).setReal("bytes_per_client", perClient(rssTraffic), 0);
     } else {
-        r.set("relay", "not_checked");
+        r.set("broadcasts", 0);
     }
-    r.set("dropped", d.dropped);
+    const uint64_t dropped = d.dropped;
+    // Everybody leaves; the server has let go once its descriptors are back to where they were.
+    d.closeAll();
+    const int64_t leaveDeadline = nowNs() + int64_t(o.timeoutS * double(Sec));
+    while (fds0 >= 0 && d.proc().fdCount() > fds0 && nowNs() < leaveDeadline)
+        d.pump(50 * Ms);
+    const int64_t fds2 = d.proc().fdCount();
+    const int64_t rssLeft = d.settledRss(10 * Sec);
+    r.set("rss_after_leave_kib", rssLeft).set("kept_kib", rssLeft - rss0)
+            .set("server_fds_before", fds0).set("server_fds_connected", fds1).set("server_fds_after_leave", fds2)
+            .set("dropped", dropped);
+    if (ok && dropped) {
+        ok = false;
+        why = "connections_dropped";
+    }
+    if (ok && fds0 >= 0 && fds2 > fds0) {
+        ok = false;
+        why = "descriptors_kept_after_leave:" + std::to_string(fds2 - fds0);
+    }
     if (ok)
         r.set("status", "ok");
-    else if (!connected || held != size_t(count))
-        fail(r, "held_only:" + std::to_string(held) + ":" + errorText(d.lastError));
-    else if (d.dropped)
-        fail(r, "connections_dropped");
     else
-        fail(r, "relay_check");
+        fail(r, why);
     results.push_back(r);
     return ok ? 0 : 1;
 }
@@ -1252,6 +1318,43 @@ int runChurn(const Options &o, std::vector<Result> &results)
     return ok ? 0 : 1;
 }
 
+/**
+ * The soak's RSS over time from @p samples (ns since the start, KiB): rss_settle_kib, the first
+ * sample at @p settleNs (the end of the first minute, or of the first tenth of a shorter run);
+ * rss_max_after_settle_kib, the highest after it; rss_max_kib overall; rss_series_kib, the first
+ * sample at each multiple of @p settleNs, then the last.
+ */
+void setRssSeries(Result &r, const std::vector<std::pair<int64_t, int64_t>> &samples, int64_t settleNs)
+{
+    settleNs = std::max<int64_t>(settleNs, Sec);
+    int64_t settle = -1;
+    int64_t maxAfter = -1;
+    int64_t maxAll = -1;
+    std::string series;
+    int64_t nextMark = settleNs;
+    bool lastInSeries = false;
+    for (const auto &[at, kib] : samples) {
+        maxAll = std::max(maxAll, kib);
+        if (settle >= 0)
+            maxAfter = std::max(maxAfter, kib);
+        else if (at >= settleNs)
+            settle = kib;
+        lastInSeries = at >= nextMark;
+        if (lastInSeries) {
+            series += (series.empty() ? "" : ",") + std::to_string(kib);
+            while (nextMark <= at)
+                nextMark += settleNs;
+        }
+    }
+    if (!samples.empty() && !lastInSeries)
+        series += (series.empty() ? "" : ",") + std::to_string(samples.back().second);
+    if (settle < 0 && !samples.empty())   // a run shorter than its settling time: its end
+        settle = samples.back().second;
+    r.setReal("settle_s", double(settleNs) / double(Sec), 1).set("rss_settle_kib", settle)
+            .set("rss_max_after_settle_kib", std::max(maxAfter, settle)).set("rss_max_kib", maxAll)
+            .set("rss_samples", uint64_t(samples.size())).set("rss_series_kib", series);
+}
+
 int runSoak(const Options &o, std::vector<Result> &results)
 {
     Driver d(o);
@@ -1270,7 +1373,6 @@ int runSoak(const Options &o, std::vector<Result> &results)
         return 1;
     }
     const int64_t rss0 = d.proc().rssKiB();
-    int64_t rssMax = rss0;
     const CpuSpan cpu0 = cpuNow(d.proc());
 
     SendPlan plan;
@@ -1284,10 +1386,14 @@ int runSoak(const Options &o, std::vector<Result> &results)
     std::thread thread(runSender, sender->fd, plan, &state);
     // The churn runs on this thread, beside the sampling; the receivers on the pool's.
     d.startChurn(std::numeric_limits<int>::max(), concurrency, o.churnRate);
-    int64_t nextSample = nowNs() + Sec;
+    // RSS once a second from the start, so that the table can tell growth from a plateau.
+    const int64_t t0 = nowNs();
+    std::vector<std::pair<int64_t, int64_t>> samples { { 0, rss0 } };   // (ns since t0, KiB)
+    int64_t nextSample = t0 + Sec;
     const auto sample = [&] {
-        if (nowNs() >= nextSample) {
-            rssMax = std::max(rssMax, d.proc().rssKiB());
+        const int64_t now = nowNs();
+        if (now >= nextSample) {
+            samples.emplace_back(now - t0, d.proc().rssKiB());
             nextSample += Sec;
         }
     };
@@ -1304,14 +1410,15 @@ int runSoak(const Options &o, std::vector<Result> &results)
         d.step(10);
     pool.stepAll(0);
     d.pump(200 * Ms);
-    const int64_t rss1 = d.proc().rssKiB();
-    rssMax = std::max(rssMax, rss1);
+    samples.emplace_back(nowNs() - t0, d.proc().rssKiB());
+    const int64_t rss1 = samples.back().second;
     const CpuSpan cpu1 = cpuNow(d.proc());
     const uint64_t sent = state.sent.load();
     const bool ok = deliveryVerdict(pool, sent, r);
     const uint64_t deliveries = pool.sum([](const Driver &x) { return x.deliveries; });
     r.set("sent", sent).set("churn_cycles", d.churnDone).set("churn_failed", d.churnFailed)
-            .set("rss_start_kib", rss0).set("rss_end_kib", rss1).set("rss_max_kib", rssMax);
+            .set("rss_start_kib", rss0).set("rss_end_kib", rss1);
+    setRssSeries(r, samples, std::min<int64_t>(60 * Sec, int64_t(duration * double(Sec) / 10)));
     setCpu(r, cpu0, cpu1, double(deliveries), "delivery");
     setLatency(r, pool.latency());
     r.set("echoed", state.echoed);
@@ -1381,7 +1488,7 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
     p.setApplicationDescription(u"Benchmarks a line server on HOST:PORT and, given its PID, what it spends.\n"
                                 "Modes:\n"
                                 "  ingest  N idle clients, one sender at --rate lines/s for --duration s: CPU per message\n"
-                                "  memory  RSS before and after --clients idle connections; --check-relay\n"
+                                "  memory  RSS: --clients receivers idle, after --broadcasts lines reached each, after all left\n"
                                 "  fanout  --receivers, one sender, --lines; --rate 0 saturated, R paced (list allowed);\n"
                                 "          --receivers-port: receivers on a second server, bridged (NATS) to the first\n"
                                 "  churn   --cycles of connect, welcome, close; --concurrency at once\n"
@@ -1400,14 +1507,14 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
         { u"rate"_s, u"Lines/s: ingest (default 1500), soak background (default 200), fanout list, 0 saturated (default 0)."_s, u"r,..."_s },
         { u"duration"_s, u"Seconds: ingest sending (default 10), soak (default 60)."_s, u"s"_s },
         { u"minutes"_s, u"soak: minutes (instead of --duration)."_s, u"m"_s },
-        { u"clients"_s, u"memory: idle connections (default 1000); soak: receivers (default 50)."_s, u"n"_s },
+        { u"clients"_s, u"memory: receivers, besides one sender (default 1000); soak: receivers (default 50)."_s, u"n"_s },
         { u"receivers"_s, u"fanout: receivers (default 50)."_s, u"n"_s },
         { u"lines"_s, u"fanout: lines sent (default 20000)."_s, u"n"_s },
         { u"receivers-port"_s, u"fanout: the receivers connect here, to a second server bridged to --port's (default: --port)."_s, u"port"_s },
         { u"line-bytes"_s, u"Bytes per line with its \\n (default 64, at least 40)."_s, u"n"_s },
         { u"cycles"_s, u"churn: connect/close cycles (default 10000)."_s, u"n"_s },
         { u"concurrency"_s, u"churn: cycles in flight (default 50); soak: churn in flight (default 4)."_s, u"n"_s },
-        { u"check-relay"_s, u"memory: with all connections open, one message must reach another client."_s },
+        { u"broadcasts"_s, u"memory: lines sent one by one, each once every receiver has the last (default 10; 0: idle only)."_s, u"n"_s },
         { u"flood-lines"_s, u"soak: lines per flood (default 5000)."_s, u"n"_s },
         { u"flood-every"_s, u"soak: seconds between floods (default 10)."_s, u"s"_s },
         { u"churn-rate"_s, u"soak: connect/close cycles a second, --concurrency at most at once (default 100; 0: no limit)."_s, u"r"_s },
@@ -1450,7 +1557,6 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
     if (p.isSet(u"server"_s))
         o->label = p.value(u"server"_s).toStdString();
     o->welcome = !p.isSet(u"no-welcome"_s);
-    o->checkRelay = p.isSet(u"check-relay"_s);
     o->table = !p.isSet(u"no-table"_s);
     int pid = 0;
     double minutes = -1;
@@ -1460,6 +1566,7 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
         || !number(p, u"clients"_s, 1, 1000000, &o->clients) || !number(p, u"receivers"_s, 1, 100000, &o->receivers)
         || !number<uint64_t>(p, u"lines"_s, 1, uint64_t(1) << 40, &o->lines)
         || !number<size_t>(p, u"line-bytes"_s, MinLineBytes, 1 << 20, &o->lineBytes)
+        || !number(p, u"broadcasts"_s, 0, 1000000, &o->broadcasts)
         || !number(p, u"cycles"_s, 1, 100000000, &o->cycles) || !number(p, u"concurrency"_s, 1, 100000, &o->concurrency)
         || !number<uint64_t>(p, u"flood-lines"_s, 0, uint64_t(1) << 32, &o->floodLines)
         || !number(p, u"flood-every"_s, 0.1, 86400.0, &o->floodEveryS)
