@@ -4,12 +4,23 @@
 
 Builds nothing: give it a build directory with app/spread-server, tests/bench/spread-bench and
 tests/bench/epoll-relay. Every measurement gets a freshly started server on a free
-127.0.0.1 port; the modes run REPS times, round-robin across the servers within each
-repetition; the table shows medians and, in parentheses, the ratio to the yardstick.
+127.0.0.1 port (the memory mode one per client count); the modes run REPS times,
+round-robin across the servers within each repetition; the table shows medians and, in
+parentheses, the ratio to the yardstick, with issue 11's targets for our server.
 
-    python3 tests/bench/run_bench.py build              # the full run (about 20-30 minutes)
+    python3 tests/bench/run_bench.py build              # the full run (about 50 minutes, 30 of them the soak)
+    python3 tests/bench/run_bench.py build --modes ingest,memory,fanout,churn   # without the soak (about 20)
+    python3 tests/bench/run_bench.py build --modes soak # the 10-minute, 500-client soak alone (about 32)
     python3 tests/bench/run_bench.py build --quick      # small sizes, a few minutes
     python3 tests/bench/run_bench.py build --modes fanout,churn --servers ours,yardstick
+
+The memory mode connects N receivers (and a sender), sends 10 lines one by one (each once
+every receiver has the one before, checked in order), and reports the server's RSS per
+client idle and after that traffic, and what it keeps once every client has left; at
+1,000, 5,000 and 10,000 clients (ncat only up to 1,000: its select() loop). The soak
+samples the server's RSS every second; the table gives it at the end of the first minute
+(of the first tenth of a shorter run), the highest after that, and the end: "flat" when
+that highest is at most 1 MiB or 5 %, whichever is more, above the first minute's.
 
 Progress and every spread-bench result line go to stderr; the Markdown table (for the
 README) goes to stdout, and to --out FILE. Exit code 1 if any run lost, duplicated or
@@ -48,12 +59,24 @@ TITLES = {
 }
 NCAT_MAX_CONNECTIONS = 1000   # ncat's broker uses select(): it aborts at descriptor 1024
 
-FULL = dict(idle="0,2000,10000", rate=1500, duration=10, memory_clients=15000,
+FULL = dict(idle="0,2000,10000", rate=1500, duration=10, memory_clients="1000,5000,10000", broadcasts=10,
             receivers=50, lines=20000, saturated_passes=5, paced_rate=2000, cycles=10000, concurrency=50,
-            soak_minutes=2.0, soak_clients=100, soak_flood=5000, soak_flood_every=10.0)
-QUICK = dict(idle="0,500", rate=1500, duration=3, memory_clients=1000,
+            soak_minutes=10.0, soak_clients=500, soak_flood=5000, soak_flood_every=10.0)
+QUICK = dict(idle="0,500", rate=1500, duration=3, memory_clients="200,1000", broadcasts=10,
              receivers=10, lines=2000, saturated_passes=1, paced_rate=1000, cycles=1000, concurrency=50,
              soak_minutes=0.15, soak_clients=20, soak_flood=1000, soak_flood_every=3.0)
+
+# Issue 11's targets for our server, the yardstick = 1.00.
+TARGET_MEMORY = 1.3          # RSS per client after the broadcasts
+TARGET_KEPT_FRACTION = 0.10  # RSS after every client left: within 10 % of the start ...
+TARGET_KEPT_KIB = 4096       # ... or 4 MiB, whichever is larger
+TARGET_FANOUT_CPU = 1.1      # saturated and paced
+TARGET_FANOUT_P50 = 1.5
+TARGET_CHURN = 1.2
+TARGET_INGEST = 1.3          # with the most idle clients
+TARGET_INGEST_FLAT = 1.2     # ours with N idle / ours with none
+SOAK_FLAT_KIB = 1024         # soak: the highest RSS after the first minute at most this ...
+SOAK_FLAT_FRACTION = 0.05    # ... or this much above the first minute's, whichever is more
 
 
 def log(text):
@@ -225,33 +248,39 @@ class Server:
                     server.proc.kill()
 
 
-def applies(mode, kind):
-    """Which server runs which mode, and why not."""
+def applies(mode, kind, clients=None):
+    """Which server runs which mode (at @clients, for the memory mode), and why not."""
     if mode == "ingest" and kind == "ncat":
         return "ncat --broker cannot turn its relay off"
     if mode in ("fanout", "soak") and kind == "seed":
         return "the seed's server does not relay"
+    if mode == "memory" and kind == "ncat" and clients is not None and clients > NCAT_MAX_CONNECTIONS:
+        return "ncat --broker's select() loop holds at most %d clients" % NCAT_MAX_CONNECTIONS
     return None
 
 
-def bench_args(mode, kind, size):
+def memory_sizes(size):
+    return sorted(int(n) for n in str(size["memory_clients"]).split(","))
+
+
+def bench_runs(mode, kind, size):
+    """spread-bench's arguments for @mode on @kind: one list per freshly started server."""
     if mode == "ingest":
-        return ["--idle", size["idle"], "--rate", str(size["rate"]), "--duration", str(size["duration"])]
+        return [["--idle", size["idle"], "--rate", str(size["rate"]), "--duration", str(size["duration"])]]
     if mode == "memory":
-        clients = size["memory_clients"]
-        if kind == "ncat":
-            clients = min(clients, NCAT_MAX_CONNECTIONS)
-        args = ["--clients", str(clients)]
-        return args + ([] if kind == "seed" else ["--check-relay"])
+        # The seed's server relays nothing: only its idle and after-leave figures.
+        broadcasts = 0 if kind == "seed" else size["broadcasts"]
+        return [["--clients", str(n), "--broadcasts", str(broadcasts)]
+                for n in memory_sizes(size) if not applies(mode, kind, n)]
     if mode == "fanout":
-        return ["--receivers", str(size["receivers"]), "--lines", str(size["lines"]),
-                # A saturated pass is over in well under a second of server CPU, so it is run
-                # several times (fresh connections each) and the table takes the median pass.
-                "--rate", ",".join(["0"] * size["saturated_passes"] + [str(size["paced_rate"])])]
+        return [["--receivers", str(size["receivers"]), "--lines", str(size["lines"]),
+                 # A saturated pass is over in well under a second of server CPU, so it is run
+                 # several times (fresh connections each) and the table takes the median pass.
+                 "--rate", ",".join(["0"] * size["saturated_passes"] + [str(size["paced_rate"])])]]
     if mode == "churn":
-        return ["--cycles", str(size["cycles"]), "--concurrency", str(size["concurrency"])]
-    return ["--clients", str(size["soak_clients"]), "--minutes", str(size["soak_minutes"]),
-            "--flood-lines", str(size["soak_flood"]), "--flood-every", str(size["soak_flood_every"])]
+        return [["--cycles", str(size["cycles"]), "--concurrency", str(size["concurrency"])]]
+    return [["--clients", str(size["soak_clients"]), "--minutes", str(size["soak_minutes"]),
+             "--flood-lines", str(size["soak_flood"]), "--flood-every", str(size["soak_flood_every"])]]
 
 
 def parse_results(text):
@@ -358,17 +387,18 @@ class Table:
                 out.append(row)
         return out
 
-    def add(self, label, mode, key, digits, match=None, target=""):
+    def add(self, label, mode, key, digits, match=None, target="", clients=None, show_ratio=True):
+        """One row: the median of @key for each server over the rows that @match; @clients: the memory mode's N."""
         match = match or {}
         medians = {k: median_of(self.rows(mode, k, **match), key) for k in self.servers}
         base = medians.get("yardstick")
         cells = []
         for kind in self.servers:
-            skip = applies(mode, kind)
+            skip = applies(mode, kind, clients)
             if skip and not self.rows(mode, kind, **match):
                 cells.append("n/a")
             else:
-                cells.append(cell(medians[kind], digits, base, kind != "yardstick"))
+                cells.append(cell(medians[kind], digits, base, show_ratio and kind != "yardstick"))
         self.lines.append("| %s | %s | %s |" % (label, " | ".join(cells), target))
         return medians
 
@@ -382,83 +412,120 @@ def verdict(ok):
 
 def build_table(servers, results, size, reps, build_type, quick):
     t = Table(servers, results)
-    header = "| measure | " + " | ".join(TITLES[k] for k in servers) + " | target (issue 4), ours |"
+    header = "| measure | " + " | ".join(TITLES[k] for k in servers) + " | target (issue 11), ours |"
     t.lines.append(header)
     t.lines.append("|" + "---|" * (len(servers) + 2))
 
     def ran(mode):
         return any(m == mode for (m, _) in results)
 
-    # Ingest: CPU per message at each N, and ours against itself with no idle clients.
+    # Ingest: CPU per message at each N; at the most idle clients against the yardstick,
+    # and at each N against ours with none (flat in N).
     idle = sorted(int(n) for n in size["idle"].split(","))
     ours0 = None
     for n in idle if ran("ingest") else []:
-        rows = {k: t.rows("ingest", k, idle=str(n)) for k in servers}
-        ours, twisted = (median_of(rows.get(k, []), cpu_key("msg")) for k in ("ours", "seed"))
-        target = ""
-        if ours is not None and twisted is not None:
-            target = "below Twisted: %s" % verdict(ours < twisted)
-        t.add("ingest, %s idle: CPU µs/message" % fmt(n, 0), "ingest", cpu_key("msg"), 1, {"idle": str(n)}, target)
+        match = {"idle": str(n)}
+        target = target_ratio(results, "ingest", cpu_key("msg"), TARGET_INGEST, match) if n == idle[-1] else ""
+        medians = t.add("ingest, %s idle: CPU µs/message" % fmt(n, 0), "ingest", cpu_key("msg"), 2, match, target)
+        ours = medians.get("ours")
         if n == idle[0]:
             ours0 = ours
         elif ours is not None and ours0:
             r = ours / ours0
             t.add_text("ingest, ours %s idle / ours %s idle" % (fmt(n, 0), fmt(idle[0], 0)),
                        ["%.2f×" % r if k == "ours" else "" for k in servers],
-                       "≤ 1.5×: %s" % verdict(r <= 1.5))
+                       "≤ %.1f×: %s" % (TARGET_INGEST_FLAT, verdict(r <= TARGET_INGEST_FLAT)))
 
-    # Memory.
+    # Memory: per client after the broadcasts (the target), idle, and what stays after all left.
     if ran("memory"):
-        t.add("memory: bytes per idle connection (%s; ncat %s)" % (fmt(size["memory_clients"], 0),
-              fmt(min(size["memory_clients"], NCAT_MAX_CONNECTIONS), 0)),
-              "memory", "bytes_per_conn", 0,
-              target=target_ratio(results, "memory", "bytes_per_conn", 1.3))
+        sizes = memory_sizes(size)
+        for n in sizes:
+            match = {"clients": str(n)}
+            t.add("memory after %d broadcasts: bytes per client (%s clients)" % (size["broadcasts"], fmt(n, 0)),
+                  "memory", "bytes_per_client", 0, match,
+                  target_ratio(results, "memory", "bytes_per_client", TARGET_MEMORY, match), clients=n)
+        for n in sizes:
+            t.add("memory idle: bytes per client (%s clients)" % fmt(n, 0), "memory", "bytes_per_client_idle", 0,
+                  {"clients": str(n)}, clients=n)
+        for n in sizes:
+            match = {"clients": str(n)}
+            rows = t.rows("memory", "ours", **match)
+            target = ""
+            if rows:
+                kept = median_of(rows, "kept_kib")
+                start = median_of(rows, "rss_before_kib")
+                if kept is not None and start is not None:
+                    target = "within 10%% or 4 MiB of the start: %s" % verdict(
+                        kept <= max(TARGET_KEPT_FRACTION * start, TARGET_KEPT_KIB))
+            t.add("memory after all left: KiB kept (%s clients)" % fmt(n, 0), "memory", "kept_kib", 0, match,
+                  target, clients=n, show_ratio=False)
         held = []
         for kind in servers:
             rows = t.rows("memory", kind)
-            relay = {r.get("relay") for r in rows}
-            held.append("–" if not rows else "%s held, relay %s" % (
-                fmt(min(num(r, "held") or 0 for r in rows), 0), "/".join(sorted(relay))))
+            if not rows:
+                held.append("–")
+                continue
+            texts = []
+            for n in sizes:
+                rs = t.rows("memory", kind, clients=str(n))
+                if rs:
+                    fewest = min(int(num(r, "held") or 0) for r in rs)
+                    got = [int(num(r, "received_all") or 0) for r in rs if r.get("broadcasts", "0") != "0"]
+                    texts.append("%s/%s%s" % (fmt(fewest, 0), fmt(n, 0),
+                                              " (all %d: %s)" % (size["broadcasts"], fmt(min(got), 0)) if got else ""))
+            held.append(", ".join(texts))
         ours_rows = t.rows("memory", "ours")
-        t.add_text("memory: connections held (fewest), relay check", held,
-                   "%s held and relaying: %s" % (fmt(size["memory_clients"], 0), verdict(
-                       bool(ours_rows) and all(num(r, "held") == size["memory_clients"] and r.get("relay") == "ok"
-                                               for r in ours_rows))))
+        t.add_text("memory: clients held (fewest) (received all broadcasts)", held,
+                   "all held, every line to every client, in order: %s" % verdict(
+                       bool(ours_rows) and all(r.get("status") == "ok" for r in ours_rows)))
 
     # Fan-out.
     if ran("fanout"):
         sat = {"pace": "saturated"}
         paced = {"pace": "%s/s" % size["paced_rate"]}
         what = "%d receivers, %s lines" % (size["receivers"], fmt(size["lines"], 0))
-        t.add("fan-out saturated (%s): CPU µs/delivery" % what, "fanout", cpu_key("delivery"), 3, sat,
-              target_ratio(results, "fanout", cpu_key("delivery"), 1.2, sat))
+        t.add("fan-out saturated (%s): CPU µs/delivery" % what, "fanout", cpu_key("delivery"), 4, sat,
+              target_ratio(results, "fanout", cpu_key("delivery"), TARGET_FANOUT_CPU, sat))
         t.add("fan-out saturated: deliveries/s", "fanout", "delivered_per_s", 0, sat)
         t.add("fan-out saturated: p50 latency ms", "fanout", "p50_ms", 2, sat,
-              target_ratio(results, "fanout", "p50_ms", 2.0, sat))
+              target_ratio(results, "fanout", "p50_ms", TARGET_FANOUT_P50, sat))
         t.add("fan-out saturated: p99 latency ms", "fanout", "p99_ms", 2, sat)
-        t.add("fan-out paced %s/s: CPU µs/delivery" % fmt(size["paced_rate"], 0), "fanout", cpu_key("delivery"), 3, paced)
+        t.add("fan-out paced %s/s: CPU µs/delivery" % fmt(size["paced_rate"], 0), "fanout", cpu_key("delivery"), 3,
+              paced, target_ratio(results, "fanout", cpu_key("delivery"), TARGET_FANOUT_CPU, paced))
         t.add("fan-out paced: p50 latency ms", "fanout", "p50_ms", 3, paced)
         t.add("fan-out paced: p99 latency ms", "fanout", "p99_ms", 3, paced)
 
     # Churn.
     if ran("churn"):
         t.add("churn (%s cycles, %d at once): CPU µs/cycle" % (fmt(size["cycles"], 0), size["concurrency"]),
-              "churn", cpu_key("cycle"), 1, target=target_ratio(results, "churn", cpu_key("cycle"), 1.3))
+              "churn", cpu_key("cycle"), 1, target=target_ratio(results, "churn", cpu_key("cycle"), TARGET_CHURN))
         t.add("churn: cycles/s", "churn", "cycles_per_s", 0)
 
-    # Soak.
+    # Soak: RSS over time, from the last soak of each server.
     if ran("soak"):
-        texts = []
+        texts, series = [], []
+        settle = None
+        target = ""
         for kind in servers:
             rows = t.rows("soak", kind)
             if not rows:
                 texts.append("n/a" if applies("soak", kind) else "–")
+                series.append(texts[-1])
                 continue
             r = rows[-1]
-            texts.append("%s → %s (max %s)" % (r.get("rss_start_kib", "?"), r.get("rss_end_kib", "?"),
-                                             r.get("rss_max_kib", "?")))
-        t.add_text("soak %s min, %d clients: RSS KiB start → end (max)" % (
-            fmt(size["soak_minutes"], 2).rstrip("0").rstrip("."), size["soak_clients"]), texts)
+            settle = settle or num(r, "settle_s")
+            texts.append("%s → %s (max %s)" % (r.get("rss_settle_kib", "?"), r.get("rss_end_kib", "?"),
+                                             r.get("rss_max_after_settle_kib", "?")))
+            series.append(r.get("rss_series_kib", "?").replace(",", ", "))
+            if kind == "ours":
+                at, top = num(r, "rss_settle_kib"), num(r, "rss_max_after_settle_kib")
+                if at is not None and top is not None:
+                    target = "flat after %s (max ≤ +1 MiB or +5%%, whichever is more): %s" % (
+                        soak_mark(settle), verdict(top <= at + max(SOAK_FLAT_KIB, SOAK_FLAT_FRACTION * at)))
+        mark = soak_mark(settle)
+        t.add_text("soak %s min, %d clients: RSS KiB at %s → end (max after %s)" % (
+            fmt(size["soak_minutes"], 2).rstrip("0").rstrip("."), size["soak_clients"], mark, mark), texts, target)
+        t.add_text("soak: RSS KiB every %s, then the end" % mark, series)
         t.add("soak: lines delivered", "soak", "delivered", 0)
 
     # Correctness over every run.
@@ -491,13 +558,23 @@ def build_table(servers, results, size, reps, build_type, quick):
             "interleaved runs, each on a freshly started server; in parentheses the ratio to the epoll "
             "yardstick. Server CPU: user+system time of the whole process, from its CPU-time clock (the utime+stime of "
             "/proc/PID/stat without the 10 ms tick); ingest at %s lines/s for %s s with relay off "
-            "(`--no-relay`); saturated fan-out: %d passes in each run, fresh connections each, the median "
-            "over all passes.%s" % (now, os.cpu_count() or 0, cpu, platform.release(), build_type,
-                                   " --quick" if quick else "", reps, fmt(size["rate"], 0), size["duration"],
-                                   size["saturated_passes"],
-                                   " Our server ran with `%s`." % " ".join(Server.ours_args) if Server.ours_args else ""),
+            "(`--no-relay`); memory: N receivers and one sender on a fresh server for each N, %d lines sent one "
+            "by one (each once every receiver had the one before, all checked in order), the RSS settled (the "
+            "same for 1 s) before connecting, idle, after those lines and after every client left, per client "
+            "the growth over the start divided by N; saturated fan-out: %d passes in each run, fresh "
+            "connections each, the median over all passes; soak: the RSS sampled every second.%s" % (
+                now, os.cpu_count() or 0, cpu, platform.release(), build_type, " --quick" if quick else "", reps,
+                fmt(size["rate"], 0), size["duration"], size["broadcasts"], size["saturated_passes"],
+                " Our server ran with `%s`." % " ".join(Server.ours_args) if Server.ours_args else ""),
             ""]
     return "\n".join(head + t.lines) + "\n", all_ok
+
+
+def soak_mark(settle_s):
+    """The soak's settling time as the table says it: "1 min", or seconds for a short run."""
+    if settle_s is None or settle_s >= 60:
+        return "1 min"
+    return "%s s" % fmt(settle_s, 1).rstrip("0").rstrip(".")
 
 
 def target_ratio(results, mode, key, limit, match=None):
@@ -612,11 +689,14 @@ def main():
                 if rep == 0:
                     log("[%s %s] skipped: %s" % (mode, kind, why))
                 continue
-            log("[rep %d/%d] %s on %s (%.0f s so far)" % (rep + 1, args.reps, mode, kind, time.monotonic() - started))
-            rows = run_one(build, mode, kind, bench_args(mode, kind, size), log_dir, seed_python, timeout)
-            for row in rows:
-                row["rep"] = str(rep)
-            results.setdefault((mode, kind), []).extend(rows)
+            for extra in bench_runs(mode, kind, size):
+                log("[rep %d/%d] %s on %s %s(%.0f s so far)" % (
+                    rep + 1, args.reps, mode, kind, " ".join(extra[:2]) + " " if mode == "memory" else "",
+                    time.monotonic() - started))
+                rows = run_one(build, mode, kind, extra, log_dir, seed_python, timeout)
+                for row in rows:
+                    row["rep"] = str(rep)
+                results.setdefault((mode, kind), []).extend(rows)
     finally:
         Server.stop_all()
         if temp is not None:
