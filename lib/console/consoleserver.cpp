@@ -5,12 +5,17 @@
 #include "consoleio.h"
 #include "core/addresses.h"
 #include "core/reasons.h"
+#include "log/logformat.h"
 
 #include <QCoreApplication>
 
 
 using namespace Qt::Literals::StringLiterals;
 using namespace Headless;
+
+namespace {
+constexpr qsizetype MaxKeptLineBytes = 64 * 1024;
+} // namespace
 
 ConsoleServer::ConsoleServer(const ServerOptions &options, QObject *parent)
     : QObject(parent)
@@ -71,9 +76,13 @@ bool ConsoleServer::joinCluster()
 
 void ConsoleServer::write(const Log::Event &event)
 {
-    const QByteArray line = Log::line(event, m_logFile.format());
-    printBytes(line);
-    m_logFile.write(event, line);
+    // One buffer for every line: printing and the file copy it out, so it never detaches.
+    m_line.resize(0);
+    Log::appendLine(m_line, event, m_logFile.format());
+    printBytes(m_line);
+    m_logFile.write(event, m_line);
+    if (m_line.capacity() > MaxKeptLineBytes)
+        m_line = QByteArray();   // after a long message: not kept for the ones to come
 }
 
 void ConsoleServer::onStopped()

@@ -49,5 +49,7 @@ void appendText(QByteArray &line, const Event &event, bool withTime = true);
 QByteArray json(const Event &event);
 /** The line in @p format, with its line feed. */
 QByteArray line(const Event &event, Format format, bool withTime = true);
+/** Appends line() to @p out: a buffer its caller reuses, so that a busy log allocates nothing per line. */
+void appendLine(QByteArray &out, const Event &event, Format format, bool withTime = true);
 
 } // namespace Log

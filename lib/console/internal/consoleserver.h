@@ -51,4 +51,5 @@ private:
     StdinReader m_input;
     SignalWatcher m_signals;
     int m_signalsSeen = 0;
+    QByteArray m_line;   // the line being written, reused (see write())
 };
