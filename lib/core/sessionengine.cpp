@@ -47,6 +47,7 @@ constexpr size_t POOL_FLOOR = 2;
 // After this much memory was given back, the heap is trimmed a moment later.
 constexpr qint64 TRIM_AFTER_BYTES = 1024 * 1024;
 constexpr int TRIM_DELAY_MS = 1000;
+constexpr size_t DIRTY_KEEP = 1024;      // entries the dirty lists keep past a trim
 constexpr int ACCEPT_RETRY_MS = 250;    // after EMFILE and friends
 constexpr int ACCEPT_BATCH = 64;        // connections taken per wake-up, for fairness
 
@@ -325,7 +326,7 @@ SessionEngine::SessionEngine(QObject *parent)
 
     m_trimTimer.setSingleShot(true);
     m_trimTimer.setInterval(TRIM_DELAY_MS);
-    connect(&m_trimTimer, &QTimer::timeout, this, &SessionEngine::trimMemory);
+    connect(&m_trimTimer, &QTimer::timeout, this, [this] { trim(m_releasedBytes >= TRIM_AFTER_BYTES); });
 }
 
 SessionEngine::~SessionEngine()
@@ -1188,7 +1189,10 @@ void SessionEngine::endBatch()
     if (m_current && m_current->refs == 1)
         m_current->used = 0;
     m_wallMs = -1;
-    if (!m_trimTimer.isActive() && (m_releasedBytes >= TRIM_AFTER_BYTES || m_pool.size() > POOL_FLOOR))
+    // A broadcast to 10,000 leaves the dirty lists 80 KB each: given back too.
+    const bool listsLarge = m_flushing.capacity() > DIRTY_KEEP || m_dirty.capacity() > DIRTY_KEEP;
+    if (!m_trimTimer.isActive()
+        && (m_releasedBytes >= TRIM_AFTER_BYTES || m_pool.size() > POOL_FLOOR || listsLarge))
         m_trimTimer.start();
     if (m_closingAll && m_liveCount == 0) {
         m_closingAll = false;
@@ -1213,6 +1217,11 @@ void SessionEngine::noteReleased(qint64 bytes)
 // and the heap's free pages (glibc keeps them otherwise).
 void SessionEngine::trimMemory()
 {
+    trim(true);
+}
+
+void SessionEngine::trim(bool heap)
+{
     m_trimTimer.stop();
     while (m_pool.size() > POOL_FLOOR) {
         OutBlock *block = m_pool.back();
@@ -1224,15 +1233,22 @@ void SessionEngine::trimMemory()
     m_pool.shrink_to_fit();
     m_table->shrink();
     m_graveyard.shrink_to_fit();
-    m_dirty.shrink_to_fit();
-    m_flushing.shrink_to_fit();
+    if (m_dirty.capacity() > DIRTY_KEEP && m_dirty.size() <= DIRTY_KEEP) {
+        std::vector<Session *> kept;
+        kept.reserve(DIRTY_KEEP);
+        kept.assign(m_dirty.begin(), m_dirty.end());
+        m_dirty.swap(kept);
+    }
+    if (m_flushing.capacity() > DIRTY_KEEP)
+        std::vector<Session *>().swap(m_flushing);   // empty outside endBatch()
     // The broadcast list keeps its reservation (no reallocation at a peak), but not its touched pages.
     const auto page = uintptr_t(sysconf(_SC_PAGESIZE));
     const uintptr_t from = (uintptr_t(m_open.data() + m_open.size()) + page - 1) & ~(page - 1);
     const uintptr_t to = uintptr_t(m_open.data() + m_open.capacity()) & ~(page - 1);
     if (to > from)
         madvise(reinterpret_cast<void *>(from), to - from, MADV_DONTNEED);
-    malloc_trim(0);
+    if (heap)
+        malloc_trim(0);   // walks the heap: only after a large release, not for a busy server's lists
     m_releasedBytes = 0;
 }
 

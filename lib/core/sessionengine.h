@@ -216,6 +216,7 @@ private:
     Extra &extra(Session &s);
     void trimExtra(Session &s);
     qint64 wallNow();
+    void trim(bool heap);
     void noteReleased(qint64 bytes);
     void setPeer(Session &s, const QHostAddress &address, quint16 port);
     Session *find(Id id) const;
