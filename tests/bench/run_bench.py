@@ -249,12 +249,12 @@ class Server:
 
 
 def applies(mode, kind, clients=None):
-    """Which server runs which mode (at @clients, for the memory mode), and why not."""
+    """Which server runs which mode (at @clients, for the memory mode; "memory-traffic" its lines), and why not."""
     if mode == "ingest" and kind == "ncat":
         return "ncat --broker cannot turn its relay off"
-    if mode in ("fanout", "soak") and kind == "seed":
+    if mode in ("fanout", "soak", "memory-traffic") and kind == "seed":
         return "the seed's server does not relay"
-    if mode == "memory" and kind == "ncat" and clients is not None and clients > NCAT_MAX_CONNECTIONS:
+    if mode.startswith("memory") and kind == "ncat" and clients is not None and clients > NCAT_MAX_CONNECTIONS:
         return "ncat --broker's select() loop holds at most %d clients" % NCAT_MAX_CONNECTIONS
     return None
 
@@ -269,7 +269,7 @@ def bench_runs(mode, kind, size):
         return [["--idle", size["idle"], "--rate", str(size["rate"]), "--duration", str(size["duration"])]]
     if mode == "memory":
         # The seed's server relays nothing: only its idle and after-leave figures.
-        broadcasts = 0 if kind == "seed" else size["broadcasts"]
+        broadcasts = 0 if applies("memory-traffic", kind) else size["broadcasts"]
         return [["--clients", str(n), "--broadcasts", str(broadcasts)]
                 for n in memory_sizes(size) if not applies(mode, kind, n)]
     if mode == "fanout":
@@ -387,15 +387,16 @@ class Table:
                 out.append(row)
         return out
 
-    def add(self, label, mode, key, digits, match=None, target="", clients=None, show_ratio=True):
-        """One row: the median of @key for each server over the rows that @match; @clients: the memory mode's N."""
+    def add(self, label, mode, key, digits, match=None, target="", clients=None, show_ratio=True, why_not=None):
+        """One row: the median of @key for each server over the rows that @match; @clients: the memory mode's N;
+        @why_not: the mode applies() is asked about, if not @mode."""
         match = match or {}
         medians = {k: median_of(self.rows(mode, k, **match), key) for k in self.servers}
         base = medians.get("yardstick")
         cells = []
         for kind in self.servers:
-            skip = applies(mode, kind, clients)
-            if skip and not self.rows(mode, kind, **match):
+            skip = applies(why_not or mode, kind, clients)
+            if skip and medians[kind] is None:
                 cells.append("n/a")
             else:
                 cells.append(cell(medians[kind], digits, base, show_ratio and kind != "yardstick"))
@@ -443,7 +444,8 @@ def build_table(servers, results, size, reps, build_type, quick):
             match = {"clients": str(n)}
             t.add("memory after %d broadcasts: bytes per client (%s clients)" % (size["broadcasts"], fmt(n, 0)),
                   "memory", "bytes_per_client", 0, match,
-                  target_ratio(results, "memory", "bytes_per_client", TARGET_MEMORY, match), clients=n)
+                  target_ratio(results, "memory", "bytes_per_client", TARGET_MEMORY, match), clients=n,
+                  why_not="memory-traffic")
         for n in sizes:
             t.add("memory idle: bytes per client (%s clients)" % fmt(n, 0), "memory", "bytes_per_client_idle", 0,
                   {"clients": str(n)}, clients=n)
@@ -477,7 +479,7 @@ def build_table(servers, results, size, reps, build_type, quick):
         ours_rows = t.rows("memory", "ours")
         t.add_text("memory: clients held (fewest) (received all broadcasts)", held,
                    "all held, every line to every client, in order: %s" % verdict(
-                       bool(ours_rows) and all(r.get("status") == "ok" for r in ours_rows)))
+                       all(r.get("status") == "ok" for r in ours_rows)) if ours_rows else "")
 
     # Fan-out.
     if ran("fanout"):
