@@ -185,7 +185,9 @@ void EpollEventDispatcher::updateInterest(int fd, Watch &watch)
 
 void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)
 {
-    m_timers.push_back({ timerId, interval, timerType, object, monotonicNs() + interval * NS_PER_MS });
+    const qint64 deadline = monotonicNs() + interval * NS_PER_MS;
+    m_timers.push_back({ timerId, interval, timerType, object, deadline });
+    m_nextDeadlineNs = std::min(m_nextDeadlineNs, deadline);
 }
 
 bool EpollEventDispatcher::unregisterTimer(int timerId)
@@ -227,10 +229,7 @@ int EpollEventDispatcher::timeToNextTimer() const
 {
     if (m_timers.empty())
         return -1;
-    qint64 next = m_timers.front().deadlineNs;
-    for (const Timer &t : m_timers)
-        next = std::min(next, t.deadlineNs);
-    const qint64 left = next - monotonicNs();
+    const qint64 left = m_nextDeadlineNs - monotonicNs();
     if (left <= 0)
         return 0;
     return int(std::min<qint64>((left + NS_PER_MS - 1) / NS_PER_MS, std::numeric_limits<int>::max()));
@@ -241,6 +240,8 @@ int EpollEventDispatcher::activateTimers()
     if (m_timers.empty())
         return 0;
     const qint64 now = monotonicNs();
+    if (now < m_nextDeadlineNs)
+        return 0;   // the common wake-up: a descriptor, no timer due
     // Each due timer fires once per call; its handler may stop it, or start and stop others.
     // Its deadline moves on before its handler runs: a nested event loop there fires it
     // again only an interval later.
@@ -263,6 +264,10 @@ int EpollEventDispatcher::activateTimers()
         QCoreApplication::sendEvent(object, &event);
         ++fired;
     }
+    // Stopped timers may leave it earlier than needed: that costs one early check, never a late timer.
+    m_nextDeadlineNs = std::numeric_limits<qint64>::max();
+    for (const Timer &t : m_timers)
+        m_nextDeadlineNs = std::min(m_nextDeadlineNs, t.deadlineNs);
     return fired;
 }
 

@@ -5,6 +5,7 @@
 #include <QHash>
 
 #include <atomic>
+#include <limits>
 #include <vector>
 
 /**
@@ -76,5 +77,6 @@ private:
     QHash<int, Watch> m_watches;
     std::vector<int> m_alwaysReady;
     std::vector<Timer> m_timers;
+    qint64 m_nextDeadlineNs = std::numeric_limits<qint64>::max();   // earliest of m_timers, or earlier
     std::atomic<bool> m_interrupted { false };
 };

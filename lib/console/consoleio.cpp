@@ -78,8 +78,11 @@ void printBytes(QByteArrayView line)
     // would otherwise pay a system call per message just to log it. A full
     // stdio buffer still goes out on its own, and exit() flushes the rest.
     static QTimer *flush = nullptr;
+    static bool flushPending = false;   // flush is started: what isActive() says, without a call per line
+    static Qt::HANDLE flushThread = nullptr;
     QCoreApplication *app = QCoreApplication::instance();
-    if (!app || QThread::currentThread() != app->thread()) {
+    // QThread::currentThreadId() is inline (no thread-data look-up): the check a line costs.
+    if (!app || (flush && QThread::currentThreadId() != flushThread) || (!flush && QThread::currentThread() != app->thread())) {
         std::fflush(stdout);
         return;
     }
@@ -88,10 +91,16 @@ void printBytes(QByteArrayView line)
         flush->setSingleShot(true);
         flush->setTimerType(Qt::PreciseTimer);
         flush->setInterval(LOG_FLUSH_MS);
-        QObject::connect(flush, &QTimer::timeout, app, [] { std::fflush(stdout); });
+        flushThread = QThread::currentThreadId();
+        QObject::connect(flush, &QTimer::timeout, app, [] {
+            flushPending = false;
+            std::fflush(stdout);
+        });
     }
-    if (!flush->isActive())
+    if (!flushPending) {
+        flushPending = true;
         flush->start();
+    }
 }
 
 void printError(const QString &program, const QString &message)
