@@ -8,9 +8,9 @@ tests/bench/epoll-relay. Every measurement gets a freshly started server on a fr
 round-robin across the servers within each repetition; the table shows medians and, in
 parentheses, the ratio to the yardstick, with issue 11's targets for our server.
 
-    python3 tests/bench/run_bench.py build              # the full run (about 50 minutes, 30 of them the soak)
-    python3 tests/bench/run_bench.py build --modes ingest,memory,fanout,churn   # without the soak (about 20)
-    python3 tests/bench/run_bench.py build --modes soak # the 10-minute, 500-client soak alone (about 32)
+    python3 tests/bench/run_bench.py build              # the full run (about 45 minutes, 30 of them the soak)
+    python3 tests/bench/run_bench.py build --modes ingest,memory,fanout,churn   # without the soak (about 15)
+    python3 tests/bench/run_bench.py build --modes soak # the 10-minute, 500-client soak alone, 3 servers (about 30)
     python3 tests/bench/run_bench.py build --quick      # small sizes, a few minutes
     python3 tests/bench/run_bench.py build --modes fanout,churn --servers ours,yardstick
 
