@@ -18,6 +18,8 @@ class tst_SpreadServer : public QObject
 private slots:
     void init();
     void cleanup();
+    void welcomeLineReplacesEveryCount_data();
+    void welcomeLineReplacesEveryCount();
 
     void welcomeNumbersFollowTheClientCount();
     void welcomeIsConfigurable();
@@ -575,6 +577,30 @@ void tst_SpreadServer::manySessionsStayFindableAsOthersLeave()
         const QByteArray expected = "to "_ba + QByteArray::number(id) + '\n';
         QTRY_VERIFY(socket->bytesAvailable() >= expected.size());
         QCOMPARE(socket->readAll(), expected);
+    }
+}
+
+void tst_SpreadServer::welcomeLineReplacesEveryCount_data()
+{
+    QTest::addColumn<QString>("welcome");
+    QTest::newRow("the seed's") << SpreadServer::defaultWelcome();
+    QTest::newRow("twice") << u"you are %1 of %1"_s;
+    QTest::newRow("at the ends") << u"%1 x %1"_s;
+    QTest::newRow("no count") << u"hello"_s;
+    QTest::newRow("percent before") << u"100%% %%1 %2 %10"_s;
+    QTest::newRow("empty") << QString();
+}
+
+// The welcome is split once, not formatted per connection: the same text as QString::replace().
+void tst_SpreadServer::welcomeLineReplacesEveryCount()
+{
+    QFETCH(QString, welcome);
+    SpreadServer server;
+    server.setWelcome(welcome);
+    for (int count : { 1, 42, 10000 }) {
+        QString expected = welcome;
+        expected.replace(u"%1"_s, QString::number(count));
+        QCOMPARE(server.welcomeLine(count), welcome.isEmpty() ? QByteArray() : expected.toUtf8() + '\n');
     }
 }
 

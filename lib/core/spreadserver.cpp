@@ -18,6 +18,7 @@ SpreadServer::SpreadServer(QObject *parent)
     , m_engine(new SessionEngine(this))
 {
     applyLimits();
+    splitWelcome();
     connect(m_engine, &SessionEngine::sessionOpened, this, &SpreadServer::onSessionOpened);
     connect(m_engine, &SessionEngine::messageReceived, this, &SpreadServer::onMessage);
     connect(m_engine, &SessionEngine::sessionClosed, this, &SpreadServer::onSessionClosed);
@@ -35,6 +36,7 @@ void SpreadServer::setSettings(const Settings &settings)
 {
     m_settings = settings;
     applyLimits();
+    splitWelcome();
 }
 
 void SpreadServer::setRelay(bool relay)
@@ -45,6 +47,20 @@ void SpreadServer::setRelay(bool relay)
 void SpreadServer::setWelcome(const QString &welcome)
 {
     m_settings.welcome = welcome;
+    splitWelcome();
+}
+
+void SpreadServer::splitWelcome()
+{
+    // The parts between the "%1"s, as QString::replace() would see them.
+    m_welcomeParts.clear();
+    if (m_settings.welcome.isEmpty())
+        return;
+    const QByteArray text = m_settings.welcome.toUtf8();
+    qsizetype from = 0;
+    for (qsizetype at; (at = text.indexOf("%1", from)) >= 0; from = at + 2)
+        m_welcomeParts.append(text.mid(from, at - from));
+    m_welcomeParts.append(text.mid(from));
 }
 
 void SpreadServer::applyLimits()
@@ -83,11 +99,13 @@ void SpreadServer::stop(const QString &reason)
 
 QByteArray SpreadServer::welcomeLine(int count) const
 {
-    if (m_settings.welcome.isEmpty())
+    if (m_welcomeParts.isEmpty())
         return {};
-    QString text = m_settings.welcome;
-    text.replace(u"%1"_s, QString::number(count));
-    return text.toUtf8() + '\n';
+    const QByteArray number = QByteArray::number(count);
+    QByteArray line = m_welcomeParts.first();
+    for (qsizetype i = 1; i < m_welcomeParts.size(); ++i)
+        line += number + m_welcomeParts[i];
+    return line + '\n';
 }
 
 bool SpreadServer::isCloseCommand(QByteArrayView message)

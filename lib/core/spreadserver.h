@@ -103,9 +103,11 @@ private:
     void onMessage(ClientId id, const QByteArray &message);
     void onSessionClosed(ClientId id, const QString &reason);
     void applyLimits();
+    void splitWelcome();
 
     SessionEngine *m_engine;
     Settings m_settings;
+    QByteArrayList m_welcomeParts;   // the welcome in UTF-8, split at each %1: said once per connection
     QHash<QHostAddress, int> m_perAddress;   // open clients by address, for maxPerAddress
     ClientId m_refusing = 0;
     bool m_stopping = false;

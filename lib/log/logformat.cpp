@@ -28,6 +28,29 @@ QByteArray number(qint64 value)
     return QByteArray::number(value);
 }
 
+// The connect and disconnect lines are written once each per connection: appended in place, no temporaries.
+void appendNumber(QByteArray &line, qint64 value)
+{
+    char digits[24];
+    const char *end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    line.append(digits, end - digits);
+}
+
+void appendUtf8(QByteArray &line, const QString &text)
+{
+    const qsizetype at = line.size();
+    line.resize(at + text.size());
+    char *out = line.data() + at;
+    for (const QChar c : text) {
+        if (c.unicode() >= 0x80) {   // not ASCII: the general conversion
+            line.resize(at);
+            line += text.toUtf8();
+            return;
+        }
+        *out++ = char(c.unicode());
+    }
+}
+
 /**
  * Whether @p data is all printable ASCII (0x20..0x7e), eight bytes at a
  * time: what nearly every message of a busy server is, and a subset of
@@ -144,7 +167,9 @@ void appendBody(QByteArray &line, const Stopped &)
 }
 void appendBody(QByteArray &line, const Connected &e)
 {
-    line += "new connect: " + number(e.clients) + ' ';
+    line += "new connect: ";
+    appendNumber(line, e.clients);
+    line += ' ';
     appendTag(line, e.peer);
 }
 void appendBody(QByteArray &line, const Refused &e)
@@ -153,9 +178,13 @@ void appendBody(QByteArray &line, const Refused &e)
 }
 void appendBody(QByteArray &line, const Disconnected &e)
 {
-    line += "lost connect: " + number(e.clients) + ' ';
+    line += "lost connect: ";
+    appendNumber(line, e.clients);
+    line += ' ';
     appendTag(line, e.peer);
-    line += " (" + utf8(e.reason) + ')';
+    line += " (";
+    appendUtf8(line, e.reason);
+    line += ')';
 }
 void appendBody(QByteArray &line, const Received &e)
 {
