@@ -767,7 +767,20 @@ void SessionEngine::consume(Session &s, QByteArrayView data)
 void SessionEngine::deliver(Session &s, QByteArrayView message)
 {
     ++s.messagesIn;
-    emit messageReceived(s.id, message.toByteArray());
+    if (m_delivering) {   // a handler's nested event loop: the buffer below is in use
+        emit messageReceived(s.id, message.toByteArray());
+        return;
+    }
+    // One buffer, refilled for each message: no allocation per message unless a
+    // handler kept the last one, which is then left to it.
+    if (!m_message.isDetached())
+        m_message = QByteArray();
+    m_message.resize(message.size());
+    if (!message.isEmpty())
+        std::memcpy(m_message.data(), message.data(), size_t(message.size()));
+    m_delivering = true;
+    emit messageReceived(s.id, m_message);
+    m_delivering = false;
 }
 
 void SessionEngine::deliverPartial(Session &s)

@@ -251,6 +251,8 @@ private:
     QTimer m_resumeAccept;
     QElapsedTimer m_clock;
     QByteArray m_readBuffer;
+    QByteArray m_message;               // what messageReceived() carries, refilled
+    bool m_delivering = false;
     Run m_run;                          // broadcasts not yet handed to the receivers
     OutBlock *m_current = nullptr;      // where stored bytes go; holds a reference
     std::vector<OutBlock *> m_pool;     // free standard blocks, capped
