@@ -6,6 +6,7 @@
 // still be greeted and relayed at the end.
 #include "core/spreadserver.h"
 
+#include "rawsocket.h"
 #include "signalargs.h"
 #include "testpeer.h"
 
@@ -55,25 +56,6 @@ QList<QByteArray> withoutPrefix(const QList<QByteArray> &lines, QByteArrayView p
             kept.append(line);
     }
     return kept;
-}
-
-/** A plain POSIX client socket to 127.0.0.1:@p port; -1 with errno set on failure. */
-int rawConnect(quint16 port, bool nonBlocking)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0), 0);
-    if (fd < 0)
-        return -1;
-    sockaddr_in addr {};
-    addr.sin_family = AF_INET;
-    addr.sin_port = qToBigEndian(port);
-    addr.sin_addr.s_addr = qToBigEndian(quint32(INADDR_LOOPBACK));
-    if (::connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
-        const int error = errno;
-        ::close(fd);
-        errno = error;
-        return -1;
-    }
-    return fd;
 }
 
 quint16 rawLocalPort(int fd)

@@ -6,6 +6,8 @@
 // every client has left the engine holds no memory from the peak.
 #include "core/sessionengine.h"
 
+#include "rawsocket.h"
+
 #include <QSignalSpy>
 #include <QTest>
 #include <QtEndian>
@@ -21,22 +23,6 @@
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
-int rawConnect(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0)
-        return -1;
-    sockaddr_in addr {};
-    addr.sin_family = AF_INET;
-    addr.sin_port = qToBigEndian(port);
-    addr.sin_addr.s_addr = qToBigEndian(quint32(INADDR_LOOPBACK));
-    if (::connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /** A raw client: what it has read so far. */
 struct Client {
     int fd = -1;
@@ -62,7 +48,7 @@ std::pair<int, int> tcpPair()
     if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0
         || ::listen(listener, 1) != 0 || getsockname(listener, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
         return { -1, -1 };
-    const int client = rawConnect(qFromBigEndian(addr.sin_port));
+    const int client = rawConnect(qFromBigEndian(addr.sin_port), true);
     const int accepted = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     ::close(listener);
     return { accepted, client };
@@ -110,7 +96,7 @@ bool tst_SessionEngine::connectClients(int count)
 {
     const int before = m_engine->sessionCount();
     for (int i = 0; i < count; ++i) {
-        const int fd = rawConnect(m_engine->serverPort());
+        const int fd = rawConnect(m_engine->serverPort(), true);
         if (fd < 0)
             return false;
         m_clients.push_back({ fd, {} });
