@@ -45,6 +45,7 @@ private slots:
     void listenFailsOnAPortInUse();
     void onlyAllowedSubnetsAreAdmitted();
     void connectionsPerAddressAreCapped();
+    void aPerAddressLimitSetLaterCountsWhoIsThere();
     void peersOfBothAddressFamiliesAreTold();
     void manySessionsStayFindableAsOthersLeave();
 
@@ -497,6 +498,35 @@ void tst_SpreadServer::connectionsPerAddressAreCapped()
     QTRY_COMPARE(m_server->clientCount(), 2);
     TestPeer *a4 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
     QVERIFY(a4->waitReady());
+    QCOMPARE(refused.count(), 1);
+}
+
+// Without a limit nobody is counted by address; a limit set later (the window's
+// settings) must count the clients already there, and forget them when it is lifted.
+void tst_SpreadServer::aPerAddressLimitSetLaterCountsWhoIsThere()
+{
+    TypedSpy<ServerSignal::ClientRefused> refused(m_server.get());
+    TestPeer *a1 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    TestPeer *a2 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    QVERIFY(a1->waitReady() && a2->waitReady());
+
+    SpreadServer::Settings settings = m_server->settings();
+    settings.maxPerAddress = 2;
+    m_server->setSettings(settings);
+    TestPeer *a3 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    QTRY_VERIFY(a3->isClosed());
+    QCOMPARE(a3->lines(), QList<QByteArray> { "too many connections from 127.0.0.1"_ba });
+
+    a1->socket().disconnectFromHost();
+    QTRY_COMPARE(m_server->clientCount(), 1);
+    TestPeer *a4 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    QVERIFY(a4->waitReady());
+
+    settings.maxPerAddress = 0;
+    m_server->setSettings(settings);
+    TestPeer *a5 = peerFrom(u"127.0.0.1"_s, port(), m_peers);
+    QVERIFY(a5->waitReady());
+    QCOMPARE(m_server->clientCount(), 3);
     QCOMPARE(refused.count(), 1);
 }
 

@@ -34,9 +34,19 @@ SpreadServer::SpreadServer(QObject *parent)
 
 void SpreadServer::setSettings(const Settings &settings)
 {
+    const bool counted = m_settings.maxPerAddress > 0;
     m_settings = settings;
     applyLimits();
     splitWelcome();
+    // Clients are counted by address only while there is a limit to check (a hash
+    // of an address per connect and disconnect): a limit set later counts who is here.
+    if (m_settings.maxPerAddress == 0) {
+        m_perAddress.clear();
+    } else if (!counted) {
+        const QList<ClientId> ids = m_engine->sessionIds();
+        for (ClientId id : ids)
+            ++m_perAddress[m_engine->sessionInfo(id).address];
+    }
 }
 
 void SpreadServer::setRelay(bool relay)
@@ -142,7 +152,8 @@ void SpreadServer::onSessionOpened(ClientId id, const QHostAddress &address, qui
         emit clientRefused(address, port, refusal);
         return;
     }
-    ++m_perAddress[address];
+    if (m_settings.maxPerAddress > 0)
+        ++m_perAddress[address];
     const int count = m_engine->sessionCount();
     m_engine->send(id, welcomeLine(count));
     emit clientConnected(id, address, port, count);
@@ -168,9 +179,11 @@ void SpreadServer::onSessionClosed(ClientId id, const QString &reason)
 {
     if (id == m_refusing)
         return;
-    const auto it = m_perAddress.find(m_engine->sessionInfo(id).address);
-    if (it != m_perAddress.end() && --it.value() <= 0)
-        m_perAddress.erase(it);
+    if (m_settings.maxPerAddress > 0) {
+        const auto it = m_perAddress.find(m_engine->sessionInfo(id).address);
+        if (it != m_perAddress.end() && --it.value() <= 0)
+            m_perAddress.erase(it);
+    }
     emit clientDisconnected(id, reason, m_engine->sessionCount());
 }
 

@@ -108,7 +108,7 @@ private:
     SessionEngine *m_engine;
     Settings m_settings;
     QByteArrayList m_welcomeParts;   // the welcome in UTF-8, split at each %1: said once per connection
-    QHash<QHostAddress, int> m_perAddress;   // open clients by address, for maxPerAddress
+    QHash<QHostAddress, int> m_perAddress;   // open clients by address, while maxPerAddress is set
     ClientId m_refusing = 0;
     bool m_stopping = false;
 };
