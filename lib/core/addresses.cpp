@@ -60,11 +60,8 @@ QString peerText(const QHostAddress &address, quint16 port)
     // connect/close cycle's instructions).
     bool isV4 = false;
     const quint32 v4 = address.toIPv4Address(&isV4);
-    if (!isV4 || address.protocol() != QAbstractSocket::IPv4Protocol) {
-        const QString host = address.toString();
-        const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + host + u']' : host;
-        return port == 0 ? shown : shown + u':' + QString::number(port);
-    }
+    if (!isV4 || address.protocol() != QAbstractSocket::IPv4Protocol)
+        return hostPortText(address.toString(), port);
     char text[sizeof "255.255.255.255:65535"];
     char *p = text;
     const auto put = [&p](unsigned value) {

@@ -348,8 +348,10 @@ SessionEngine::~SessionEngine()
 
 void SessionEngine::setTlsConfiguration(const QSslConfiguration &configuration)
 {
-    m_tlsConfiguration = configuration;
-    m_tls = !configuration.isNull();
+    if (configuration.isNull())
+        m_tlsConfiguration.reset();
+    else
+        m_tlsConfiguration = configuration;
 }
 
 bool SessionEngine::listen(const QHostAddress &address, quint16 port)
@@ -482,11 +484,8 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
     info.bytesIn = s->bytesIn;
     info.messagesOut = s->messagesOut;
     info.bytesOut = s->bytesOut;
-    info.pendingBytes = queued(*s);
-    if (const Extra *e = s->extra.get()) {
-        info.pendingBytes += e->tls ? e->tls->bytesToWrite() : 0;
-        info.encrypted = e->tls != nullptr;
-    }
+    info.pendingBytes = owed(*s);
+    info.encrypted = s->extra && s->extra->tls;
     if (m_run.block && s->state == Session::State::Open && s->id != m_run.except) {
         // Broadcasts it has been promised but not yet handed.
         info.messagesOut += m_run.messages;
@@ -596,7 +595,7 @@ void SessionEngine::startTlsHandshake(qintptr descriptor)
         delete socket;
         return;
     }
-    socket->setSslConfiguration(m_tlsConfiguration);
+    socket->setSslConfiguration(*m_tlsConfiguration);
     const QHostAddress address = normalized(socket->peerAddress());
     const quint16 port = socket->peerPort();
     auto *deadline = new QTimer(socket);
@@ -823,7 +822,7 @@ void SessionEngine::release(OutBlock *block)
     }
     --m_blocks;
     m_blockBytes -= block->capacity;
-    noteReleased(block->capacity);
+    m_releasedBytes += block->capacity;
     ::operator delete(block);
 }
 
@@ -846,12 +845,20 @@ SessionEngine::Span SessionEngine::store(QByteArrayView bytes, QByteArrayView su
         retain(block);
     }
     const quint32 begin = block->used;
-    std::memcpy(block->data() + begin, bytes.data(), size_t(bytes.size()));
-    if (!suffix.isEmpty())
-        std::memcpy(block->data() + begin + bytes.size(), suffix.data(), size_t(suffix.size()));
-    block->used += quint32(size);
-    m_storedBytes += size;
+    copyInto(block, bytes, suffix);
     return { block, begin, block->used };
+}
+
+// The one place bytes are copied into the shared output.
+void SessionEngine::copyInto(OutBlock *block, QByteArrayView bytes, QByteArrayView suffix)
+{
+    char *to = block->data() + block->used;
+    if (!bytes.isEmpty())
+        std::memcpy(to, bytes.data(), size_t(bytes.size()));
+    if (!suffix.isEmpty())
+        std::memcpy(to + bytes.size(), suffix.data(), size_t(suffix.size()));
+    block->used += quint32(bytes.size() + suffix.size());
+    m_storedBytes += bytes.size() + suffix.size();
 }
 
 qint64 SessionEngine::queued(const Session &s)
@@ -859,15 +866,18 @@ qint64 SessionEngine::queued(const Session &s)
     return (s.extra ? s.extra->outBytes : 0) + (s.tailEnd - s.tailBegin);
 }
 
+// What the `too slow` limit counts: our queue, and for TLS what QSslSocket still buffers.
+qint64 SessionEngine::owed(const Session &s)
+{
+    return queued(s) + (s.extra && s.extra->tls ? s.extra->tls->bytesToWrite() : 0);
+}
+
 // Queues [begin, end) of @p block for @p s, extending its tail range when the
 // bytes follow on; false, queuing nothing, when that would take its backlog over the limit.
 bool SessionEngine::append(Session &s, OutBlock *block, quint32 begin, quint32 end, quint32 messages)
 {
     const qint64 size = end - begin;
-    qint64 pending = queued(s);
-    if (s.extra && s.extra->tls)
-        pending += s.extra->tls->bytesToWrite();
-    if (pending + size > m_limits.maxBacklogBytes)
+    if (owed(s) + size > m_limits.maxBacklogBytes)
         return false;
     if (s.tail == block && s.tailEnd == begin) {
         s.tailEnd = end;
@@ -951,12 +961,7 @@ int SessionEngine::sendToAll(QByteArrayView bytes, Id except, QByteArrayView suf
             && m_run.end == m_current->used && m_current->capacity - m_current->used >= size
             && size <= qsizetype(BLOCK_SIZE / 4);
     if (follows) {
-        char *to = m_current->data() + m_current->used;
-        std::memcpy(to, bytes.data(), size_t(bytes.size()));
-        if (!suffix.isEmpty())
-            std::memcpy(to + bytes.size(), suffix.data(), size_t(suffix.size()));
-        m_current->used += quint32(size);
-        m_storedBytes += size;
+        copyInto(m_current, bytes, suffix);
         m_run.end = m_current->used;
         ++m_run.messages;
         return m_run.receivers;
@@ -1201,7 +1206,7 @@ void SessionEngine::endBatch()
     }
     --m_batchDepth;
     for (Session *s : m_graveyard)
-        noteReleased(m_table->recycle(s) + qint64(sizeof(Session)));
+        m_releasedBytes += m_table->recycle(s) + qint64(sizeof(Session));
     m_graveyard.clear();
     // Nobody else holds the current block: the next batch writes it from the start.
     if (m_current && m_current->refs == 1)
@@ -1223,11 +1228,6 @@ qint64 SessionEngine::wallNow()
     if (m_wallMs < 0)
         m_wallMs = QDateTime::currentMSecsSinceEpoch();
     return m_wallMs;
-}
-
-void SessionEngine::noteReleased(qint64 bytes)
-{
-    m_releasedBytes += bytes;
 }
 
 // Gives back what a past peak left: pooled blocks beyond the floor, the

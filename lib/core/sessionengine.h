@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/settinglimits.h"
@@ -101,7 +102,7 @@ public:
      * handshakeFailed() says why.
      */
     void setTlsConfiguration(const QSslConfiguration &configuration);
-    bool isTlsEnabled() const { return m_tls; }
+    bool isTlsEnabled() const { return m_tlsConfiguration.has_value(); }
 
     bool listen(const QHostAddress &address, quint16 port);
     /** Stops accepting; open sessions are not touched. */
@@ -206,18 +207,19 @@ private:
     void endBatch();
     void scheduleTimer();
     Span store(QByteArrayView bytes, QByteArrayView suffix = {});
+    void copyInto(OutBlock *block, QByteArrayView bytes, QByteArrayView suffix);
     OutBlock *newBlock(quint32 capacity);
     void retain(OutBlock *block);
     void release(OutBlock *block);
     bool append(Session &s, OutBlock *block, quint32 begin, quint32 end, quint32 messages);
     void materialize();
     static qint64 queued(const Session &s);
+    static qint64 owed(const Session &s);
     void dropOutput(Session &s);
     Extra &extra(Session &s);
     void trimExtra(Session &s);
     qint64 wallNow();
     void trim(bool heap);
-    void noteReleased(qint64 bytes);
     void setPeer(Session &s, const QHostAddress &address, quint16 port);
     Session *find(Id id) const;
     static quint64 epollTag(const Session &s);
@@ -226,8 +228,9 @@ private:
 
     Limits m_limits;
     SessionAcceptor *m_acceptor = nullptr;
-    QSslConfiguration m_tlsConfiguration;
-    bool m_tls = false;   // QSslConfiguration::isNull() costs a comparison of every field: asked once per accept
+    // Empty for plain TCP: a QSslConfiguration, even a null one, loads the TLS backend
+    // when made (at start-up), and isNull() compares every field (once per accept).
+    std::optional<QSslConfiguration> m_tlsConfiguration;
     QSocketNotifier *m_epollNotifier = nullptr;
     QSocketNotifier *m_acceptNotifier = nullptr;   // on m_acceptor's socket, while listening
     int m_epollFd = -1;
