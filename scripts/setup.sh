@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
     g++ cmake ninja-build pkgconf valgrind
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
-    python3 python3-twisted ncat openssl iproute2
+    python3 python3-twisted ncat openssl libssl-dev haproxy iproute2
     nats-server libnats-dev
     xvfb xauth imagemagick fonts-noto-cjk
 )

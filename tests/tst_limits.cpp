@@ -60,6 +60,8 @@ void tst_Limits::defaultsComeFromTheLimits()
     QCOMPARE(engine.maxMessageBytes, server.maxMessageBytes);
     QCOMPARE(engine.maxBacklogBytes, server.maxBacklogBytes);
     QCOMPARE(engine.tlsHandshakeTimeoutMs, server.tlsHandshakeTimeoutMs);
+    QCOMPARE(engine.maxHandshakes, server.maxHandshakes);
+    QCOMPARE(qint64(server.maxHandshakes), Limits::MaxHandshakes.defaultValue);
 
     ServerOptions serverOptions;
     QCOMPARE(exitCodeOf(parseServerOptions({ SERVER }, &serverOptions)), RUNS);

@@ -243,6 +243,7 @@ void addServerOptions(QCommandLineParser &parser)
         { u"tls-ca"_s,
           QStringLiteral("Require client certificates signed by these PEM CAs (mutual TLS)."),
           u"file"_s },
+        limitOption(Limits::MaxHandshakes, u"n"_s),
         { u"nats"_s,
           QStringLiteral("Join a broadcast domain on this NATS cluster: nats://host:port, "
                                                        "comma-separated, nearest first (needs a build with NATS)."),
@@ -298,12 +299,14 @@ std::optional<int> parseServerLimits(const QCommandLineParser &parser, quint16 *
     qint64 maxBacklog = settings->maxBacklogBytes;
     qint64 flushMs = settings->flushDelayMs;
     qint64 maxPerIp = settings->maxPerAddress;   // 0: no limit
+    qint64 maxHandshakes = settings->maxHandshakes;
     if (!limitValue(parser, Limits::ServerPort, &portValue, ServerProgram)
         || !limitValue(parser, Limits::MaxClients, &maxClients, ServerProgram)
         || !limitValue(parser, Limits::MaxMessageBytes, &maxMessage, ServerProgram)
         || !limitValue(parser, Limits::MaxBacklogBytes, &maxBacklog, ServerProgram)
         || !limitValue(parser, Limits::ServerFlushMs, &flushMs, ServerProgram)
-        || !limitValue(parser, Limits::MaxPerAddress, &maxPerIp, ServerProgram))
+        || !limitValue(parser, Limits::MaxPerAddress, &maxPerIp, ServerProgram)
+        || !limitValue(parser, Limits::MaxHandshakes, &maxHandshakes, ServerProgram))
         return ExitUsage;
     *port = quint16(portValue);
     settings->maxClients = int(maxClients);
@@ -311,6 +314,7 @@ std::optional<int> parseServerLimits(const QCommandLineParser &parser, quint16 *
     settings->maxBacklogBytes = maxBacklog;
     settings->flushDelayMs = int(flushMs);
     settings->maxPerAddress = int(maxPerIp);
+    settings->maxHandshakes = int(maxHandshakes);
     return std::nullopt;
 }
 

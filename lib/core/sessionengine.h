@@ -68,6 +68,7 @@ public:
         int flushDelayMs = int(::Limits::ServerFlushMs.defaultValue);   ///< quiet time before a partial line is a message; 0: every read is
         int closeTimeoutMs = ::Limits::CloseTimeoutMs;                  ///< graceful close: time to flush and see the peer's end
         int tlsHandshakeTimeoutMs = ::Limits::TlsHandshakeTimeoutMs;    ///< a TLS client must finish its handshake in this time
+        int maxHandshakes = int(::Limits::MaxHandshakes.defaultValue);  ///< TLS handshakes in progress at once; the rest wait
     };
 
     struct SessionInfo {
@@ -148,6 +149,8 @@ public:
         qint64 blockBytes = 0;        ///< their size
         qint64 tableBytes = 0;        ///< the session slab, its index and free list
         qint64 storedBytes = 0;       ///< bytes ever copied into output blocks: one copy per send, not per receiver
+        int tlsStates = 0;            ///< sessions holding OpenSSL state (handshaking or established)
+        int handshaking = 0;          ///< TLS handshakes in progress (at most Limits::maxHandshakes)
     };
     MemoryStats memoryStats() const;
     /** Gives memory back now rather than shortly after a release (tests). */

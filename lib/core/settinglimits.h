@@ -79,6 +79,13 @@ inline constexpr Limit NatsBufferBytes {
     .help = "Bytes of messages kept while NATS is unreachable (default %1; K, M, G suffixes).",
 };
 
+inline constexpr Limit MaxHandshakes {
+    // Each handshake in progress holds OpenSSL state (about 30-60 KiB) and costs a signature:
+    // the cap bounds both. A client over the cap waits, unread, inside the handshake deadline.
+    .option = "max-handshakes", .defaultValue = 64, .minimum = 1, .maximum = 100000, .unit = Unit::Count,
+    .help = "Most TLS handshakes in progress at once (default %1); later clients wait their turn.",
+};
+
 /** Not options. A TLS client must finish its handshake in this time. */
 inline constexpr int TlsHandshakeTimeoutMs = 10000;
 /** A graceful close (stop, drop, SIGTERM): the time to deliver what is queued and see the peer's end. */
@@ -124,6 +131,7 @@ static_assert(contains(ServerPort, ServerPort.defaultValue) && contains(MaxClien
                       && contains(ServerFlushMs, ServerFlushMs.defaultValue)
                       && contains(MaxPerAddress, MaxPerAddress.defaultValue)
                       && contains(NatsBufferBytes, NatsBufferBytes.defaultValue)
+                      && contains(MaxHandshakes, MaxHandshakes.defaultValue)
                       && contains(ClientPort, ClientPort.defaultValue) && contains(Interval, Interval.defaultValue)
                       && contains(ClientFlushMs, ClientFlushMs.defaultValue),
               "a default outside its range");

@@ -80,6 +80,7 @@ void SpreadServer::applyLimits()
     limits.maxBacklogBytes = m_settings.maxBacklogBytes;
     limits.flushDelayMs = m_settings.flushDelayMs;
     limits.tlsHandshakeTimeoutMs = m_settings.tlsHandshakeTimeoutMs;
+    limits.maxHandshakes = m_settings.maxHandshakes;
     m_engine->setLimits(limits);
 }
 

@@ -34,6 +34,7 @@ public:
         QList<QPair<QHostAddress, int>> allowed;   ///< subnets admitted; empty admits everyone
         int maxPerAddress = int(Limits::MaxPerAddress.defaultValue);   ///< connections from one address; 0: no limit
         int tlsHandshakeTimeoutMs = Limits::TlsHandshakeTimeoutMs;     ///< with TLS: time allowed for the handshake
+        int maxHandshakes = int(Limits::MaxHandshakes.defaultValue);   ///< with TLS: handshakes in progress at once
     };
 
     static QString defaultWelcome();
@@ -64,6 +65,8 @@ public:
     void stop(const QString &reason = QString());
 
     int clientCount() const { return m_engine->sessionCount(); }
+    /** What the session engine holds (tests, benchmarks). */
+    SessionEngine::MemoryStats memoryStats() const { return m_engine->memoryStats(); }
     QList<ClientId> clients() const { return m_engine->sessionIds(); }
     bool hasClient(ClientId id) const { return m_engine->contains(id); }
     ClientInfo clientInfo(ClientId id) const { return m_engine->sessionInfo(id); }
