@@ -5,11 +5,13 @@
 #include "core/logcategories.h"
 #include "core/reasons.h"
 #include "core/slotindex.h"
+#include "core/tlscontext.h"
 
 #include <QDateTime>
 #include <QSocketNotifier>
-#include <QSslSocket>
 #include <QTcpServer>
+
+#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -50,16 +52,13 @@ constexpr int TRIM_DELAY_MS = 1000;
 constexpr size_t DIRTY_KEEP = 1024;      // entries the dirty lists keep past a trim
 constexpr int ACCEPT_RETRY_MS = 250;    // after EMFILE and friends
 constexpr int ACCEPT_BATCH = 64;        // connections taken per wake-up, for fairness
+// A handshaking record's id: its own range, so that client ids count clients only.
+constexpr quint64 PENDING_ID_BIT = quint64(1) << 63;
+constexpr char TLS_HANDSHAKE_RECORD = 0x16;   // the first byte of every TLS ClientHello
 
-// ::ffff:a.b.c.d, as a dual-stack socket sees an IPv4 peer, shown as a.b.c.d.
-QHostAddress normalized(QHostAddress address)
-{
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    if (isV4)
-        address.setAddress(v4);
-    return address;
-}
+struct SslFree {
+    void operator()(SSL *ssl) const { SSL_free(ssl); }
+};
 
 QString errnoText(int error)
 {
@@ -121,7 +120,7 @@ struct SessionEngine::Span {
 // is kept here (for a receiver that keeps up, the only one), and everything
 // else that only a busy session needs lives in Extra.
 struct SessionEngine::Session {
-    enum class State : quint8 { Open, Flushing, Lingering };
+    enum class State : quint8 { Open, Flushing, Lingering, Handshaking };
 
     Id id = 0;                       // 0: a free slot
     std::unique_ptr<Extra> extra;    // while older output is queued or a line is unfinished; always for TLS and IPv6
@@ -145,6 +144,8 @@ struct SessionEngine::Session {
     bool wantWrite : 1 = false;
     bool peerEnded : 1 = false;      // read returned 0: nothing more can come in
     bool finalized : 1 = false;      // socket gone; the record waits for the end of the batch
+    bool waitingTurn : 1 = false;    // TLS: its first bytes came while the handshakes were at the cap
+    bool writeWantsRead : 1 = false; // TLS: OpenSSL must read before it can write on
 };
 
 struct SessionEngine::Extra {
@@ -154,11 +155,11 @@ struct SessionEngine::Extra {
     QList<Span> out;                 // older queued ranges, oldest first; Session::tail follows
     qint64 outBytes = 0;             // unwritten bytes in out
     qint64 lastReadMs = 0;           // m_clock time of the read that left the unfinished line
-    QSslSocket *tls = nullptr;       // TLS: Qt's socket instead of fd
+    std::unique_ptr<SSL, SslFree> ssl;   // TLS, from the client's first byte on
     bool hasPeerV6 = false;
     Q_IPV6ADDR peerV6 {};
 
-    bool isIdle() const { return !tls && !hasPeerV6 && out.isEmpty() && !framer.hasPartial(); }
+    bool isIdle() const { return !ssl && !hasPeerV6 && out.isEmpty() && !framer.hasPartial(); }
 };
 
 // The sessions: records in chunks that never move, found by id through a
@@ -206,6 +207,14 @@ public:
             return nullptr;
         Session *s = &at(slot);
         return s->id != 0 && quint32(s->id) == idLow && !s->finalized ? s : nullptr;
+    }
+
+    /** The session in @p s is known as @p id from now on. */
+    void rekey(Session *s, Id id)
+    {
+        m_index.remove(s->id, s->slot, idOf());
+        s->id = id;
+        m_index.insert(s->slot, idOf());
     }
 
     /** find() no longer sees @p s; the record stays valid until recycle(). */
@@ -324,6 +333,9 @@ SessionEngine::SessionEngine(QObject *parent)
             m_acceptNotifier->setEnabled(true);
     });
 
+    m_tlsBacklogTimer.setSingleShot(true);
+    connect(&m_tlsBacklogTimer, &QTimer::timeout, this, &SessionEngine::readTlsBacklog);
+
     m_trimTimer.setSingleShot(true);
     m_trimTimer.setInterval(TRIM_DELAY_MS);
     connect(&m_trimTimer, &QTimer::timeout, this, [this] { trim(m_releasedBytes >= TRIM_AFTER_BYTES); });
@@ -334,7 +346,7 @@ SessionEngine::~SessionEngine()
     m_table->forEach([this](Session &s) {
         dropOutput(s);
         if (s.fd >= 0)
-            ::close(s.fd);   // a TLS socket is our child and goes with us
+            ::close(s.fd);
     });
     if (m_run.block)
         release(std::exchange(m_run.block, nullptr));
@@ -348,16 +360,24 @@ SessionEngine::~SessionEngine()
 
 void SessionEngine::setTlsConfiguration(const QSslConfiguration &configuration)
 {
-    if (configuration.isNull())
+    m_tls.reset();
+    m_tlsError.clear();
+    if (configuration.isNull()) {
         m_tlsConfiguration.reset();
-    else
-        m_tlsConfiguration = configuration;
+        return;
+    }
+    m_tlsConfiguration = configuration;
+    m_tls = TlsContext::create(configuration, &m_tlsError);
+    if (!m_tls)
+        m_tlsError = u"TLS: "_s + m_tlsError;
 }
 
 bool SessionEngine::listen(const QHostAddress &address, quint16 port)
 {
     m_closingAll = false;
     stopListening();
+    if (isTlsEnabled() && !m_tls)
+        return false;   // errorString(): why OpenSSL refused the configuration
     // Bursts of connections wait in the kernel rather than being dropped and retried a second later.
     m_acceptor->setListenBacklogSize(SOMAXCONN);
     if (!m_acceptor->listen(address, port))
@@ -421,7 +441,7 @@ quint16 SessionEngine::serverPort() const
 
 QString SessionEngine::errorString() const
 {
-    return m_acceptor->errorString();
+    return isTlsEnabled() && !m_tls ? m_tlsError : m_acceptor->errorString();
 }
 
 void SessionEngine::setLimits(const Limits &limits)
@@ -484,8 +504,8 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
     info.bytesIn = s->bytesIn;
     info.messagesOut = s->messagesOut;
     info.bytesOut = s->bytesOut;
-    info.pendingBytes = owed(*s);
-    info.encrypted = s->extra && s->extra->tls;
+    info.pendingBytes = queued(*s);
+    info.encrypted = s->extra && s->extra->ssl;
     if (m_run.block && s->state == Session::State::Open && s->id != m_run.except) {
         // Broadcasts it has been promised but not yet handed.
         info.messagesOut += m_run.messages;
@@ -498,8 +518,8 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
 // (non-blocking already, TCP_NODELAY inherited); null for a socket handed to us.
 void SessionEngine::adopt(qintptr descriptor, const sockaddr_in6 *accepted)
 {
-    if (isTlsEnabled()) {
-        startTlsHandshake(descriptor);
+    if (isTlsEnabled() && !m_tls) {
+        ::close(int(descriptor));   // not reached: listen() refuses such a configuration
         return;
     }
     const int fd = int(descriptor);
@@ -516,7 +536,8 @@ void SessionEngine::adopt(qintptr descriptor, const sockaddr_in6 *accepted)
         getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &length);
     }
 
-    Session *s = m_table->create(m_nextId++);
+    // A TLS client gets its id when its handshake is done.
+    Session *s = m_table->create(m_tls ? (PENDING_ID_BIT | m_nextPendingId++) : m_nextId++);
     s->fd = fd;
     if (peer.sin6_family == AF_INET) {
         const auto *in = reinterpret_cast<const sockaddr_in *>(&peer);
@@ -542,7 +563,17 @@ void SessionEngine::adopt(qintptr descriptor, const sockaddr_in6 *accepted)
         return;
     }
     s->interest = ev.events;
-    openSession(s);
+    if (!m_tls) {
+        openSession(s);
+        return;
+    }
+    // A stranger: a plain record until its first byte, then an SSL object.
+    s->state = Session::State::Handshaking;
+    ++m_liveCount;
+    const bool wasIdle = m_handshakeDeadlines.empty();
+    m_handshakeDeadlines.emplace_back(now() + m_limits.tlsHandshakeTimeoutMs, s->id);
+    if (wasIdle)
+        scheduleTimer();
 }
 
 void SessionEngine::setPeer(Session &s, const QHostAddress &address, quint16 port)
@@ -566,7 +597,8 @@ void SessionEngine::openSession(Session *session)
     session->openIndex = quint32(m_open.size());
     m_open.push_back(session);
     ++m_openCount;
-    ++m_liveCount;
+    if (!session->extra || !session->extra->ssl)
+        ++m_liveCount;   // a TLS client was counted from its accept
     const SessionInfo info = sessionInfo(session->id);
     emit sessionOpened(session->id, info.address, info.port);
 }
@@ -585,91 +617,160 @@ void SessionEngine::trimExtra(Session &s)
         s.extra.reset();
 }
 
-// The handshake is ours rather than QSslServer's, which closes a client that
-// speaks clear text, or none at all, without a word: every refusal must be logged.
-void SessionEngine::startTlsHandshake(qintptr descriptor)
+// A TLS record's turn: its first byte, then each step of its handshake.
+// Every refusal is reported with its reason: QSslServer's silent close is not ours.
+void SessionEngine::handshake(Session &s, quint32 events)
 {
-    auto *socket = new QSslSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        ::close(int(descriptor));
-        delete socket;
+    SSL *ssl = s.extra ? s.extra->ssl.get() : nullptr;
+    if (!ssl) {
+        if (s.waitingTurn) {
+            // Registered for nothing while it waits: only a hang-up or an error comes.
+            if (events & (EPOLLHUP | EPOLLERR))
+                refuse(s, Reasons::ClientClosedTheConnection);
+            return;
+        }
+        char first = 0;
+        const ssize_t r = ::recv(s.fd, &first, 1, MSG_PEEK);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return;
+        if (r <= 0) {
+            refuse(s, r == 0 ? QString(Reasons::ClientClosedTheConnection) : errnoText(errno));
+            return;
+        }
+        if (first != TLS_HANDSHAKE_RECORD) {
+            refuse(s, Reasons::ClearText);
+            return;
+        }
+        if (m_handshaking >= m_limits.maxHandshakes) {
+            s.waitingTurn = true;   // its bytes wait in the kernel
+            m_waitingHandshakes.push_back(s.id);
+            updateInterest(s);
+            return;
+        }
+        ssl = m_tls->newSession(s.fd);
+        if (!ssl) {
+            refuse(s, errnoText(ENOMEM));
+            return;
+        }
+        extra(s).ssl.reset(ssl);
+        ++m_handshaking;
+    }
+    TlsContext::clearErrors();
+    errno = 0;
+    const int r = SSL_do_handshake(ssl);
+    if (r == 1) {
+        completeHandshake(s);
         return;
     }
-    socket->setSslConfiguration(*m_tlsConfiguration);
-    const QHostAddress address = normalized(socket->peerAddress());
-    const quint16 port = socket->peerPort();
-    auto *deadline = new QTimer(socket);
-    deadline->setSingleShot(true);
-
-    // Once, whatever reports first: an error, the peer's close, or the deadline.
-    const auto fail = [this, socket, deadline, address, port](const QString &why) {
-        deadline->stop();
-        socket->disconnect(this);
-        socket->abort();
-        socket->deleteLater();
-        emit handshakeFailed(address, port, QString(Reasons::TlsHandshakeFailed).arg(why));
-    };
-    connect(deadline, &QTimer::timeout, this, [this, fail] {
-        fail(QString(Reasons::NoHandshakeWithin).arg(m_limits.tlsHandshakeTimeoutMs));
-    });
-    connect(socket, &QAbstractSocket::errorOccurred, this, [socket, fail] { fail(socket->errorString()); });
-    connect(socket, &QAbstractSocket::disconnected, this, [fail] { fail(Reasons::ClientClosedTheConnection); });
-    connect(socket, &QSslSocket::encrypted, this, [this, socket, deadline] {
-        socket->disconnect(this);
-        delete deadline;
-        adoptTls(socket);
-    });
-    socket->startServerEncryption();
-    deadline->start(m_limits.tlsHandshakeTimeoutMs);
+    const int error = SSL_get_error(ssl, r);
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+        s.wantWrite = error == SSL_ERROR_WANT_WRITE;
+        updateInterest(s);
+        return;
+    }
+    refuse(s, TlsContext::failure(ssl, r, errno));
 }
 
-void SessionEngine::adoptTls(QSslSocket *socket)
+void SessionEngine::completeHandshake(Session &s)
 {
-    BatchScope scope(this);
-    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    --m_handshaking;
+    s.state = Session::State::Open;
+    s.wantWrite = false;
+    m_table->rekey(&s, m_nextId++);
+    // The tag carries the id: events still queued under the old one find no session.
+    epoll_event ev {};
+    ev.events = EPOLLIN | EPOLLRDHUP;
+    ev.data.u64 = epollTag(s);
+    epoll_ctl(m_epollFd, EPOLL_CTL_MOD, s.fd, &ev);
+    s.interest = ev.events;
+    const Id id = s.id;
+    openSession(&s);   // its handlers may close it at once (server full, not allowed)
+    if (find(id) && s.state == Session::State::Open)
+        readTls(s);   // what came with the handshake may already be in OpenSSL's buffer
+    startWaitingHandshakes();
+}
 
-    Session *s = m_table->create(m_nextId++);
-    extra(*s).tls = socket;
-    setPeer(*s, socket->peerAddress(), socket->peerPort());
+// A client that never became a session: said why, and gone.
+void SessionEngine::refuse(Session &s, const QString &why)
+{
+    const SessionInfo info = sessionInfo(s.id);
+    finalize(s);
+    emit handshakeFailed(info.address, info.port, QString(Reasons::TlsHandshakeFailed).arg(why));
+}
 
-    const Id id = s->id;
-    connect(socket, &QSslSocket::readyRead, this, [this, id] {
-        if (Session *session = find(id)) {
-            BatchScope scope(this);
-            readTls(*session);
-        }
-    });
-    connect(socket, &QSslSocket::disconnected, this, [this, id] { onTlsDisconnected(id); });
-    openSession(s);
-    if (Session *session = find(id); session && socket->bytesAvailable() > 0)
-        readTls(*session);   // what came in with the handshake
+// Handshakes that waited for a free place, oldest first. Not recursive: a
+// refusal ends a handshake too and calls this again.
+void SessionEngine::startWaitingHandshakes()
+{
+    if (m_startingWaiting)
+        return;
+    m_startingWaiting = true;
+    while (m_handshaking < m_limits.maxHandshakes && !m_waitingHandshakes.empty()) {
+        const Id id = m_waitingHandshakes.front();
+        m_waitingHandshakes.pop_front();
+        Session *s = find(id);
+        if (!s || s->state != Session::State::Handshaking || !s->waitingTurn)
+            continue;   // refused at its deadline meanwhile
+        s->waitingTurn = false;
+        handshake(*s, EPOLLIN);
+    }
+    m_startingWaiting = false;
 }
 
 void SessionEngine::readTls(Session &s)
 {
-    const QByteArray data = s.extra->tls->readAll();
-    if (s.state != Session::State::Open || data.isEmpty())
-        return;   // a closing session's input is discarded
-    s.bytesIn += quint64(data.size());
-    s.lastActivityMs = wallNow();
-    consume(s, data);
+    SSL *ssl = s.extra->ssl.get();
+    qsizetype taken = 0;
+    for (;;) {
+        TlsContext::clearErrors();
+        errno = 0;
+        const int r = SSL_read(ssl, m_readBuffer.data(), int(m_readBuffer.size()));
+        if (r > 0) {
+            if (s.writeWantsRead) {
+                s.writeWantsRead = false;
+                markDirty(s);
+            }
+            s.bytesIn += quint64(r);
+            s.lastActivityMs = wallNow();
+            m_batchRead += r;
+            taken += r;
+            consume(s, QByteArrayView(m_readBuffer.constData(), r));
+            if (s.state != Session::State::Open)
+                return;
+            if (taken >= READ_CHUNK || m_batchRead >= READ_BUDGET) {
+                // What OpenSSL has read ahead is not the kernel's: epoll would not say so again.
+                if (SSL_has_pending(ssl)) {
+                    m_tlsBacklog.push_back(s.id);
+                    if (!m_tlsBacklogTimer.isActive())
+                        m_tlsBacklogTimer.start(0);
+                }
+                return;
+            }
+            continue;
+        }
+        const int error = SSL_get_error(ssl, r);
+        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE)
+            return;
+        deliverPartial(s);
+        if (error == SSL_ERROR_ZERO_RETURN) {   // close_notify, or the end of the stream
+            s.peerEnded = true;
+            closeSession(s.id, Reasons::ClosedByPeer, CloseMode::Graceful);
+            return;
+        }
+        const QString why = TlsContext::failure(ssl, r, errno);
+        closeSession(s.id, error == SSL_ERROR_SSL ? QString(Reasons::TlsError).arg(why) : why, CloseMode::Abort);
+        return;
+    }
 }
 
-void SessionEngine::onTlsDisconnected(Id id)
+void SessionEngine::readTlsBacklog()
 {
-    Session *s = find(id);
-    if (!s)
-        return;
     BatchScope scope(this);
-    if (s->state == Session::State::Open) {
-        readTls(*s);
-        deliverPartial(*s);
-        const QSslSocket *socket = s->extra->tls;
-        const bool failed = socket->error() != QAbstractSocket::RemoteHostClosedError
-                && socket->error() != QAbstractSocket::UnknownSocketError;
-        closeSession(id, failed ? socket->errorString() : QString(Reasons::ClosedByPeer), CloseMode::Abort);
-    } else {
-        finalize(*s);
+    m_batchRead = 0;
+    const std::vector<Id> ids = std::exchange(m_tlsBacklog, {});
+    for (Id id : ids) {
+        if (Session *s = find(id); s && s->state == Session::State::Open)
+            readTls(*s);
     }
 }
 
@@ -687,6 +788,10 @@ void SessionEngine::onEpollReady()
         if (!s)
             continue;   // closed earlier in this batch
         const quint32 what = events[i].events;
+        if (s->state == Session::State::Handshaking) {
+            handshake(*s, what);
+            continue;
+        }
         if (what & EPOLLOUT)
             flush(*s);
         if (!(what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) || !atTag(tag))
@@ -700,6 +805,10 @@ void SessionEngine::onEpollReady()
 
 void SessionEngine::readFrom(Session &s)
 {
+    if (s.state == Session::State::Open && s.extra && s.extra->ssl) {
+        readTls(s);
+        return;
+    }
     const ssize_t r = ::recv(s.fd, m_readBuffer.data(), size_t(m_readBuffer.size()), 0);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
@@ -866,18 +975,12 @@ qint64 SessionEngine::queued(const Session &s)
     return (s.extra ? s.extra->outBytes : 0) + (s.tailEnd - s.tailBegin);
 }
 
-// What the `too slow` limit counts: our queue, and for TLS what QSslSocket still buffers.
-qint64 SessionEngine::owed(const Session &s)
-{
-    return queued(s) + (s.extra && s.extra->tls ? s.extra->tls->bytesToWrite() : 0);
-}
-
 // Queues [begin, end) of @p block for @p s, extending its tail range when the
 // bytes follow on; false, queuing nothing, when that would take its backlog over the limit.
 bool SessionEngine::append(Session &s, OutBlock *block, quint32 begin, quint32 end, quint32 messages)
 {
     const qint64 size = end - begin;
-    if (owed(s) + size > m_limits.maxBacklogBytes)
+    if (queued(s) + size > m_limits.maxBacklogBytes)
         return false;
     if (s.tail == block && s.tailEnd == begin) {
         s.tailEnd = end;
@@ -991,25 +1094,57 @@ void SessionEngine::flush(Session &s)
         if (s.finalized)
             return;   // the run found it too slow
     }
+    if (!(s.extra && s.extra->ssl ? writeTls(s) : writePlain(s)))
+        return;   // closed
     Extra *e = s.extra.get();
-    if (e && e->tls) {
-        // QSslSocket encrypts and buffers; the backlog limit counts its buffer too.
-        const qint64 bytes = queued(s);
-        for (const Span &span : std::as_const(e->out))
-            e->tls->write(span.block->data() + span.begin, span.size());
-        if (s.tail)
-            e->tls->write(s.tail->data() + s.tailBegin, s.tailEnd - s.tailBegin);
-        dropOutput(s);
-        if (bytes > 0) {
-            s.bytesOut += quint64(bytes);
-            s.lastActivityMs = wallNow();
-        }
-        if (s.state == Session::State::Flushing) {
-            s.state = Session::State::Lingering;
-            e->tls->disconnectFromHost();   // writes what is buffered, then close_notify; disconnected() follows
-        }
-        return;
+    const bool drained = queued(s) == 0;
+    if (drained && e) {
+        e->out = QList<Span>();   // give the memory back, idle sessions stay small
+        trimExtra(s);
     }
+    s.wantWrite = !drained && !s.writeWantsRead;
+    if (s.state == Session::State::Flushing && drained) {
+        // After the peer's end there is no input left to cause a reset: close now.
+        if (s.peerEnded)
+            finalize(s);
+        else
+            beginLinger(s);
+    } else {
+        updateInterest(s);
+    }
+}
+
+// Bytes the kernel (or OpenSSL) took from the front of the queue.
+void SessionEngine::wrote(Session &s, qint64 bytes)
+{
+    s.bytesOut += quint64(bytes);
+    s.lastActivityMs = wallNow();
+    Extra *e = s.extra.get();
+    qint64 left = bytes;
+    while (e && left > 0 && !e->out.isEmpty()) {
+        Span &span = e->out.first();
+        const qint64 taken = std::min<qint64>(left, span.size());
+        span.begin += quint32(taken);
+        e->outBytes -= taken;
+        left -= taken;
+        if (span.begin == span.end) {
+            release(span.block);
+            e->out.removeFirst();
+        }
+    }
+    if (left > 0) {
+        s.tailBegin += quint32(left);
+        if (s.tailBegin == s.tailEnd) {
+            release(std::exchange(s.tail, nullptr));
+            s.tailBegin = s.tailEnd = 0;
+        }
+    }
+}
+
+// Writes what is queued until the kernel refuses more; false if that closed the session.
+bool SessionEngine::writePlain(Session &s)
+{
+    Extra *e = s.extra.get();
     while (queued(s) > 0) {
         iovec iov[IOV_BATCH];
         int count = 0;
@@ -1045,53 +1180,75 @@ void SessionEngine::flush(Session &s)
                 closeSession(s.id, reason, CloseMode::Abort);
             else
                 finalize(s);
-            return;
+            return false;
         }
-        s.bytesOut += quint64(w);
-        s.lastActivityMs = wallNow();
-        qint64 left = w;
-        while (e && left > 0 && !e->out.isEmpty()) {
-            Span &span = e->out.first();
-            const qint64 taken = std::min<qint64>(left, span.size());
-            span.begin += quint32(taken);
-            e->outBytes -= taken;
-            left -= taken;
-            if (span.begin == span.end) {
-                release(span.block);
-                e->out.removeFirst();
+        wrote(s, w);
+    }
+    return true;
+}
+
+// The same for TLS: one SSL_write for what is queued, the ranges gathered
+// into one buffer when there are several (a receiver that keeps up has one).
+// A write the socket refused is retried with the same bytes from the same
+// place: the queue only moves on by what OpenSSL reports written.
+bool SessionEngine::writeTls(Session &s)
+{
+    Extra *e = s.extra.get();
+    SSL *ssl = e->ssl.get();
+    while (queued(s) > 0) {
+        const char *data;
+        qsizetype size;
+        if (e->out.isEmpty()) {
+            data = s.tail->data() + s.tailBegin;
+            size = s.tailEnd - s.tailBegin;
+        } else {
+            m_tlsGather.clear();
+            for (const Span &span : std::as_const(e->out)) {
+                if (m_tlsGather.size() >= qsizetype(BLOCK_SIZE))
+                    break;
+                m_tlsGather.append(span.block->data() + span.begin, span.size());
             }
+            if (s.tail && m_tlsGather.size() < qsizetype(BLOCK_SIZE))
+                m_tlsGather.append(s.tail->data() + s.tailBegin, s.tailEnd - s.tailBegin);
+            data = m_tlsGather.constData();
+            size = m_tlsGather.size();
         }
-        if (left > 0) {
-            s.tailBegin += quint32(left);
-            if (s.tailBegin == s.tailEnd) {
-                release(std::exchange(s.tail, nullptr));
-                s.tailBegin = s.tailEnd = 0;
+        TlsContext::clearErrors();
+        errno = 0;
+        const int w = SSL_write(ssl, data, int(std::min<qsizetype>(size, INT_MAX)));
+        if (w <= 0) {
+            const int error = SSL_get_error(ssl, w);
+            if (error == SSL_ERROR_WANT_WRITE)
+                break;
+            if (error == SSL_ERROR_WANT_READ) {
+                s.writeWantsRead = true;   // readTls() flushes again after its next read
+                break;
             }
+            const QString why = TlsContext::failure(ssl, w, errno);
+            if (s.state == Session::State::Open)
+                closeSession(s.id, error == SSL_ERROR_SSL ? QString(Reasons::TlsError).arg(why) : why, CloseMode::Abort);
+            else
+                finalize(s);
+            return false;
         }
+        wrote(s, w);
     }
-    const bool drained = queued(s) == 0;
-    if (drained && e) {
-        e->out = QList<Span>();   // give the memory back, idle sessions stay small
-        trimExtra(s);
-    }
-    s.wantWrite = !drained;
-    if (s.state == Session::State::Flushing && drained) {
-        // After the peer's end there is no input left to cause a reset: close now.
-        if (s.peerEnded)
-            finalize(s);
-        else
-            beginLinger(s);
-    } else {
-        updateInterest(s);
-    }
+    if (m_tlsGather.capacity() > qsizetype(2 * BLOCK_SIZE))
+        m_tlsGather = QByteArray();   // one large gather is not kept
+    return true;
 }
 
 void SessionEngine::updateInterest(Session &s)
 {
     if (s.fd < 0)
-        return;   // TLS: Qt's socket
+        return;   // finalized
     quint32 events = 0;
     switch (s.state) {
+    case Session::State::Handshaking:
+        // Waiting for a free place: not read, so that its bytes stay in the kernel.
+        if (!s.waitingTurn)
+            events = s.wantWrite ? EPOLLOUT : EPOLLIN | EPOLLRDHUP;
+        break;
     case Session::State::Open:
         events = EPOLLIN | EPOLLRDHUP;
         break;
@@ -1101,7 +1258,7 @@ void SessionEngine::updateInterest(Session &s)
         events = EPOLLIN | EPOLLRDHUP;
         break;
     }
-    if (s.wantWrite)
+    if (s.wantWrite && s.state != Session::State::Handshaking)
         events |= EPOLLOUT;
     if (events == s.interest)
         return;
@@ -1150,6 +1307,11 @@ void SessionEngine::beginLinger(Session &s)
     // Half-close and read until the peer closes too: closing a socket with
     // unread input would reset it and could destroy our last words in flight.
     s.state = Session::State::Lingering;
+    if (s.extra && s.extra->ssl) {
+        TlsContext::clearErrors();
+        SSL_shutdown(s.extra->ssl.get());   // close_notify; if the socket is full, the FIN still says it
+        TlsContext::clearErrors();
+    }
     if (::shutdown(s.fd, SHUT_WR) != 0) {
         finalize(s);
         return;
@@ -1161,22 +1323,23 @@ void SessionEngine::finalize(Session &s)
 {
     Q_ASSERT(s.state != Session::State::Open);   // open sessions end through closeSession()
     Q_ASSERT(!s.finalized);
-    if (QSslSocket *socket = s.extra ? std::exchange(s.extra->tls, nullptr) : nullptr) {
-        socket->disconnect(this);
-        socket->abort();
-        socket->deleteLater();   // we may be inside one of its signals
-    } else {
-        // Closing takes the socket out of the epoll set (no EPOLL_CTL_DEL: a system call
-        // per connection). Should a forked child still hold it for a moment, its late
-        // events carry this record's tag, which atTag() no longer accepts.
-        ::close(s.fd);
-        s.fd = -1;
-    }
+    // Closing takes the socket out of the epoll set (no EPOLL_CTL_DEL: a system call
+    // per connection). Should a forked child still hold it for a moment, its late
+    // events carry this record's tag, which atTag() no longer accepts.
+    ::close(s.fd);
+    s.fd = -1;
+    const bool endsHandshake = s.state == Session::State::Handshaking && s.extra && s.extra->ssl;
+    if (s.extra)
+        s.extra->ssl.reset();   // its memory goes now, not at the end of the batch
     dropOutput(s);   // what a closing session did not take in time
     s.finalized = true;
     --m_liveCount;
     m_table->remove(&s);
     m_graveyard.push_back(&s);   // recycled when no stack frame can refer to it
+    if (endsHandshake) {
+        --m_handshaking;
+        startWaitingHandshakes();
+    }
 }
 
 void SessionEngine::closeAll(const QString &reason)
@@ -1187,6 +1350,17 @@ void SessionEngine::closeAll(const QString &reason)
     const QList<Id> ids = sessionIds();
     for (Id id : ids)
         closeSession(id, reason, CloseMode::Graceful);
+    // Handshakes in progress are not sessions yet: refused at once.
+    std::vector<Id> handshaking;
+    m_table->forEach([&handshaking](const Session &s) {
+        if (s.state == Session::State::Handshaking && !s.finalized)
+            handshaking.push_back(s.id);
+    });
+    m_waitingHandshakes.clear();
+    for (Id id : handshaking) {
+        if (Session *s = find(id))
+            refuse(*s, reason);
+    }
 }
 
 void SessionEngine::endBatch()
@@ -1278,7 +1452,10 @@ SessionEngine::MemoryStats SessionEngine::memoryStats() const
             ++stats.sessionsWithOutput;
         if (s.extra)
             ++stats.sessionsWithExtra;
+        if (s.extra && s.extra->ssl)
+            ++stats.tlsStates;
     });
+    stats.handshaking = m_handshaking;
     stats.blocks = m_blocks;
     stats.blockBytes = m_blockBytes;
     stats.tableBytes = m_table->bytes();
@@ -1293,6 +1470,8 @@ void SessionEngine::scheduleTimer()
         next = m_quietDeadlines.front().first;
     if (!m_closeDeadlines.empty() && (next < 0 || m_closeDeadlines.front().first < next))
         next = m_closeDeadlines.front().first;
+    if (!m_handshakeDeadlines.empty() && (next < 0 || m_handshakeDeadlines.front().first < next))
+        next = m_handshakeDeadlines.front().first;
     if (next < 0) {
         m_timer.stop();
         return;
@@ -1317,6 +1496,13 @@ void SessionEngine::onTimer()
         m_closeDeadlines.pop_front();
         if (Session *s = find(id))
             finalize(*s);   // it did not read our last words, or did not close, in time
+    }
+    while (!m_handshakeDeadlines.empty() && m_handshakeDeadlines.front().first <= t) {
+        const Id id = m_handshakeDeadlines.front().second;
+        m_handshakeDeadlines.pop_front();
+        // A finished handshake took a new id: the old one finds nothing.
+        if (Session *s = find(id); s && s->state == Session::State::Handshaking)
+            refuse(*s, QString(Reasons::NoHandshakeWithin).arg(m_limits.tlsHandshakeTimeoutMs));
     }
     scheduleTimer();
 }

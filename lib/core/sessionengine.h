@@ -18,9 +18,9 @@
 
 class QSocketNotifier;
 struct sockaddr_in6;
-class QSslSocket;
 class QTcpServer;
 class SessionAcceptor;
+class TlsContext;
 
 /**
  * The session layer of the server: accepts connections, reads, frames,
@@ -50,6 +50,14 @@ class SessionAcceptor;
  * line) is allocated while it is busy. After a peak, memory goes back:
  * emptied slab chunks, the index and the block pool shrink, and the heap is
  * trimmed shortly after a large release.
+ *
+ * TLS sessions are records in the same epoll set, driven by OpenSSL on
+ * their descriptor (TlsContext): one SSL_CTX for all, and an SSL object only
+ * from a client's first byte on, so a connection that never speaks costs a
+ * plain record. At most Limits::maxHandshakes handshakes are in progress;
+ * the others wait, unread, within the handshake deadline. A client becomes
+ * a session (an id, sessionOpened()) when its handshake is done; until then
+ * a failure is handshakeFailed() with the reason.
  *
  * Everything runs on the thread that owns the engine. Every signal is
  * emitted synchronously; handlers may call back into the engine.
@@ -97,10 +105,9 @@ public:
     /**
      * From the next listen() on, serve TLS with @p configuration (certificate,
      * key, and for mutual TLS the CA certificates and VerifyPeer); a null
-     * configuration serves plain TCP. A TLS session is a QSslSocket, not an
-     * epoll record: each one is a notifier that Qt's dispatcher polls. A
-     * client that fails its handshake never becomes a session:
-     * handshakeFailed() says why.
+     * configuration serves plain TCP. A configuration OpenSSL cannot use
+     * makes listen() fail with the reason in errorString(). A client that
+     * fails its handshake never becomes a session: handshakeFailed() says why.
      */
     void setTlsConfiguration(const QSslConfiguration &configuration);
     bool isTlsEnabled() const { return m_tlsConfiguration.has_value(); }
@@ -191,10 +198,15 @@ private:
 
     void adopt(qintptr fd, const sockaddr_in6 *accepted = nullptr);
     void onAcceptReady();
-    void adoptTls(QSslSocket *socket);
-    void startTlsHandshake(qintptr fd);
+    void handshake(Session &s, quint32 events);
+    void completeHandshake(Session &s);
+    void refuse(Session &s, const QString &why);
+    void startWaitingHandshakes();
     void readTls(Session &s);
-    void onTlsDisconnected(Id id);
+    void readTlsBacklog();
+    bool writeTls(Session &s);
+    bool writePlain(Session &s);
+    void wrote(Session &s, qint64 bytes);
     void openSession(Session *session);
     void consume(Session &s, QByteArrayView data);
     void onEpollReady();
@@ -217,7 +229,6 @@ private:
     bool append(Session &s, OutBlock *block, quint32 begin, quint32 end, quint32 messages);
     void materialize();
     static qint64 queued(const Session &s);
-    static qint64 owed(const Session &s);
     void dropOutput(Session &s);
     Extra &extra(Session &s);
     void trimExtra(Session &s);
@@ -232,8 +243,17 @@ private:
     Limits m_limits;
     SessionAcceptor *m_acceptor = nullptr;
     // Empty for plain TCP: a QSslConfiguration, even a null one, loads the TLS backend
-    // when made (at start-up), and isNull() compares every field (once per accept).
+    // when made (at start-up), and isNull() compares every field.
     std::optional<QSslConfiguration> m_tlsConfiguration;
+    std::unique_ptr<TlsContext> m_tls;   // made from it; null with m_tlsError if OpenSSL refused it
+    QString m_tlsError;
+    int m_handshaking = 0;               // SSL objects still in their handshake
+    bool m_startingWaiting = false;
+    std::deque<Id> m_waitingHandshakes;  // first bytes came while m_handshaking was at the cap
+    std::vector<Id> m_tlsBacklog;        // OpenSSL holds read bytes that epoll cannot report
+    QTimer m_tlsBacklogTimer;
+    QByteArray m_tlsGather;              // several queued ranges, as one SSL_write
+    Id m_nextPendingId = 1;              // ids of handshaking records, PendingIdBit set
     QSocketNotifier *m_epollNotifier = nullptr;
     QSocketNotifier *m_acceptNotifier = nullptr;   // on m_acceptor's socket, while listening
     int m_epollFd = -1;
@@ -253,6 +273,7 @@ private:
     // so each queue is sorted by construction and only its front is watched.
     std::deque<std::pair<qint64, Id>> m_quietDeadlines;
     std::deque<std::pair<qint64, Id>> m_closeDeadlines;
+    std::deque<std::pair<qint64, Id>> m_handshakeDeadlines;
     QTimer m_timer;
     QTimer m_resumeAccept;
     QElapsedTimer m_clock;

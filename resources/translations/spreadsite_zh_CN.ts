@@ -1139,6 +1139,22 @@ last heard from %4</source>
         <source>the client closed the connection</source>
         <translation>客户端关闭了连接</translation>
     </message>
+    <message>
+        <source>clear text, not TLS</source>
+        <translation>明文连接,不是 TLS</translation>
+    </message>
+    <message>
+        <source>no client certificate</source>
+        <translation>客户端未提供证书</translation>
+    </message>
+    <message>
+        <source>client certificate refused: %1</source>
+        <translation>客户端证书被拒绝:%1</translation>
+    </message>
+    <message>
+        <source>TLS error: %1</source>
+        <translation>TLS 错误:%1</translation>
+    </message>
 </context>
 <context>
     <name>ServerSettingsPanel</name>
