@@ -28,7 +28,17 @@ int64_t ServerProc::cpuUs() const
 {
     if (!known())
         return -1;
-    std::ifstream file("/proc/" + std::to_string(m_pid) + "/stat");
+    int64_t sum = cpuUsOf(m_pid);
+    for (const pid_t pid : m_more) {
+        const int64_t us = cpuUsOf(pid);
+        sum = sum < 0 || us < 0 ? -1 : sum + us;
+    }
+    return sum;
+}
+
+int64_t ServerProc::cpuUsOf(pid_t pid)
+{
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
     std::string text;
     if (!std::getline(file, text))
         return -1;
@@ -54,9 +64,21 @@ int64_t ServerProc::cpuUs() const
 
 double ServerProc::cpuClockUs() const
 {
+    if (!known())
+        return -1;
+    double sum = cpuClockUsOf(m_pid);
+    for (const pid_t pid : m_more) {
+        const double us = cpuClockUsOf(pid);
+        sum = sum < 0 || us < 0 ? -1 : sum + us;
+    }
+    return sum;
+}
+
+double ServerProc::cpuClockUsOf(pid_t pid)
+{
     clockid_t clock {};
     timespec ts {};
-    if (!known() || clock_getcpuclockid(m_pid, &clock) != 0 || clock_gettime(clock, &ts) != 0)
+    if (clock_getcpuclockid(pid, &clock) != 0 || clock_gettime(clock, &ts) != 0)
         return -1;
     return double(ts.tv_sec) * 1e6 + double(ts.tv_nsec) / 1e3;
 }
@@ -65,7 +87,17 @@ int64_t ServerProc::rssKiB() const
 {
     if (!known())
         return -1;
-    std::ifstream file("/proc/" + std::to_string(m_pid) + "/status");
+    int64_t sum = rssKiBOf(m_pid);
+    for (const pid_t pid : m_more) {
+        const int64_t kib = rssKiBOf(pid);
+        sum = sum < 0 || kib < 0 ? -1 : sum + kib;
+    }
+    return sum;
+}
+
+int64_t ServerProc::rssKiBOf(pid_t pid)
+{
+    std::ifstream file("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(file, line)) {
         if (line.rfind("VmRSS:", 0) == 0)
@@ -92,10 +124,13 @@ int64_t ServerProc::fdCount() const
 
 bool ServerProc::alive() const
 {
-    if (!known())
-        return false;
+    return known() && aliveOf(m_pid) && std::all_of(m_more.begin(), m_more.end(), aliveOf);
+}
+
+bool ServerProc::aliveOf(pid_t pid)
+{
     // A process that has ended but not been waited for is still listed: look at its state.
-    std::ifstream file("/proc/" + std::to_string(m_pid) + "/stat");
+    std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
     std::string text;
     if (!std::getline(file, text))
         return false;

@@ -17,11 +17,20 @@ namespace bench {
 /** CLOCK_MONOTONIC in nanoseconds: the same clock on both ends of a line. */
 int64_t nowNs();
 
-/** What /proc says about the server process; every reader returns -1 when it cannot tell. */
+/**
+ * What /proc says about the server process; every reader returns -1 when it cannot tell.
+ * A server of several processes (haproxy in front of a relay) is given as all their PIDs, the
+ * one the clients connect to first: CPU and RSS are the sums, descriptors the first's.
+ */
 class ServerProc
 {
 public:
     explicit ServerProc(pid_t pid = 0) : m_pid(pid) {}
+    explicit ServerProc(const std::vector<pid_t> &pids) : m_pid(pids.empty() ? 0 : pids.front()), m_more(pids)
+    {
+        if (!m_more.empty())
+            m_more.erase(m_more.begin());
+    }
     bool known() const { return m_pid > 0; }
     pid_t pid() const { return m_pid; }
     /** utime + stime of every thread (/proc/PID/stat), in microseconds; resolution one clock tick. */
@@ -33,13 +42,18 @@ public:
     double cpuClockUs() const;
     /** VmRSS (/proc/PID/status), in KiB. */
     int64_t rssKiB() const;
-    /** Open descriptors (/proc/PID/fd). */
+    /** Open descriptors (/proc/PID/fd) of the first process. */
     int64_t fdCount() const;
-    /** The process exists and has not ended. */
+    /** The process exists and has not ended (every one of them). */
     bool alive() const;
 
 private:
+    static int64_t cpuUsOf(pid_t pid);
+    static double cpuClockUsOf(pid_t pid);
+    static int64_t rssKiBOf(pid_t pid);
+    static bool aliveOf(pid_t pid);
     pid_t m_pid = 0;
+    std::vector<pid_t> m_more;   // the other processes of the server
 };
 
 /*

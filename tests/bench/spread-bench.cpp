@@ -13,6 +13,11 @@
 // CLOCK_MONOTONIC send time (spread-bench-support.h), so every receiver
 // checks loss, duplicates and order and measures latency.
 //
+// The tls- modes are the same loads over TLS (OpenSSL, non-blocking, in the
+// same Drivers), the server verified against --tls-ca; tls-handshake counts
+// full and resumed handshakes, tls-memory --silent what a connection that
+// never starts its handshake costs until the server drops it.
+//
 // Output: one line of key=value pairs per result, then a table for people.
 // Exit code: 0; 1 if anything was lost, duplicated, reordered, corrupt or
 // dropped, or the server could not be reached; 2 for a bad option.
@@ -28,6 +33,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -37,6 +43,10 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QStringList>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -63,7 +73,7 @@ struct Options {
     std::string host = "127.0.0.1";
     sockaddr_in target {};
     int port = 0;
-    pid_t pid = 0;
+    std::vector<pid_t> pids;         // the server's processes, the one clients connect to first
     bool welcome = true;
     std::vector<int> idle { 0 };
     std::vector<double> rates;       // per mode default when empty
@@ -84,6 +94,13 @@ struct Options {
     double drainS = 5;
     double timeoutS = 120;
     bool table = true;
+    // The tls- modes.
+    bool tls = false;
+    std::string tlsCa;               // the server's certificate is verified against these CAs
+    std::string tlsName = "localhost";   // ... for this name (SNI too) or IP address
+    SSL_CTX *tlsContext = nullptr;   // made once the options are read
+    bool silent = false;             // tls-memory: connections that never send a byte
+    double silentWaitS = 30;         // ... dropped by the server within this time
 };
 
 std::string fixed(double v, int decimals)
@@ -91,6 +108,109 @@ std::string fixed(double v, int decimals)
     char text[64];
     std::snprintf(text, sizeof text, "%.*f", decimals, v);
     return text;
+}
+
+// ---- TLS ------------------------------------------------------------------
+
+/** The first TLS failure of the run (any thread), said on every failed result. */
+std::mutex g_tlsErrorMutex;
+std::string g_tlsError;
+
+void noteTlsError(const std::string &text)
+{
+    const std::lock_guard lock(g_tlsErrorMutex);
+    if (g_tlsError.empty())
+        g_tlsError = text;
+}
+
+std::string tlsError()
+{
+    const std::lock_guard lock(g_tlsErrorMutex);
+    return g_tlsError;
+}
+
+/** OpenSSL's newest error on this thread, and the queue emptied (SSL_get_error() wants it empty). */
+std::string takeOpenSslError()
+{
+    char text[256] = "unknown";
+    if (const unsigned long code = ERR_peek_last_error())
+        ERR_error_string_n(code, text, sizeof text);
+    ERR_clear_error();
+    return text;
+}
+
+/** The client side of every tls- connection: the server verified against --tls-ca, for --tls-name. */
+SSL_CTX *makeTlsContext(const Options &o, std::string *why)
+{
+    SSL_CTX *context = SSL_CTX_new(TLS_client_method());
+    if (!context) {
+        *why = "cannot make a TLS context: " + takeOpenSslError();
+        return nullptr;
+    }
+    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+    if (SSL_CTX_load_verify_locations(context, o.tlsCa.c_str(), nullptr) != 1) {
+        *why = "cannot read --tls-ca '" + o.tlsCa + "': " + takeOpenSslError();
+        SSL_CTX_free(context);
+        return nullptr;
+    }
+    SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nullptr);
+    X509_VERIFY_PARAM *check = SSL_CTX_get0_param(context);
+    in6_addr address {};
+    const bool isIp = inet_pton(AF_INET, o.tlsName.c_str(), &address) == 1
+            || inet_pton(AF_INET6, o.tlsName.c_str(), &address) == 1;
+    if ((isIp ? X509_VERIFY_PARAM_set1_ip_asc(check, o.tlsName.c_str())
+              : X509_VERIFY_PARAM_set1_host(check, o.tlsName.c_str(), 0)) != 1) {
+        *why = "bad --tls-name '" + o.tlsName + "': " + takeOpenSslError();
+        SSL_CTX_free(context);
+        return nullptr;
+    }
+    // Partial writes as send() has them (the sender's queue moves when it is compacted), and no
+    // read or write buffers held by an idle connection: 10,000 clients stay cheap for the bench.
+    SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
+                                      | SSL_MODE_RELEASE_BUFFERS);
+    // A server that closes without close_notify ends the stream, as a TCP close does.
+    SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    return context;
+}
+
+/** A TLS call's result as recv() and send() say it: -1 with EAGAIN to wait (either way), EPROTO for a TLS error. */
+ssize_t tlsResult(SSL *ssl, int n)
+{
+    if (n > 0)
+        return n;
+    switch (SSL_get_error(ssl, n)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+        errno = EAGAIN;
+        return -1;
+    case SSL_ERROR_ZERO_RETURN:
+        return 0;
+    case SSL_ERROR_SYSCALL:
+        ERR_clear_error();
+        if (errno == 0 || errno == EAGAIN)
+            errno = ECONNRESET;
+        return -1;
+    default:
+        noteTlsError(takeOpenSslError());
+        errno = EPROTO;
+        return -1;
+    }
+}
+
+/** One recv() of a connection; through TLS when @p ssl is set. */
+ssize_t readSome(int fd, SSL *ssl, char *data, size_t size)
+{
+    if (!ssl)
+        return ::recv(fd, data, size, 0);
+    return tlsResult(ssl, SSL_read(ssl, data, int(std::min<size_t>(size, std::numeric_limits<int>::max()))));
+}
+
+/** One send() of a connection; through TLS when @p ssl is set. */
+ssize_t writeSome(int fd, SSL *ssl, const char *data, size_t size)
+{
+    if (!ssl)
+        return ::send(fd, data, size, MSG_NOSIGNAL);
+    return tlsResult(ssl, SSL_write(ssl, data, int(std::min<size_t>(size, std::numeric_limits<int>::max()))));
 }
 
 // ---- the sending client (own thread) ------------------------------------
@@ -115,7 +235,7 @@ struct SendState {
     std::string error;
 };
 
-void runSender(int fd, const SendPlan &plan, SendState *state)
+void runSender(int fd, SSL *ssl, const SendPlan &plan, SendState *state)
 {
     const int ep = epoll_create1(EPOLL_CLOEXEC);
     const int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -181,7 +301,7 @@ void runSender(int fd, const SendPlan &plan, SendState *state)
         }
         bool blocked = false;
         while (outOffset < out.size()) {
-            const ssize_t n = ::send(fd, out.data() + outOffset, out.size() - outOffset, MSG_NOSIGNAL);
+            const ssize_t n = writeSome(fd, ssl, out.data() + outOffset, out.size() - outOffset);
             if (n > 0) {
                 outOffset += size_t(n);
                 bytesWritten += uint64_t(n);
@@ -233,7 +353,7 @@ void runSender(int fd, const SendPlan &plan, SendState *state)
                 continue;
             // Whatever the server sends the sender (its welcome) is read and dropped;
             // a data line of ours coming back would be an echo.
-            const ssize_t r = ::recv(fd, scratch, sizeof scratch, 0);
+            const ssize_t r = readSome(fd, ssl, scratch, sizeof scratch);
             if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
                 state->error = "connection closed by the server";
                 break;
@@ -258,10 +378,18 @@ void runSender(int fd, const SendPlan &plan, SendState *state)
 // ---- the connections: one epoll loop per Driver ----------------------------
 
 enum class Role { Idle, Receiver, Sender, Churn };
-enum class State { Unused, Connecting, Welcoming, Ready, Closed, Failed };
+enum class State { Unused, Connecting, Handshaking, Welcoming, Ready, Closed, Failed };
+
+/** Set up but not yet ready: the TCP connect, the TLS handshake, the welcome. */
+bool inFlight(State s)
+{
+    return s == State::Connecting || s == State::Handshaking || s == State::Welcoming;
+}
 
 struct Conn {
     int fd = -1;
+    SSL *ssl = nullptr;           // the tls- modes
+    bool watchOut = false;        // TLS handshake: waits for the socket to take more
     Role role = Role::Idle;
     State state = State::Unused;
     bool synced = false;
@@ -274,7 +402,7 @@ struct Conn {
 class Driver
 {
 public:
-    explicit Driver(const Options &options) : m_opt(options), m_proc(options.pid)
+    explicit Driver(const Options &options) : m_opt(options), m_proc(options.pids)
     {
         m_epoll = epoll_create1(EPOLL_CLOEXEC);
         m_buffer.resize(ReadChunk);
@@ -347,6 +475,8 @@ public:
             c.state = State::Failed;
             return false;
         }
+        if (m_opt.tls && !startTls(c))
+            return false;
         epoll_event ev {};
         ev.events = EPOLLIN | EPOLLOUT;
         ev.data.ptr = &c;
@@ -356,6 +486,31 @@ public:
         c.synced = false;
         c.awaitEof = false;
         ++m_inFlight;
+        return true;
+    }
+
+    /** The client side of @p c's TLS, its handshake to run once connected; offers `resume` if set. */
+    bool startTls(Conn &c)
+    {
+        c.ssl = SSL_new(m_opt.tlsContext);
+        if (!c.ssl || SSL_set_fd(c.ssl, c.fd) != 1) {
+            noteTlsError("SSL_new: " + takeOpenSslError());
+            noteFailure(ENOMEM);
+            SSL_free(c.ssl);
+            c.ssl = nullptr;
+            ::close(c.fd);
+            c.fd = -1;
+            c.state = State::Failed;
+            return false;
+        }
+        SSL_set_connect_state(c.ssl);
+        in6_addr address {};
+        if (inet_pton(AF_INET, m_opt.tlsName.c_str(), &address) != 1
+            && inet_pton(AF_INET6, m_opt.tlsName.c_str(), &address) != 1)
+            SSL_set_tlsext_host_name(c.ssl, m_opt.tlsName.c_str());   // SNI is for names only
+        if (resume)
+            SSL_set_session(c.ssl, resume);
+        c.watchOut = false;
         return true;
     }
 
@@ -416,7 +571,7 @@ public:
     size_t countOpen() const
     {
         return size_t(std::count_if(m_conns.begin(), m_conns.end(), [](const auto &c) {
-            return c->state == State::Ready || c->state == State::Welcoming || c->state == State::Connecting;
+            return c->state == State::Ready || inFlight(c->state);
         }));
     }
 
@@ -494,6 +649,11 @@ public:
                 ev.events = EPOLLIN;
                 ev.data.ptr = &c;
                 epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &ev);
+                if (c.ssl) {   // TLS: the handshake before anything else
+                    setState(c, State::Handshaking);
+                    handshake(c);
+                    continue;
+                }
                 setState(c, m_opt.welcome ? State::Welcoming : State::Ready);
                 if (c.role == Role::Churn && c.state == State::Ready) {
                     // No welcome to wait for: end our side and wait for the server to end its
@@ -504,12 +664,22 @@ public:
                     continue;
                 }
             }
+            if (c.state == State::Handshaking) {
+                handshake(c);
+                continue;
+            }
             if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
                 readFrom(c);
         }
         if (m_churnActive)
             refillChurn();
     }
+
+    /** The tls- modes: the session offered by every new connection (not owned; nullptr: a full handshake). */
+    SSL_SESSION *resume = nullptr;
+    uint64_t handshakes = 0;       // TLS handshakes completed ...
+    uint64_t resumed = 0;          // ... of them resumed (SSL_session_reused)
+    uint64_t tlsFailed = 0;        // TLS handshakes that failed
 
     // -- counters, read by the modes --
     Histogram latency;
@@ -539,9 +709,7 @@ public:
     void stopChurn() { m_churnLeft = 0; }
     bool churnBusy() const
     {
-        return std::any_of(m_churnSlots.begin(), m_churnSlots.end(), [](const Conn *c) {
-            return c->state == State::Connecting || c->state == State::Welcoming;
-        });
+        return std::any_of(m_churnSlots.begin(), m_churnSlots.end(), [](const Conn *c) { return inFlight(c->state); });
     }
     uint64_t churnDone = 0;
     uint64_t churnFailed = 0;
@@ -550,14 +718,68 @@ public:
 private:
     void setState(Conn &c, State s)
     {
-        const bool wasFlying = c.state == State::Connecting || c.state == State::Welcoming;
-        const bool flying = s == State::Connecting || s == State::Welcoming;
-        m_inFlight += int(flying) - int(wasFlying);
+        m_inFlight += int(inFlight(s)) - int(inFlight(c.state));
         c.state = s;
+    }
+
+    /** Steps @p c's TLS handshake; once done, on to the welcome (or ready, or a finished cycle). */
+    void handshake(Conn &c)
+    {
+        const int r = SSL_do_handshake(c.ssl);
+        if (r == 1) {
+            ++handshakes;
+            if (SSL_session_reused(c.ssl))
+                ++resumed;
+            if (c.watchOut)
+                watch(c, false);
+            if (!m_opt.welcome) {
+                setState(c, State::Ready);
+                if (c.role == Role::Churn)
+                    finishCycle(c, true);
+                return;
+            }
+            setState(c, State::Welcoming);
+            readFrom(c);   // what came with the server's last handshake flight may be in OpenSSL already
+            return;
+        }
+        const int error = SSL_get_error(c.ssl, r);
+        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+            if (c.watchOut != (error == SSL_ERROR_WANT_WRITE))
+                watch(c, error == SSL_ERROR_WANT_WRITE);
+            return;
+        }
+        const long verify = SSL_get_verify_result(c.ssl);
+        std::string why = verify != X509_V_OK ? std::string("certificate: ") + X509_verify_cert_error_string(verify)
+                                              : error == SSL_ERROR_SYSCALL ? "connection closed in the handshake"
+                                                                           : takeOpenSslError();
+        ERR_clear_error();
+        noteTlsError("handshake: " + why);
+        ++tlsFailed;
+        noteFailure(EPROTO);
+        if (c.role == Role::Churn)
+            finishCycle(c, false);
+        else
+            closeConn(c, State::Failed);
+    }
+
+    void watch(Conn &c, bool out)
+    {
+        epoll_event ev {};
+        ev.events = EPOLLIN | (out ? EPOLLOUT : 0u);
+        ev.data.ptr = &c;
+        epoll_ctl(m_epoll, EPOLL_CTL_MOD, c.fd, &ev);
+        c.watchOut = out;
     }
 
     void closeConn(Conn &c, State s)
     {
+        if (c.ssl) {
+            if (SSL_is_init_finished(c.ssl))
+                SSL_shutdown(c.ssl);   // one close_notify, not waited for
+            ERR_clear_error();
+            SSL_free(c.ssl);
+            c.ssl = nullptr;
+        }
         if (c.fd >= 0) {
             epoll_ctl(m_epoll, EPOLL_CTL_DEL, c.fd, nullptr);
             ::close(c.fd);
@@ -585,11 +807,11 @@ private:
     {
         const int64_t now = nowNs();
         for (Conn *c : m_churnSlots) {
-            if ((c->state == State::Connecting || c->state == State::Welcoming) && now > c->deadlineNs) {
+            if (inFlight(c->state) && now > c->deadlineNs) {
                 noteFailure(ETIMEDOUT);
                 finishCycle(*c, false);
             }
-            if (c->state == State::Connecting || c->state == State::Welcoming || m_churnLeft <= 0)
+            if (inFlight(c->state) || m_churnLeft <= 0)
                 continue;
             if (m_churnRate > 0 && double(m_churnStarted) >= double(now - m_churnStartNs) * m_churnRate / double(Sec))
                 break;   // ahead of the rate
@@ -607,8 +829,9 @@ private:
 
     void readFrom(Conn &c)
     {
-        for (int round = 0; round < 8; ++round) {
-            const ssize_t n = ::recv(c.fd, m_buffer.data(), m_buffer.size(), 0);
+        // A TLS read gives one record (16 KiB at most): read on to the kernel's end, within bounds.
+        for (int round = 0, rounds = c.ssl ? 128 : 8; round < rounds; ++round) {
+            const ssize_t n = readSome(c.fd, c.ssl, m_buffer.data(), m_buffer.size());
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -644,7 +867,7 @@ private:
             }
             if (c.role == Role::Receiver)
                 takeLines(c, data, size);
-            if (size_t(n) < m_buffer.size())
+            if (!c.ssl && size_t(n) < m_buffer.size())
                 return;
         }
     }
@@ -901,7 +1124,7 @@ bool syncReceivers(Driver &main, Conn &sender, Pool &pool)
             return true;
         if (nowNs() - lastSend > 20 * Ms) {
             const std::string text = "~sync " + std::to_string(k++) + "\n";
-            [[maybe_unused]] const ssize_t n = ::send(sender.fd, text.data(), text.size(), MSG_NOSIGNAL);
+            [[maybe_unused]] const ssize_t n = writeSome(sender.fd, sender.ssl, text.data(), text.size());
             lastSend = nowNs();
         }
         main.step(0);
@@ -1038,7 +1261,7 @@ int runIngest(const Options &o, std::vector<Result> &results)
         plan.lineBytes = o.lineBytes;
         SendState state;
         const CpuSpan cpu0 = cpuNow(d.proc());
-        std::thread thread(runSender, sender->fd, plan, &state);
+        std::thread thread(runSender, sender->fd, sender->ssl, plan, &state);
         while (!state.done.load())
             d.step(10);
         thread.join();
@@ -1080,7 +1303,7 @@ bool broadcastOneByOne(Driver &d, Conn &sender, const std::vector<Conn *> &recei
         formatDataLine(text.data(), text.size(), uint64_t(k), sentAt);
         size_t done = 0;
         while (done < text.size()) {   // one short line into an empty socket buffer: one send() in practice
-            const ssize_t n = ::send(sender.fd, text.data() + done, text.size() - done, MSG_NOSIGNAL);
+            const ssize_t n = writeSome(sender.fd, sender.ssl, text.data() + done, text.size() - done);
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
                 d.step(1);
                 continue;
@@ -1238,7 +1461,7 @@ int runFanout(const Options &o, std::vector<Result> &results)
             pool.at(i).latency = Histogram();
         pool.start();
         const CpuSpan cpu0 = cpuNow(d.proc());
-        std::thread thread(runSender, sender->fd, plan, &state);
+        std::thread thread(runSender, sender->fd, sender->ssl, plan, &state);
         const double planned = rate > 0 ? double(o.lines) / rate : 0;
         waitDelivered(d, pool, o, state, nowNs() + int64_t((o.timeoutS + planned) * double(Sec)), [] {});
         const CpuSpan cpu1 = cpuNow(d.proc());
@@ -1268,6 +1491,59 @@ int runFanout(const Options &o, std::vector<Result> &results)
     return status;
 }
 
+/** What one pass of connect/close cycles gave (the churn and tls-handshake modes). */
+struct ChurnPass {
+    uint64_t done = 0;
+    uint64_t failed = 0;
+    uint64_t resumed = 0;       // TLS: cycles whose handshake was resumed
+    double elapsedS = 0;
+    size_t threads = 0;
+    int lastError = 0;
+    CpuSpan cpu0;
+    CpuSpan cpu1;
+};
+
+/**
+ * Runs --cycles cycles, @p concurrency at once, shared out over the pool's threads (the
+ * concurrency too); a TLS connection offers @p resume if set. Counts the server's CPU until it
+ * has let the last cycles' descriptors go.
+ */
+ChurnPass churnPass(Driver &d, const Options &o, int concurrency, SSL_SESSION *resume = nullptr)
+{
+    Pool pool(o, std::min(o.threads, concurrency));
+    for (size_t i = 0; i < pool.size(); ++i)
+        pool.at(i).resume = resume;
+    const int64_t fdBase = d.proc().fdCount();
+    ChurnPass pass;
+    pass.cpu0 = cpuNow(d.proc());
+    const int64_t t0 = nowNs();
+    const int parts = int(pool.size());
+    for (int i = 0; i < parts; ++i)
+        pool.at(size_t(i)).startChurn(o.cycles / parts + (i < o.cycles % parts ? 1 : 0),
+                                      concurrency / parts + (i < concurrency % parts ? 1 : 0));
+    for (size_t i = 0; i < pool.size(); ++i)
+        pool.at(i).publish();
+    pool.start();
+    const int64_t deadline = t0 + int64_t(o.timeoutS * double(Sec)) + int64_t(o.cycles) * Ms;
+    while (pool.churnActive() && nowNs() < deadline)
+        d.step(5);
+    pool.stop();
+    pass.done = pool.sum([](const Driver &x) { return x.churnDone; });
+    pass.failed = pool.sum([](const Driver &x) { return x.churnFailed; });
+    pass.resumed = pool.sum([](const Driver &x) { return x.resumed; });
+    pass.elapsedS = double(pool.max([](const Driver &x) { return x.churnLastNs; }) - t0) / double(Sec);
+    // The server's share of the last closes: wait until it has let their descriptors go.
+    if (fdBase >= 0) {
+        const int64_t until = nowNs() + 5 * Sec;
+        while (d.proc().fdCount() > fdBase && nowNs() < until)
+            d.step(10);
+    }
+    pass.cpu1 = cpuNow(d.proc());
+    pass.threads = pool.size();
+    pass.lastError = pool.lastError();
+    return pass;
+}
+
 int runChurn(const Options &o, std::vector<Result> &results)
 {
     Driver d(o);
@@ -1283,42 +1559,143 @@ int runChurn(const Options &o, std::vector<Result> &results)
         return 1;
     }
     d.waitQuiet(2 * Sec);
-    // The cycles are shared out over the pool's threads, and so is the concurrency.
-    Pool pool(o, std::min(o.threads, concurrency));
-    const int64_t fdBase = d.proc().fdCount();
-    const CpuSpan cpu0 = cpuNow(d.proc());
-    const int64_t t0 = nowNs();
-    const int parts = int(pool.size());
-    for (int i = 0; i < parts; ++i)
-        pool.at(size_t(i)).startChurn(o.cycles / parts + (i < o.cycles % parts ? 1 : 0),
-                                      concurrency / parts + (i < concurrency % parts ? 1 : 0));
-    for (size_t i = 0; i < pool.size(); ++i)
-        pool.at(i).publish();
-    pool.start();
-    const int64_t deadline = t0 + int64_t(o.timeoutS * double(Sec)) + int64_t(o.cycles) * Ms;
-    while (pool.churnActive() && nowNs() < deadline)
-        d.step(5);
-    pool.stop();
-    const uint64_t done = pool.sum([](const Driver &x) { return x.churnDone; });
-    const uint64_t failed = pool.sum([](const Driver &x) { return x.churnFailed; });
-    const double elapsed = double(pool.max([](const Driver &x) { return x.churnLastNs; }) - t0) / double(Sec);
-    // The server's share of the last closes: wait until it has let their descriptors go.
-    if (fdBase >= 0) {
-        const int64_t until = nowNs() + 5 * Sec;
-        while (d.proc().fdCount() > fdBase && nowNs() < until)
-            d.step(10);
-    }
-    const CpuSpan cpu1 = cpuNow(d.proc());
-    r.set("threads", uint64_t(pool.size())).set("done", done).set("failed", failed).setReal("elapsed_s", elapsed, 3)
-            .setReal("cycles_per_s", elapsed > 0 ? double(done) / elapsed : 0, 0);
-    setCpu(r, cpu0, cpu1, double(done), "cycle");
-    const bool ok = failed == 0 && done == uint64_t(o.cycles);
+    const ChurnPass pass = churnPass(d, o, concurrency);
+    r.set("threads", uint64_t(pass.threads)).set("done", pass.done).set("failed", pass.failed)
+            .setReal("elapsed_s", pass.elapsedS, 3)
+            .setReal("cycles_per_s", pass.elapsedS > 0 ? double(pass.done) / pass.elapsedS : 0, 0);
+    setCpu(r, pass.cpu0, pass.cpu1, double(pass.done), "cycle");
+    const bool ok = pass.failed == 0 && pass.done == uint64_t(o.cycles);
     if (ok)
         r.set("status", "ok");
     else
-        fail(r, failed ? "cycles_failed:" + errorText(pool.lastError()) : "cycles_unfinished");
+        fail(r, pass.failed ? "cycles_failed:" + errorText(pass.lastError) : "cycles_unfinished");
     results.push_back(r);
     return ok ? 0 : 1;
+}
+
+/**
+ * tls-handshake: --cycles of connect, TLS handshake, welcome and close, --concurrency at once,
+ * twice: full handshakes, then resumed ones, every connection offering the session (its
+ * ticket) of one first connection. A server that does not resume shows resumed=0.
+ */
+int runHandshake(const Options &o, std::vector<Result> &results)
+{
+    Driver d(o);
+    const int concurrency = o.concurrency < 0 ? 50 : o.concurrency;
+    Conn *probe = d.add(Role::Idle);
+    if (!d.connectAll({ probe }) || probe->state != State::Ready) {
+        Result r = header(o);
+        if (!unreachable(d, r))
+            fail(r, o.welcome ? "no_welcome(try_--no-welcome)" : "connect:" + errorText(d.lastError));
+        results.push_back(r);
+        return 1;
+    }
+    // A TLS 1.3 server sends its tickets after the handshake: they have come with the welcome, or soon.
+    const auto resumable = [probe] {
+        const SSL_SESSION *session = SSL_get0_session(probe->ssl);
+        return session && SSL_SESSION_is_resumable(session);
+    };
+    for (int i = 0; i < 20 && !resumable(); ++i)
+        d.pump(25 * Ms);
+    SSL_SESSION *session = SSL_get1_session(probe->ssl);
+    const bool offered = resumable();
+    const std::string version = SSL_get_version(probe->ssl);
+    const std::string cipher = SSL_get_cipher_name(probe->ssl);
+    d.waitQuiet(2 * Sec);
+    int status = 0;
+    for (const bool resuming : { false, true }) {
+        Result r = header(o);
+        r.set("pass", resuming ? "resumed" : "full").set("cycles", o.cycles).set("concurrency", concurrency)
+                .set("tls_version", version).set("cipher", cipher)
+                .set("session_offered", uint64_t(resuming && offered));
+        const ChurnPass pass = churnPass(d, o, concurrency, resuming && offered ? session : nullptr);
+        r.set("threads", uint64_t(pass.threads)).set("done", pass.done).set("failed", pass.failed)
+                .set("resumed", pass.resumed).setReal("elapsed_s", pass.elapsedS, 3)
+                .setReal("handshakes_per_s", pass.elapsedS > 0 ? double(pass.done) / pass.elapsedS : 0, 0);
+        setCpu(r, pass.cpu0, pass.cpu1, double(pass.done), "handshake");
+        const bool ok = pass.failed == 0 && pass.done == uint64_t(o.cycles);
+        if (ok)
+            r.set("status", "ok");
+        else
+            fail(r, pass.failed ? "handshakes_failed:" + errorText(pass.lastError) : "handshakes_unfinished");
+        results.push_back(r);
+        if (!ok)
+            status = 1;
+    }
+    SSL_SESSION_free(session);
+    return status;
+}
+
+/**
+ * tls-memory --silent: --clients TCP connections that never send a byte (no ClientHello). The
+ * server's RSS per connection while it holds them, then, once it has dropped them all (at its
+ * handshake deadline; within --silent-wait s), the RSS against the start.
+ */
+int runSilent(const Options &o, std::vector<Result> &results)
+{
+    Options plain = o;   // no TLS and nothing to wait for: the server is seen to hold them by its descriptors
+    plain.tls = false;
+    plain.welcome = false;
+    Driver d(plain);
+    Result r = header(o);
+    const int count = o.clients < 0 ? 5000 : o.clients;
+    r.set("silent", 1).set("clients", count);
+    if (!d.proc().known()) {
+        fail(r, "memory_needs_--pid");
+        results.push_back(r);
+        return 1;
+    }
+    const int64_t fds0 = d.proc().fdCount();
+    const int64_t rss0 = d.settledRss(10 * Sec);
+    std::vector<Conn *> conns;
+    for (int i = 0; i < count; ++i)
+        conns.push_back(d.add(Role::Idle));
+    const int64_t t0 = nowNs();
+    const bool connected = d.connectAll(conns);
+    const int64_t connectedNs = nowNs();
+    // Measured before the first are dropped: a server with a 10 s deadline starts dropping 10 s after t0.
+    const int64_t rssHeld = d.settledRss(std::max<int64_t>(Sec, t0 + 8 * Sec - nowNs()));
+    const int64_t fds1 = d.proc().fdCount();
+    const uint64_t droppedEarly = d.dropped;
+    size_t held = Driver::readyCount(conns);
+    if (fds0 >= 0 && fds1 >= 0)
+        held = std::min(held, size_t(std::max<int64_t>(0, fds1 - fds0)));
+    r.set("held", uint64_t(held)).setReal("connect_s", double(connectedNs - t0) / double(Sec), 2)
+            .set("rss_before_kib", rss0).set("rss_held_kib", rssHeld).set("dropped_before_measure", droppedEarly)
+            .setReal("bytes_per_connection", held ? double(rssHeld - rss0) * 1024.0 / double(held) : NAN, 0);
+    if (!connected && d.refused && held == 0) {
+        unreachable(d, r);
+        results.push_back(r);
+        return 1;
+    }
+    // Now the server's deadline: every connection it held should see its end.
+    const int64_t waitUntil = t0 + int64_t(o.silentWaitS * double(Sec));
+    int64_t firstDropNs = 0;
+    while (d.dropped < uint64_t(count) && nowNs() < waitUntil && d.countOpen() > 0) {
+        d.pump(50 * Ms);
+        if (d.dropped && !firstDropNs)
+            firstDropNs = nowNs();
+    }
+    const int64_t lastDropNs = nowNs();
+    const uint64_t dropped = d.dropped;
+    const int64_t fds2 = d.proc().fdCount();
+    const int64_t rssDropped = d.settledRss(10 * Sec);
+    r.set("dropped", dropped)
+            .setReal("first_drop_s", firstDropNs ? double(firstDropNs - t0) / double(Sec) : NAN, 1)
+            .setReal("last_drop_s", dropped ? double(lastDropNs - t0) / double(Sec) : NAN, 1)
+            .set("rss_after_drop_kib", rssDropped).set("kept_kib", rssDropped - rss0)
+            .set("server_fds_before", fds0).set("server_fds_held", fds1).set("server_fds_after_drop", fds2);
+    d.closeAll();
+    if (!connected || held != size_t(count))
+        fail(r, "held_only:" + std::to_string(held) + ":" + errorText(d.lastError));
+    else if (dropped != uint64_t(count))
+        fail(r, "not_dropped_within_" + fixed(o.silentWaitS, 0) + "s:" + std::to_string(uint64_t(count) - dropped));
+    else if (fds0 >= 0 && fds2 > fds0)
+        fail(r, "descriptors_kept_after_drop:" + std::to_string(fds2 - fds0));
+    else
+        r.set("status", "ok");
+    results.push_back(r);
+    return r.ok() ? 0 : 1;
 }
 
 /**
@@ -1386,7 +1763,7 @@ int runSoak(const Options &o, std::vector<Result> &results)
     plan.lineBytes = o.lineBytes;
     SendState state;
     pool.start();
-    std::thread thread(runSender, sender->fd, plan, &state);
+    std::thread thread(runSender, sender->fd, sender->ssl, plan, &state);
     // The churn runs on this thread, beside the sampling; the receivers on the pool's.
     d.startChurn(std::numeric_limits<int>::max(), concurrency, o.churnRate);
     // RSS once a second from the start, so that the table can tell growth from a plateau.
@@ -1496,14 +1873,19 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
                                 "          --receivers-port: receivers on a second server, bridged (NATS) to the first\n"
                                 "  churn   --cycles of connect, welcome, close; --concurrency at once\n"
                                 "  soak    --clients receivers for --duration s with churn and floods, sequence-checked\n"
+                                "  tls-ingest, tls-memory, tls-fanout: the same over TLS, verified against --tls-ca;\n"
+                                "          tls-memory --silent: --clients TCP connections that never send a byte, RSS\n"
+                                "          while held and after the server dropped them\n"
+                                "  tls-handshake  --cycles of connect, handshake, welcome, close: full, then resumed\n"
                                 "Prints key=value lines, then a table. Exit 1 on loss, reorder or an unreachable server."_s);
     p.addHelpOption();
     p.addVersionOption();
-    p.addPositionalArgument(u"mode"_s, u"ingest, memory, fanout, churn or soak"_s);
+    p.addPositionalArgument(u"mode"_s, u"ingest, memory, fanout, churn, soak, tls-ingest, tls-memory, tls-fanout or tls-handshake"_s);
     p.addOptions({
         { u"host"_s, u"Server address, IPv4 (default 127.0.0.1)."_s, u"addr"_s },
         { u"port"_s, u"Server port."_s, u"port"_s },
-        { u"pid"_s, u"Server process, for CPU (/proc/PID/stat) and RSS (/proc/PID/status)."_s, u"pid"_s },
+        { u"pid"_s, u"Server process, for CPU (/proc/PID/stat) and RSS (/proc/PID/status); a comma list for a server "
+                    "of several processes (haproxy first, then its backend): CPU and RSS summed."_s, u"pid,..."_s },
         { u"server"_s, u"Label printed as server=LABEL (default: server)."_s, u"label"_s },
         { u"no-welcome"_s, u"The server sends no line on connect (ncat --broker)."_s },
         { u"idle"_s, u"ingest: idle clients, a comma list measured in turn (default 0)."_s, u"n,..."_s },
@@ -1515,8 +1897,8 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
         { u"lines"_s, u"fanout: lines sent (default 20000)."_s, u"n"_s },
         { u"receivers-port"_s, u"fanout: the receivers connect here, to a second server bridged to --port's (default: --port)."_s, u"port"_s },
         { u"line-bytes"_s, u"Bytes per line with its \\n (default 64, at least 40)."_s, u"n"_s },
-        { u"cycles"_s, u"churn: connect/close cycles (default 10000)."_s, u"n"_s },
-        { u"concurrency"_s, u"churn: cycles in flight (default 50); soak: churn in flight (default 4)."_s, u"n"_s },
+        { u"cycles"_s, u"churn, tls-handshake: connect/close cycles (default 10000)."_s, u"n"_s },
+        { u"concurrency"_s, u"churn, tls-handshake: cycles in flight (default 50); soak: churn in flight (default 4)."_s, u"n"_s },
         { u"broadcasts"_s, u"memory: lines sent one by one, each once every receiver has the last (default 10; 0: idle only)."_s, u"n"_s },
         { u"flood-lines"_s, u"soak: lines per flood (default 5000)."_s, u"n"_s },
         { u"flood-every"_s, u"soak: seconds between floods (default 10)."_s, u"s"_s },
@@ -1526,6 +1908,10 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
         { u"drain"_s, u"Seconds without progress after the last line before counting losses (default 5)."_s, u"s"_s },
         { u"timeout"_s, u"Seconds allowed for each phase (default 120)."_s, u"s"_s },
         { u"no-table"_s, u"Print only the key=value lines."_s },
+        { u"tls-ca"_s, u"tls- modes: verify the server's certificate against these PEM CAs (required)."_s, u"file"_s },
+        { u"tls-name"_s, u"tls- modes: the name (also sent as SNI) or IP address the certificate must carry (default localhost)."_s, u"name"_s },
+        { u"silent"_s, u"tls-memory: the --clients (default 5000) never send a byte; measured until the server drops them."_s },
+        { u"silent-wait"_s, u"tls-memory --silent: seconds from the first connect for the server to drop them all (default 30)."_s, u"s"_s },
     });
     if (!p.parse(arguments)) {
         printError(p.errorText().toStdString() + " (see --help)");
@@ -1540,12 +1926,32 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
         return 0;
     }
     const QStringList positional = p.positionalArguments();
-    const QStringList modes { u"ingest"_s, u"memory"_s, u"fanout"_s, u"churn"_s, u"soak"_s };
+    const QStringList modes { u"ingest"_s, u"memory"_s, u"fanout"_s, u"churn"_s, u"soak"_s,
+                              u"tls-ingest"_s, u"tls-memory"_s, u"tls-fanout"_s, u"tls-handshake"_s };
     if (positional.size() != 1 || !modes.contains(positional.first())) {
-        printError("give one mode: ingest, memory, fanout, churn or soak (see --help)");
+        printError("give one mode: ingest, memory, fanout, churn, soak, tls-ingest, tls-memory, tls-fanout or "
+                   "tls-handshake (see --help)");
         return 2;
     }
     o->mode = positional.first().toStdString();
+    o->tls = o->mode.rfind("tls-", 0) == 0;
+    if (o->tls && !p.isSet(u"tls-ca"_s)) {
+        printError("the tls- modes verify the server: --tls-ca is required");
+        return 2;
+    }
+    if (!o->tls && (p.isSet(u"tls-ca"_s) || p.isSet(u"tls-name"_s))) {
+        printError("--tls-ca and --tls-name are for the tls- modes");
+        return 2;
+    }
+    if (p.isSet(u"silent"_s) && o->mode != "tls-memory") {
+        printError("--silent is for tls-memory");
+        return 2;
+    }
+    if (p.isSet(u"tls-ca"_s))
+        o->tlsCa = p.value(u"tls-ca"_s).toStdString();
+    if (p.isSet(u"tls-name"_s))
+        o->tlsName = p.value(u"tls-name"_s).toStdString();
+    o->silent = p.isSet(u"silent"_s);
     if (!p.isSet(u"port"_s)) {
         printError("--port is required");
         return 2;
@@ -1561,9 +1967,9 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
         o->label = p.value(u"server"_s).toStdString();
     o->welcome = !p.isSet(u"no-welcome"_s);
     o->table = !p.isSet(u"no-table"_s);
-    int pid = 0;
+    std::vector<int> pids;
     double minutes = -1;
-    if (!number(p, u"port"_s, 1, 65535, &o->port) || !number(p, u"pid"_s, 1, std::numeric_limits<int>::max(), &pid)
+    if (!number(p, u"port"_s, 1, 65535, &o->port) || !numberList(p, u"pid"_s, 1, std::numeric_limits<int>::max(), &pids)
         || !numberList(p, u"idle"_s, 0, 1000000, &o->idle) || !numberList(p, u"rate"_s, 0.0, 1e9, &o->rates)
         || !number(p, u"duration"_s, 0.1, 86400.0, &o->durationS) || !number(p, u"minutes"_s, 0.01, 1440.0, &minutes)
         || !number(p, u"clients"_s, 1, 1000000, &o->clients) || !number(p, u"receivers"_s, 1, 100000, &o->receivers)
@@ -1576,10 +1982,11 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
         || !number(p, u"churn-rate"_s, 0.0, 1e6, &o->churnRate)
         || !number(p, u"connect-burst"_s, 1, 10000, &o->connectBurst) || !number(p, u"threads"_s, 1, 64, &o->threads) || !number(p, u"drain"_s, 0.1, 3600.0, &o->drainS)
         || !number(p, u"timeout"_s, 1.0, 86400.0, &o->timeoutS)
-        || !number(p, u"receivers-port"_s, 1, 65535, &o->receiversPort))
+        || !number(p, u"receivers-port"_s, 1, 65535, &o->receiversPort)
+        || !number(p, u"silent-wait"_s, 1.0, 3600.0, &o->silentWaitS))
         return 2;
     o->target.sin_port = htons(uint16_t(o->port));
-    o->pid = pid;
+    o->pids.assign(pids.begin(), pids.end());
     if (minutes > 0)
         o->durationS = minutes * 60;
     return std::nullopt;
@@ -1602,23 +2009,47 @@ int main(int argc, char **argv)
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
-    if (o.pid && !ServerProc(o.pid).alive()) {
-        printError("no process " + std::to_string(o.pid));
+    if (!o.pids.empty() && !ServerProc(o.pids).alive()) {
+        std::string list;
+        for (const pid_t pid : o.pids)
+            list += (list.empty() ? "" : ",") + std::to_string(pid);
+        printError("no process " + list);
         return 1;
+    }
+    if (o.tls) {
+        std::string why;
+        o.tlsContext = makeTlsContext(o, &why);
+        if (!o.tlsContext) {
+            printError(why);
+            return 2;
+        }
     }
 
     std::vector<Result> results;
     int status = 1;
-    if (o.mode == "ingest")
+    const std::string mode = o.tls ? o.mode.substr(4) : o.mode;   // a tls- mode is its plain one over TLS
+    if (mode == "ingest")
         status = runIngest(o, results);
-    else if (o.mode == "memory")
+    else if (mode == "memory" && o.silent)
+        status = runSilent(o, results);
+    else if (mode == "memory")
         status = runMemory(o, results);
-    else if (o.mode == "fanout")
+    else if (mode == "fanout")
         status = runFanout(o, results);
-    else if (o.mode == "churn")
+    else if (mode == "churn")
         status = runChurn(o, results);
+    else if (mode == "handshake")
+        status = runHandshake(o, results);
     else
         status = runSoak(o, results);
+    if (o.tls) {
+        const std::string why = tlsError();
+        for (Result &r : results) {
+            if (!r.ok() && !why.empty())
+                r.set("tls_error", why);
+        }
+        SSL_CTX_free(o.tlsContext);
+    }
 
     for (const Result &r : results)
         std::printf("%s\n", r.line().c_str());
