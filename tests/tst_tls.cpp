@@ -9,11 +9,46 @@
 
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::Literals::StringLiterals;
+
+namespace {
+// A TLS client as a test drives it: every line it gets, and reading that can be stopped.
+class TlsPeer : public QObject
+{
+public:
+    TlsPeer(quint16 port, const QSslConfiguration &configuration)
+    {
+        m_socket.setSslConfiguration(configuration);
+        connect(&m_socket, &QSslSocket::readyRead, this, [this] {
+            m_framer.feed(m_socket.readAll(), [this](QByteArrayView line) {
+                m_lines.append(line.toByteArray());
+                return true;
+            });
+        });
+        connect(&m_socket, &QSslSocket::disconnected, this, [this] { m_closed = true; });
+        m_socket.connectToHostEncrypted(u"127.0.0.1"_s, port, u"localhost"_s);
+    }
+
+    QSslSocket &socket() { return m_socket; }
+    const QList<QByteArray> &lines() const { return m_lines; }
+    bool isClosed() const { return m_closed; }
+    bool waitReady(int lines = 1)
+    {
+        return QTest::qWaitFor([&] { return m_socket.isEncrypted() && m_lines.size() >= lines; }, 5000);
+    }
+
+private:
+    QSslSocket m_socket;
+    LineFramer m_framer { 64 * 1024 * 1024 };
+    QList<QByteArray> m_lines;
+    bool m_closed = false;
+};
+} // namespace
 
 /*
  * TLS and mutual TLS over real sockets. Every certificate is made here, at
@@ -33,6 +68,11 @@ private slots:
     void mutualTlsNeedsAClientCertificate();
     void mutualTlsAdmitsASignedClient();
     void badFilesAreClearErrors();
+    void largeAndManyMessagesKeepTheirOrder();
+    void aTlsClientThatNeverReadsIsDroppedAsTooSlow();
+    void aReturningClientResumesWithATicket();
+    void clientCertificateFailuresAreNamed();
+    void aSilentConnectionHoldsNoTlsState();
 
 private:
     QString path(const QString &file) const { return m_dir.filePath(file); }
@@ -151,8 +191,7 @@ void tst_Tls::plainClientIsRefused()
     QTRY_VERIFY(plain.isClosed());
     QVERIFY(plain.lines().isEmpty());   // no welcome, nothing in clear
     QTRY_COMPARE(refused.count(), 1);
-    QVERIFY2(refused.args(0).reason.startsWith(u"TLS handshake failed"_s),
-             qPrintable(refused.args(0).reason));
+    QCOMPARE(refused.args(0).reason, u"TLS handshake failed: clear text, not TLS"_s);
     QCOMPARE(refused.args(0).address, QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(server.clientCount(), 0);
 }
@@ -199,6 +238,138 @@ void tst_Tls::badFilesAreClearErrors()
     QVERIFY2(error.startsWith(u"no unencrypted PEM private key in "_s), qPrintable(error));
     QVERIFY(!TlsFiles::clientConfiguration({}, path(u"device.pem"_s), {}, &error));
     QVERIFY(error.contains(u"both"_s));
+}
+
+// Records of 16 KB and more, partial writes and gathered ranges: every byte arrives, in order.
+void tst_Tls::largeAndManyMessagesKeepTheirOrder()
+{
+    SpreadServer server;
+    startServer(server, serverConfig());
+    TlsPeer sender(server.serverPort(), clientConfig(u"ca"_s));
+    QVERIFY(sender.waitReady());
+    TlsPeer receiver(server.serverPort(), clientConfig(u"ca"_s));
+    QVERIFY(receiver.waitReady());
+    QByteArray expected;
+    QList<QByteArray> sent;
+    for (int i = 0; i < 2000; ++i) {
+        // Mostly short lines, and every hundredth one of 40,000 bytes: more than two records.
+        QByteArray line = QByteArray::number(i) + ' ' + QByteArray(i % 100 == 7 ? 40000 : 20 + i % 50, char('a' + i % 26));
+        sent.append(line);
+        expected += line + '\n';
+    }
+    for (qsizetype at = 0; at < expected.size(); at += 4096)   // arbitrary pieces, not lines
+        sender.socket().write(expected.mid(at, 4096));
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.lines().size(), 1 + int(sent.size()), 20000);
+    QCOMPARE(receiver.lines().mid(1), sent);
+    QVERIFY(!sender.isClosed() && !receiver.isClosed());
+    const SpreadServer::ClientInfo info = server.clientInfo(server.clients().first());
+    QCOMPARE(info.bytesIn, quint64(expected.size()));
+    QVERIFY(info.encrypted);
+}
+
+// The backlog limit counts what a TLS receiver still owes, as for plain TCP.
+void tst_Tls::aTlsClientThatNeverReadsIsDroppedAsTooSlow()
+{
+    SpreadServer server;
+    SpreadServer::Settings settings;
+    settings.tlsHandshakeTimeoutMs = 5000;
+    settings.maxBacklogBytes = 256 * 1024;
+    server.setSettings(settings);
+    server.setTlsConfiguration(serverConfig());
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    TypedSpy<ServerSignal::ClientDisconnected> gone(&server);
+    TlsPeer stalled(server.serverPort(), clientConfig(u"ca"_s));
+    QVERIFY(stalled.waitReady());
+    stalled.socket().setReadBufferSize(1);   // from now on it takes almost nothing
+    TlsPeer sender(server.serverPort(), clientConfig(u"ca"_s));
+    QVERIFY(sender.waitReady());
+    TlsPeer reader(server.serverPort(), clientConfig(u"ca"_s));
+    QVERIFY(reader.waitReady());
+    const QByteArray line = QByteArray(1000, 'x') + '\n';
+    int lines = 0;
+    QVERIFY(QTest::qWaitFor([&] {
+        for (int i = 0; i < 50; ++i, ++lines)
+            sender.socket().write(line);
+        return gone.count() > 0 || lines > 20000;
+    }, 20000));
+    QTRY_COMPARE(gone.count(), 1);
+    QCOMPARE(gone.args(0).reason, u"too slow"_s);
+    QCOMPARE(server.clientCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(reader.lines().size(), 1 + lines, 20000);   // the others lost nothing
+}
+
+// Session tickets: a client that comes back with its ticket has a short handshake.
+void tst_Tls::aReturningClientResumesWithATicket()
+{
+    SpreadServer server;
+    startServer(server, serverConfig());
+    const QString session = path(u"client.session"_s);
+    const auto connectOnce = [&](bool resume) {
+        QProcess client;
+        QStringList arguments { u"s_client"_s, u"-connect"_s, u"127.0.0.1:%1"_s.arg(server.serverPort()),
+                                u"-CAfile"_s, path(u"ca.pem"_s), u"-servername"_s, u"localhost"_s, u"-ign_eof"_s };
+        arguments << (resume ? u"-sess_in"_s : u"-sess_out"_s) << session;
+        client.start(u"openssl"_s, arguments);
+        if (!client.waitForStarted())
+            return QByteArray();
+        client.write("close\n");   // the server's rule ends the session, after the ticket went out
+        client.closeWriteChannel();
+        if (!QTest::qWaitFor([&] { return client.state() == QProcess::NotRunning; }, 10000))
+            client.kill();
+        return client.readAllStandardOutput();
+    };
+    const QByteArray first = connectOnce(false);
+    QVERIFY2(first.contains("New, TLSv1.3"), first.constData());
+    QVERIFY(QFile::exists(session));
+    const QByteArray second = connectOnce(true);
+    QVERIFY2(second.contains("Reused, TLSv1.3"), second.constData());
+    QVERIFY(second.contains("Spread Site"));   // and the resumed session is a client like any other
+}
+
+void tst_Tls::clientCertificateFailuresAreNamed()
+{
+    SpreadServer server;
+    startServer(server, serverConfig(u"ca"_s));
+    TypedSpy<ServerSignal::ClientRefused> refused(&server);
+    EchoClient none;
+    none.setPeriodicEnabled(false);
+    none.setTlsEnabled(true);
+    none.setTlsConfiguration(clientConfig(u"ca"_s));
+    none.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(refused.count(), 1);
+    QCOMPARE(refused.args(0).reason, u"TLS handshake failed: no client certificate"_s);
+
+    // Signed by a CA the server does not trust (its own server certificate will do as a client's).
+    EchoClient stranger;
+    stranger.setPeriodicEnabled(false);
+    stranger.setTlsEnabled(true);
+    stranger.setTlsConfiguration(clientConfig(u"ca"_s, u"impostor"_s));
+    stranger.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(refused.count(), 2);
+    QVERIFY2(refused.args(1).reason.startsWith(u"TLS handshake failed: client certificate refused: "_s),
+             qPrintable(refused.args(1).reason));
+    QCOMPARE(server.clientCount(), 0);
+    QCOMPARE(server.memoryStats().tlsStates, 0);
+    QCOMPARE(server.memoryStats().handshaking, 0);
+}
+
+// A connection that has not sent a byte is a plain record; its first byte makes the TLS state.
+void tst_Tls::aSilentConnectionHoldsNoTlsState()
+{
+    SpreadServer server;
+    startServer(server, serverConfig());
+    TestPeer silent(server.serverPort());
+    TlsPeer client(server.serverPort(), clientConfig(u"ca"_s));
+    QVERIFY(client.waitReady());
+    QVERIFY(silent.isConnected());
+    QCOMPARE(server.clientCount(), 1);
+    QCOMPARE(server.memoryStats().tlsStates, 1);   // the client's, not the silent one's
+    QCOMPARE(server.memoryStats().handshaking, 0);
+    TypedSpy<ServerSignal::ClientRefused> refused(&server);
+    QTRY_COMPARE(refused.count(), 1);   // the deadline (500 ms here)
+    QCOMPARE(refused.args(0).reason, u"TLS handshake failed: no handshake within 500 ms"_s);
+    QTRY_VERIFY(silent.isClosed());
+    QCOMPARE(server.clientCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_Tls)
