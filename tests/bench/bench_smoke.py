@@ -9,8 +9,10 @@ runs spread-bench fanout (5 receivers, 2,000 lines, saturated), churn (200 cycle
 15 s soak (50 receivers, churn and floods) and memory (200 receivers, 10 lines sent one
 by one, then every client leaves), and fails if anything was lost, duplicated, reordered
 or dropped, a client missed a line, the server kept a descriptor after every client left,
-or a run failed. The memory check's RSS figures are printed, never judged. The server is
-always stopped at the end.
+or a run failed. The memory check's RSS figures are printed, never judged. Then over TLS
+(issue 12; skipped, saying why, without the openssl command to make a throwaway CA): fan-out
+to 5 TLS receivers (500 lines) and 20 full and 20 resumed handshakes, every one completed
+and the resumed ones resumed. The server is always stopped at the end.
 """
 
 import sys
@@ -30,6 +32,13 @@ CHECKS = [
     ("memory", ["--clients", "200", "--broadcasts", "10"]),
 ]
 
+# Over TLS, against a CA made for the run: every line to every TLS receiver; every handshake
+# done, the second pass's resumed with the first connection's session.
+TLS_CHECKS = [
+    ("tls-fanout", ["--receivers", "5", "--lines", "500", "--rate", "0"]),
+    ("tls-handshake", ["--cycles", "20", "--concurrency", "5"]),
+]
+
 
 def main():
     if len(sys.argv) != 2:
@@ -38,19 +47,32 @@ def main():
     build = Path(sys.argv[1]).resolve()
     run_bench.raise_nofile()
     passed = failed = 0
+    checks = list(CHECKS)
+    no_tls = run_bench.TlsFiles.missing()
+    if no_tls:
+        print("SKIP: %s: %s" % (", ".join(mode for mode, _ in TLS_CHECKS), no_tls))
+    else:
+        checks += TLS_CHECKS
     with tempfile.TemporaryDirectory(prefix="bench-smoke-") as log_dir:
-        for mode, args in CHECKS:
+        if not no_tls:
+            run_bench.Server.tls = run_bench.TlsFiles(log_dir)
+        for mode, args in checks:
             try:
                 rows = run_bench.run_one(build, mode, "ours", args, Path(log_dir), None, timeout=120)
             finally:
                 run_bench.Server.stop_all()
             ok = bool(rows) and all(r.get("status") == "ok" for r in rows)
-            if mode in ("fanout", "soak"):
+            if mode in ("fanout", "soak", "tls-fanout"):
                 ok = ok and all(r.get("lost") == "0" and r.get("reordered") == "0" and r.get("duplicated") == "0"
                                 and r.get("corrupt") == "0" for r in rows)
             if mode == "memory":
                 # spread-bench checked the order and the descriptors left; this is every client having all.
                 ok = ok and all(r.get("received_all") == r.get("clients") and r.get("corrupt") == "0" for r in rows)
+            if mode == "tls-handshake":
+                passes = {r.get("pass"): r for r in rows}
+                ok = ok and set(passes) == {"full", "resumed"} and all(
+                    r.get("done") == r.get("cycles") for r in rows) and passes["full"].get("resumed") == "0" \
+                    and passes["resumed"].get("resumed") == passes["resumed"].get("cycles")
             print("%s: %s" % ("PASS" if ok else "FAIL", mode))
             passed += ok
             failed += not ok

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Benchmarks our server against the seed's (Twisted), ncat --broker and the epoll yardstick.
+"""Benchmarks our server against the seed's (Twisted), ncat --broker and the epoll yardstick; over TLS against haproxy.
 
 Builds nothing: give it a build directory with app/spread-server, tests/bench/spread-bench and
 tests/bench/epoll-relay. Every measurement gets a freshly started server on a free
@@ -13,6 +13,8 @@ parentheses, the ratio to the yardstick, with issue 11's targets for our server.
     python3 tests/bench/run_bench.py build --modes soak # the 10-minute, 500-client soak alone, 3 servers (about 30)
     python3 tests/bench/run_bench.py build --quick      # small sizes, a few minutes
     python3 tests/bench/run_bench.py build --modes fanout,churn --servers ours,yardstick
+    python3 tests/bench/run_bench.py build --modes tls  # the TLS modes, ours and haproxy + yardstick (about 10)
+    python3 tests/bench/run_bench.py build --modes tls --quick --reps 1                  # a try-out (about 2)
 
 The memory mode connects N receivers (and a sender), sends 10 lines one by one (each once
 every receiver has the one before, checked in order), and reports the server's RSS per
@@ -21,6 +23,16 @@ client idle and after that traffic, and what it keeps once every client has left
 samples the server's RSS every second; the table gives it at the end of the first minute
 (of the first tenth of a shorter run), the highest after that, and the end: "flat" when
 that highest is at most 1 MiB or 5 %, whichever is more, above the first minute's.
+
+The TLS modes (issue 12; --modes tls is all four, not in the default run) are the same loads
+over TLS, the certificate verified by spread-bench against a CA made at run time (ECDSA
+P-256, openssl(1), in a temporary folder): tls-ingest (idle clients all handshaken),
+tls-memory (RSS per client after the handshake and after the broadcasts; and 5,000 silent
+connections that never send a byte, held and after the server dropped them at its 10 s
+handshake deadline), tls-handshake (full, then resumed: every connection offers one first
+connection's session, and SSL_session_reused counts what was resumed), tls-fanout. Their
+table is a second one, against haproxy (nbthread 1, mode tcp, tests/bench/haproxy.cfg.in)
+terminating TLS in front of the yardstick: its CPU and RSS are both processes'.
 
 Progress and every spread-bench result line go to stderr; the Markdown table (for the
 README) goes to stdout, and to --out FILE. Exit code 1 if any run lost, duplicated or
@@ -39,6 +51,7 @@ import shutil
 import signal
 import socket
 import statistics
+import string
 import subprocess
 import sys
 import tempfile
@@ -49,22 +62,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SEED_SERVER = ROOT / "tests" / "interop" / "spread_server.py"
 
-MODES = ["ingest", "memory", "fanout", "churn", "soak"]
-SERVERS = ["ours", "seed", "ncat", "yardstick"]
+HAPROXY_CONFIG = Path(__file__).resolve().parent / "haproxy.cfg.in"
+
+PLAIN_MODES = ["ingest", "memory", "fanout", "churn", "soak"]
+TLS_MODES = ["tls-ingest", "tls-memory", "tls-handshake", "tls-fanout"]
+MODES = PLAIN_MODES + TLS_MODES
+SERVERS = ["ours", "seed", "ncat", "yardstick", "haproxy"]
 TITLES = {
     "ours": "ours",
     "seed": "Twisted (seed)",
     "ncat": "ncat --broker",
     "yardstick": "epoll yardstick",
+    "haproxy": "haproxy + yardstick",
 }
 NCAT_MAX_CONNECTIONS = 1000   # ncat's broker uses select(): it aborts at descriptor 1024
+HAPROXY_SPARE_FDS = 100       # haproxy's own descriptors besides two a client (front and back)
 
 FULL = dict(idle="0,2000,10000", rate=1500, duration=10, memory_clients="1000,5000,10000", broadcasts=10,
             receivers=50, lines=20000, saturated_passes=5, paced_rate=2000, cycles=10000, concurrency=50,
-            soak_minutes=10.0, soak_clients=500, soak_flood=5000, soak_flood_every=10.0)
+            soak_minutes=10.0, soak_clients=500, soak_flood=5000, soak_flood_every=10.0,
+            tls_memory_clients="1000,5000", tls_silent=5000, tls_cycles=2000)
 QUICK = dict(idle="0,500", rate=1500, duration=3, memory_clients="200,1000", broadcasts=10,
              receivers=10, lines=2000, saturated_passes=1, paced_rate=1000, cycles=1000, concurrency=50,
-             soak_minutes=0.15, soak_clients=20, soak_flood=1000, soak_flood_every=3.0)
+             soak_minutes=0.15, soak_clients=20, soak_flood=1000, soak_flood_every=3.0,
+             tls_memory_clients="200,1000", tls_silent=1000, tls_cycles=300)
 
 # Issue 11's targets for our server, the yardstick = 1.00.
 TARGET_MEMORY = 1.3          # RSS per client after the broadcasts
@@ -78,10 +99,21 @@ TARGET_INGEST_FLAT = 1.2     # ours with N idle / ours with none
 SOAK_FLAT_KIB = 1024         # soak: the highest RSS after the first minute at most this ...
 SOAK_FLAT_FRACTION = 0.05    # ... or this much above the first minute's, whichever is more
 
+# Issue 12's targets for our server over TLS.
+TARGET_TLS_INGEST_FLAT = 1.5    # ours with the most idle TLS clients / ours with none
+TARGET_TLS_CLIENT_BYTES = 8192  # RSS per idle TLS client, after the handshake and after the broadcasts
+TARGET_SILENT_BYTES = 1024      # RSS per silent pre-handshake connection
+# Handshakes/s and TLS fan-out CPU per delivery: no worse than haproxy + yardstick.
+
 
 def log(text):
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
+
+
+def nofile_limit():
+    """The hard open-file limit: what every server (haproxy too) can raise itself to."""
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[1]
 
 
 def raise_nofile():
@@ -125,6 +157,59 @@ def twisted_python():
     return None
 
 
+class TlsFiles:
+    """A throwaway CA and a server certificate it signed (ECDSA P-256, for localhost and 127.0.0.1), made by openssl."""
+
+    def __init__(self, folder):
+        folder = Path(folder)
+        self.ca = folder / "ca.pem"
+        self.cert = folder / "server.pem"
+        self.key = folder / "server.key"
+        self.combined = folder / "server-combined.pem"   # haproxy's "crt": the certificate and its key
+        ca_key = folder / "ca.key"
+        csr = folder / "server.csr"
+        extensions = folder / "server.ext"
+        extensions.write_text("subjectAltName = DNS:localhost, IP:127.0.0.1\n"
+                              "basicConstraints = critical, CA:FALSE\n"
+                              "keyUsage = critical, digitalSignature\n"
+                              "extendedKeyUsage = serverAuth\n")
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-noenc"]
+        for argv in (["req", "-x509"] + ec + ["-keyout", ca_key, "-out", self.ca, "-days", "2",
+                                              "-subj", "/CN=spread-bench throwaway CA",
+                                              "-addext", "basicConstraints=critical,CA:TRUE",
+                                              "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+                     ["req", "-new"] + ec + ["-keyout", self.key, "-out", csr, "-subj", "/CN=localhost"],
+                     ["x509", "-req", "-in", csr, "-CA", self.ca, "-CAkey", ca_key, "-set_serial", "1", "-days", "2",
+                      "-extfile", extensions, "-out", self.cert]):
+            done = subprocess.run(["openssl"] + [str(a) for a in argv], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+            if done.returncode != 0:
+                raise RuntimeError("openssl %s failed: %s" % (argv[0], done.stdout.strip()[-300:]))
+        self.combined.write_text(self.cert.read_text() + self.key.read_text())
+        ca_key.unlink()   # nothing is signed after this
+
+    @staticmethod
+    def missing():
+        """Why TLS files cannot be made here, or None."""
+        return None if shutil.which("openssl") else "the openssl command is not installed (apt-get install openssl)"
+
+
+def haproxy_binary():
+    return shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy", "/usr/local/sbin/haproxy")
+                                            if os.access(p, os.X_OK)), None)
+
+
+def haproxy_version():
+    exe = haproxy_binary()
+    try:
+        out = subprocess.run([exe, "-v"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=10).stdout if exe else ""
+    except (OSError, subprocess.TimeoutExpired):
+        out = ""
+    match = re.search(r"version (\S+)", out)
+    return match.group(1) if match else "unknown"
+
+
 def drain(pipe):
     """Sends the rest of a server's output to /dev/null, in the kernel where it can."""
     fd = pipe.fileno()
@@ -148,6 +233,7 @@ class Server:
     live = []
 
     ours_args = []   # --ours-args: appended to our server's command line
+    tls = None       # TlsFiles, for the tls- modes
 
     def __init__(self, kind, build, mode, log_dir, seed_python):
         self.kind = kind
@@ -156,6 +242,7 @@ class Server:
         self.log_dir = log_dir
         self.seed_python = seed_python
         self.proc = None
+        self.backend = None   # haproxy's: the yardstick behind it
         self.port = None
         self.stderr_path = None
 
@@ -163,12 +250,21 @@ class Server:
     def welcome(self):
         return self.kind != "ncat"
 
+    @property
+    def pids(self):
+        """The server's processes, the one clients connect to first."""
+        return [self.proc.pid] + ([self.backend.proc.pid] if self.backend else [])
+
     def argv(self, port):
-        relay_off = self.mode == "ingest"
+        relay_off = self.mode in ("ingest", "tls-ingest")
         if self.kind == "ours":
             argv = [str(self.build / "app" / "spread-server"), "--headless", "--port", "0",
                     "--bind", "127.0.0.1", "--max-clients", "1000000"]
+            if self.mode.startswith("tls-"):
+                argv += ["--tls-cert", str(Server.tls.cert), "--tls-key", str(Server.tls.key)]
             return argv + (["--no-relay"] if relay_off else []) + Server.ours_args
+        if self.kind == "haproxy":
+            return [haproxy_binary(), "-f", str(self.config_path), "-db"]
         if self.kind == "seed":
             return [self.seed_python, "-u", str(SEED_SERVER), "--port", "0"]
         if self.kind == "ncat":
@@ -176,24 +272,37 @@ class Server:
         argv = [str(self.build / "tests" / "bench" / "epoll-relay"), "--port", "0"]
         return argv + (["--no-relay"] if relay_off else [])
 
+    @property
+    def config_path(self):
+        return self.log_dir / ("haproxy-%s-%d.cfg" % (self.mode, os.getpid()))
+
     def start(self):
+        if self.kind == "haproxy":
+            # The yardstick first, on a port of its own; haproxy in front, on a free port (as ncat).
+            self.backend = Server("yardstick", self.build, self.mode, self.log_dir, self.seed_python)
+            self.backend.start()
         for attempt in range(5):
-            port = free_port() if self.kind == "ncat" else 0
+            port = free_port() if self.kind in ("ncat", "haproxy") else 0
+            if self.kind == "haproxy":
+                template = string.Template(HAPROXY_CONFIG.read_text())
+                self.config_path.write_text(template.substitute(
+                    port=port, crt=str(Server.tls.combined), backend_port=self.backend.port))
             self.stderr_path = self.log_dir / ("%s-%s-%d.stderr" % (self.kind, self.mode, os.getpid()))
             with open(self.stderr_path, "wb") as err:
                 self.proc = subprocess.Popen(
                     self.argv(port), stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL if self.kind == "ncat" else subprocess.PIPE,
+                    stdout=subprocess.DEVNULL if self.kind in ("ncat", "haproxy") else subprocess.PIPE,
                     stderr=err, start_new_session=True)   # inherits our raised open-file limit
-            Server.live.append(self)
-            if self.kind == "ncat":
+            if self not in Server.live:
+                Server.live.append(self)
+            if self.kind in ("ncat", "haproxy"):
                 deadline = time.monotonic() + 10
                 while time.monotonic() < deadline and self.proc.poll() is None and not listening(port):
                     time.sleep(0.02)
                 if self.proc.poll() is None and listening(port):
                     self.port = port
                     return
-                self.stop()
+                self.stop(backend=False)
                 continue   # the port was taken in between: another one
             line = self.first_line(15)
             match = re.search(r"(\d+)\s*$", line or "")
@@ -203,7 +312,9 @@ class Server:
                 return
             self.stop()
             raise RuntimeError("%s did not start: %r %s" % (self.kind, line, self.stderr_tail()))
-        raise RuntimeError("%s did not start on a free port" % self.kind)
+        tail = self.stderr_tail()
+        self.stop()
+        raise RuntimeError("%s did not start on a free port: %s" % (self.kind, tail))
 
     def first_line(self, timeout):
         fd = self.proc.stdout.fileno()
@@ -224,7 +335,10 @@ class Server:
         except OSError:
             return ""
 
-    def stop(self):
+    def stop(self, backend=True):
+        if backend and self.backend is not None:
+            self.backend.stop()
+            self.backend = None
         if self.proc is None:
             return
         if self.proc.poll() is None:
@@ -250,6 +364,20 @@ class Server:
 
 def applies(mode, kind, clients=None):
     """Which server runs which mode (at @clients, for the memory mode; "memory-traffic" its lines), and why not."""
+    if mode.startswith("tls-"):
+        if kind == "seed":
+            return "the seed's server has no TLS"
+        if kind == "ncat":
+            return ("not run over TLS: ncat --broker --ssl exists, but its select() loop holds at most %d "
+                    "clients; haproxy is the operator's row" % NCAT_MAX_CONNECTIONS)
+        if kind == "yardstick":
+            return "the yardstick has no TLS: it is the backend of the haproxy row"
+        if kind == "haproxy" and clients is not None and 2 * clients + HAPROXY_SPARE_FDS > nofile_limit():
+            return ("haproxy holds two descriptors a client (front and back): %d clients are over the open-file "
+                    "limit of %d" % (clients, nofile_limit()))
+        return None
+    if kind == "haproxy":
+        return "haproxy is the TLS modes' row"
     if mode == "ingest" and kind == "ncat":
         return "ncat --broker cannot turn its relay off"
     if mode in ("fanout", "soak", "memory-traffic") and kind == "seed":
@@ -259,12 +387,29 @@ def applies(mode, kind, clients=None):
     return None
 
 
-def memory_sizes(size):
-    return sorted(int(n) for n in str(size["memory_clients"]).split(","))
+def memory_sizes(size, key="memory_clients"):
+    return sorted(int(n) for n in str(size[key]).split(","))
+
+
+def idle_steps(size):
+    return sorted(int(n) for n in str(size["idle"]).split(","))
 
 
 def bench_runs(mode, kind, size):
     """spread-bench's arguments for @mode on @kind: one list per freshly started server."""
+    if mode == "tls-ingest":
+        idle = [n for n in idle_steps(size) if not applies(mode, kind, n)]
+        return [["--idle", ",".join(str(n) for n in idle), "--rate", str(size["rate"]),
+                 "--duration", str(size["duration"])]] if idle else []
+    if mode == "tls-memory":
+        return [["--clients", str(n), "--broadcasts", str(size["broadcasts"])]
+                for n in memory_sizes(size, "tls_memory_clients") if not applies(mode, kind, n)] + [
+                    ["--clients", str(size["tls_silent"]), "--silent"]]
+    if mode == "tls-handshake":
+        return [["--cycles", str(size["tls_cycles"]), "--concurrency", str(size["concurrency"])]]
+    if mode == "tls-fanout":
+        return [["--receivers", str(size["receivers"]), "--lines", str(size["lines"]),
+                 "--rate", ",".join(["0"] * size["saturated_passes"])]]
     if mode == "ingest":
         return [["--idle", size["idle"], "--rate", str(size["rate"]), "--duration", str(size["duration"])]]
     if mode == "memory":
@@ -297,9 +442,11 @@ def run_one(build, mode, kind, extra_args, log_dir, seed_python, timeout):
     try:
         server.start()
         argv = [str(build / "tests" / "bench" / "spread-bench"), mode, "--host", "127.0.0.1", "--port", str(server.port),
-                "--pid", str(server.proc.pid), "--server", kind, "--no-table"]
+                "--pid", ",".join(str(pid) for pid in server.pids), "--server", kind, "--no-table"]
         if not server.welcome:
             argv.append("--no-welcome")
+        if mode.startswith("tls-"):
+            argv += ["--tls-ca", str(Server.tls.ca)]   # and the name: localhost, spread-bench's default
         argv += extra_args
         bench = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, text=True)
@@ -375,9 +522,10 @@ def cell(value, digits, base=None, show_ratio=True):
 
 
 class Table:
-    def __init__(self, servers, results):
+    def __init__(self, servers, results, base="yardstick"):
         self.servers = servers
         self.results = results   # (mode, kind) -> list of rows over the repetitions
+        self.base = base         # the column the ratios are to
         self.lines = []
 
     def rows(self, mode, kind, **match):
@@ -392,14 +540,14 @@ class Table:
         @why_not: the mode applies() is asked about, if not @mode."""
         match = match or {}
         medians = {k: median_of(self.rows(mode, k, **match), key) for k in self.servers}
-        base = medians.get("yardstick")
+        base = medians.get(self.base)
         cells = []
         for kind in self.servers:
             skip = applies(why_not or mode, kind, clients)
             if skip and medians[kind] is None:
                 cells.append("n/a")
             else:
-                cells.append(cell(medians[kind], digits, base, show_ratio and kind != "yardstick"))
+                cells.append(cell(medians[kind], digits, base, show_ratio and kind != self.base))
         self.lines.append("| %s | %s | %s |" % (label, " | ".join(cells), target))
         return medians
 
@@ -534,7 +682,7 @@ def build_table(servers, results, size, reps, build_type, quick):
     texts = []
     all_ok = True
     for kind in servers:
-        rows = [r for (mode, k), rs in results.items() if k == kind for r in rs]
+        rows = [r for (mode, k), rs in results.items() if k == kind and mode in PLAIN_MODES for r in rs]
         if not rows:
             texts.append("–")
             continue
@@ -567,6 +715,181 @@ def build_table(servers, results, size, reps, build_type, quick):
             "connections each, the median over all passes; soak: the RSS sampled every second.%s" % (
                 now, os.cpu_count() or 0, cpu, platform.release(), build_type, " --quick" if quick else "", reps,
                 fmt(size["rate"], 0), size["duration"], size["broadcasts"], size["saturated_passes"],
+                " Our server ran with `%s`." % " ".join(Server.ours_args) if Server.ours_args else ""),
+            ""]
+    return "\n".join(head + t.lines) + "\n", all_ok
+
+
+def build_tls_table(servers, results, size, reps, build_type, quick):
+    """Issue 12's table: the tls- modes, ours against haproxy + yardstick (the ratios' base)."""
+    t = Table(servers, results, base="haproxy")
+    t.lines.append("| measure | " + " | ".join(TITLES[k] for k in servers) + " | target (issue 12), ours |")
+    t.lines.append("|" + "---|" * (len(servers) + 2))
+
+    def ran(mode):
+        return any(m == mode for (m, _) in results)
+
+    def med(mode, kind, key, match):
+        return median_of(t.rows(mode, kind, **match), key)
+
+    def vs_haproxy(mode, key, match, higher_is_better=False):
+        ours, theirs = med(mode, "ours", key, match), med(mode, "haproxy", key, match)
+        text = "no worse than haproxy + yardstick"
+        if ours is None or theirs is None:
+            return text
+        return "%s: %s" % (text, verdict(ours >= theirs if higher_is_better else ours <= theirs))
+
+    def at_most(mode, key, match, limit, unit):
+        ours = med(mode, "ours", key, match)
+        text = "≤ %s" % unit
+        return text if ours is None else "%s: %s" % (text, verdict(ours <= limit))
+
+    # Ingest over TLS: CPU per message with N idle TLS clients, and ours against ours with none.
+    idle = idle_steps(size)
+    if ran("tls-ingest"):
+        ours0 = None
+        for n in idle:
+            match = {"idle": str(n)}
+            medians = t.add("TLS ingest, %s idle: CPU µs/message" % fmt(n, 0), "tls-ingest", cpu_key("msg"), 2,
+                            match, clients=n)
+            ours = medians.get("ours")
+            if n == idle[0]:
+                ours0 = ours
+            elif ours is not None and ours0:
+                r = ours / ours0
+                target = "≤ %.1f×: %s" % (TARGET_TLS_INGEST_FLAT, verdict(r <= TARGET_TLS_INGEST_FLAT)) \
+                    if n == idle[-1] else ""
+                t.add_text("TLS ingest, ours %s idle / ours %s idle" % (fmt(n, 0), fmt(idle[0], 0)),
+                           ["%.2f×" % r if k == "ours" else "" for k in servers], target)
+            elif n == idle[-1]:
+                t.add_text("TLS ingest, ours %s idle / ours %s idle" % (fmt(n, 0), fmt(idle[0], 0)),
+                           ["–" if k == "ours" else "" for k in servers], "≤ %.1f×" % TARGET_TLS_INGEST_FLAT)
+
+    # Memory over TLS: per client after the handshake (idle) and after the broadcasts; then the silent ones.
+    if ran("tls-memory"):
+        sizes = memory_sizes(size, "tls_memory_clients")
+        limit = "8 KB (%s bytes)" % fmt(TARGET_TLS_CLIENT_BYTES, 0)
+        for n in sizes:
+            match = {"clients": str(n), "silent": None}
+            t.add("TLS memory idle after the handshake: bytes per client (%s clients)" % fmt(n, 0), "tls-memory",
+                  "bytes_per_client_idle", 0, match,
+                  at_most("tls-memory", "bytes_per_client_idle", match, TARGET_TLS_CLIENT_BYTES, limit), clients=n)
+        for n in sizes:
+            match = {"clients": str(n), "silent": None}
+            t.add("TLS memory after %d broadcasts: bytes per client (%s clients)" % (size["broadcasts"], fmt(n, 0)),
+                  "tls-memory", "bytes_per_client", 0, match,
+                  at_most("tls-memory", "bytes_per_client", match, TARGET_TLS_CLIENT_BYTES, limit), clients=n)
+        for n in sizes:
+            t.add("TLS memory after all left: KiB kept (%s clients)" % fmt(n, 0), "tls-memory", "kept_kib", 0,
+                  {"clients": str(n), "silent": None}, clients=n, show_ratio=False)
+        held = []
+        for kind in servers:
+            texts = []
+            for n in sizes:
+                rs = t.rows("tls-memory", kind, clients=str(n), silent=None)
+                if rs:
+                    texts.append("%s/%s (all %d: %s)" % (
+                        fmt(min(int(num(r, "held") or 0) for r in rs), 0), fmt(n, 0), size["broadcasts"],
+                        fmt(min(int(num(r, "received_all") or 0) for r in rs), 0)))
+            held.append(", ".join(texts) if texts else "n/a" if applies("tls-memory", kind) else "–")
+        ours_rows = t.rows("tls-memory", "ours", silent=None)
+        t.add_text("TLS memory: clients held (fewest) (received all broadcasts)", held,
+                   "all held, every line to every client, in order: %s" % verdict(
+                       all(r.get("status") == "ok" for r in ours_rows)) if ours_rows else "")
+        silent = {"silent": "1"}
+        n = size["tls_silent"]
+        t.add("silent pre-handshake connections (%s, never a byte): bytes per connection held" % fmt(n, 0),
+              "tls-memory", "bytes_per_connection", 0, silent,
+              at_most("tls-memory", "bytes_per_connection", silent, TARGET_SILENT_BYTES,
+                      "1 KB (%s bytes)" % fmt(TARGET_SILENT_BYTES, 0)), clients=n)
+        rows = t.rows("tls-memory", "ours", **silent)
+        target = "within 10% or 4 MiB of the start"
+        kept, start = median_of(rows, "kept_kib"), median_of(rows, "rss_before_kib")
+        if kept is not None and start is not None:
+            target += ": " + verdict(kept <= max(TARGET_KEPT_FRACTION * start, TARGET_KEPT_KIB))
+        t.add("silent: KiB kept after the server dropped them", "tls-memory", "kept_kib", 0, silent, target,
+              clients=n, show_ratio=False)
+        texts = []
+        for kind in servers:
+            rs = t.rows("tls-memory", kind, **silent)
+            if not rs:
+                texts.append("n/a" if applies("tls-memory", kind, n) else "–")
+                continue
+            texts.append("%s/%s, %s–%s s" % (
+                fmt(min(int(num(r, "dropped") or 0) for r in rs), 0), fmt(n, 0),
+                fmt(median_of(rs, "first_drop_s"), 1), fmt(median_of(rs, "last_drop_s"), 1)))
+        t.add_text("silent: dropped (fewest), first–last after the first connect", texts,
+                   "all dropped, at the 10 s handshake deadline")
+
+    # Handshakes: full, then resumed; per second and server CPU per handshake.
+    if ran("tls-handshake"):
+        what = "%s cycles, %d at once" % (fmt(size["tls_cycles"], 0), size["concurrency"])
+        for name in ("full", "resumed"):
+            match = {"pass": name}
+            t.add("TLS handshakes/s, %s (%s)" % (name, what) if name == "full" else "TLS handshakes/s, resumed",
+                  "tls-handshake", "handshakes_per_s", 0, match,
+                  vs_haproxy("tls-handshake", "handshakes_per_s", match, higher_is_better=True))
+            t.add("TLS handshakes, %s: server CPU µs/handshake" % name, "tls-handshake", cpu_key("handshake"), 1,
+                  match)
+        texts = []
+        for kind in servers:
+            rs = t.rows("tls-handshake", kind, **{"pass": "resumed"})
+            if not rs:
+                texts.append("n/a" if applies("tls-handshake", kind) else "–")
+                continue
+            texts.append("%s/%s" % (fmt(min(int(num(r, "resumed") or 0) for r in rs), 0), fmt(size["tls_cycles"], 0)))
+        t.add_text("TLS handshakes, resumed: actually resumed (fewest)", texts)
+
+    # Saturated fan-out over TLS.
+    if ran("tls-fanout"):
+        sat = {"pace": "saturated"}
+        what = "%d receivers, %s lines" % (size["receivers"], fmt(size["lines"], 0))
+        t.add("TLS fan-out saturated (%s): CPU µs/delivery" % what, "tls-fanout", cpu_key("delivery"), 4, sat,
+              vs_haproxy("tls-fanout", cpu_key("delivery"), sat))
+        t.add("TLS fan-out saturated: deliveries/s", "tls-fanout", "delivered_per_s", 0, sat)
+        t.add("TLS fan-out saturated: p50 latency ms", "tls-fanout", "p50_ms", 2, sat)
+        t.add("TLS fan-out saturated: p99 latency ms", "tls-fanout", "p99_ms", 2, sat)
+
+    texts = []
+    all_ok = True
+    for kind in servers:
+        rows = [r for (mode, k), rs in results.items() if k == kind and mode in TLS_MODES for r in rs]
+        if not rows:
+            texts.append("n/a" if applies("tls-ingest", kind) else "–")
+            continue
+        lost = sum(int(num(r, "lost") or 0) for r in rows)
+        reordered = sum(int(num(r, "reordered") or 0) for r in rows)
+        failed = sum(1 for r in rows if r.get("status") != "ok")
+        all_ok = all_ok and failed == 0
+        texts.append("%d lost, %d reordered, %d failed runs" % (lost, reordered, failed))
+    t.add_text("all TLS runs: lost, reordered, failed", texts, "nothing lost or reordered")
+
+    versions = sorted({"%s %s" % (r.get("tls_version", "?"), r.get("cipher", "?"))
+                       for (mode, _), rs in results.items() if mode == "tls-handshake" for r in rs
+                       if r.get("tls_version")})
+    skipped = ["%s: %s" % (TITLES[k], applies("tls-ingest", k)) for k in servers if applies("tls-ingest", k)]
+    if "haproxy" in servers and applies("tls-ingest", "haproxy", idle[-1]):
+        skipped.append("haproxy + yardstick at %s idle: %s" % (fmt(idle[-1], 0), applies("tls-ingest", "haproxy", idle[-1])))
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    head = ["### TLS benchmark (issue 12)%s" % (" (quick sizes)" if quick else ""), "",
+            "%s; %d CPUs (nproc); Linux %s; build type %s; `tests/bench/run_bench.py%s`: medians of %d interleaved "
+            "runs, each on a freshly started server; in parentheses the ratio to haproxy + yardstick: haproxy %s "
+            "with `nbthread 1` (our server is one thread), mode tcp, `bind ... ssl crt`, `timeout client 10s` (the "
+            "handshake: as our server's 10 s deadline) and `timeout tunnel 1h` (`tests/bench/haproxy.cfg.in`), "
+            "relaying to the epoll yardstick; its CPU and RSS are haproxy's and the yardstick's added. A throwaway "
+            "ECDSA P-256 CA and server certificate made with openssl at run time; spread-bench verifies the "
+            "certificate (CA and name) on every full handshake; negotiated: %s. Server CPU as in the plain table; "
+            "ingest at %s lines/s for %s s with relay off, every idle client handshaken; memory: N TLS receivers "
+            "and a sender, %d lines sent one by one; silent: TCP connections that never send a byte, the RSS "
+            "while the server holds them and once it has dropped them all; handshakes: connect, handshake, "
+            "welcome, close, %d at once, on the same 2 CPUs as the client side's own crypto; resumed: every "
+            "connection offers the session (TLS 1.3 ticket) of one first connection, and the row below counts "
+            "how many the server resumed (SSL_session_reused); saturated fan-out: %d passes a run, the median. "
+            "n/a: %s.%s" % (
+                now, os.cpu_count() or 0, platform.release(), build_type, " --quick" if quick else "", reps,
+                haproxy_version(), ", ".join(versions) or "see the handshake rows", fmt(size["rate"], 0),
+                size["duration"], size["broadcasts"], size["concurrency"], size["saturated_passes"],
+                "; ".join(skipped) or "none",
                 " Our server ran with `%s`." % " ".join(Server.ours_args) if Server.ours_args else ""),
             ""]
     return "\n".join(head + t.lines) + "\n", all_ok
@@ -607,8 +930,9 @@ def main():
     parser.add_argument("build", nargs="?", default=str(ROOT / "build"), help="build directory (default: build)")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a try-out")
     parser.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
-    parser.add_argument("--modes", default="ingest,memory,fanout,churn,soak",
-                        help="comma list of %s (default: all)" % ",".join(MODES))
+    parser.add_argument("--modes", default=",".join(PLAIN_MODES),
+                        help="comma list of %s, or tls for the four tls- modes (default: %s)" % (
+                            ",".join(MODES), ",".join(PLAIN_MODES)))
     parser.add_argument("--servers", default=",".join(SERVERS),
                         help="comma list of %s (default: all)" % ",".join(SERVERS))
     parser.add_argument("--soak-reps", type=int, default=1, help="repetitions of the soak (default 1)")
@@ -626,7 +950,11 @@ def main():
     for key in FULL:
         if getattr(args, key) is not None:
             size[key] = getattr(args, key)
-    modes = [m for m in args.modes.split(",") if m]
+    modes = []
+    for m in args.modes.split(","):
+        for mode in (TLS_MODES if m == "tls" else [m] if m else []):
+            if mode not in modes:
+                modes.append(mode)
     servers = [s for s in args.servers.split(",") if s]
     bad = [m for m in modes if m not in MODES] + [s for s in servers if s not in SERVERS]
     if bad or args.reps < 1:
@@ -650,6 +978,12 @@ def main():
     if "ncat" in servers and shutil.which("ncat") is None:
         log("skipping ncat: not installed (apt-get install ncat)")
         servers.remove("ncat")
+    tls_modes = [m for m in modes if m in TLS_MODES]
+    if tls_modes and TlsFiles.missing():
+        parser.error("the TLS modes need certificates: %s" % TlsFiles.missing())
+    if tls_modes and "haproxy" in servers and haproxy_binary() is None:
+        log("skipping haproxy: not installed (apt-get install haproxy)")
+        servers.remove("haproxy")
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     raise_nofile()
@@ -676,7 +1010,12 @@ def main():
 
     results = {}
     started = time.monotonic()
+    tls_temp = None
     try:
+        if tls_modes:
+            tls_temp = tempfile.TemporaryDirectory(prefix="spread-bench-tls-")
+            Server.tls = TlsFiles(tls_temp.name)
+            log("TLS: a throwaway CA and server certificate (ECDSA P-256) in %s" % tls_temp.name)
         plan = []
         for rep in range(args.reps):
             order = servers[rep % len(servers):] + servers[:rep % len(servers)]   # rotate who goes first
@@ -693,7 +1032,8 @@ def main():
                 continue
             for extra in bench_runs(mode, kind, size):
                 log("[rep %d/%d] %s on %s %s(%.0f s so far)" % (
-                    rep + 1, args.reps, mode, kind, " ".join(extra[:2]) + " " if mode == "memory" else "",
+                    rep + 1, args.reps, mode, kind,
+                    " ".join(extra[:3 if "--silent" in extra else 2]) + " " if mode in ("memory", "tls-memory") else "",
                     time.monotonic() - started))
                 rows = run_one(build, mode, kind, extra, log_dir, seed_python, timeout)
                 for row in rows:
@@ -703,8 +1043,18 @@ def main():
         Server.stop_all()
         if temp is not None:
             temp.cleanup()
+        if tls_temp is not None:
+            tls_temp.cleanup()
 
-    table, all_ok = build_table(servers, results, size, args.reps, build_type, args.quick)
+    plain_servers = [k for k in servers if k != "haproxy"]
+    tls_servers = [k for k in servers if k in ("ours", "seed", "ncat", "haproxy")]
+    table, all_ok = "", True
+    if any(m in PLAIN_MODES for m in modes):
+        table, all_ok = build_table(plain_servers, results, size, args.reps, build_type, args.quick)
+    if tls_modes:
+        tls_table, tls_ok = build_tls_table(tls_servers, results, size, args.reps, build_type, args.quick)
+        table += ("\n" if table else "") + tls_table
+        all_ok = all_ok and tls_ok
     sys.stdout.write(table)
     sys.stdout.flush()
     if args.out:
