@@ -59,6 +59,7 @@ constexpr char TLS_HANDSHAKE_RECORD = 0x16;   // the first byte of every TLS Cli
 // (OpenSSL 3.0: the SSL object alone is 7.6 KB): counted as given back when
 // it is freed, so that a wave of TLS clients leaving trims the heap.
 constexpr qint64 TLS_STATE_BYTES = 12 * 1024;
+constexpr qsizetype TLS_RECORD_BYTES = 16 * 1024;   // the most plaintext one TLS record carries
 
 struct SslFree {
     void operator()(SSL *ssl) const { SSL_free(ssl); }
@@ -1191,8 +1192,9 @@ bool SessionEngine::writePlain(Session &s)
     return true;
 }
 
-// The same for TLS: one SSL_write for what is queued, the ranges gathered
-// into one buffer when there are several (a receiver that keeps up has one).
+// The same for TLS: one SSL_write for what a batch queued (a receiver that
+// keeps up has one range, written as it is; several are gathered a record's
+// worth at a time, OpenSSL writing one record per call).
 // A write the socket refused is retried with the same bytes from the same
 // place: the queue only moves on by what OpenSSL reports written.
 bool SessionEngine::writeTls(Session &s)
@@ -1206,14 +1208,16 @@ bool SessionEngine::writeTls(Session &s)
             data = s.tail->data() + s.tailBegin;
             size = s.tailEnd - s.tailBegin;
         } else {
-            m_tlsGather.clear();
+            // One record's worth: OpenSSL writes a record per call (partial writes on).
+            m_tlsGather.resize(0);   // keeps its capacity
             for (const Span &span : std::as_const(e->out)) {
-                if (m_tlsGather.size() >= qsizetype(BLOCK_SIZE))
+                if (m_tlsGather.size() >= TLS_RECORD_BYTES)
                     break;
-                m_tlsGather.append(span.block->data() + span.begin, span.size());
+                m_tlsGather.append(span.block->data() + span.begin, std::min<qsizetype>(span.size(), TLS_RECORD_BYTES));
             }
-            if (s.tail && m_tlsGather.size() < qsizetype(BLOCK_SIZE))
-                m_tlsGather.append(s.tail->data() + s.tailBegin, s.tailEnd - s.tailBegin);
+            if (s.tail && m_tlsGather.size() < TLS_RECORD_BYTES)
+                m_tlsGather.append(s.tail->data() + s.tailBegin,
+                                   std::min<qsizetype>(s.tailEnd - s.tailBegin, TLS_RECORD_BYTES));
             data = m_tlsGather.constData();
             size = m_tlsGather.size();
         }
@@ -1237,8 +1241,6 @@ bool SessionEngine::writeTls(Session &s)
         }
         wrote(s, w);
     }
-    if (m_tlsGather.capacity() > qsizetype(2 * BLOCK_SIZE))
-        m_tlsGather = QByteArray();   // one large gather is not kept
     return true;
 }
 

@@ -252,7 +252,7 @@ private:
     std::deque<Id> m_waitingHandshakes;  // first bytes came while m_handshaking was at the cap
     std::vector<Id> m_tlsBacklog;        // OpenSSL holds read bytes that epoll cannot report
     QTimer m_tlsBacklogTimer;
-    QByteArray m_tlsGather;              // several queued ranges, as one SSL_write
+    QByteArray m_tlsGather;              // several queued ranges, one record of them per SSL_write
     Id m_nextPendingId = 1;              // ids of handshaking records, PendingIdBit set
     QSocketNotifier *m_epollNotifier = nullptr;
     QSocketNotifier *m_acceptNotifier = nullptr;   // on m_acceptor's socket, while listening
