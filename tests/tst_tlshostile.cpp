@@ -233,9 +233,8 @@ public:
     }
 
     quint16 port() const { return m_listener.serverPort(); }
-    /** Bytes forwarded to the server, and in how many writes. */
+    /** Bytes forwarded to the server, one write each. */
     qint64 forwarded() const { return m_forwarded; }
-    qint64 writes() const { return m_writes; }
 
 private:
     void onNewConnection()
@@ -268,7 +267,6 @@ private:
         m_up->flush();
         m_pending.remove(0, 1);
         ++m_forwarded;
-        ++m_writes;
     }
 
     QTcpServer m_listener;
@@ -278,7 +276,6 @@ private:
     QTimer m_tick;
     quint16 m_target = 0;
     qint64 m_forwarded = 0;
-    qint64 m_writes = 0;
     bool m_downClosed = false;
 };
 
@@ -643,8 +640,10 @@ void tst_TlsHostile::silentConnectionsHoldNoTlsState()
         }
         // Accepted: the server holds a descriptor for each.
         QVERIFY2(QTest::qWaitFor([&] { return openDescriptorCount() >= descriptorsBefore + 2 * int(fds.size()); }, 10000),
-                 qPrintable(u"%1 connections open, the server holds %2 of them"_s.arg(fds.size())
-                                    .arg(openDescriptorCount() - descriptorsBefore - int(fds.size()))));
+                 qPrintable(u"%1 connections open after %2 ms, the server holds %3 of them and refused %4"_s
+                                    .arg(fds.size()).arg(clock.elapsed())
+                                    .arg(openDescriptorCount() - descriptorsBefore - int(fds.size()))
+                                    .arg(refusedPorts.size())));
     }
     const qint64 openedMs = clock.elapsed();
     QVERIFY2(refusedPorts.empty(), qPrintable(u"%1 refused within %2 ms, before the %3 ms deadline"_s
@@ -743,11 +742,9 @@ void tst_TlsHostile::handshakeSentOneByteAtATimeCompletes()
     // QSignalSpy::wait() runs a real event loop: the 1 ms ticks come on time.
     QVERIFY2(heard.wait(30000), qPrintable(dribbler.lastReason()));
     const qint64 handshakeBytes = proxy.forwarded();
-    qInfo("dribbled handshake: %lld bytes in %lld writes, greeted after %lld ms", handshakeBytes, proxy.writes(),
-          clock.elapsed());
+    qInfo("dribbled handshake: %lld bytes, one a write, greeted after %lld ms", handshakeBytes, clock.elapsed());
     QCOMPARE(heard.args(0).message, m_server->welcomeLine(3).chopped(1));
-    QVERIFY2(handshakeBytes >= 100, "fewer bytes than any ClientHello");   // a ClientHello alone is more
-    QCOMPARE(proxy.writes(), proxy.forwarded());   // one byte each
+    QVERIFY2(handshakeBytes >= 100, "fewer bytes than any ClientHello: the handshake did not go through the proxy");
     QCOMPARE(m_server->clientCount(), 3);
     const ClientId dribblerId = m_connected->lastArgs().id;
     QVERIFY(m_server->clientInfo(dribblerId).encrypted);
