@@ -518,7 +518,9 @@ def ratio(value, base):
 def cell(value, digits, base=None, show_ratio=True):
     text = fmt(value, digits)
     r = ratio(value, base) if show_ratio else None
-    return text if r is None else "%s (%.2f×)" % (text, r)
+    if r is None:
+        return text
+    return "%s (%s×)" % (text, "%.2f" % r if r >= 0.01 else "%.1g" % r)   # 0.003×, not 0.00×
 
 
 class Table:

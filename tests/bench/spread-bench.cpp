@@ -1139,7 +1139,9 @@ Conn *openSenderAndReceivers(Driver &main, Pool &pool, const Options &o, int cou
     Conn *sender = main.add(Role::Sender);
     if (!main.connectAll({ sender }) || sender->state != State::Ready) {
         if (!unreachable(main, r))
-            fail(r, o.welcome ? "no_welcome_on_sender(try_--no-welcome)" : "sender_connect:" + errorText(main.lastError));
+            fail(r, main.tlsFailed ? "tls_handshake_failed"
+                    : o.welcome    ? "no_welcome_on_sender(try_--no-welcome)"
+                                   : "sender_connect:" + errorText(main.lastError));
         return nullptr;
     }
     std::vector<std::vector<Conn *>> lists(pool.size());
@@ -1227,7 +1229,9 @@ int runIngest(const Options &o, std::vector<Result> &results)
     Conn *sender = d.add(Role::Sender);
     if (!d.connectAll({ sender }) || sender->state != State::Ready) {
         if (!unreachable(d, base))
-            fail(base, o.welcome ? "no_welcome_on_sender(try_--no-welcome)" : "sender_connect:" + errorText(d.lastError));
+            fail(base, d.tlsFailed ? "tls_handshake_failed"
+                    : o.welcome    ? "no_welcome_on_sender(try_--no-welcome)"
+                                   : "sender_connect:" + errorText(d.lastError));
         results.push_back(base);
         return 1;
     }
@@ -1554,7 +1558,9 @@ int runChurn(const Options &o, std::vector<Result> &results)
     Conn *probe = d.add(Role::Idle);
     if (!d.connectAll({ probe }) || probe->state != State::Ready) {
         if (!unreachable(d, r))
-            fail(r, o.welcome ? "no_welcome(try_--no-welcome)" : "connect:" + errorText(d.lastError));
+            fail(r, d.tlsFailed ? "tls_handshake_failed"
+                    : o.welcome ? "no_welcome(try_--no-welcome)"
+                                : "connect:" + errorText(d.lastError));
         results.push_back(r);
         return 1;
     }
@@ -1586,7 +1592,9 @@ int runHandshake(const Options &o, std::vector<Result> &results)
     if (!d.connectAll({ probe }) || probe->state != State::Ready) {
         Result r = header(o);
         if (!unreachable(d, r))
-            fail(r, o.welcome ? "no_welcome(try_--no-welcome)" : "connect:" + errorText(d.lastError));
+            fail(r, d.tlsFailed ? "tls_handshake_failed"
+                    : o.welcome ? "no_welcome(try_--no-welcome)"
+                                : "connect:" + errorText(d.lastError));
         results.push_back(r);
         return 1;
     }
