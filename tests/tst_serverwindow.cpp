@@ -661,11 +661,17 @@ void tst_ServerWindow::settingsRememberedAndOverridden()
         typeInto(child<QSpinBox>(&window, "portSpin"), u"12345"_s);
         typeInto(child<QComboBox>(&window, "bindCombo"), u"127.0.0.1"_s);
         QTest::mouseClick(child<QCheckBox>(&window, "relayCheck"), Qt::LeftButton);
+        auto *handshakes = child<QSpinBox>(&window, "maxHandshakesSpin");
+        QCOMPARE(handshakes->value(), int(Limits::MaxHandshakes.defaultValue));
+        typeInto(handshakes, u"7"_s);
+        QTest::keyClick(handshakes, Qt::Key_Return);
+        QCOMPARE(window.server()->settings().maxHandshakes, 7);
         window.close();   // closing saves
     }
     {
         ServerWindow window;
         QCOMPARE(child<QSpinBox>(&window, "portSpin")->value(), 12345);
+        QCOMPARE(window.server()->settings().maxHandshakes, 7);
         QVERIFY(child<QComboBox>(&window, "bindCombo")->currentText().startsWith(u"127.0.0.1"_s));
         QVERIFY(!window.server()->relay());
     }
@@ -673,9 +679,12 @@ void tst_ServerWindow::settingsRememberedAndOverridden()
         ServerOptions options;
         options.port = 2222;
         options.settings.welcome = u"from the command line"_s;
-        options.explicitlySet = { u"port"_s, u"welcome"_s };
+        options.settings.maxHandshakes = 3;
+        options.explicitlySet = { u"port"_s, u"welcome"_s, u"max-handshakes"_s };
         ServerWindow window(options);
         QCOMPARE(child<QSpinBox>(&window, "portSpin")->value(), 2222);
+        QCOMPARE(child<QSpinBox>(&window, "maxHandshakesSpin")->value(), 3);
+        QCOMPARE(window.server()->settings().maxHandshakes, 3);
         QCOMPARE(window.server()->settings().welcome, u"from the command line"_s);
         QVERIFY(!window.server()->relay());   // not on the command line: remembered
     }

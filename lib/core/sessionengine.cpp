@@ -456,6 +456,8 @@ void SessionEngine::setLimits(const Limits &limits)
         if (s.extra)
             s.extra->framer.setMaxLength(limits.maxMessageBytes);
     });
+    BatchScope scope(this);
+    startWaitingHandshakes();   // a higher cap lets waiting ones start now
 }
 
 QList<SessionEngine::Id> SessionEngine::sessionIds() const

@@ -1223,6 +1223,14 @@ last heard from %4</source>
         <translation>单地址上限(&amp;A):</translation>
     </message>
     <message>
+        <source>Max TLS &amp;handshakes:</source>
+        <translation>最多 TLS 握手数(&amp;H):</translation>
+    </message>
+    <message>
+        <source>With TLS: most handshakes in progress at once; later clients wait their turn</source>
+        <translation>TLS:同时进行的握手数上限;之后的客户端排队等待</translation>
+    </message>
+    <message>
         <source>Allow &amp;only:</source>
         <translation>仅允许(&amp;O):</translation>
     </message>

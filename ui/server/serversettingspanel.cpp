@@ -83,6 +83,10 @@ void ServerSettingsPanel::buildControls()
     m_maxPerAddressSpin->setObjectName(u"maxPerAddressSpin"_s);
     LimitField::configure(m_maxPerAddressSpin, Limits::MaxPerAddress,
                           tr("Most connections from one address; the next one is refused. 0: no limit"));
+    m_maxHandshakesSpin = new QSpinBox(this);
+    m_maxHandshakesSpin->setObjectName(u"maxHandshakesSpin"_s);
+    LimitField::configure(m_maxHandshakesSpin, Limits::MaxHandshakes,
+                          tr("With TLS: most handshakes in progress at once; later clients wait their turn"));
     m_allowEdit = new QLineEdit(this);
     m_allowEdit->setObjectName(u"allowEdit"_s);
     m_allowEdit->setPlaceholderText(tr("everyone"));
@@ -90,7 +94,8 @@ void ServerSettingsPanel::buildControls()
                                "Enter applies."));
     // A typed number applies when it is finished (Enter, focus out), not at every digit.
     for (QAbstractSpinBox *spin : std::initializer_list<QAbstractSpinBox *> { m_maxClientsSpin, m_maxMessageSpin, m_maxBacklogSpin,
-                                                                              m_flushSpin, m_maxPerAddressSpin })
+                                                                              m_flushSpin, m_maxPerAddressSpin,
+                                                                              m_maxHandshakesSpin })
         spin->setKeyboardTracking(false);
 }
 
@@ -104,6 +109,7 @@ void ServerSettingsPanel::layOut()
     form->addRow(tr("Max bac&klog:"), m_maxBacklogSpin);
     form->addRow(tr("&Flush after:"), m_flushSpin);
     form->addRow(tr("Max per &address:"), m_maxPerAddressSpin);
+    form->addRow(tr("Max TLS &handshakes:"), m_maxHandshakesSpin);
     form->addRow(tr("Allow &only:"), m_allowEdit);
 }
 
@@ -116,13 +122,14 @@ void ServerSettingsPanel::connectControls()
     connect(m_maxBacklogSpin, &QDoubleSpinBox::valueChanged, this, &ServerSettingsPanel::apply);
     connect(m_flushSpin, &QSpinBox::valueChanged, this, &ServerSettingsPanel::apply);
     connect(m_maxPerAddressSpin, &QSpinBox::valueChanged, this, &ServerSettingsPanel::apply);
+    connect(m_maxHandshakesSpin, &QSpinBox::valueChanged, this, &ServerSettingsPanel::apply);
     connect(m_allowEdit, &QLineEdit::editingFinished, this, &ServerSettingsPanel::apply);
 }
 
 QList<QWidget *> ServerSettingsPanel::focusChain() const
 {
     return { m_relayCheck, m_welcomeEdit, m_maxClientsSpin, m_maxMessageSpin, m_maxBacklogSpin,
-             m_flushSpin, m_maxPerAddressSpin, m_allowEdit };
+             m_flushSpin, m_maxPerAddressSpin, m_maxHandshakesSpin, m_allowEdit };
 }
 
 void ServerSettingsPanel::load(const ServerOptions &options, const QSettings &settings)
@@ -133,7 +140,8 @@ void ServerSettingsPanel::load(const ServerOptions &options, const QSettings &se
     const SpreadServer::Settings &s = options.settings;
     m_settings = s;
     const QSignalBlocker b1(m_relayCheck), b2(m_welcomeEdit), b3(m_maxClientsSpin), b4(m_maxMessageSpin),
-            b5(m_maxBacklogSpin), b6(m_flushSpin), b7(m_maxPerAddressSpin), b8(m_allowEdit);
+            b5(m_maxBacklogSpin), b6(m_flushSpin), b7(m_maxPerAddressSpin), b8(m_allowEdit),
+            b9(m_maxHandshakesSpin);
     m_relayCheck->setChecked(pick(u"no-relay"_s, u"relay"_s, s.relay).toBool());
     m_welcomeEdit->setText(pick(u"welcome"_s, u"welcome"_s, s.welcome).toString());
     m_welcomeEdit->setCursorPosition(0);   // show the start of a long welcome
@@ -142,6 +150,7 @@ void ServerSettingsPanel::load(const ServerOptions &options, const QSettings &se
     m_maxBacklogSpin->setValue(double(pick(u"max-backlog-bytes"_s, u"maxBacklogBytes"_s, s.maxBacklogBytes).toLongLong()));
     m_flushSpin->setValue(pick(u"flush-ms"_s, u"flushMs"_s, s.flushDelayMs).toInt());
     m_maxPerAddressSpin->setValue(pick(u"max-per-ip"_s, u"maxPerAddress"_s, s.maxPerAddress).toInt());
+    m_maxHandshakesSpin->setValue(pick(u"max-handshakes"_s, u"maxHandshakes"_s, s.maxHandshakes).toInt());
     m_allowEdit->setText(pick(u"allow"_s, u"allow"_s, subnetsText(s.allowed)).toString());
     apply();
 }
@@ -156,6 +165,7 @@ void ServerSettingsPanel::save(QSettings &settings) const
     settings.setValue(u"maxBacklogBytes"_s, s.maxBacklogBytes);
     settings.setValue(u"flushMs"_s, s.flushDelayMs);
     settings.setValue(u"maxPerAddress"_s, s.maxPerAddress);
+    settings.setValue(u"maxHandshakes"_s, s.maxHandshakes);
     settings.setValue(u"allow"_s, subnetsText(s.allowed));
 }
 
@@ -168,6 +178,7 @@ void ServerSettingsPanel::apply()
     m_settings.maxBacklogBytes = qint64(m_maxBacklogSpin->value());
     m_settings.flushDelayMs = m_flushSpin->value();
     m_settings.maxPerAddress = m_maxPerAddressSpin->value();
+    m_settings.maxHandshakes = m_maxHandshakesSpin->value();
     if (const auto subnets = parseSubnets(m_allowEdit->text())) {
         m_settings.allowed = *subnets;
         m_allowEdit->setStyleSheet(QString());

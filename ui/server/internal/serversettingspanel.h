@@ -75,5 +75,6 @@ private:
     QDoubleSpinBox *m_maxBacklogSpin = nullptr;
     QSpinBox *m_flushSpin = nullptr;
     QSpinBox *m_maxPerAddressSpin = nullptr;
+    QSpinBox *m_maxHandshakesSpin = nullptr;
     QLineEdit *m_allowEdit = nullptr;
 };
