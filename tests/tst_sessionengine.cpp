@@ -69,6 +69,7 @@ private slots:
     void orderHoldsAcrossBroadcastsAndSingleSendsInOneBatch();
     void aSessionOpenedMidBatchGetsOnlyLaterBroadcasts();
     void memoryOfAPeakGoesBackWhenEveryoneHasLeft();
+    void aShorterQuietTimeAppliesToLinesAlreadyWaiting();
 
 private:
     bool connectClients(int count);
@@ -246,6 +247,24 @@ void tst_SessionEngine::aSessionOpenedMidBatchGetsOnlyLaterBroadcasts()
     }, 10000));
     QCOMPARE(m_clients.back().received, "after\n"_ba);
     QCOMPARE(m_engine->sessionCount(), 2);
+}
+
+// The settings tab changes limits on a running server: a deadline already
+// counting follows the new delay, not the one it started with.
+void tst_SessionEngine::aShorterQuietTimeAppliesToLinesAlreadyWaiting()
+{
+    SessionEngine::Limits limits = m_engine->limits();
+    limits.flushDelayMs = 60000;
+    m_engine->setLimits(limits);
+    QVERIFY(connectClients(1));
+    QSignalSpy received(m_engine.get(), &SessionEngine::messageReceived);
+    QCOMPARE(::send(m_clients[0].fd, "no ending", 9, MSG_NOSIGNAL), ssize_t(9));
+    QTRY_COMPARE(m_engine->sessionInfo(m_engine->sessionIds().first()).bytesIn, quint64(9));
+    QCOMPARE(received.count(), 0);   // waiting for a minute of quiet
+    limits.flushDelayMs = 50;
+    m_engine->setLimits(limits);
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 1, 5000);
+    QCOMPARE(received.at(0).at(1).toByteArray(), "no ending"_ba);
 }
 
 void tst_SessionEngine::memoryOfAPeakGoesBackWhenEveryoneHasLeft()

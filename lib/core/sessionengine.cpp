@@ -451,7 +451,17 @@ QString SessionEngine::errorString() const
 
 void SessionEngine::setLimits(const Limits &limits)
 {
+    // Each deadline queue is sorted because its entries share one delay: a new
+    // delay moves them all by the same amount, and the order holds.
+    const auto shift = [](std::deque<std::pair<qint64, Id>> &queue, qint64 by) {
+        for (auto &entry : queue)
+            entry.first += by;
+    };
+    shift(m_quietDeadlines, qint64(limits.flushDelayMs) - m_limits.flushDelayMs);
+    shift(m_closeDeadlines, qint64(limits.closeTimeoutMs) - m_limits.closeTimeoutMs);
+    shift(m_handshakeDeadlines, qint64(limits.tlsHandshakeTimeoutMs) - m_limits.tlsHandshakeTimeoutMs);
     m_limits = limits;
+    scheduleTimer();
     m_table->forEach([&limits](Session &s) {
         if (s.extra)
             s.extra->framer.setMaxLength(limits.maxMessageBytes);
