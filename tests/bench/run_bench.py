@@ -13,7 +13,7 @@ parentheses, the ratio to the yardstick, with issue 11's targets for our server.
     python3 tests/bench/run_bench.py build --modes soak # the 10-minute, 500-client soak alone, 3 servers (about 30)
     python3 tests/bench/run_bench.py build --quick      # small sizes, a few minutes
     python3 tests/bench/run_bench.py build --modes fanout,churn --servers ours,yardstick
-    python3 tests/bench/run_bench.py build --modes tls  # the TLS modes, ours and haproxy + yardstick (about 10)
+    python3 tests/bench/run_bench.py build --modes tls  # the TLS modes, ours and haproxy + yardstick (about 6)
     python3 tests/bench/run_bench.py build --modes tls --quick --reps 1                  # a try-out (about 2)
 
 The memory mode connects N receivers (and a sender), sends 10 lines one by one (each once
@@ -368,13 +368,13 @@ def applies(mode, kind, clients=None):
         if kind == "seed":
             return "the seed's server has no TLS"
         if kind == "ncat":
-            return ("not run over TLS: ncat --broker --ssl exists, but its select() loop holds at most %d "
-                    "clients; haproxy is the operator's row" % NCAT_MAX_CONNECTIONS)
+            return ("not run over TLS: ncat --broker --ssl exists, but its select() loop holds at most %s "
+                    "clients; haproxy is the operator's row" % fmt(NCAT_MAX_CONNECTIONS, 0))
         if kind == "yardstick":
             return "the yardstick has no TLS: it is the backend of the haproxy row"
         if kind == "haproxy" and clients is not None and 2 * clients + HAPROXY_SPARE_FDS > nofile_limit():
-            return ("haproxy holds two descriptors a client (front and back): %d clients are over the open-file "
-                    "limit of %d" % (clients, nofile_limit()))
+            return ("haproxy holds two descriptors a client (front and back): %s clients are over the open-file "
+                    "limit of %s" % (fmt(clients, 0), fmt(nofile_limit(), 0)))
         return None
     if kind == "haproxy":
         return "haproxy is the TLS modes' row"
