@@ -194,6 +194,23 @@ class TlsFiles:
         return None if shutil.which("openssl") else "the openssl command is not installed (apt-get install openssl)"
 
 
+def openssl_floor(build):
+    """tests/bench/openssl_floor.cpp's row: the heap OpenSSL itself holds per idle TLS server session."""
+    argv = [str(build / "tests" / "bench" / "openssl-floor"), str(Server.tls.cert), str(Server.tls.key), "200"]
+    try:
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        log("openssl-floor did not run: %s" % e)
+        return []
+    rows = parse_results(done.stdout)
+    if done.returncode != 0 or not rows:
+        log("openssl-floor failed: %s" % done.stdout.strip()[-300:])
+        return []
+    log("    " + done.stdout.strip())
+    return rows
+
+
 def haproxy_binary():
     return shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy", "/usr/local/sbin/haproxy")
                                             if os.access(p, os.X_OK)), None)
@@ -794,6 +811,13 @@ def build_tls_table(servers, results, size, reps, build_type, quick):
                         fmt(min(int(num(r, "held") or 0) for r in rs), 0), fmt(n, 0), size["broadcasts"],
                         fmt(min(int(num(r, "received_all") or 0) for r in rs), 0)))
             held.append(", ".join(texts) if texts else "n/a" if applies("tls-memory", kind) else "–")
+        floor = results.get(("openssl-floor", "ours"), [])
+        if floor:
+            t.add_text("OpenSSL %s's own heap per idle TLS server session after its handshake and 10 writes "
+                       "(`openssl-floor`, counted)" % floor[0].get("openssl", "?"),
+                       [fmt(num(floor[0], "after_10_writes_bytes"), 0) if k == "ours" else "" for k in servers],
+                       "the floor of any server that keeps an OpenSSL session per client (SSL_new alone: %s)"
+                       % fmt(num(floor[0], "ssl_new_bytes"), 0))
         ours_rows = t.rows("tls-memory", "ours", silent=None)
         t.add_text("TLS memory: clients held (fewest) (received all broadcasts)", held,
                    "all held, every line to every client, in order: %s" % verdict(
@@ -1041,6 +1065,8 @@ def main():
                 for row in rows:
                     row["rep"] = str(rep)
                 results.setdefault((mode, kind), []).extend(rows)
+        if "tls-memory" in modes:
+            results[("openssl-floor", "ours")] = openssl_floor(build)
     finally:
         Server.stop_all()
         if temp is not None:
