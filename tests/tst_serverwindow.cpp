@@ -56,6 +56,7 @@ private slots:
     void sendToSelectedClients();
     void hexComposeSendsBytes();
     void dropSelectedWithReason();
+    void findClientsAndActOnTheShownOnes();
     void receivedAndSentLookDifferent();
     void markupShowsLiterally();
     void filterByTextWithCtrlF();
@@ -336,6 +337,73 @@ void tst_ServerWindow::dropSelectedWithReason()
     const int row = rowsWith(window->logModel(), u"maintenance"_s).first();
     QCOMPARE(window->logModel()->index(row).data(LogModel::KindRole).toString(), u"disconnected"_s);
     QVERIFY(!drop->isEnabled());
+}
+
+// The fleet view: type in the filter, see "N of M clients shown", select all
+// shown, then send or drop: exactly the shown ones. A selection the filter
+// hides comes back when the filter is cleared.
+void tst_ServerWindow::findClientsAndActOnTheShownOnes()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    auto *view = child<QTableView>(window.get(), "clientView");
+    auto *filter = child<QLineEdit>(window.get(), "clientFilterEdit");
+    auto *shown = child<QLabel>(window.get(), "shownLabel");
+    TestPeer sensorA(window->server()->serverPort());
+    TestPeer sensorB(window->server()->serverPort(), QHostAddress(u"127.0.0.2"_s));
+    TestPeer door(window->server()->serverPort(), QHostAddress(u"127.0.0.3"_s));
+    for (TestPeer *peer : { &sensorA, &sensorB, &door })
+        QVERIFY(peer->waitReady());
+    QTRY_COMPARE(view->model()->rowCount(), 3);
+    QCOMPARE(shown->text(), u"3 clients"_s);
+    sensorA.write("TEMP=21\n");
+    sensorB.write("TEMP=22\n");
+    door.write("door open\n");
+    QTRY_COMPARE(window->clientModel()->index(window->clientModel()->rowOf(window->server()->clients().last()),
+                                              ClientTableModel::LastMessageColumn).data().toString(), u"door open"_s);
+
+    // The door selected, then a filter that hides it: kept, but not acted on while hidden.
+    clickRow(view, 2);
+    QCOMPARE(window->selectedClients().size(), 1);
+    QTest::mouseClick(filter, Qt::LeftButton);
+    QTest::keyClicks(filter, u"temp"_s);
+    QCOMPARE(view->model()->rowCount(), 2);
+    QCOMPARE(shown->text(), u"2 of 3 clients shown, 1 selected hidden"_s);
+    QVERIFY(window->selectedClients().isEmpty());
+    filter->clear();
+    QCOMPARE(view->model()->rowCount(), 3);
+    QCOMPARE(window->selectedClients().size(), 1);
+    QCOMPARE(view->selectionModel()->selectedRows().first().data(ClientTableModel::IdRole).toULongLong(),
+             window->server()->clients().last());
+
+    // A subnet, select all shown, send: only those two hear it.
+    QTest::keyClicks(filter, u"127.0.0.0/31"_s);   // 127.0.0.0 and 127.0.0.1: sensor A only
+    QCOMPARE(view->model()->rowCount(), 1);
+    filter->clear();
+    QTest::keyClicks(filter, u"temp"_s);
+    QTest::mouseClick(child<QPushButton>(window.get(), "selectShownButton"), Qt::LeftButton);
+    QCOMPARE(window->selectedClients().size(), 2);
+    QCOMPARE(shown->text(), u"2 of 3 clients shown"_s);   // the hidden door is no longer selected
+    auto *target = child<QComboBox>(window.get(), "targetCombo");
+    target->setCurrentIndex(1);
+    QVERIFY(target->currentText().contains(u"(2)"_s));
+    auto *compose = child<QLineEdit>(window.get(), "composeEdit");
+    QTest::keyClicks(compose, u"calibrate"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QTRY_VERIFY(sensorA.hasLine("calibrate"));
+    QTRY_VERIFY(sensorB.hasLine("calibrate"));
+    // Then drop them: the door stays, and never heard the message.
+    typeInto(child<QLineEdit>(window.get(), "dropReasonEdit"), u"recalibrating"_s);
+    QTest::mouseClick(child<QPushButton>(window.get(), "dropButton"), Qt::LeftButton);
+    QTRY_VERIFY(sensorA.isClosed());
+    QTRY_VERIFY(sensorB.isClosed());
+    QTRY_COMPARE(window->clientModel()->rowCount(), 1);
+    QCOMPARE(view->model()->rowCount(), 0);
+    QCOMPARE(shown->text(), u"0 of 1 client shown"_s);
+    filter->clear();
+    QCOMPARE(view->model()->rowCount(), 1);
+    QVERIFY(door.isConnected());
+    QVERIFY(!door.hasLine("calibrate"));
 }
 
 void tst_ServerWindow::receivedAndSentLookDifferent()

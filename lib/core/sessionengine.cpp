@@ -516,19 +516,35 @@ SessionEngine::SessionInfo SessionEngine::sessionInfo(Id id) const
         info.address = QHostAddress(s->peerV4);
     info.port = s->peerPort;
     info.connectedAtMs = s->connectedAtMs;
-    info.lastActivityMs = s->lastActivityMs;
-    info.messagesIn = s->messagesIn;
-    info.bytesIn = s->bytesIn;
-    info.messagesOut = s->messagesOut;
-    info.bytesOut = s->bytesOut;
-    info.pendingBytes = queued(*s);
     info.encrypted = s->extra && s->extra->ssl;
+    Counters c;
+    counters(id, &c);
+    info.lastActivityMs = c.lastActivityMs;
+    info.messagesIn = c.messagesIn;
+    info.bytesIn = c.bytesIn;
+    info.messagesOut = c.messagesOut;
+    info.bytesOut = c.bytesOut;
+    info.pendingBytes = c.pendingBytes;
+    return info;
+}
+
+bool SessionEngine::counters(Id id, Counters *counters) const
+{
+    const Session *s = find(id);
+    if (!s)
+        return false;
+    counters->lastActivityMs = s->lastActivityMs;
+    counters->messagesIn = s->messagesIn;
+    counters->bytesIn = s->bytesIn;
+    counters->messagesOut = s->messagesOut;
+    counters->bytesOut = s->bytesOut;
+    counters->pendingBytes = queued(*s);
     if (m_run.block && s->state == Session::State::Open && s->id != m_run.except) {
         // Broadcasts it has been promised but not yet handed.
-        info.messagesOut += m_run.messages;
-        info.pendingBytes += m_run.end - m_run.begin;
+        counters->messagesOut += m_run.messages;
+        counters->pendingBytes += m_run.end - m_run.begin;
     }
-    return info;
+    return true;
 }
 
 // @p accepted: the peer's address, when the socket comes from our own accept4()

@@ -93,6 +93,18 @@ public:
         bool encrypted = false;
     };
 
+    /** What changes while a session runs: sessionInfo() without the address (cheap, for tables). */
+    struct Counters {
+        qint64 lastActivityMs = 0;
+        quint64 messagesIn = 0;
+        quint64 bytesIn = 0;
+        quint64 messagesOut = 0;
+        quint64 bytesOut = 0;
+        qint64 pendingBytes = 0;
+
+        bool operator==(const Counters &) const = default;
+    };
+
     enum class CloseMode {
         Graceful,  ///< stop reading, deliver what is queued, then close
         Abort,     ///< discard what is queued and close now
@@ -131,6 +143,8 @@ public:
     QList<Id> sessionIds() const;
     bool contains(Id id) const;
     SessionInfo sessionInfo(Id id) const;
+    /** The counters of an open or closing session; false if there is none. */
+    bool counters(Id id, Counters *counters) const;
 
     /**
      * Takes over an already connected stream socket as a new session, as if

@@ -70,6 +70,8 @@ public:
     QList<ClientId> clients() const { return m_engine->sessionIds(); }
     bool hasClient(ClientId id) const { return m_engine->contains(id); }
     ClientInfo clientInfo(ClientId id) const { return m_engine->sessionInfo(id); }
+    /** clientInfo() without the address: what a table refreshes. False if there is no such client. */
+    bool clientCounters(ClientId id, SessionEngine::Counters *counters) const { return m_engine->counters(id, counters); }
 
     /** Sends @p message plus a line feed to every client; returns how many. */
     int sendToAll(const QByteArray &message);

@@ -81,6 +81,22 @@ last activity %4
         <source>Last activity</source>
         <translation>最近活动</translation>
     </message>
+    <message>
+        <source>Msgs/s</source>
+        <translation>消息/秒</translation>
+    </message>
+    <message>
+        <source>Last message</source>
+        <translation>最后一条消息</translation>
+    </message>
+    <message>
+        <source>Messages per second received from the client, over the last 10 seconds</source>
+        <translation>最近 10 秒内每秒从该客户端收到的消息数</translation>
+    </message>
+    <message>
+        <source>The last message the client sent</source>
+        <translation>该客户端发送的最后一条消息</translation>
+    </message>
 </context>
 <context>
     <name>ClientWindow</name>
@@ -1223,8 +1239,8 @@ last heard from %4</source>
         <translation>单地址上限(&amp;A):</translation>
     </message>
     <message>
-        <source>Max TLS &amp;handshakes:</source>
-        <translation>最多 TLS 握手数(&amp;H):</translation>
+        <source>Max &amp;TLS handshakes:</source>
+        <translation>最多 TLS 握手数(&amp;T):</translation>
     </message>
     <message>
         <source>With TLS: most handshakes in progress at once; later clients wait their turn</source>
@@ -1560,6 +1576,34 @@ last heard from %4</source>
     <message>
         <source>, %1 buffered</source>
         <translation>，缓冲 %1</translation>
+    </message>
+    <message>
+        <source>Find clients: #id, address, subnet (10.0.3.0/24) or text</source>
+        <translation>查找客户端:#编号、地址、子网(10.0.3.0/24)或文字</translation>
+    </message>
+    <message>
+        <source>Shows only the clients that match: #12 is client 12; an address or a subnet such as 10.0.3.0/24 the clients from there; other text is looked for in the address and the last message</source>
+        <translation>只显示匹配的客户端:#12 即 12 号客户端;地址或子网(如 10.0.3.0/24)即来自该处的客户端;其他文字在地址和最后一条消息中查找</translation>
+    </message>
+    <message>
+        <source>Se&amp;lect all shown</source>
+        <translation>全选显示的(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Select exactly the clients the table shows, to send to them or drop them</source>
+        <translation>只选中表格显示的客户端,以便向其发送或断开</translation>
+    </message>
+    <message>
+        <source>1 client</source>
+        <translation>1 个客户端</translation>
+    </message>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>%2中显示 %1 个</translation>
+    </message>
+    <message>
+        <source>%1 selected hidden</source>
+        <translation>%1 个已选但被隐藏</translation>
     </message>
 </context>
 <context>

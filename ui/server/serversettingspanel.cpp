@@ -109,7 +109,7 @@ void ServerSettingsPanel::layOut()
     form->addRow(tr("Max bac&klog:"), m_maxBacklogSpin);
     form->addRow(tr("&Flush after:"), m_flushSpin);
     form->addRow(tr("Max per &address:"), m_maxPerAddressSpin);
-    form->addRow(tr("Max TLS &handshakes:"), m_maxHandshakesSpin);
+    form->addRow(tr("Max &TLS handshakes:"), m_maxHandshakesSpin);
     form->addRow(tr("Allow &only:"), m_allowEdit);
 }
 

@@ -21,8 +21,8 @@
 #include <QMessageBox>
 #include <QNetworkInterface>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
@@ -32,6 +32,7 @@
 
 #include <utility>
 
+#include "server/clientfilterproxy.h"
 #include "server/clienttablemodel.h"
 #include "client/clientwindow.h"
 #include "clusterpanel.h"
@@ -203,9 +204,24 @@ QWidget *ServerWindow::buildClientsPage(QWidget *central)
 {
     auto *clientsBox = new QWidget(central);
     clientsBox->setObjectName(u"clientsBox"_s);
-    m_clientProxy = new QSortFilterProxyModel(this);
-    m_clientProxy->setSourceModel(m_clients);
-    m_clientProxy->setSortRole(ClientTableModel::SortRole);
+    m_clientProxy = new ClientFilterProxy(m_clients, this);
+    m_clientFilterEdit = new QLineEdit(clientsBox);
+    m_clientFilterEdit->setObjectName(u"clientFilterEdit"_s);
+    m_clientFilterEdit->setPlaceholderText(tr("Find clients: #id, address, subnet (10.0.3.0/24) or text"));
+    m_clientFilterEdit->setToolTip(tr("Shows only the clients that match: #12 is client 12; an address or a subnet "
+                                      "such as 10.0.3.0/24 the clients from there; other text is looked for in the "
+                                      "address and the last message"));
+    m_clientFilterEdit->setClearButtonEnabled(true);
+    m_shownLabel = new QLabel(clientsBox);
+    m_shownLabel->setObjectName(u"shownLabel"_s);
+    m_selectShownButton = new QPushButton(tr("Se&lect all shown"), clientsBox);
+    m_selectShownButton->setObjectName(u"selectShownButton"_s);
+    m_selectShownButton->setToolTip(tr("Select exactly the clients the table shows, to send to them or drop them"));
+    m_selectShownButton->setAutoDefault(false);
+    auto *filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_clientFilterEdit, 1);
+    filterRow->addWidget(m_shownLabel);
+    filterRow->addWidget(m_selectShownButton);
     m_clientView = new QTableView(clientsBox);
     m_clientView->setObjectName(u"clientView"_s);
     m_clientView->setModel(m_clientProxy);
@@ -220,7 +236,11 @@ QWidget *ServerWindow::buildClientsPage(QWidget *central)
                                    + 2 * m_clientView->frameWidth() + 4);
     m_clientView->horizontalHeader()->setStretchLastSection(true);
     m_clientView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_clientView->horizontalHeader()->setSectionResizeMode(ClientTableModel::LastActivityColumn, QHeaderView::Stretch);
+    // Measured on every row: too slow for a fleet. The last message takes what is left, elided.
+    m_clientView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_clientView->horizontalHeader()->setSectionResizeMode(ClientTableModel::LastMessageColumn, QHeaderView::Stretch);
+    m_clientView->setWordWrap(false);
+    m_clientView->setTextElideMode(Qt::ElideRight);
     m_clientView->setAlternatingRowColors(true);
     m_clientView->setToolTip(tr("Every connected client; select one or several (Ctrl, Shift) to send to them or drop them"));
     if (auto *corner = m_clientView->findChild<QAbstractButton *>())   // the view's own corner button: no name to ask for
@@ -237,6 +257,7 @@ QWidget *ServerWindow::buildClientsPage(QWidget *central)
     dropRow->addWidget(m_dropReasonEdit, 1);
     dropRow->addWidget(m_dropButton);
     auto *clientsLayout = new QVBoxLayout(clientsBox);
+    clientsLayout->addLayout(filterRow);
     clientsLayout->addWidget(m_clientView, 1);
     clientsLayout->addLayout(dropRow);
     return clientsBox;
@@ -334,7 +355,8 @@ void ServerWindow::buildStatusBar()
 void ServerWindow::setTabOrders()
 {
     // Listen bar, clients, log, compose, then the settings.
-    chainTabOrder({ m_bindCombo, m_portSpin, m_startButton, m_clientView, m_dropReasonEdit, m_dropButton, m_logPanel->filterEdit() });
+    chainTabOrder({ m_bindCombo, m_portSpin, m_startButton, m_clientFilterEdit, m_selectShownButton, m_clientView,
+                    m_dropReasonEdit, m_dropButton, m_logPanel->filterEdit() });
     chainTabOrder(QList<QWidget *> { m_logPanel->view(), m_targetCombo, m_composeEdit, m_composeHexCheck, m_sendButton }
                   + m_settingsPanel->focusChain() + m_clusterPanel->focusChain());
 }
@@ -354,6 +376,19 @@ void ServerWindow::connectControls()
     connect(m_bindCombo->lineEdit(), &QLineEdit::returnPressed, this, &ServerWindow::start);
     connect(m_clientView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ServerWindow::updateSelectionState);
     connect(m_clientProxy, &QAbstractItemModel::rowsRemoved, this, &ServerWindow::updateSelectionState);
+    // The source's signals, not the proxy's: the proxy takes rows away before the source has.
+    connect(m_clients, &QAbstractItemModel::rowsInserted, this, &ServerWindow::updateShownCount);
+    connect(m_clients, &QAbstractItemModel::rowsRemoved, this, &ServerWindow::updateShownCount);
+    connect(m_clientProxy, &QAbstractItemModel::modelReset, this, [this] {
+        restoreSelection();
+        updateShownCount();
+    });
+    connect(m_clientFilterEdit, &QLineEdit::textChanged, this, &ServerWindow::applyClientFilter);
+    connect(m_selectShownButton, &QPushButton::clicked, this, &ServerWindow::selectAllShown);
+    // Ages are computed when shown: each refresh repaints the rows in sight, and signals no row.
+    connect(m_clients, &ClientTableModel::refreshed, m_clientView->viewport(), qOverload<>(&QWidget::update));
+    connect(m_server, &SpreadServer::clientDisconnected, this,
+            [this](SpreadServer::ClientId id, const QString &, int) { m_selectedIds.remove(id); });
     connect(m_settingsPanel, &ServerSettingsPanel::settingsChanged, this, &ServerWindow::applySettings);
     connect(m_settingsPanel, &ServerSettingsPanel::statusMessagePosted, this, &ServerWindow::showStatus);
     connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ServerWindow::showStatus);
@@ -694,6 +729,19 @@ void ServerWindow::showStatus(const QString &text)
 
 void ServerWindow::updateSelectionState()
 {
+    if (!m_restoringSelection) {
+        // What the user selected among the shown rows, and what the filter hides stays as it was.
+        QSet<SpreadServer::ClientId> kept;
+        for (SpreadServer::ClientId id : std::as_const(m_selectedIds)) {
+            const int row = m_clients->rowOf(id);
+            if (row >= 0 && !m_clientProxy->mapFromSource(m_clients->index(row, 0)).isValid())
+                kept.insert(id);
+        }
+        for (SpreadServer::ClientId id : selectedClients())
+            kept.insert(id);
+        m_selectedIds = std::move(kept);
+    }
+    updateShownCount();
     const int selected = int(selectedClients().size());
     m_dropButton->setEnabled(selected > 0);
     m_dropAction->setEnabled(selected > 0);
@@ -708,6 +756,58 @@ QList<SpreadServer::ClientId> ServerWindow::selectedClients() const
         ids.append(index.data(ClientTableModel::IdRole).value<quint64>());
     std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+void ServerWindow::selectAllShown()
+{
+    m_selectedIds.clear();   // exactly the shown ones: none the filter hides
+    m_clientView->selectAll();
+    updateSelectionState();
+}
+
+void ServerWindow::applyClientFilter(const QString &text)
+{
+    {
+        // Rows the filter takes away leave the selection model; m_selectedIds keeps them.
+        const QScopedValueRollback restoring(m_restoringSelection, true);
+        m_clientProxy->setFilterText(text);
+    }
+    restoreSelection();
+    updateShownCount();
+}
+
+// Selects the shown rows whose clients are in m_selectedIds, in runs of neighbours.
+void ServerWindow::restoreSelection()
+{
+    const QScopedValueRollback restoring(m_restoringSelection, true);
+    QItemSelection selection;
+    const int rows = m_clientProxy->rowCount();
+    const int lastColumn = m_clientProxy->columnCount() - 1;
+    int first = -1;
+    for (int row = 0; row <= rows; ++row) {
+        const bool selected = row < rows
+                && m_selectedIds.contains(m_clients->clientAt(m_clientProxy->mapToSource(m_clientProxy->index(row, 0)).row()));
+        if (selected && first < 0) {
+            first = row;
+        } else if (!selected && first >= 0) {
+            selection.select(m_clientProxy->index(first, 0), m_clientProxy->index(row - 1, lastColumn));
+            first = -1;
+        }
+    }
+    m_clientView->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);   // updateSelectionState() follows
+}
+
+void ServerWindow::updateShownCount()
+{
+    const int shown = m_clientProxy->rowCount();
+    const int all = m_clients->rowCount();
+    const int selectedShown = int(m_clientView->selectionModel()->selectedRows().size());
+    const int hidden = int(m_selectedIds.size()) - selectedShown;
+    const QString clients = all == 1 ? tr("1 client") : tr("%1 clients").arg(all);
+    QString text = m_clientProxy->filterText().isEmpty() ? clients : tr("%1 of %2 shown").arg(shown).arg(clients);
+    if (hidden > 0)
+        text += u", "_s + tr("%1 selected hidden").arg(hidden);
+    m_shownLabel->setText(text);
 }
 
 void ServerWindow::sendComposed()

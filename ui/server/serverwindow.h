@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QHash>
 #include <QMainWindow>
+#include <QSet>
 #include <QTimer>
 
 #include "cluster/clusterbridge.h"
@@ -13,6 +14,7 @@
 #include "core/spreadserver.h"
 #include "widgets/trafficgraph.h"
 
+class ClientFilterProxy;
 class ClientTableModel;
 class ClusterPanel;
 class ClusterPeerModel;
@@ -27,7 +29,6 @@ class QLabel;
 class QLayout;
 class QLineEdit;
 class QPushButton;
-class QSortFilterProxyModel;
 class QSpinBox;
 class QSplitter;
 class QTabWidget;
@@ -81,7 +82,10 @@ public:
      */
     bool joinsClusterAtLaunch() const { return m_joinAtLaunch; }
 
+    /** The selected clients the table shows (a selected one the filter hides is kept, not acted on). */
     QList<SpreadServer::ClientId> selectedClients() const;
+    /** Selects exactly the clients the filter shows. */
+    void selectAllShown();
     /** Sends the compose line to all clients or to the selected ones. */
     void sendComposed();
     /** Drops the selected clients with the reason typed beside the button. */
@@ -126,6 +130,10 @@ private:
     // Listening, clients, compose.
     void updateListenState();
     void updateSelectionState();
+    /** The filter field's text applied, the hidden selection kept. */
+    void applyClientFilter(const QString &text);
+    void restoreSelection();
+    void updateShownCount();
     void showListenProblem(const QString &text);
     void showStatus(const QString &text);
     void sampleTraffic();
@@ -141,7 +149,12 @@ private:
     SpreadServer *m_server = nullptr;
     LogModel *m_log = nullptr;
     ClientTableModel *m_clients = nullptr;
-    QSortFilterProxyModel *m_clientProxy = nullptr;
+    ClientFilterProxy *m_clientProxy = nullptr;
+    QLineEdit *m_clientFilterEdit = nullptr;
+    QLabel *m_shownLabel = nullptr;
+    QPushButton *m_selectShownButton = nullptr;
+    QSet<SpreadServer::ClientId> m_selectedIds;   // shown or hidden by the filter
+    bool m_restoringSelection = false;
     bool m_stopping = false;
     bool m_tls = false;
     ServerLog *m_serverLog = nullptr;
