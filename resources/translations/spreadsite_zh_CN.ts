@@ -1605,6 +1605,10 @@ last heard from %4</source>
         <source>%1 selected hidden</source>
         <translation>%1 个已选但被隐藏</translation>
     </message>
+    <message>
+        <source>Click to sort; right-click to choose the columns</source>
+        <translation>单击排序;右键选择显示的列</translation>
+    </message>
 </context>
 <context>
     <name>TlsFiles</name>

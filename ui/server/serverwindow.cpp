@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QNetworkInterface>
@@ -26,6 +27,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -235,10 +237,46 @@ QWidget *ServerWindow::buildClientsPage(QWidget *central)
     m_clientView->setMinimumHeight(5 * m_clientView->verticalHeader()->defaultSectionSize()
                                    + 2 * m_clientView->frameWidth() + 4);
     m_clientView->horizontalHeader()->setStretchLastSection(true);
-    m_clientView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    // Measured on every row: too slow for a fleet. The last message takes what is left, elided.
-    m_clientView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_clientView->horizontalHeader()->setSectionResizeMode(ClientTableModel::LastMessageColumn, QHeaderView::Stretch);
+    // Widths from the font, not measured on the rows (ResizeToContents reads every shown row
+    // at every change: too slow for a fleet). The last message takes what is left, elided.
+    QHeaderView *header = m_clientView->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    const QFontMetrics cells = m_clientView->fontMetrics();
+    const QFontMetrics heads = header->fontMetrics();
+    const QLocale locale;
+    const QString count = locale.toString(8888888);
+    const std::pair<int, QString> widest[] = {
+        { ClientTableModel::IdColumn, u"#88888"_s },
+        { ClientTableModel::AddressColumn, u"888.888.888.888:88888"_s },
+        { ClientTableModel::ConnectedColumn, u"88:88:88"_s },
+        { ClientTableModel::MessagesInColumn, count },
+        { ClientTableModel::BytesInColumn, UiText::byteText(888 * 1024 + 900) },
+        { ClientTableModel::MessagesOutColumn, count },
+        { ClientTableModel::BytesOutColumn, UiText::byteText(888 * 1024 + 900) },
+        { ClientTableModel::RateColumn, locale.toString(8888) },
+        { ClientTableModel::LastActivityColumn, UiText::ageText(QDateTime::currentMSecsSinceEpoch() - 58 * 60 * 1000) },
+    };
+    const int sortArrow = m_clientView->style()->pixelMetric(QStyle::PM_HeaderMarkSize) + 8;
+    for (const auto &[column, sample] : widest) {
+        const QString title = m_clients->headerData(column, Qt::Horizontal).toString();
+        header->resizeSection(column, std::max(heads.horizontalAdvance(title) + sortArrow, cells.horizontalAdvance(sample) + 12));
+    }
+    header->setSectionResizeMode(ClientTableModel::LastMessageColumn, QHeaderView::Stretch);
+    // The byte counts are one right-click away, so that the rate and the last message fit.
+    header->setSectionHidden(ClientTableModel::BytesInColumn, true);
+    header->setSectionHidden(ClientTableModel::BytesOutColumn, true);
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    header->setToolTip(tr("Click to sort; right-click to choose the columns"));
+    connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint &at) {
+        QMenu menu(this);
+        for (int column = ClientTableModel::AddressColumn; column < ClientTableModel::ColumnCount; ++column) {
+            QAction *action = menu.addAction(m_clients->headerData(column, Qt::Horizontal).toString());
+            action->setCheckable(true);
+            action->setChecked(!header->isSectionHidden(column));
+            connect(action, &QAction::toggled, header, [header, column](bool shown) { header->setSectionHidden(column, !shown); });
+        }
+        menu.exec(header->mapToGlobal(at));
+    });
     m_clientView->setWordWrap(false);
     m_clientView->setTextElideMode(Qt::ElideRight);
     m_clientView->setAlternatingRowColors(true);
@@ -531,6 +569,10 @@ void ServerWindow::loadSettings(const ServerOptions &options)
     restoreState(settings.value(u"windowState"_s).toByteArray());
     m_mainSplitter->restoreState(settings.value(u"mainSplitter"_s).toByteArray());
     m_rightSplitter->restoreState(settings.value(u"rightSplitter"_s).toByteArray());
+    // Columns shown, their widths and the sort; a state saved with other columns is not taken.
+    const QByteArray columns = settings.value(u"clientColumns"_s).toByteArray();
+    if (!columns.isEmpty() && settings.value(u"clientColumnCount"_s).toInt() == ClientTableModel::ColumnCount)
+        m_clientView->horizontalHeader()->restoreState(columns);
 }
 
 void ServerWindow::saveSettings() const
@@ -540,6 +582,8 @@ void ServerWindow::saveSettings() const
     const auto bind = parseBind(m_bindCombo->currentText());
     settings.setValue(u"bind"_s, bind ? bindText(*bind) : u"any"_s);
     settings.setValue(u"port"_s, m_portSpin->value());
+    settings.setValue(u"clientColumns"_s, m_clientView->horizontalHeader()->saveState());
+    settings.setValue(u"clientColumnCount"_s, int(ClientTableModel::ColumnCount));
     m_settingsPanel->save(settings);
     const ClusterPanel::Fields cluster = m_clusterPanel->fields();
     settings.setValue(u"natsUrls"_s, cluster.servers);
