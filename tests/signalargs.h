@@ -141,6 +141,27 @@ struct Warning
     static constexpr auto signal = &SpreadServer::warning;
     QString text;
 };
+/** What @p spy saw of one client: the reasons it was disconnected with, in order. */
+inline QStringList reasonsFor(const TypedSpy<ClientDisconnected> &spy, SpreadServer::ClientId id)
+{
+    QStringList reasons;
+    for (const ClientDisconnected &event : spy.allArgs()) {
+        if (event.id == id)
+            reasons.append(event.reason);
+    }
+    return reasons;
+}
+
+/** What @p spy saw of one client: its messages, in order. */
+inline QList<QByteArray> messagesFrom(const TypedSpy<MessageReceived> &spy, SpreadServer::ClientId id)
+{
+    QList<QByteArray> messages;
+    for (const MessageReceived &event : spy.allArgs()) {
+        if (event.id == id)
+            messages.append(event.message);
+    }
+    return messages;
+}
 } // namespace ServerSignal
 
 /** EchoClient's signals. */

@@ -176,22 +176,12 @@ SpreadServer::ClientId tst_Hostile::idOf(quint16 localPort) const
 
 QStringList tst_Hostile::reasonsFor(ClientId id) const
 {
-    QStringList reasons;
-    for (const ServerSignal::ClientDisconnected &event : m_disconnected->allArgs()) {
-        if (event.id == id)
-            reasons.append(event.reason);
-    }
-    return reasons;
+    return ServerSignal::reasonsFor(*m_disconnected, id);
 }
 
 QList<QByteArray> tst_Hostile::messagesFrom(ClientId id) const
 {
-    QList<QByteArray> messages;
-    for (const ServerSignal::MessageReceived &event : m_received->allArgs()) {
-        if (event.id == id)
-            messages.append(event.message);
-    }
-    return messages;
+    return ServerSignal::messagesFrom(*m_received, id);
 }
 
 void tst_Hostile::startBystanders()

@@ -499,22 +499,12 @@ SpreadServer::ClientId tst_TlsHostile::idOf(quint16 localPort) const
 
 QStringList tst_TlsHostile::reasonsFor(ClientId id) const
 {
-    QStringList reasons;
-    for (const ServerSignal::ClientDisconnected &event : m_disconnected->allArgs()) {
-        if (event.id == id)
-            reasons.append(event.reason);
-    }
-    return reasons;
+    return ServerSignal::reasonsFor(*m_disconnected, id);
 }
 
 QList<QByteArray> tst_TlsHostile::messagesFrom(ClientId id) const
 {
-    QList<QByteArray> messages;
-    for (const ServerSignal::MessageReceived &event : m_received->allArgs()) {
-        if (event.id == id)
-            messages.append(event.message);
-    }
-    return messages;
+    return ServerSignal::messagesFrom(*m_received, id);
 }
 
 QByteArray tst_TlsHostile::captureClientHello()
