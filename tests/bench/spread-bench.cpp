@@ -968,6 +968,21 @@ bool unreachable(Driver &d, Result &r)
     return true;
 }
 
+/**
+ * Connects a run's first connection @p c; false, with the reason in @p r,
+ * if it is not ready. @p sender: it is the run's sender (the reasons say so).
+ */
+bool firstReady(Driver &d, Conn *c, const Options &o, Result &r, bool sender)
+{
+    if (d.connectAll({ c }) && c->state == State::Ready)
+        return true;
+    if (!unreachable(d, r))
+        fail(r, d.tlsFailed ? std::string("tls_handshake_failed")
+                : o.welcome ? std::string(sender ? "no_welcome_on_sender" : "no_welcome") + "(try_--no-welcome)"
+                            : std::string(sender ? "sender_connect:" : "connect:") + errorText(d.lastError));
+    return false;
+}
+
 /** CPU time of the server over a measurement, from both sources. */
 struct CpuSpan {
     int64_t statUs = -1;     // utime + stime, /proc/PID/stat, clock ticks
@@ -1137,13 +1152,8 @@ bool syncReceivers(Driver &main, Conn &sender, Pool &pool)
 Conn *openSenderAndReceivers(Driver &main, Pool &pool, const Options &o, int count, Result &r)
 {
     Conn *sender = main.add(Role::Sender);
-    if (!main.connectAll({ sender }) || sender->state != State::Ready) {
-        if (!unreachable(main, r))
-            fail(r, main.tlsFailed ? "tls_handshake_failed"
-                    : o.welcome    ? "no_welcome_on_sender(try_--no-welcome)"
-                                   : "sender_connect:" + errorText(main.lastError));
+    if (!firstReady(main, sender, o, r, true))
         return nullptr;
-    }
     std::vector<std::vector<Conn *>> lists(pool.size());
     for (int i = 0; i < count; ++i)
         lists[size_t(i) % pool.size()].push_back(pool.at(size_t(i)).add(Role::Receiver));
@@ -1227,11 +1237,7 @@ int runIngest(const Options &o, std::vector<Result> &results)
     Driver d(o);
     Result base = header(o);
     Conn *sender = d.add(Role::Sender);
-    if (!d.connectAll({ sender }) || sender->state != State::Ready) {
-        if (!unreachable(d, base))
-            fail(base, d.tlsFailed ? "tls_handshake_failed"
-                    : o.welcome    ? "no_welcome_on_sender(try_--no-welcome)"
-                                   : "sender_connect:" + errorText(d.lastError));
+    if (!firstReady(d, sender, o, base, true)) {
         results.push_back(base);
         return 1;
     }
@@ -1556,11 +1562,7 @@ int runChurn(const Options &o, std::vector<Result> &results)
     r.set("cycles", o.cycles).set("concurrency", concurrency);
     // One connection first, held open and untimed: is anybody there?
     Conn *probe = d.add(Role::Idle);
-    if (!d.connectAll({ probe }) || probe->state != State::Ready) {
-        if (!unreachable(d, r))
-            fail(r, d.tlsFailed ? "tls_handshake_failed"
-                    : o.welcome ? "no_welcome(try_--no-welcome)"
-                                : "connect:" + errorText(d.lastError));
+    if (!firstReady(d, probe, o, r, false)) {
         results.push_back(r);
         return 1;
     }
@@ -1589,12 +1591,7 @@ int runHandshake(const Options &o, std::vector<Result> &results)
     Driver d(o);
     const int concurrency = o.concurrency < 0 ? 50 : o.concurrency;
     Conn *probe = d.add(Role::Idle);
-    if (!d.connectAll({ probe }) || probe->state != State::Ready) {
-        Result r = header(o);
-        if (!unreachable(d, r))
-            fail(r, d.tlsFailed ? "tls_handshake_failed"
-                    : o.welcome ? "no_welcome(try_--no-welcome)"
-                                : "connect:" + errorText(d.lastError));
+    if (Result r = header(o); !firstReady(d, probe, o, r, false)) {
         results.push_back(r);
         return 1;
     }
