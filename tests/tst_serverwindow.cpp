@@ -518,6 +518,19 @@ void tst_ServerWindow::filterByClient()
         QCOMPARE(shown->index(row, 0).data(LogModel::ClientRole).toULongLong(), combo->currentData().toULongLong());
     QTest::keyClick(combo, Qt::Key_Up);
     QTRY_VERIFY(hasRow(shown, u"from b"_s));
+    // A client that leaves leaves the choices, unless it is the one chosen: its lines stay shown.
+    QTest::keyClick(combo, Qt::Key_Down);   // a
+    const QString chosen = combo->currentText();
+    b.socket().disconnectFromHost();
+    QTRY_COMPARE(combo->count(), 2);   // all, a
+    a.socket().disconnectFromHost();
+    QTRY_COMPARE(window->server()->clientCount(), 0);
+    QCOMPARE(combo->count(), 2);
+    QCOMPARE(combo->currentText(), chosen);
+    TestPeer c(window->server()->serverPort());
+    QVERIFY(c.waitReady());
+    QTRY_COMPARE(combo->count(), 3);   // all, a (chosen), c
+    QVERIFY(combo->itemText(2).contains(QString::number(c.socket().localPort())));
 }
 
 void tst_ServerWindow::hexToggle()

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QStandardItemModel>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -55,7 +56,12 @@ void LogPanel::buildFilterBar()
     m_clientCombo = new QComboBox(this);
     m_clientCombo->setObjectName(u"logClientFilter"_s);
     m_clientCombo->setToolTip(tr("Show only the lines of one client"));
-    m_clientCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // Sized for a typical "#id address:port", not measured over every item: with a fleet
+    // connected, AdjustToContents shaped the text of every client at each layout.
+    m_clientCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_clientCombo->setMinimumContentsLength(24);
+    m_clientItems = new QStandardItemModel(m_clientCombo);
+    m_clientCombo->setModel(m_clientItems);
     m_clientCombo->addItem(tr("All clients"), QVariant::fromValue<quint64>(0));
 
     const auto makeButton = [this](const QString &name, const QString &text, const QString &tip, QStyle::StandardPixmap icon) {
@@ -224,17 +230,25 @@ void LogPanel::updateFollowText()
         m_followButton->setText(tr("Follow (%1 new)").arg(QLocale().toString(m_unseen)));
 }
 
+// The choices are found by id in a hash, not by QComboBox::findData(), which
+// walks every item: a connect storm of 10,000 made that quadratic.
 void LogPanel::addClientChoice(quint64 id, const QString &label)
 {
-    if (m_clientCombo->findData(QVariant::fromValue(id)) < 0)
-        m_clientCombo->addItem(label, QVariant::fromValue(id));
+    if (m_clientChoices.contains(id))
+        return;
+    auto *item = new QStandardItem(label);
+    item->setData(QVariant::fromValue(id), Qt::UserRole);
+    m_clientChoices.insert(id, item);
+    m_clientItems->appendRow(item);
 }
 
 void LogPanel::removeClientChoice(quint64 id)
 {
-    const int index = m_clientCombo->findData(QVariant::fromValue(id));
-    if (index > 0 && index != m_clientCombo->currentIndex())
-        m_clientCombo->removeItem(index);
+    QStandardItem *item = m_clientChoices.value(id);
+    if (!item || item->row() == m_clientCombo->currentIndex())
+        return;   // the current choice stays, so that its lines stay shown
+    m_clientChoices.remove(id);
+    m_clientItems->removeRow(item->row());
 }
 
 void LogPanel::setClientFilterVisible(bool visible)

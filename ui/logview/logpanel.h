@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QHash>
 #include <QWidget>
 
 #include "logview/logmodel.h"
 
 class QComboBox;
+class QStandardItem;
+class QStandardItemModel;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -79,6 +82,8 @@ private:
     QListView *m_view = nullptr;
     QLineEdit *m_filterEdit = nullptr;
     QComboBox *m_clientCombo = nullptr;
+    QStandardItemModel *m_clientItems = nullptr;   // the combo's model
+    QHash<quint64, QStandardItem *> m_clientChoices;   // id -> its item, but "All clients"
     QToolButton *m_hexButton = nullptr;
     QToolButton *m_followButton = nullptr;
     QToolButton *m_clearButton = nullptr;
