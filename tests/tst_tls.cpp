@@ -73,6 +73,7 @@ private slots:
     void aReturningClientResumesWithATicket();
     void clientCertificateFailuresAreNamed();
     void aSilentConnectionHoldsNoTlsState();
+    void aClientOutsideTheAllowListCostsNoHandshake();
 
 private:
     QString path(const QString &file) const { return m_dir.filePath(file); }
@@ -370,6 +371,41 @@ void tst_Tls::aSilentConnectionHoldsNoTlsState()
     QCOMPARE(refused.args(0).reason, u"TLS handshake failed: no handshake within 500 ms"_s);
     QTRY_VERIFY(silent.isClosed());
     QCOMPARE(server.clientCount(), 1);
+}
+
+void tst_Tls::aClientOutsideTheAllowListCostsNoHandshake()
+{
+    SpreadServer server;
+    SpreadServer::Settings settings;
+    settings.tlsHandshakeTimeoutMs = 5000;
+    settings.allowed = { QHostAddress::parseSubnet(u"127.0.0.2/32"_s) };
+    server.setSettings(settings);
+    server.setTlsConfiguration(serverConfig());
+    QVERIFY(server.listen(QHostAddress::Any, 0));
+    TypedSpy<ServerSignal::ClientRefused> refused(&server);
+    EchoClient stranger;   // from 127.0.0.1
+    stranger.setPeriodicEnabled(false);
+    stranger.setTlsEnabled(true);
+    stranger.setTlsConfiguration(clientConfig(u"ca"_s));
+    TypedSpy<ClientSignal::ConnectionFailed> failed(&stranger);
+    stranger.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(refused.count(), 1);
+    QCOMPARE(refused.args(0).reason, u"not allowed"_s);   // at accept, not "TLS handshake failed: ..."
+    QCOMPARE(refused.args(0).address, QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(server.memoryStats().handshaking, 0);
+    QCOMPARE(server.memoryStats().tlsStates, 0);
+    QTRY_COMPARE(failed.count(), 1);   // it sees the connection end during its handshake
+    QCOMPARE(server.clientCount(), 0);
+
+    // From an allowed address: welcomed as usual.
+    QSslSocket device;
+    device.setSslConfiguration(clientConfig(u"ca"_s));
+    QVERIFY(device.bind(QHostAddress(u"127.0.0.2"_s)));
+    device.connectToHostEncrypted(u"127.0.0.1"_s, server.serverPort(), u"localhost"_s);
+    QTRY_VERIFY(device.canReadLine());
+    QVERIFY(device.readLine().startsWith("欢迎来到Spread Site"));
+    QCOMPARE(server.clientCount(), 1);
+    QCOMPARE(refused.count(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_Tls)

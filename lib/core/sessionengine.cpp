@@ -568,6 +568,19 @@ void SessionEngine::adopt(qintptr descriptor, const sockaddr_in6 *accepted)
         socklen_t length = sizeof peer;
         getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &length);
     }
+    if (m_tls && m_admission) {
+        // Before any TLS state: a stranger the server would refuse costs no handshake.
+        const QHostAddress address(reinterpret_cast<const sockaddr *>(&peer));
+        const quint16 port = ntohs(peer.sin6_port);   // sin_port is at the same place
+        bool isV4 = false;
+        const quint32 v4 = address.toIPv4Address(&isV4);
+        const QHostAddress shown = isV4 ? QHostAddress(v4) : address;
+        if (const QString refusal = m_admission(shown); !refusal.isEmpty()) {
+            ::close(fd);
+            emit handshakeFailed(shown, port, refusal);
+            return;
+        }
+    }
 
     // A TLS client gets its id when its handshake is done.
     Session *s = m_table->create(m_tls ? (PENDING_ID_BIT | m_nextPendingId++) : m_nextId++);

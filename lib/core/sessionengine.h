@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -122,6 +123,13 @@ public:
      * fails its handshake never becomes a session: handshakeFailed() says why.
      */
     void setTlsConfiguration(const QSslConfiguration &configuration);
+    /**
+     * With TLS: asked at accept, before any TLS state is made, with the
+     * client's address; a reason refuses it there and then (handshakeFailed()
+     * with that reason), so that a client the server would turn away after
+     * its handshake never costs one. Empty: admitted.
+     */
+    void setTlsAdmission(std::function<QString(const QHostAddress &)> admission) { m_admission = std::move(admission); }
     bool isTlsEnabled() const { return m_tlsConfiguration.has_value(); }
 
     bool listen(const QHostAddress &address, quint16 port);
@@ -260,6 +268,7 @@ private:
     // when made (at start-up), and isNull() compares every field.
     std::optional<QSslConfiguration> m_tlsConfiguration;
     std::unique_ptr<TlsContext> m_tls;   // made from it; null with m_tlsError if OpenSSL refused it
+    std::function<QString(const QHostAddress &)> m_admission;
     QString m_tlsError;
     int m_handshaking = 0;               // SSL objects still in their handshake
     bool m_startingWaiting = false;

@@ -23,6 +23,11 @@ SpreadServer::SpreadServer(QObject *parent)
     connect(m_engine, &SessionEngine::messageReceived, this, &SpreadServer::onMessage);
     connect(m_engine, &SessionEngine::sessionClosed, this, &SpreadServer::onSessionClosed);
     connect(m_engine, &SessionEngine::handshakeFailed, this, &SpreadServer::clientRefused);
+    // A TLS client from outside --allow is turned away before its handshake (no words
+    // reach it then: the refusal line needs the TLS session it is denied).
+    m_engine->setTlsAdmission([this](const QHostAddress &address) {
+        return isAllowed(address) ? QString() : QString(Reasons::NotAllowed);
+    });
     connect(m_engine, &SessionEngine::acceptFailed, this, [this](const QString &reason) {
         emit warning(QString(Reasons::CannotAccept).arg(reason));
     });
@@ -126,13 +131,17 @@ bool SpreadServer::isCloseCommand(QByteArrayView message)
     return message == "close"_ba;
 }
 
+bool SpreadServer::isAllowed(const QHostAddress &address) const
+{
+    return m_settings.allowed.isEmpty()
+            || std::any_of(m_settings.allowed.cbegin(), m_settings.allowed.cend(),
+                           [&address](const auto &subnet) { return address.isInSubnet(subnet); });
+}
+
 QString SpreadServer::refusalFor(const QHostAddress &address) const
 {
-    if (!m_settings.allowed.isEmpty()
-        && std::none_of(m_settings.allowed.cbegin(), m_settings.allowed.cend(),
-                        [&address](const auto &subnet) { return address.isInSubnet(subnet); })) {
+    if (!isAllowed(address))
         return Reasons::NotAllowed;
-    }
     // This connection is already counted by the engine.
     if (m_engine->sessionCount() > m_settings.maxClients)
         return Reasons::ServerFull;

@@ -89,6 +89,7 @@ public:
     static bool isCloseCommand(QByteArrayView message);
     /** Why a new connection from @p address is refused, or an empty string if it is welcome. */
     QString refusalFor(const QHostAddress &address) const;
+    bool isAllowed(const QHostAddress &address) const;
 
 signals:
     void listeningChanged(bool listening);
