@@ -7,6 +7,7 @@
 #include "testcerts.h"
 #include "testpeer.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSslSocket>
@@ -74,6 +75,7 @@ private slots:
     void clientCertificateFailuresAreNamed();
     void aSilentConnectionHoldsNoTlsState();
     void aClientOutsideTheAllowListCostsNoHandshake();
+    void stalledHandshakesMakeWayForWaitingClients();
 
 private:
     QString path(const QString &file) const { return m_dir.filePath(file); }
@@ -406,6 +408,42 @@ void tst_Tls::aClientOutsideTheAllowListCostsNoHandshake()
     QVERIFY(device.readLine().startsWith("欢迎来到Spread Site"));
     QCOMPARE(server.clientCount(), 1);
     QCOMPARE(refused.count(), 1);
+}
+
+// Two peers start a handshake and stall, holding both places: a device that
+// comes next is not kept out until their deadline.
+void tst_Tls::stalledHandshakesMakeWayForWaitingClients()
+{
+    SpreadServer server;
+    SpreadServer::Settings settings;
+    settings.tlsHandshakeTimeoutMs = 9000;
+    settings.maxHandshakes = 2;
+    server.setSettings(settings);
+    server.setTlsConfiguration(serverConfig());
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    TypedSpy<ServerSignal::ClientRefused> refused(&server);
+    // A handshake record that announces 512 bytes and brings 10.
+    TestPeer stallA(server.serverPort());
+    TestPeer stallB(server.serverPort());
+    for (TestPeer *peer : { &stallA, &stallB })
+        peer->write(QByteArray("\x16\x03\x01\x02\x00", 5) + QByteArray(10, '\x01'));
+    QTRY_COMPARE(server.memoryStats().handshaking, 2);
+    EchoClient device;
+    device.setPeriodicEnabled(false);
+    device.setTlsEnabled(true);
+    device.setTlsConfiguration(clientConfig(u"ca"_s));
+    QSignalSpy received(&device, &EchoClient::messageReceived);
+    QElapsedTimer waited;
+    waited.start();
+    device.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    // Well before the stalled ones' 9 s deadline.
+    QTRY_COMPARE_WITH_TIMEOUT(received.count(), 1, 7000);
+    QVERIFY(waited.elapsed() < 8000);
+    QTRY_COMPARE(refused.count(), 2);
+    for (const ServerSignal::ClientRefused &r : refused.allArgs())
+        QCOMPARE(r.reason, u"TLS handshake failed: stalled for 3000 ms while others waited"_s);
+    QTRY_VERIFY(stallA.isClosed() && stallB.isClosed());
+    QCOMPARE(server.clientCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_Tls)

@@ -35,10 +35,12 @@ inline constexpr QLatin1StringView MessageTooLong { "message too long" };
 inline constexpr QLatin1StringView TooSlow { "too slow" };
 
 // TLS clients turned away before they became sessions (SessionEngine::handshakeFailed).
-inline constexpr QLatin1StringView TlsHandshakeFailed { "TLS handshake failed: %1" };   ///< %1: why, maybe one of the two below
+inline constexpr QLatin1StringView TlsHandshakeFailed { "TLS handshake failed: %1" };   ///< %1: why, maybe one of those below
 inline constexpr QLatin1StringView NoHandshakeWithin { "no handshake within %1 ms" };
 inline constexpr QLatin1StringView ClientClosedTheConnection { "the client closed the connection" };
 inline constexpr QLatin1StringView ClearText { "clear text, not TLS" };   ///< its first byte cannot start a TLS handshake
+/** %1: ms without a byte, while other clients waited for a handshake place. */
+inline constexpr QLatin1StringView HandshakeStalled { "stalled for %1 ms while others waited" };
 inline constexpr QLatin1StringView NoClientCertificate { "no client certificate" };   ///< mutual TLS
 inline constexpr QLatin1StringView ClientCertificateRefused { "client certificate refused: %1" };   ///< %1: OpenSSL's verdict
 /** An established TLS session broken by what the client sent; %1: OpenSSL's words. */

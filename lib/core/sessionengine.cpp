@@ -60,6 +60,10 @@ constexpr char TLS_HANDSHAKE_RECORD = 0x16;   // the first byte of every TLS Cli
 // it is freed, so that a wave of TLS clients leaving trims the heap.
 constexpr qint64 TLS_STATE_BYTES = 12 * 1024;
 constexpr qsizetype TLS_RECORD_BYTES = 16 * 1024;   // the most plaintext one TLS record carries
+// While clients wait for a handshake place, a handshake that has received
+// nothing for this long gives its place up: slow or stalled peers cannot
+// hold every place until the deadline and keep newcomers out.
+constexpr int HANDSHAKE_STALL_MS = 3000;
 
 struct SslFree {
     void operator()(SSL *ssl) const { SSL_free(ssl); }
@@ -337,6 +341,9 @@ SessionEngine::SessionEngine(QObject *parent)
         if (m_acceptNotifier)
             m_acceptNotifier->setEnabled(true);
     });
+
+    m_stallTimer.setInterval(HANDSHAKE_STALL_MS / 3);
+    connect(&m_stallTimer, &QTimer::timeout, this, &SessionEngine::evictStalledHandshakes);
 
     m_tlsBacklogTimer.setSingleShot(true);
     connect(&m_tlsBacklogTimer, &QTimer::timeout, this, &SessionEngine::readTlsBacklog);
@@ -691,6 +698,8 @@ void SessionEngine::handshake(Session &s, quint32 events)
             s.waitingTurn = true;   // its bytes wait in the kernel
             m_waitingHandshakes.push_back(s.id);
             updateInterest(s);
+            if (!m_stallTimer.isActive())
+                m_stallTimer.start();
             return;
         }
         ssl = m_tls->newSession(s.fd);
@@ -700,7 +709,9 @@ void SessionEngine::handshake(Session &s, quint32 events)
         }
         extra(s).ssl.reset(ssl);
         ++m_handshaking;
+        m_handshakes.insert(s.id);
     }
+    s.lastActivityMs = wallNow();   // bytes came: the handshake is not stalled
     TlsContext::clearErrors();
     errno = 0;
     const int r = SSL_do_handshake(ssl);
@@ -720,6 +731,7 @@ void SessionEngine::handshake(Session &s, quint32 events)
 void SessionEngine::completeHandshake(Session &s)
 {
     --m_handshaking;
+    m_handshakes.erase(s.id);
     s.state = Session::State::Open;
     s.wantWrite = false;
     m_table->rekey(&s, m_nextId++);
@@ -761,6 +773,25 @@ void SessionEngine::startWaitingHandshakes()
         handshake(*s, EPOLLIN);
     }
     m_startingWaiting = false;
+}
+
+// Clients wait for a place: handshakes that received nothing for
+// HANDSHAKE_STALL_MS make way (refused, saying so).
+void SessionEngine::evictStalledHandshakes()
+{
+    BatchScope scope(this);
+    const qint64 now = wallNow();
+    std::vector<Id> stalled;
+    for (Id id : m_handshakes) {
+        if (const Session *s = find(id); s && now - s->lastActivityMs >= HANDSHAKE_STALL_MS)
+            stalled.push_back(id);
+    }
+    for (Id id : stalled) {
+        if (Session *s = find(id))
+            refuse(*s, QString(Reasons::HandshakeStalled).arg(HANDSHAKE_STALL_MS));
+    }
+    if (m_waitingHandshakes.empty())
+        m_stallTimer.stop();
 }
 
 void SessionEngine::readTls(Session &s)
@@ -1387,6 +1418,7 @@ void SessionEngine::finalize(Session &s)
     m_graveyard.push_back(&s);   // recycled when no stack frame can refer to it
     if (endsHandshake) {
         --m_handshaking;
+        m_handshakes.erase(s.id);
         startWaitingHandshakes();
     }
 }

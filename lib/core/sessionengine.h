@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <functional>
+#include <unordered_set>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -224,6 +225,7 @@ private:
     void completeHandshake(Session &s);
     void refuse(Session &s, const QString &why);
     void startWaitingHandshakes();
+    void evictStalledHandshakes();
     void readTls(Session &s);
     void readTlsBacklog();
     bool writeTls(Session &s);
@@ -273,6 +275,8 @@ private:
     int m_handshaking = 0;               // SSL objects still in their handshake
     bool m_startingWaiting = false;
     std::deque<Id> m_waitingHandshakes;  // first bytes came while m_handshaking was at the cap
+    std::unordered_set<Id> m_handshakes; // the m_handshaking records
+    QTimer m_stallTimer;                 // while some wait: gives stalled handshakes' places to them
     std::vector<Id> m_tlsBacklog;        // OpenSSL holds read bytes that epoll cannot report
     QTimer m_tlsBacklogTimer;
     QByteArray m_tlsGather;              // several queued ranges, one record of them per SSL_write

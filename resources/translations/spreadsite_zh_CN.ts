@@ -1160,6 +1160,10 @@ last heard from %4</source>
         <translation>明文连接,不是 TLS</translation>
     </message>
     <message>
+        <source>stalled for %1 ms while others waited</source>
+        <translation>停滞 %1 毫秒,而其他客户端在等待</translation>
+    </message>
+    <message>
         <source>no client certificate</source>
         <translation>客户端未提供证书</translation>
     </message>

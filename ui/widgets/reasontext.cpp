@@ -38,6 +38,7 @@ constexpr Known KNOWN[] = {
     { Reasons::NoHandshakeWithin, QT_TRANSLATE_NOOP("ReasonText", "no handshake within %1 ms"), Argument::Text },
     { Reasons::ClientClosedTheConnection, QT_TRANSLATE_NOOP("ReasonText", "the client closed the connection"), Argument::None },
     { Reasons::ClearText, QT_TRANSLATE_NOOP("ReasonText", "clear text, not TLS"), Argument::None },
+    { Reasons::HandshakeStalled, QT_TRANSLATE_NOOP("ReasonText", "stalled for %1 ms while others waited"), Argument::Text },
     { Reasons::NoClientCertificate, QT_TRANSLATE_NOOP("ReasonText", "no client certificate"), Argument::None },
     { Reasons::ClientCertificateRefused, QT_TRANSLATE_NOOP("ReasonText", "client certificate refused: %1"), Argument::Text },
     { Reasons::TlsError, QT_TRANSLATE_NOOP("ReasonText", "TLS error: %1"), Argument::Text },
