@@ -374,11 +374,8 @@ void SessionEngine::setTlsConfiguration(const QSslConfiguration &configuration)
 {
     m_tls.reset();
     m_tlsError.clear();
-    if (configuration.isNull()) {
-        m_tlsConfiguration.reset();
+    if (configuration.isNull())
         return;
-    }
-    m_tlsConfiguration = configuration;
     m_tls = TlsContext::create(configuration, &m_tlsError);
     if (!m_tls)
         m_tlsError = u"TLS: "_s + m_tlsError;
@@ -575,19 +572,6 @@ void SessionEngine::adopt(qintptr descriptor, const sockaddr_in6 *accepted)
         socklen_t length = sizeof peer;
         getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &length);
     }
-    if (m_tls && m_admission) {
-        // Before any TLS state: a stranger the server would refuse costs no handshake.
-        const QHostAddress address(reinterpret_cast<const sockaddr *>(&peer));
-        const quint16 port = ntohs(peer.sin6_port);   // sin_port is at the same place
-        bool isV4 = false;
-        const quint32 v4 = address.toIPv4Address(&isV4);
-        const QHostAddress shown = isV4 ? QHostAddress(v4) : address;
-        if (const QString refusal = m_admission(shown); !refusal.isEmpty()) {
-            ::close(fd);
-            emit handshakeFailed(shown, port, refusal);
-            return;
-        }
-    }
 
     // A TLS client gets its id when its handshake is done.
     Session *s = m_table->create(m_tls ? (PENDING_ID_BIT | m_nextPendingId++) : m_nextId++);
@@ -603,6 +587,17 @@ void SessionEngine::adopt(qintptr descriptor, const sockaddr_in6 *accepted)
         s->peerPort = ntohs(peer.sin6_port);
     } else {
         setPeer(*s, QHostAddress(reinterpret_cast<const sockaddr *>(&peer)), ntohs(peer.sin6_port));
+    }
+    if (m_tls && m_admission) {
+        // Before any TLS state: a stranger the server would refuse costs no handshake.
+        const SessionInfo info = sessionInfo(s->id);
+        if (const QString refusal = m_admission(info.address); !refusal.isEmpty()) {
+            ::close(fd);
+            m_table->remove(s);
+            m_table->recycle(s);
+            emit handshakeFailed(info.address, info.port, refusal);
+            return;
+        }
     }
 
     epoll_event ev {};
@@ -694,7 +689,7 @@ void SessionEngine::handshake(Session &s, quint32 events)
             refuse(s, Reasons::ClearText);
             return;
         }
-        if (m_handshaking >= m_limits.maxHandshakes) {
+        if (handshaking() >= m_limits.maxHandshakes) {
             s.waitingTurn = true;   // its bytes wait in the kernel
             m_waitingHandshakes.push_back(s.id);
             updateInterest(s);
@@ -708,7 +703,6 @@ void SessionEngine::handshake(Session &s, quint32 events)
             return;
         }
         extra(s).ssl.reset(ssl);
-        ++m_handshaking;
         m_handshakes.insert(s.id);
     }
     s.lastActivityMs = wallNow();   // bytes came: the handshake is not stalled
@@ -730,7 +724,6 @@ void SessionEngine::handshake(Session &s, quint32 events)
 
 void SessionEngine::completeHandshake(Session &s)
 {
-    --m_handshaking;
     m_handshakes.erase(s.id);
     s.state = Session::State::Open;
     s.wantWrite = false;
@@ -763,7 +756,7 @@ void SessionEngine::startWaitingHandshakes()
     if (m_startingWaiting)
         return;
     m_startingWaiting = true;
-    while (m_handshaking < m_limits.maxHandshakes && !m_waitingHandshakes.empty()) {
+    while (handshaking() < m_limits.maxHandshakes && !m_waitingHandshakes.empty()) {
         const Id id = m_waitingHandshakes.front();
         m_waitingHandshakes.pop_front();
         Session *s = find(id);
@@ -834,8 +827,7 @@ void SessionEngine::readTls(Session &s)
             closeSession(s.id, Reasons::ClosedByPeer, CloseMode::Graceful);
             return;
         }
-        const QString why = TlsContext::failure(ssl, r, errno);
-        closeSession(s.id, error == SSL_ERROR_SSL ? QString(Reasons::TlsError).arg(why) : why, CloseMode::Abort);
+        closeSession(s.id, TlsContext::sessionFailure(ssl, r, errno), CloseMode::Abort);
         return;
     }
 }
@@ -1304,9 +1296,8 @@ bool SessionEngine::writeTls(Session &s)
                 s.writeWantsRead = true;   // readTls() flushes again after its next read
                 break;
             }
-            const QString why = TlsContext::failure(ssl, w, errno);
             if (s.state == Session::State::Open)
-                closeSession(s.id, error == SSL_ERROR_SSL ? QString(Reasons::TlsError).arg(why) : why, CloseMode::Abort);
+                closeSession(s.id, TlsContext::sessionFailure(ssl, w, errno), CloseMode::Abort);
             else
                 finalize(s);
             return false;
@@ -1417,7 +1408,6 @@ void SessionEngine::finalize(Session &s)
     m_table->remove(&s);
     m_graveyard.push_back(&s);   // recycled when no stack frame can refer to it
     if (endsHandshake) {
-        --m_handshaking;
         m_handshakes.erase(s.id);
         startWaitingHandshakes();
     }
@@ -1536,7 +1526,7 @@ SessionEngine::MemoryStats SessionEngine::memoryStats() const
         if (s.extra && s.extra->ssl)
             ++stats.tlsStates;
     });
-    stats.handshaking = m_handshaking;
+    stats.handshaking = handshaking();
     stats.blocks = m_blocks;
     stats.blockBytes = m_blockBytes;
     stats.tableBytes = m_table->bytes();

@@ -13,7 +13,6 @@
 #include <functional>
 #include <unordered_set>
 #include <memory>
-#include <optional>
 #include <vector>
 
 #include "core/settinglimits.h"
@@ -131,7 +130,8 @@ public:
      * its handshake never costs one. Empty: admitted.
      */
     void setTlsAdmission(std::function<QString(const QHostAddress &)> admission) { m_admission = std::move(admission); }
-    bool isTlsEnabled() const { return m_tlsConfiguration.has_value(); }
+    /** True from a non-null configuration on, also if OpenSSL refused it (listen() then fails). */
+    bool isTlsEnabled() const { return m_tls || !m_tlsError.isEmpty(); }
 
     bool listen(const QHostAddress &address, quint16 port);
     /** Stops accepting; open sessions are not touched. */
@@ -263,19 +263,16 @@ private:
     static quint64 epollTag(const Session &s);
     Session *atTag(quint64 tag) const;
     qint64 now() const { return m_clock.elapsed(); }
+    int handshaking() const { return int(m_handshakes.size()); }
 
     Limits m_limits;
     SessionAcceptor *m_acceptor = nullptr;
-    // Empty for plain TCP: a QSslConfiguration, even a null one, loads the TLS backend
-    // when made (at start-up), and isNull() compares every field.
-    std::optional<QSslConfiguration> m_tlsConfiguration;
-    std::unique_ptr<TlsContext> m_tls;   // made from it; null with m_tlsError if OpenSSL refused it
+    std::unique_ptr<TlsContext> m_tls;   // null for plain TCP, or with m_tlsError if OpenSSL refused the configuration
     std::function<QString(const QHostAddress &)> m_admission;
     QString m_tlsError;
-    int m_handshaking = 0;               // SSL objects still in their handshake
     bool m_startingWaiting = false;
-    std::deque<Id> m_waitingHandshakes;  // first bytes came while m_handshaking was at the cap
-    std::unordered_set<Id> m_handshakes; // the m_handshaking records
+    std::unordered_set<Id> m_handshakes; // records whose SSL object is still in its handshake
+    std::deque<Id> m_waitingHandshakes;  // first bytes came while m_handshakes was at the cap
     QTimer m_stallTimer;                 // while some wait: gives stalled handshakes' places to them
     std::vector<Id> m_tlsBacklog;        // OpenSSL holds read bytes that epoll cannot report
     QTimer m_tlsBacklogTimer;

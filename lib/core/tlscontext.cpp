@@ -112,8 +112,7 @@ std::unique_ptr<TlsContext> TlsContext::create(const QSslConfiguration &configur
     if (SSL_CTX_check_private_key(context) != 1)
         return fail(context, u"the private key does not match the certificate"_s);
 
-    const bool verifies = configuration.peerVerifyMode() == QSslSocket::VerifyPeer;
-    if (verifies) {
+    if (configuration.peerVerifyMode() == QSslSocket::VerifyPeer) {
         X509_STORE *store = SSL_CTX_get_cert_store(context);
         for (const QSslCertificate &ca : configuration.caCertificates()) {
             X509Ptr x = toX509(ca);
@@ -123,12 +122,11 @@ std::unique_ptr<TlsContext> TlsContext::create(const QSslConfiguration &configur
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     }
     ignoreSigPipe();
-    return std::unique_ptr<TlsContext>(new TlsContext(context, verifies));
+    return std::unique_ptr<TlsContext>(new TlsContext(context));
 }
 
-TlsContext::TlsContext(ssl_ctx_st *context, bool verifiesClients)
+TlsContext::TlsContext(ssl_ctx_st *context)
     : m_context(context)
-    , m_verifiesClients(verifiesClients)
 {
 }
 
@@ -181,6 +179,13 @@ QString TlsContext::failure(ssl_st *ssl, int result, int errnoValue)
     }
     clearErrors();
     return why;
+}
+
+QString TlsContext::sessionFailure(ssl_st *ssl, int result, int errnoValue)
+{
+    const bool tlsError = SSL_get_error(ssl, result) == SSL_ERROR_SSL;   // before failure() empties the queue
+    const QString why = failure(ssl, result, errnoValue);
+    return tlsError ? QString(Reasons::TlsError).arg(why) : why;
 }
 
 void TlsContext::clearErrors()

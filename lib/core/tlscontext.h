@@ -35,7 +35,6 @@ public:
 
     /** A server session on the connected, non-blocking socket @p fd; null if OpenSSL is out of memory. */
     ssl_st *newSession(int fd) const;
-    bool verifiesClients() const { return m_verifiesClients; }
 
     /**
      * Why the OpenSSL call on @p ssl that returned @p result failed, in words
@@ -43,12 +42,13 @@ public:
      * @p errnoValue is errno right after the call. Empties OpenSSL's error queue.
      */
     static QString failure(ssl_st *ssl, int result, int errnoValue);
+    /** failure() of an established session: OpenSSL's own errors as "TLS error: ...", a socket's as they are. */
+    static QString sessionFailure(ssl_st *ssl, int result, int errnoValue);
     /** Empties the thread's OpenSSL error queue, so that failure() reads only what follows. */
     static void clearErrors();
 
 private:
-    explicit TlsContext(ssl_ctx_st *context, bool verifiesClients);
+    explicit TlsContext(ssl_ctx_st *context);
 
     ssl_ctx_st *m_context;
-    bool m_verifiesClients;
 };
