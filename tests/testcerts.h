@@ -59,6 +59,21 @@ public:
                              QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), name + QStringLiteral(".ext") });
     }
 
+    /**
+     * What the server suites share: a CA "ca", a "server" certificate it signed for
+     * localhost and 127.0.0.1, a client certificate "device" (CN device-1) it signed,
+     * and an unrelated CA "other-ca".
+     */
+    bool makeServerSet() const
+    {
+        return makeCa(QStringLiteral("ca"))
+                && makeSigned(QStringLiteral("server"), QStringLiteral("ca"), QStringLiteral("localhost"),
+                              QStringLiteral("subjectAltName=IP:127.0.0.1,DNS:localhost"))
+                && makeSigned(QStringLiteral("device"), QStringLiteral("ca"), QStringLiteral("device-1"),
+                              QStringLiteral("extendedKeyUsage=clientAuth"))
+                && makeCa(QStringLiteral("other-ca"));
+    }
+
 private:
     QString m_dir;
 };

@@ -1514,6 +1514,24 @@ struct ChurnPass {
 };
 
 /**
+ * A churn pass's figures in @p r, per @p unit ("cycle", "handshake"), and its status: true if
+ * every one of --cycles was done.
+ */
+bool setPass(Result &r, const ChurnPass &pass, const Options &o, const std::string &unit)
+{
+    r.set("threads", uint64_t(pass.threads)).set("done", pass.done).set("failed", pass.failed)
+            .setReal("elapsed_s", pass.elapsedS, 3)
+            .setReal(unit + "s_per_s", pass.elapsedS > 0 ? double(pass.done) / pass.elapsedS : 0, 0);
+    setCpu(r, pass.cpu0, pass.cpu1, double(pass.done), unit);
+    const bool ok = pass.failed == 0 && pass.done == uint64_t(o.cycles);
+    if (ok)
+        r.set("status", "ok");
+    else
+        fail(r, pass.failed ? unit + "s_failed:" + errorText(pass.lastError) : unit + "s_unfinished");
+    return ok;
+}
+
+/**
  * Runs --cycles cycles, @p concurrency at once, shared out over the pool's threads (the
  * concurrency too); a TLS connection offers @p resume if set. Counts the server's CPU until it
  * has let the last cycles' descriptors go.
@@ -1567,16 +1585,7 @@ int runChurn(const Options &o, std::vector<Result> &results)
         return 1;
     }
     d.waitQuiet(2 * Sec);
-    const ChurnPass pass = churnPass(d, o, concurrency);
-    r.set("threads", uint64_t(pass.threads)).set("done", pass.done).set("failed", pass.failed)
-            .setReal("elapsed_s", pass.elapsedS, 3)
-            .setReal("cycles_per_s", pass.elapsedS > 0 ? double(pass.done) / pass.elapsedS : 0, 0);
-    setCpu(r, pass.cpu0, pass.cpu1, double(pass.done), "cycle");
-    const bool ok = pass.failed == 0 && pass.done == uint64_t(o.cycles);
-    if (ok)
-        r.set("status", "ok");
-    else
-        fail(r, pass.failed ? "cycles_failed:" + errorText(pass.lastError) : "cycles_unfinished");
+    const bool ok = setPass(r, churnPass(d, o, concurrency), o, "cycle");
     results.push_back(r);
     return ok ? 0 : 1;
 }
@@ -1614,15 +1623,8 @@ int runHandshake(const Options &o, std::vector<Result> &results)
                 .set("tls_version", version).set("cipher", cipher)
                 .set("session_offered", uint64_t(resuming && offered));
         const ChurnPass pass = churnPass(d, o, concurrency, resuming && offered ? session : nullptr);
-        r.set("threads", uint64_t(pass.threads)).set("done", pass.done).set("failed", pass.failed)
-                .set("resumed", pass.resumed).setReal("elapsed_s", pass.elapsedS, 3)
-                .setReal("handshakes_per_s", pass.elapsedS > 0 ? double(pass.done) / pass.elapsedS : 0, 0);
-        setCpu(r, pass.cpu0, pass.cpu1, double(pass.done), "handshake");
-        const bool ok = pass.failed == 0 && pass.done == uint64_t(o.cycles);
-        if (ok)
-            r.set("status", "ok");
-        else
-            fail(r, pass.failed ? "handshakes_failed:" + errorText(pass.lastError) : "handshakes_unfinished");
+        r.set("resumed", pass.resumed);
+        const bool ok = setPass(r, pass, o, "handshake");
         results.push_back(r);
         if (!ok)
             status = 1;

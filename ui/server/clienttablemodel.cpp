@@ -106,7 +106,7 @@ void ClientTableModel::applyPending()
         row.encrypted = info.encrypted;
         m_server->clientCounters(id, &row.counters);
         row.firstTick = m_tick;
-        row.samples[m_tick % Samples] = quint32(row.counters.messagesIn);
+        row.samples[m_tick % RateSamples] = quint32(row.counters.messagesIn);
         added.append(std::move(row));
     }
     m_pendingAdds.clear();
@@ -171,15 +171,15 @@ void ClientTableModel::removePending()
 double ClientTableModel::rateOf(const Row &row, qint64 now) const
 {
     // The oldest sample the row has, within the ring and the window.
-    quint32 oldest = std::max(row.firstTick, m_tick >= Samples - 1 ? m_tick - (Samples - 1) : 0);
-    while (oldest < m_tick && now - m_tickTimes[oldest % Samples] > RateWindowMs)
+    quint32 oldest = std::max(row.firstTick, m_tick >= RateSamples - 1 ? m_tick - (RateSamples - 1) : 0);
+    while (oldest < m_tick && now - m_tickTimes[oldest % RateSamples] > RateWindowMs)
         ++oldest;
     if (oldest == m_tick)
         return 0;
-    const qint64 span = m_tickTimes[m_tick % Samples] - m_tickTimes[oldest % Samples];
+    const qint64 span = m_tickTimes[m_tick % RateSamples] - m_tickTimes[oldest % RateSamples];
     if (span <= 0)
         return 0;
-    const quint32 messages = row.samples[m_tick % Samples] - row.samples[oldest % Samples];   // wraps as the counter does
+    const quint32 messages = row.samples[m_tick % RateSamples] - row.samples[oldest % RateSamples];   // wraps as the counter does
     return double(messages) * 1000.0 / double(span);
 }
 
@@ -188,7 +188,7 @@ void ClientTableModel::refresh()
     applyPending();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     ++m_tick;
-    m_tickTimes[m_tick % Samples] = now;
+    m_tickTimes[m_tick % RateSamples] = now;
     // Only rows whose values changed are signalled, in runs of neighbours.
     int first = -1;
     const auto flushRun = [this, &first](int end) {
@@ -204,7 +204,7 @@ void ClientTableModel::refresh()
             row.counters = counters;
             changed = true;
         }
-        row.samples[m_tick % Samples] = quint32(row.counters.messagesIn);
+        row.samples[m_tick % RateSamples] = quint32(row.counters.messagesIn);
         const double rate = rateOf(row, now);
         if (rate != row.rate) {
             row.rate = rate;

@@ -54,6 +54,8 @@ public:
     static constexpr int BatchMs = 50;
     static constexpr int RateWindowMs = 10000;
     static constexpr qsizetype LastMessageBytes = 160;   ///< kept of each client's last message
+    /** Samples of each row's count: enough to span RateWindowMs at the default refresh. */
+    static constexpr quint32 RateSamples = RateWindowMs / DefaultRefreshMs + 1;
 
     struct Row {
         SpreadServer::ClientId id = 0;
@@ -67,7 +69,7 @@ public:
         bool lastMessageCut = false;
         double rate = 0;                 ///< messages per second, as of the last refresh
         quint32 firstTick = 0;           ///< the refresh whose sample is the row's first
-        std::array<quint32, 21> samples {};   ///< messages in at each refresh, by tick
+        std::array<quint32, RateSamples> samples {};   ///< messages in at each refresh, by tick
     };
 
     explicit ClientTableModel(SpreadServer *server, QObject *parent = nullptr);
@@ -96,8 +98,6 @@ signals:
     void refreshed();
 
 private:
-    static constexpr quint32 Samples = quint32(std::tuple_size_v<decltype(Row::samples)>);
-
     void onConnected(SpreadServer::ClientId id);
     void onDisconnected(SpreadServer::ClientId id);
     void onMessage(SpreadServer::ClientId id, const QByteArray &message);
@@ -113,5 +113,5 @@ private:
     QTimer m_refresh;
     QTimer m_batch;
     quint32 m_tick = 0;
-    std::array<qint64, Samples> m_tickTimes {};   // ms since the epoch of each refresh, by tick
+    std::array<qint64, RateSamples> m_tickTimes {};   // ms since the epoch of each refresh, by tick
 };
