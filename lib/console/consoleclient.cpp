@@ -23,6 +23,7 @@ ConsoleClient::ConsoleClient(const ClientOptions &options, QObject *parent)
     m_client.setPeriodicEnabled(options.periodic);
     m_client.setMessageTemplate(options.messageTemplate);
     m_client.setLineEnding(options.lineEnding);
+    m_client.setFraming(options.framing);
     m_client.setAutoReconnect(options.reconnect);
     m_client.setFlushDelay(options.flushDelayMs);
     m_client.setTlsEnabled(options.tls);
@@ -65,8 +66,12 @@ void ConsoleClient::onConnectionEnded()
         QCoreApplication::exit(m_finishing ? ExitOk : ExitFailure);
 }
 
-void ConsoleClient::onLineTyped(const QByteArray &line)
+void ConsoleClient::onLineTyped(const QByteArray &typed)
 {
+    const std::optional<QByteArray> message = typedMessage(typed, m_client.framing(), ClientProgram);
+    if (!message)
+        return;
+    const QByteArray &line = *message;
     if (m_client.state() == EchoClient::State::Connected)
         m_client.send(line);
     else if (m_pendingInput.size() < MAX_PENDING_INPUT)

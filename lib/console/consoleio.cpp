@@ -4,6 +4,8 @@
 
 #include "stdinreader.h"
 
+#include "core/displaytext.h"
+
 #include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QThread>
@@ -150,6 +152,17 @@ bool intValue(const QCommandLineParser &parser, const QString &name, qint64 min,
     }
     *value = number;
     return true;
+}
+
+std::optional<QByteArray> typedMessage(const QByteArray &line, const Framing &framing, const QString &program)
+{
+    if (!framing.isBinary())
+        return line;
+    const std::optional<QByteArray> bytes = DisplayText::parseHex(QString::fromUtf8(line));
+    if (bytes && !bytes->isEmpty())
+        return bytes;
+    printError(program, u"in %1 framing a typed line is bytes in hexadecimal, such as 00 01 ff; not sent"_s.arg(framing.spec()));
+    return std::nullopt;
 }
 
 } // namespace Headless

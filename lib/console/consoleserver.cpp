@@ -103,7 +103,8 @@ void ConsoleServer::onSignal()
 void ConsoleServer::onCommand(const QByteArray &line)
 {
     if (!line.startsWith('/')) {
-        m_server.sendToAll(line);
+        if (const auto message = typedMessage(line, m_server.framing(), ServerProgram))
+            m_server.sendToAll(*message);
         return;
     }
     const QString command = QString::fromUtf8(line);
@@ -127,10 +128,13 @@ void ConsoleServer::sendCommand(const QString &arguments)
 {
     bool ok = false;
     const SpreadServer::ClientId id = arguments.section(u' ', 0, 0).toULongLong(&ok);
-    if (!ok)
+    if (!ok) {
         printError(ServerProgram, u"usage: /send ID TEXT"_s);
-    else if (!m_server.sendTo(id, arguments.section(u' ', 1).toUtf8()))
+    } else if (!m_server.hasClient(id)) {
         printError(ServerProgram, u"no client #%1"_s.arg(id));
+    } else if (const auto message = typedMessage(arguments.section(u' ', 1).toUtf8(), m_server.framing(), ServerProgram)) {
+        m_server.sendTo(id, *message);   // a message the framing cannot carry is a warning in the log
+    }
 }
 
 void ConsoleServer::dropCommand(const QString &arguments)

@@ -5,6 +5,7 @@
 #include "consoleio.h"
 
 #include "core/addresses.h"
+#include "core/displaytext.h"
 #include "core/tlsfiles.h"
 
 #include <QCoreApplication>
@@ -202,6 +203,32 @@ void prepareParser(QCommandLineParser &parser, const QString &description)
     parser.addVersionOption();
 }
 
+/** --framing, the same on both programs. */
+QCommandLineOption framingOption()
+{
+    return { u"framing"_s,
+             QStringLiteral("How a stream is cut into messages: line (default), delimiter:HEX, fixed:N, "
+                            "length:SIZE[,le][,offset=N][,adjust=N] or idle:MS (README, \"Framing\")."),
+             u"spec"_s };
+}
+
+/** --framing, checked against the longest message @p maxMessageBytes. */
+std::optional<int> parseFraming(const QCommandLineParser &parser, const QString &program, qsizetype maxMessageBytes, Framing *framing)
+{
+    if (!parser.isSet(u"framing"_s))
+        return std::nullopt;
+    QString error;
+    const std::optional<Framing> parsed = Framing::parse(parser.value(u"framing"_s), &error);
+    if (parsed)
+        error = parsed->checkLimit(maxMessageBytes);
+    if (!error.isEmpty()) {
+        printError(program, u"bad value for --framing: '%1': %2"_s.arg(parser.value(u"framing"_s), error));
+        return ExitUsage;
+    }
+    *framing = *parsed;
+    return std::nullopt;
+}
+
 // spread-server
 
 /** The description and the options of spread-server, in the order --help lists them. */
@@ -217,8 +244,12 @@ void addServerOptions(QCommandLineParser &parser)
           u"address"_s },
         limitOption(Limits::ServerPort, u"port"_s),
         { u"welcome"_s,
-          QStringLiteral("Welcome line; %1 is the client's number; empty sends none."),
+          QStringLiteral("Welcome line; %1 is the client's number; empty sends none. Not sent in the "
+                         "fixed and length framings."),
           u"text"_s },
+        { u"welcome-hex"_s, QStringLiteral("Welcome each client with these exact bytes instead, in any framing."),
+          u"hex"_s },
+        framingOption(),
         { u"no-relay"_s,
           QStringLiteral("Log messages only, do not relay them (the seed's monitor mode).") },
         limitOption(Limits::MaxClients, u"n"_s),
@@ -390,8 +421,9 @@ void addClientOptions(QCommandLineParser &parser)
                                                      "time (default \"hello, I'm %1 %2\")."),
           u"template"_s },
         { u"line-ending"_s,
-          QStringLiteral("Line ending added to each message: lf (default), crlf or none."),
+          QStringLiteral("Line ending added to each message in line framing: lf (default), crlf or none."),
           u"ending"_s },
+        framingOption(),
         limitOption(Limits::Count, u"n"_s),
         { u"reconnect"_s,
           QStringLiteral("Reconnect after a failure or loss, waiting %1 s doubling to %2 s.")
@@ -514,6 +546,17 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         return exit;
     if (auto exit = parseServerLimits(parser, &options->port, &options->settings))
         return exit;
+    if (auto exit = parseFraming(parser, ServerProgram, options->settings.maxMessageBytes, &options->settings.framing))
+        return exit;
+    if (parser.isSet(u"welcome-hex"_s)) {
+        const auto bytes = DisplayText::parseHex(parser.value(u"welcome-hex"_s));
+        if (!bytes || bytes->isEmpty()) {
+            printError(ServerProgram, u"bad value for --welcome-hex: '%1' (bytes in hexadecimal, such as 7e0100)"_s
+                                              .arg(parser.value(u"welcome-hex"_s)));
+            return ExitUsage;
+        }
+        options->settings.welcomeBytes = *bytes;
+    }
     if (auto exit = parseAllowed(parser, &options->settings.allowed))
         return exit;
     if (auto exit = parseServerTls(parser, &options->tls))
@@ -543,6 +586,8 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
     if (auto exit = parseInterval(parser, &options->intervalMs))
         return exit;
     if (auto exit = parseLineEnding(parser, &options->lineEnding))
+        return exit;
+    if (auto exit = parseFraming(parser, ClientProgram, Limits::ClientMaxMessageBytes, &options->framing))
         return exit;
     if (auto exit = parseClientTls(parser, options))
         return exit;

@@ -57,7 +57,8 @@ struct ClientOptions
     int intervalMs = int(Limits::Interval.defaultValue);
     bool periodic = true;
     QString messageTemplate = EchoClient::defaultTemplate();
-    EchoClient::LineEnding lineEnding = EchoClient::LineEnding::Lf;
+    EchoClient::LineEnding lineEnding = EchoClient::LineEnding::Lf;   ///< in line framing
+    Framing framing;
     int count = int(Limits::Count.defaultValue);   ///< 0: no limit
     bool reconnect = false;
     int flushDelayMs = int(Limits::ClientFlushMs.defaultValue);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QByteArray>
 #include <QByteArrayView>
+
+#include <optional>
 #include <QString>
 
 /**
@@ -18,5 +21,12 @@ QString escaped(QByteArrayView bytes);
 
 /** "68 65 6c 6c 6f", every byte in hexadecimal. */
 QString hex(QByteArrayView bytes);
+
+/**
+ * Bytes typed in hexadecimal: "48 65 6c 6c 6f", "48656c6c6f", "0x48 0x65" or
+ * "48:65-6c"; nothing if a character is not a hex digit or a separator, or a
+ * byte is missing its second digit.
+ */
+std::optional<QByteArray> parseHex(QStringView text);
 
 } // namespace DisplayText

@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 
+#include "core/reasons.h"
 #include "core/settinglimits.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -155,11 +156,39 @@ bool EchoClient::write(const QByteArray &message, bool periodic)
 {
     if (m_state != State::Connected)
         return false;
-    m_socket->write(message + lineEndingBytes(m_lineEnding));
+    if (m_framing.kind == Framing::Kind::Line) {
+        m_socket->write(message + lineEndingBytes(m_lineEnding));
+        if (periodic)
+            ++m_periodicSent;
+        emit messageSent(message, periodic);
+        return true;
+    }
+    QString error;
+    const std::optional<QByteArray> framed = m_framing.encode(message, &error);
+    if (!framed) {
+        emit warning(QString(Reasons::CannotFrame).arg(error));
+        return false;
+    }
+    m_socket->write(*framed + m_framing.suffix());
     if (periodic)
         ++m_periodicSent;
-    emit messageSent(message, periodic);
+    emit messageSent(*framed, periodic);
     return true;
+}
+
+void EchoClient::setMaxMessageBytes(qsizetype bytes)
+{
+    m_maxMessageBytes = bytes;
+    m_framer.setMaxLength(bytes);
+}
+
+void EchoClient::setFraming(const Framing &framing)
+{
+    if (framing == m_framing)
+        return;
+    m_framing = framing;
+    m_quiet.stop();
+    m_framer = Framer(m_framing, m_maxMessageBytes);   // an unfinished frame of the old framing means nothing now
 }
 
 void EchoClient::setPeriodicEnabled(bool enabled)
@@ -223,17 +252,18 @@ void EchoClient::onReadyRead()
         emit messageReceived(message.toByteArray());
         return m_state == State::Connected || m_state == State::Closing;
     });
-    if (status == LineFramer::Status::Overlong) {
-        m_pendingReason = tr("message too long");
+    if (status == FrameStatus::Overlong || status == FrameStatus::BadLength) {
+        m_pendingReason = status == FrameStatus::Overlong ? tr("message too long") : QString(Reasons::BadFrameLength);
         m_socket->abort();
         return;
     }
-    if (!m_framer.hasPartial())
-        m_quiet.stop();
-    else if (m_flushDelayMs <= 0)
+    const int quietMs = m_framing.quietMs(m_flushDelayMs);
+    if (!m_framer.hasPartial() || quietMs < 0)
+        m_quiet.stop();   // no unfinished frame, or its rest is still to come
+    else if (quietMs == 0)
         flushPartial();
     else
-        m_quiet.start(m_flushDelayMs);
+        m_quiet.start(quietMs);
 }
 
 void EchoClient::flushPartial()
@@ -258,8 +288,11 @@ void EchoClient::onDisconnected()
         return;
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
-    flushPartial();
-    const QString reason = m_pendingReason.isEmpty() ? tr("connection closed by the server") : m_pendingReason;
+    QString reason = m_pendingReason.isEmpty() ? tr("connection closed by the server") : m_pendingReason;
+    if (!Framer::endsAtClose(m_framing) && m_framer.hasPartial())
+        reason = QString(Reasons::UnfinishedFrame).arg(reason).arg(m_framer.partialSize());   // a cut binary frame is no message
+    else
+        flushPartial();
     endConnection(reason, true);
 }
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/settinglimits.h"
-#include "core/lineframer.h"
+#include "core/framer.h"
 
 #include <QObject>
 #include <QSslConfiguration>
@@ -49,7 +49,11 @@ public:
     /** Closes now; what is queued is lost. Cancels a pending reconnect. */
     void abort();
 
-    /** Sends @p message with the line ending; false unless connected. */
+    /**
+     * Sends @p message framed: with the line ending in line framing, else as
+     * Framing::encode() and its suffix() make it. False unless connected, or if
+     * the framing cannot carry it (warning() says why).
+     */
     bool send(const QByteArray &message);
     qint64 bytesToWrite() const { return m_socket->bytesToWrite(); }
 
@@ -78,7 +82,10 @@ public:
     int flushDelay() const { return m_flushDelayMs; }
     void setFlushDelay(int ms) { m_flushDelayMs = ms; }
     void setConnectTimeout(int ms) { m_connectTimeout.setInterval(ms); }
-    void setMaxMessageBytes(qsizetype bytes) { m_framer.setMaxLength(bytes); }
+    void setMaxMessageBytes(qsizetype bytes);
+    /** How what is received is cut into messages, and how what is sent is framed; applies from the next read on. */
+    const Framing &framing() const { return m_framing; }
+    void setFraming(const Framing &framing);
 
     /** Connect with TLS from the next connectToServer() on; the server is verified. */
     bool isTlsEnabled() const { return m_tlsEnabled; }
@@ -99,6 +106,8 @@ signals:
     void reconnectScheduled(int delayMs);
     /** Everything sent so far has been handed to the system. */
     void allWritten();
+    /** Something could not be done, the connection goes on: a message the framing cannot carry. */
+    void warning(const QString &text);
 
 private:
     void createSocket();
@@ -118,7 +127,9 @@ private:
     QSslSocket *m_socket = nullptr;
     QSslConfiguration m_tlsConfiguration = QSslConfiguration::defaultConfiguration();
     bool m_tlsEnabled = false;
-    LineFramer m_framer { Limits::ClientMaxMessageBytes };
+    Framing m_framing;
+    qsizetype m_maxMessageBytes = Limits::ClientMaxMessageBytes;
+    Framer m_framer { m_framing, m_maxMessageBytes };
     QTimer m_periodic;
     QTimer m_quiet;
     QTimer m_reconnect;

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "core/framing.h"
 #include "core/settinglimits.h"
 
 /**
@@ -19,11 +20,7 @@
 class LineFramer
 {
 public:
-    enum class Status {
-        Ok,        ///< all input consumed
-        Stopped,   ///< the callback returned false; the rest of the input was discarded
-        Overlong,  ///< a message exceeded maxLength(); the framer was cleared
-    };
+    using Status = FrameStatus;   ///< Ok, Stopped or Overlong (a message exceeded maxLength(); cleared)
 
     explicit LineFramer(qsizetype maxLength = Limits::MaxMessageBytes.defaultValue) : m_maxLength(maxLength) { }
 

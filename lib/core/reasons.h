@@ -28,11 +28,17 @@ inline constexpr QLatin1StringView ServerStopped { "server stopped" };
 inline constexpr QLatin1StringView ServerShuttingDown { "server shutting down" };   ///< SIGINT, SIGTERM
 /** A warning, not a disconnect: %1 is the system's reason (out of descriptors...). */
 inline constexpr QLatin1StringView CannotAccept { "cannot accept a connection: %1" };
+/** A warning: the server's own message does not fit the framing; %1: Framing::encode()'s words. */
+inline constexpr QLatin1StringView CannotFrame { "message not sent: %1" };
 
 // Disconnects by the session layer (SessionEngine). A socket error's own text is a reason too.
 inline constexpr QLatin1StringView ClosedByPeer { "closed by peer" };
 inline constexpr QLatin1StringView MessageTooLong { "message too long" };
 inline constexpr QLatin1StringView TooSlow { "too slow" };
+/** Length framing: a length field that announces fewer bytes than its own header. */
+inline constexpr QLatin1StringView BadFrameLength { "bad length field" };
+/** Binary framings: %1 is why the stream ended, %2 the bytes of the unfinished frame, which is not a message. */
+inline constexpr QLatin1StringView UnfinishedFrame { "%1 (an unfinished frame of %2 bytes was dropped)" };
 
 // TLS clients turned away before they became sessions (SessionEngine::handshakeFailed).
 inline constexpr QLatin1StringView TlsHandshakeFailed { "TLS handshake failed: %1" };   ///< %1: why, maybe one of those below

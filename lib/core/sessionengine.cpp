@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/sessionengine.h"
 
-#include "core/lineframer.h"
+#include "core/framer.h"
 #include "core/logcategories.h"
 #include "core/reasons.h"
 #include "core/slotindex.h"
@@ -158,12 +158,12 @@ struct SessionEngine::Session {
 };
 
 struct SessionEngine::Extra {
-    explicit Extra(qsizetype maxMessageBytes) : framer(maxMessageBytes) { }
+    Extra(const Framing &framing, qsizetype maxMessageBytes) : framer(framing, maxMessageBytes) { }
 
-    LineFramer framer;               // holds the unfinished line
+    Framer framer;                   // holds the unfinished frame
     QList<Span> out;                 // older queued ranges, oldest first; Session::tail follows
     qint64 outBytes = 0;             // unwritten bytes in out
-    qint64 lastReadMs = 0;           // m_clock time of the read that left the unfinished line
+    qint64 lastReadMs = 0;           // m_clock time of the read that left the unfinished frame
     std::unique_ptr<SSL, SslFree> ssl;   // TLS, from the client's first byte on
     bool hasPeerV6 = false;
     Q_IPV6ADDR peerV6 {};
@@ -461,13 +461,19 @@ void SessionEngine::setLimits(const Limits &limits)
         for (auto &entry : queue)
             entry.first += by;
     };
-    shift(m_quietDeadlines, qint64(limits.flushDelayMs) - m_limits.flushDelayMs);
+    const bool reframed = !(limits.framing == m_limits.framing);
+    if (!reframed)
+        shift(m_quietDeadlines, qint64(limits.quietMs()) - m_limits.quietMs());
     shift(m_closeDeadlines, qint64(limits.closeTimeoutMs) - m_limits.closeTimeoutMs);
     shift(m_handshakeDeadlines, qint64(limits.tlsHandshakeTimeoutMs) - m_limits.tlsHandshakeTimeoutMs);
     m_limits = limits;
     scheduleTimer();
-    m_table->forEach([&limits](Session &s) {
-        if (s.extra)
+    // Unfinished frames of another framing mean nothing in the new one (their quiet
+    // deadlines then find nothing to deliver).
+    m_table->forEach([&limits, reframed](Session &s) {
+        if (s.extra && reframed)
+            s.extra->framer = Framer(limits.framing, limits.maxMessageBytes);
+        else if (s.extra)
             s.extra->framer.setMaxLength(limits.maxMessageBytes);
     });
     BatchScope scope(this);
@@ -654,7 +660,7 @@ void SessionEngine::openSession(Session *session)
 SessionEngine::Extra &SessionEngine::extra(Session &s)
 {
     if (!s.extra)
-        s.extra = std::make_unique<Extra>(m_limits.maxMessageBytes);
+        s.extra = std::make_unique<Extra>(m_limits.framing, m_limits.maxMessageBytes);
     return *s.extra;
 }
 
@@ -821,13 +827,12 @@ void SessionEngine::readTls(Session &s)
         const int error = SSL_get_error(ssl, r);
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE)
             return;
-        deliverPartial(s);
         if (error == SSL_ERROR_ZERO_RETURN) {   // close_notify, or the end of the stream
             s.peerEnded = true;
-            closeSession(s.id, Reasons::ClosedByPeer, CloseMode::Graceful);
+            closeSession(s.id, endOfStream(s, Reasons::ClosedByPeer), CloseMode::Graceful);
             return;
         }
-        closeSession(s.id, TlsContext::sessionFailure(ssl, r, errno), CloseMode::Abort);
+        closeSession(s.id, endOfStream(s, TlsContext::sessionFailure(ssl, r, errno)), CloseMode::Abort);
         return;
     }
 }
@@ -890,14 +895,12 @@ void SessionEngine::readFrom(Session &s)
 
     if (r == 0) {
         s.peerEnded = true;
-        deliverPartial(s);
-        closeSession(s.id, Reasons::ClosedByPeer, CloseMode::Graceful);
+        closeSession(s.id, endOfStream(s, Reasons::ClosedByPeer), CloseMode::Graceful);
         return;
     }
     if (r < 0) {
         const QString reason = errnoText(errno);
-        deliverPartial(s);
-        closeSession(s.id, reason, CloseMode::Abort);
+        closeSession(s.id, endOfStream(s, reason), CloseMode::Abort);
         return;
     }
 
@@ -913,30 +916,34 @@ void SessionEngine::consume(Session &s, QByteArrayView data)
         deliver(s, message);
         return s.state == Session::State::Open;
     };
-    LineFramer::Status status;
+    FrameStatus status;
     if (s.extra && s.extra->framer.hasPartial()) {
         // The Extra cannot go away during the feed: it is only trimmed at the end of a batch.
         status = s.extra->framer.feed(data, onMessage);
     } else {
-        // Most reads end on a line boundary: frame on the stack, keep only a leftover.
-        LineFramer framer(m_limits.maxMessageBytes);
+        // Most reads end on a frame boundary: frame on the stack, keep only a leftover.
+        Framer framer(m_limits.framing, m_limits.maxMessageBytes);
         status = framer.feed(data, onMessage);
         if (framer.hasPartial() && s.state == Session::State::Open)
             extra(s).framer = std::move(framer);
     }
-    if (status == LineFramer::Status::Overlong) {
-        closeSession(s.id, Reasons::MessageTooLong, CloseMode::Graceful);
+    if (status == FrameStatus::Overlong || status == FrameStatus::BadLength) {
+        closeSession(s.id, status == FrameStatus::Overlong ? QString(Reasons::MessageTooLong) : QString(Reasons::BadFrameLength),
+                     CloseMode::Graceful);
         return;
     }
     if (s.state != Session::State::Open || !s.extra || !s.extra->framer.hasPartial())
         return;
-    if (m_limits.flushDelayMs == 0) {
+    const int quietMs = m_limits.quietMs();
+    if (quietMs < 0)
+        return;   // the rest of the frame is still to come
+    if (quietMs == 0) {
         deliverPartial(s);   // the seed's raw behaviour: a read with no line ending is a message
         return;
     }
     s.extra->lastReadMs = now();
     const bool wasIdle = m_quietDeadlines.empty();
-    m_quietDeadlines.emplace_back(s.extra->lastReadMs + m_limits.flushDelayMs, s.id);
+    m_quietDeadlines.emplace_back(s.extra->lastReadMs + quietMs, s.id);
     if (wasIdle)
         scheduleTimer();
 }
@@ -958,6 +965,18 @@ void SessionEngine::deliver(Session &s, QByteArrayView message)
     m_delivering = true;
     emit messageReceived(s.id, m_message);
     m_delivering = false;
+}
+
+QString SessionEngine::endOfStream(Session &s, const QString &reason)
+{
+    if (!Framer::endsAtClose(m_limits.framing) && s.extra && s.extra->framer.hasPartial()) {
+        // A cut binary frame is no message: said, not relayed.
+        const qsizetype size = s.extra->framer.partialSize();
+        s.extra->framer.clear();
+        return QString(Reasons::UnfinishedFrame).arg(reason).arg(size);
+    }
+    deliverPartial(s);
+    return reason;
 }
 
 void SessionEngine::deliverPartial(Session &s)
@@ -1559,7 +1578,7 @@ void SessionEngine::onTimer()
         m_quietDeadlines.pop_front();
         Session *s = find(id);
         // A later read pushed a later deadline; that one decides.
-        if (s && s->extra && s->extra->lastReadMs + m_limits.flushDelayMs <= t)
+        if (s && s->extra && s->extra->lastReadMs + m_limits.quietMs() <= t)
             deliverPartial(*s);
     }
     while (!m_closeDeadlines.empty() && m_closeDeadlines.front().first <= t) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/framing.h"
 #include "core/settinglimits.h"
 
 class QSocketNotifier;
@@ -78,6 +79,9 @@ public:
         int closeTimeoutMs = ::Limits::CloseTimeoutMs;                  ///< graceful close: time to flush and see the peer's end
         int tlsHandshakeTimeoutMs = ::Limits::TlsHandshakeTimeoutMs;    ///< a TLS client must finish its handshake in this time
         int maxHandshakes = int(::Limits::MaxHandshakes.defaultValue);  ///< TLS handshakes in progress at once; the rest wait
+        Framing framing;   ///< how a stream is cut into messages; a change drops the unfinished frames
+
+        int quietMs() const { return framing.quietMs(flushDelayMs); }
     };
 
     struct SessionInfo {
@@ -238,6 +242,8 @@ private:
     void readFrom(Session &s);
     void deliver(Session &s, QByteArrayView message);
     void deliverPartial(Session &s);
+    /** At the end of @p s's stream: its unfinished frame delivered, or (binary framings) dropped and said in the reason. */
+    QString endOfStream(Session &s, const QString &reason);
     void flush(Session &s);
     void beginLinger(Session &s);
     void finalize(Session &s);

@@ -86,6 +86,7 @@ void SpreadServer::applyLimits()
     limits.flushDelayMs = m_settings.flushDelayMs;
     limits.tlsHandshakeTimeoutMs = m_settings.tlsHandshakeTimeoutMs;
     limits.maxHandshakes = m_settings.maxHandshakes;
+    limits.framing = m_settings.framing;
     m_engine->setLimits(limits);
 }
 
@@ -115,13 +116,16 @@ void SpreadServer::stop(const QString &reason)
 
 QByteArray SpreadServer::welcomeLine(int count) const
 {
-    if (m_welcomeParts.isEmpty())
+    if (!m_settings.welcomeBytes.isEmpty())
+        return m_settings.welcomeBytes;
+    // Text cannot be a frame of a device's binary protocol: off in those framings.
+    if (m_welcomeParts.isEmpty() || m_settings.framing.isBinary())
         return {};
     const QByteArray number = QByteArray::number(count);
     QByteArray line = m_welcomeParts.first();
     for (qsizetype i = 1; i < m_welcomeParts.size(); ++i)
         line += number + m_welcomeParts[i];
-    return line + '\n';
+    return line + m_settings.framing.suffix();
 }
 
 bool SpreadServer::isCloseCommand(QByteArrayView message)
@@ -154,8 +158,9 @@ void SpreadServer::onSessionOpened(ClientId id, const QHostAddress &address, qui
 {
     const QString refusal = refusalFor(address);
     if (!refusal.isEmpty()) {
-        // One line saying why, then a graceful close so that the line arrives.
-        m_engine->send(id, refusal.toUtf8() + '\n');
+        // One line saying why (text framings), then a graceful close so that the line arrives.
+        if (!m_settings.framing.isBinary())
+            m_engine->send(id, refusal.toUtf8() + m_settings.framing.suffix());
         m_refusing = id;
         m_engine->closeSession(id, refusal);
         m_refusing = 0;
@@ -175,11 +180,13 @@ void SpreadServer::onMessage(ClientId id, const QByteArray &message)
         // The seed's rule: drop the sender, then pass the word on to the others.
         emit messageReceived(id, message, 0);
         m_engine->closeSession(id, Reasons::ClientSentClose);
-        m_engine->sendToAll("close\n"_ba, id);
+        // In text framings the word itself; a binary frame goes on as it came.
+        m_engine->sendToAll(m_settings.framing.isBinary() ? QByteArrayView(message) : QByteArrayView("close"), id,
+                            m_settings.framing.suffix());
         return;
     }
-    // Copied once, straight into the engine's shared output, with its line ending.
-    const int receivers = m_settings.relay ? m_engine->sendToAll(message, id, "\n") : 0;
+    // Copied once, straight into the engine's shared output, with its frame ending.
+    const int receivers = m_settings.relay ? m_engine->sendToAll(message, id, m_settings.framing.suffix()) : 0;
     emit messageReceived(id, message, receivers);
     if (m_settings.relay)
         emit messageRelayed(id, message);
@@ -197,18 +204,33 @@ void SpreadServer::onSessionClosed(ClientId id, const QString &reason)
     emit clientDisconnected(id, reason, m_engine->sessionCount());
 }
 
+std::optional<QByteArray> SpreadServer::encode(const QByteArray &message)
+{
+    QString error;
+    std::optional<QByteArray> framed = m_settings.framing.encode(message, &error);
+    if (!framed)
+        emit warning(QString(Reasons::CannotFrame).arg(error));
+    return framed;
+}
+
 int SpreadServer::sendToAll(const QByteArray &message)
 {
-    const int receivers = m_engine->sendToAll(message, 0, "\n");
-    emit messageSent(0, message, receivers);
+    const std::optional<QByteArray> framed = encode(message);
+    if (!framed)
+        return 0;
+    const int receivers = m_engine->sendToAll(*framed, 0, m_settings.framing.suffix());
+    emit messageSent(0, *framed, receivers);
     return receivers;
 }
 
 bool SpreadServer::sendTo(ClientId id, const QByteArray &message)
 {
-    if (!m_engine->send(id, message + '\n'))
+    if (!m_engine->contains(id))
         return false;
-    emit messageSent(id, message, 1);
+    const std::optional<QByteArray> framed = encode(message);
+    if (!framed || !m_engine->send(id, *framed + m_settings.framing.suffix()))
+        return false;
+    emit messageSent(id, *framed, 1);
     return true;
 }
 
@@ -220,12 +242,13 @@ bool SpreadServer::dropClient(ClientId id, const QString &reason)
 
 int SpreadServer::deliverRemote(const QByteArrayList &messages)
 {
+    const QByteArray suffix = m_settings.framing.suffix();
     qsizetype size = 0;
     for (const QByteArray &message : messages)
-        size += message.size() + 1;
+        size += message.size() + suffix.size();
     QByteArray lines;
     lines.reserve(size);
     for (const QByteArray &message : messages)
-        lines.append(message).append('\n');
+        lines.append(message).append(suffix);
     return m_engine->sendToAll(lines);
 }

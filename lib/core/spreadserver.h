@@ -5,6 +5,7 @@
 #include "core/sessionengine.h"
 
 #include <QByteArrayList>
+#include <optional>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
@@ -24,7 +25,9 @@ public:
     using ClientInfo = SessionEngine::SessionInfo;
 
     struct Settings {
-        QString welcome = defaultWelcome();   ///< %1 is the client count; empty sends nothing
+        QString welcome = defaultWelcome();   ///< %1 is the client count; empty sends nothing; text framings only
+        QByteArray welcomeBytes;              ///< if set, sent as they are instead of the welcome text, in any framing
+        Framing framing;                      ///< how clients' streams are cut into messages, and how messages are sent
         bool relay = true;                    ///< false: log only, the seed's monitor mode
         // Defaults and ranges: core/settinglimits.h.
         int maxClients = int(Limits::MaxClients.defaultValue);
@@ -73,18 +76,23 @@ public:
     /** clientInfo() without the address: what a table refreshes. False if there is no such client. */
     bool clientCounters(ClientId id, SessionEngine::Counters *counters) const { return m_engine->counters(id, counters); }
 
-    /** Sends @p message plus a line feed to every client; returns how many. */
+    /**
+     * Sends @p message, framed (Framing::encode() and its suffix(): a line feed in
+     * line framing), to every client; returns how many. A message the framing
+     * cannot carry is not sent: warning() says why and 0 is returned.
+     */
     int sendToAll(const QByteArray &message);
     bool sendTo(ClientId id, const QByteArray &message);
+    const Framing &framing() const { return m_settings.framing; }
     bool dropClient(ClientId id, const QString &reason = QString());
     /**
-     * Sends @p messages, from clients of other servers (ClusterBridge), each plus a
-     * line feed, to every local client in one write per client; returns how many
-     * clients. Not relayed further, not logged here.
+     * Sends @p messages, from clients of other servers (ClusterBridge), each plus
+     * the framing's suffix, to every local client in one write per client; returns
+     * how many clients. Not relayed further, not logged here.
      */
     int deliverRemote(const QByteArrayList &messages);
 
-    /** The welcome line for the @p count-th client, line feed included. */
+    /** The welcome for the @p count-th client as it goes on the wire (framed); empty if none. */
     QByteArray welcomeLine(int count) const;
     static bool isCloseCommand(QByteArrayView message);
     /** Why a new connection from @p address is refused, or an empty string if it is welcome. */
@@ -110,6 +118,8 @@ private:
     void onSessionClosed(ClientId id, const QString &reason);
     void applyLimits();
     void splitWelcome();
+    /** @p message encoded for the framing, or nothing (warning() said why). */
+    std::optional<QByteArray> encode(const QByteArray &message);
 
     SessionEngine *m_engine;
     Settings m_settings;

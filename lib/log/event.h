@@ -54,12 +54,14 @@ struct Received {
     Peer from;
     QByteArray data;
     int relayed = 0;
+    bool binary = false;  ///< a frame of a binary framing (fixed, length): shown in hex
 };
 /** The server's own message (operator, window): to one client, or to all when @c to is 0. */
 struct Sent {
     quint64 to = 0;
     QByteArray data;
     int receivers = 0;
+    bool binary = false;  ///< a frame of a binary framing: shown in hex
 };
 /** A problem of the server or of the program around it (cannot accept, cannot listen, cannot open a file). */
 struct Warning {
@@ -136,10 +138,12 @@ struct Reconnecting {
 };
 struct FromServer {
     QByteArray data;
+    bool binary = false;     ///< a frame of a binary framing: shown in hex
 };
 struct ToServer {
     QByteArray data;
     bool periodic = false;   ///< sent by the periodic timer
+    bool binary = false;
 };
 
 using What = std::variant<Listening, Stopped, Connected, Refused, Disconnected, Received, Sent, Warning,

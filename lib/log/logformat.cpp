@@ -80,9 +80,13 @@ bool isPrintableAscii(const QByteArray &data)
     return true;
 }
 
-/** The message as text: plain UTF-8 as it is, anything else escaped. */
-void appendMessage(QByteArray &line, const QByteArray &data)
+/** The message as text: plain UTF-8 as it is, anything else escaped; a binary frame as its size and hex bytes. */
+void appendMessage(QByteArray &line, const QByteArray &data, bool binary)
 {
+    if (binary) {
+        line += number(data.size()) + " B: " + data.toHex(' ');
+        return;
+    }
     if (isPrintableAscii(data) || DisplayText::isPlainText(data))
         line.append(data);
     else
@@ -190,12 +194,12 @@ void appendBody(QByteArray &line, const Received &e)
 {
     appendTag(line, e.from);
     line.append(' ');
-    appendMessage(line, e.data);
+    appendMessage(line, e.data, e.binary);
 }
 void appendBody(QByteArray &line, const Sent &e)
 {
     line += e.to == 0 ? "[server -> all (" + number(e.receivers) + ")] " : "[server -> #" + number(qint64(e.to)) + "] ";
-    appendMessage(line, e.data);
+    appendMessage(line, e.data, e.binary);
 }
 void appendBody(QByteArray &line, const Warning &e)
 {
@@ -258,12 +262,12 @@ void appendBody(QByteArray &line, const Reconnecting &e)
 }
 void appendBody(QByteArray &line, const FromServer &e)
 {
-    appendMessage(line, e.data);
+    appendMessage(line, e.data, e.binary);
 }
 void appendBody(QByteArray &line, const ToServer &e)
 {
     line += "sent: ";
-    appendMessage(line, e.data);
+    appendMessage(line, e.data, e.binary);
 }
 
 void insertPeer(QJsonObject &o, const Log::Peer &peer)
@@ -276,9 +280,14 @@ void insertPeer(QJsonObject &o, const Log::Peer &peer)
         o.insert(u"peer"_s, peer.address);
 }
 
-void insertMessage(QJsonObject &o, const QByteArray &data)
+void insertMessage(QJsonObject &o, const QByteArray &data, bool binary)
 {
     o.insert(u"bytes"_s, data.size());
+    if (binary) {
+        o.insert(u"hex"_s, QString::fromLatin1(data.toHex()));
+        o.insert(u"base64"_s, QString::fromLatin1(data.toBase64()));
+        return;
+    }
     o.insert(u"text"_s, DisplayText::escaped(data));
     if (!DisplayText::isPlainText(data))
         o.insert(u"base64"_s, QString::fromLatin1(data.toBase64()));
@@ -311,14 +320,14 @@ void insertFields(QJsonObject &o, const Received &e)
 {
     insertPeer(o, e.from);
     o.insert(e.from.isRemote() ? u"delivered"_s : u"relayed"_s, e.relayed);
-    insertMessage(o, e.data);
+    insertMessage(o, e.data, e.binary);
 }
 void insertFields(QJsonObject &o, const Sent &e)
 {
     if (e.to != 0)
         o.insert(u"client"_s, qint64(e.to));
     o.insert(u"receivers"_s, e.receivers);
-    insertMessage(o, e.data);
+    insertMessage(o, e.data, e.binary);
 }
 void insertFields(QJsonObject &o, const Warning &e)
 {
@@ -395,11 +404,11 @@ void insertFields(QJsonObject &o, const Reconnecting &e)
 }
 void insertFields(QJsonObject &o, const FromServer &e)
 {
-    insertMessage(o, e.data);
+    insertMessage(o, e.data, e.binary);
 }
 void insertFields(QJsonObject &o, const ToServer &e)
 {
-    insertMessage(o, e.data);
+    insertMessage(o, e.data, e.binary);
     if (e.periodic)
         o.insert(u"periodic"_s, true);
 }

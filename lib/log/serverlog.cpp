@@ -43,12 +43,12 @@ ServerLog::ServerLog(SpreadServer *server, QObject *parent)
     connect(server, &SpreadServer::messageReceived, this,
             [this](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {
                 if (m_messagesLogged)
-                    log(Log::Received { localPeer(id), message, relayedTo });
+                    log(Log::Received { localPeer(id), message, relayedTo, m_server->framing().isBinary() });
             });
     connect(server, &SpreadServer::messageSent, this,
             [this](SpreadServer::ClientId to, const QByteArray &message, int receivers) {
                 if (m_messagesLogged)
-                    log(Log::Sent { to, message, receivers });
+                    log(Log::Sent { to, message, receivers, m_server->framing().isBinary() });
             });
     connect(server, &SpreadServer::warning, this, &ServerLog::warn);
 }
@@ -90,7 +90,7 @@ void ServerLog::attachBridge(ClusterBridge *bridge)
     connect(bridge, &ClusterBridge::remoteMessageReceived, this,
             [this](const QString &origin, quint64 client, const QByteArray &message, int deliveredTo) {
                 if (m_messagesLogged)
-                    log(Log::Received { { client, {}, origin }, message, deliveredTo });
+                    log(Log::Received { { client, {}, origin }, message, deliveredTo, m_server->framing().isBinary() });
             });
     connect(bridge, &ClusterBridge::gapDetected, this, [this](const QString &origin, quint64 first, quint64 last) {
         log(Log::Gap { origin, first, last });

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/framing.h"
+
+#include <optional>
+
 #include <QCommandLineParser>
 #include <QString>
 
@@ -16,6 +20,12 @@ void printLine(const QString &line);
 /** Writes @p line, which ends with its line feed, as it is. */
 void printBytes(QByteArrayView line);
 void printError(const QString &program, const QString &message);
+/**
+ * What a line typed on stdin sends: the line itself, or in the binary
+ * framings (fixed, length) the bytes it spells in hexadecimal. Nothing if it
+ * is not hexadecimal then; the error is printed.
+ */
+std::optional<QByteArray> typedMessage(const QByteArray &line, const Framing &framing, const QString &program);
 
 /** Parses; handles --help, --version and errors. A value means: exit with it. */
 std::optional<int> finishParse(QCommandLineParser &parser, const QStringList &arguments, const QString &program,
