@@ -51,6 +51,7 @@
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSysInfo>
 #include <QThread>
 #include <QTimer>
@@ -184,6 +185,10 @@ QLatin1StringView presenceProblem(const QByteArray &body, QJsonObject *object)
         return ClusterReasons::PresenceBadInterval;
     if (!isWholeNumber(o.value(u"lastSeq"_s), 0, PresenceMaxLastSeq))
         return ClusterReasons::PresenceBadLastSeq;
+    // Optional: a server without it (before framings) frames by line.
+    if (const QJsonValue framing = o.value(u"framing"_s); !framing.isUndefined()
+        && (!framing.isString() || framing.toString().size() > PresenceMaxFramingBytes || !Framing::parse(framing.toString())))
+        return ClusterReasons::PresenceBadFraming;
     *object = o;
     return {};
 }
@@ -216,6 +221,7 @@ struct ClusterBridge::Shared
     QString error;
     int clients = 0;                     // for presence
     quint16 port = 0;
+    QString framing;                     // the local server's Framing::spec(), for presence
     QList<Outgoing> outbox;              // server thread -> worker
     qint64 outboxBytes = 0;
     bool outboxPosted = false;
@@ -233,6 +239,7 @@ struct ClusterBridge::Shared
     quint64 nextSeq = 1;
     QHash<QString, quint64> lastSeq;     // per origin: the last sequence number seen
     QMap<QString, Peer> peers;           // the others
+    QSet<QString> framingWarned;         // peers of another framing, already said
     QHash<QString, int> peerIntervalMs;
     QTimer *expiryTimer = nullptr;
     QTimer *statsTimer = nullptr;
@@ -371,10 +378,12 @@ void ClusterBridge::Worker::publishPresence(const char *event)
         return;
     int clients = 0;
     quint16 port = 0;
+    QString framing;
     {
         QMutexLocker lock(&m_shared->mutex);
         clients = m_shared->clients;
         port = m_shared->port;
+        framing = m_shared->framing;
     }
     const QJsonObject body {
         { u"event"_s, QString::fromLatin1(event) },
@@ -383,6 +392,7 @@ void ClusterBridge::Worker::publishPresence(const char *event)
         { u"clients"_s, clients },
         { u"intervalMs"_s, m_intervalMs },
         { u"lastSeq"_s, qint64(m_lastSeq) },   // lets a newcomer tell a gap from joining late
+        { u"framing"_s, framing },             // a server of another framing refuses our messages
     };
     // Not sent (the buffer is full while disconnected): the next one will be.
     publish(m_presenceSubject, QJsonDocument(body).toJson(QJsonDocument::Compact), 0, 0);
@@ -1008,6 +1018,7 @@ ClusterBridge::ClusterBridge(SpreadServer *server, QObject *parent)
     connect(m_server, &SpreadServer::clientConnected, this, &ClusterBridge::onClientCountChanged);
     connect(m_server, &SpreadServer::clientDisconnected, this, &ClusterBridge::onClientCountChanged);
     connect(m_server, &SpreadServer::listeningChanged, this, &ClusterBridge::onClientCountChanged);
+    connect(m_server, &SpreadServer::framingChanged, this, &ClusterBridge::onFramingChanged);
 }
 
 ClusterBridge::~ClusterBridge()
@@ -1102,6 +1113,7 @@ bool ClusterBridge::start(const Settings &settings)
         m_shared->stats = {};
         m_shared->clients = m_server->clientCount();
         m_shared->port = m_server->serverPort();
+        m_shared->framing = m_server->framing().spec();
         m_shared->outbox.clear();
         m_shared->outboxBytes = 0;
         m_shared->inbox.clear();
@@ -1217,6 +1229,7 @@ QList<ClusterBridge::Peer> ClusterBridge::peers() const
     self.host = QSysInfo::machineHostName();
     self.port = m_server->serverPort();
     self.clients = m_server->clientCount();
+    self.framing = m_server->framing().spec();
     self.lastSeenMs = QDateTime::currentMSecsSinceEpoch();
     self.self = true;
     list.append(self);
@@ -1251,6 +1264,32 @@ void ClusterBridge::onRelayed(quint64 clientId, const QByteArray &message)
     }
 }
 
+void ClusterBridge::onFramingChanged()
+{
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->framing = m_server->framing().spec();
+    }
+    // Peers are judged again against the new framing; each mismatch is said once more.
+    m_shared->framingWarned.clear();
+    for (const Peer &peer : std::as_const(m_shared->peers))
+        warnOfFraming(peer);
+    onClientCountChanged();   // a presence now, with the new framing
+}
+
+void ClusterBridge::warnOfFraming(const Peer &peer)
+{
+    const QString ours = m_server->framing().spec();
+    if (peer.framing == ours) {
+        m_shared->framingWarned.remove(peer.serverId);
+        return;
+    }
+    if (m_shared->framingWarned.contains(peer.serverId))
+        return;
+    m_shared->framingWarned.insert(peer.serverId);
+    emit warning(QString(ClusterReasons::OtherFraming).arg(peer.serverId, peer.framing, ours));
+}
+
 void ClusterBridge::onClientCountChanged()
 {
     if (!m_shared->started)
@@ -1278,6 +1317,8 @@ void ClusterBridge::deliverInbox()
         return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qsizetype maxBytes = m_server->settings().maxMessageBytes;   // what local clients are held to
+    const Framing &framing = m_server->framing();
+    const QString framingSpec = framing.spec();
     quint64 received = 0;
     quint64 gaps = 0;
     // Consecutive messages go to the clients in one write each (a flood from another
@@ -1317,6 +1358,13 @@ void ClusterBridge::deliverInbox()
             handlePresence(in, now);
             continue;
         }
+        if (const auto peer = m_shared->peers.constFind(in.origin); peer != m_shared->peers.cend() && peer->framing != framingSpec) {
+            // Said once per peer (warnOfFraming), counted here: its frames would be garbage to our clients.
+            QMutexLocker lock(&m_shared->mutex);
+            ++m_shared->stats.refused;
+            ++m_shared->stats.refusedByKind[size_t(Refusal::OtherFraming)];
+            continue;
+        }
         auto last = m_shared->lastSeq.find(in.origin);
         if (last != m_shared->lastSeq.end()) {
             if (in.seq <= last.value()) {
@@ -1345,10 +1393,13 @@ void ClusterBridge::deliverInbox()
             refuse(in.origin, Refusal::TooLong, ClusterReasons::MessageTooLong);
             continue;
         }
-        // A line feed would make one message several lines (one of them perhaps "close").
-        // A CR is the message's own, as in a local client's message: the framing ends lines at LF only.
-        if (in.body.contains('\n')) {
-            refuse(in.origin, Refusal::LineFeed, ClusterReasons::LineFeedInMessage);
+        // A line feed would make one message several lines (one of them perhaps "close"); in
+        // the other framings, a body must be one whole frame. A CR is the message's own, as in a
+        // local client's message: line framing ends lines at LF only.
+        if (!framing.carries(in.body)) {
+            refuse(in.origin, Refusal::LineFeed,
+                   framing.kind == Framing::Kind::Line ? QString(ClusterReasons::LineFeedInMessage)
+                                                       : QString(ClusterReasons::NotOneFrame).arg(framingSpec));
             continue;
         }
         run.append(in.body);
@@ -1376,6 +1427,7 @@ void ClusterBridge::handlePresence(const Incoming &in, qint64 nowMs)
     const QString event = body.value(u"event"_s).toString();
     if (event == u"leave"_s) {
         m_shared->lastSeq.remove(in.origin);
+        m_shared->framingWarned.remove(in.origin);
         if (m_shared->peers.remove(in.origin)) {
             m_shared->peerIntervalMs.remove(in.origin);
             emit peerLeft(in.origin, tr("left"));
@@ -1388,6 +1440,7 @@ void ClusterBridge::handlePresence(const Incoming &in, qint64 nowMs)
     peer.host = body.value(u"host"_s).toString();
     peer.port = quint16(body.value(u"port"_s).toInt());
     peer.clients = body.value(u"clients"_s).toInt();
+    peer.framing = body.value(u"framing"_s).toString(u"line"_s);
     peer.lastSeenMs = nowMs;
     const bool isNew = !m_shared->peers.contains(in.origin);
     m_shared->peers.insert(in.origin, peer);
@@ -1395,6 +1448,7 @@ void ClusterBridge::handlePresence(const Incoming &in, qint64 nowMs)
     // Joining late is no gap: start from what it had sent before this presence.
     if (!m_shared->lastSeq.contains(in.origin))
         m_shared->lastSeq.insert(in.origin, quint64(body.value(u"lastSeq"_s).toInteger()));
+    warnOfFraming(peer);
     if (isNew) {
         // Answer a newcomer at once rather than at our next periodic count:
         // its cluster view is complete within a moment of joining.
@@ -1419,6 +1473,7 @@ void ClusterBridge::expirePeers()
         m_shared->peers.remove(id);
         m_shared->peerIntervalMs.remove(id);
         m_shared->lastSeq.remove(id);
+        m_shared->framingWarned.remove(id);
         emit peerLeft(id, tr("silent for %1 ms").arg(silentMs));
     }
     if (!gone.isEmpty())

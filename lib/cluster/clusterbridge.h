@@ -74,14 +74,15 @@ public:
     /** Why a remote message was refused; the words are in cluster/wire.h (ClusterReasons). */
     enum class Refusal {
         TooLong,        ///< longer than the local server's maxMessageBytes
-        LineFeed,       ///< would be more than one line
+        LineFeed,       ///< not one message of the local framing (a line feed, in line framing)
         ForgedOrigin,   ///< Spread-Origin missing or not the subject's server id
         BadHeader,      ///< Spread-Client, Spread-Seq or Spread-Time missing or unreadable
         BadPresence,    ///< presence JSON too large, or of the wrong types or ranges
         SequenceBack,   ///< a sequence number not above the last one seen from that origin
+        OtherFraming,   ///< from a server whose presence announces another framing (said once per peer)
     };
     Q_ENUM(Refusal)
-    static constexpr int RefusalKinds = int(Refusal::SequenceBack) + 1;
+    static constexpr int RefusalKinds = int(Refusal::OtherFraming) + 1;
 
     struct Stats {
         QString connectedUrl;      ///< the node in use, empty when not connected
@@ -101,6 +102,7 @@ public:
         QString host;              ///< the machine it runs on
         quint16 port = 0;          ///< its client port
         int clients = 0;
+        QString framing;           ///< its Framing::spec(); "line" if its presence says none
         qint64 lastSeenMs = 0;     ///< ms since the epoch
         bool self = false;
     };
@@ -165,6 +167,9 @@ private:
     void reportRefusals(bool all);
     void onRelayed(quint64 clientId, const QByteArray &message);
     void onClientCountChanged();
+    void onFramingChanged();
+    /** Says once per peer that its framing is not ours (its messages are then refused). */
+    void warnOfFraming(const Peer &peer);
     void setState(State state, const QString &detail);
 
     SpreadServer *m_server;

@@ -19,6 +19,7 @@ inline constexpr qsizetype PresenceMaxHostBytes = 255;     ///< a DNS name is at
 inline constexpr int PresenceMinIntervalMs = 10;           ///< what start() allows at least
 inline constexpr int PresenceMaxIntervalMs = 60 * 1000;    ///< a dead peer is kept 3 intervals
 inline constexpr qint64 PresenceMaxLastSeq = qint64(1) << 53;   ///< exact in a JSON number
+inline constexpr qsizetype PresenceMaxFramingBytes = 128;       ///< a Framing::spec() is at most about 60
 
 } // namespace ClusterWire
 
@@ -26,6 +27,9 @@ namespace ClusterReasons {
 
 inline constexpr QLatin1StringView MessageTooLong { "message too long" };
 inline constexpr QLatin1StringView LineFeedInMessage { "line feed in message" };
+inline constexpr QLatin1StringView NotOneFrame { "not one %1 frame" };   ///< %1: the local Framing::spec()
+/** Said once per peer: %1 the peer, %2 its framing, %3 ours. */
+inline constexpr QLatin1StringView OtherFraming { "server %1 frames by %2, this server by %3: its messages are refused" };
 /** Spread-Origin is missing or names another server than the subject does. */
 inline constexpr QLatin1StringView ForgedOrigin { "origin header does not match the subject" };
 inline constexpr QLatin1StringView BadHeader { "missing or unreadable header %1" };   ///< %1: Spread-Client, Spread-Seq, Spread-Time
@@ -41,5 +45,6 @@ inline constexpr QLatin1StringView PresenceBadPort { "port" };
 inline constexpr QLatin1StringView PresenceBadClients { "clients" };
 inline constexpr QLatin1StringView PresenceBadInterval { "intervalMs" };
 inline constexpr QLatin1StringView PresenceBadLastSeq { "lastSeq" };
+inline constexpr QLatin1StringView PresenceBadFraming { "framing" };
 
 } // namespace ClusterReasons

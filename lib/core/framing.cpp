@@ -200,6 +200,24 @@ quint64 Framing::fieldValue(QByteArrayView frame) const
     return value;
 }
 
+bool Framing::carries(QByteArrayView message) const
+{
+    switch (kind) {
+    case Kind::Line:
+        break;
+    case Kind::Delimiter:
+        return !message.contains(QByteArrayView(delimiter));
+    case Kind::Fixed:
+        return message.size() == fixedSize;
+    case Kind::Length:
+        return message.size() >= headerSize()
+                && qint64(headerSize()) + qint64(fieldValue(message)) + lengthAdjust == message.size();
+    case Kind::Idle:
+        return !message.isEmpty();
+    }
+    return !message.contains('\n');
+}
+
 QString Framing::checkLimit(qsizetype maxMessageBytes) const
 {
     if (kind == Kind::Fixed && fixedSize > maxMessageBytes)
@@ -244,8 +262,8 @@ std::optional<QByteArray> Framing::encode(QByteArrayView payload, QString *error
             setError(error, u"a frame starts with a %1-byte header, this message is %2 bytes"_s.arg(headerSize()).arg(payload.size()));
             return std::nullopt;
         }
-        const qint64 total = qint64(headerSize()) + qint64(fieldValue(payload)) + lengthAdjust;
-        if (total != payload.size()) {
+        if (!carries(payload)) {
+            const qint64 total = qint64(headerSize()) + qint64(fieldValue(payload)) + lengthAdjust;
             setError(error, u"the length field announces a frame of %1 bytes, this message is %2"_s.arg(total).arg(payload.size()));
             return std::nullopt;
         }

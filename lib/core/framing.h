@@ -85,6 +85,14 @@ struct Framing
      */
     std::optional<QByteArray> encode(QByteArrayView payload, QString *error = nullptr) const;
 
+    /**
+     * True if @p message is exactly one message of this framing, as a framer
+     * would yield it: no line feed (line), no delimiter (delimiter), fixedSize
+     * bytes (fixed), one whole frame (length), not empty (idle). What the
+     * cluster checks of a message from another server.
+     */
+    bool carries(QByteArrayView message) const;
+
     friend bool operator==(const Framing &, const Framing &) = default;
 };
 

@@ -40,9 +40,12 @@ SpreadServer::SpreadServer(QObject *parent)
 void SpreadServer::setSettings(const Settings &settings)
 {
     const bool counted = m_settings.maxPerAddress > 0;
+    const bool reframed = !(settings.framing == m_settings.framing);
     m_settings = settings;
     applyLimits();
     splitWelcome();
+    if (reframed)
+        emit framingChanged();
     // Clients are counted by address only while there is a limit to check (a hash
     // of an address per connect and disconnect): a limit set later counts who is here.
     if (m_settings.maxPerAddress == 0) {

@@ -111,6 +111,8 @@ signals:
     void clientDisconnected(SpreadServer::ClientId id, const QString &reason, int clientCount);
     void stopped();
     void warning(const QString &text);
+    /** setSettings() changed the framing (a cluster bridge announces it). */
+    void framingChanged();
 
 private:
     void onSessionOpened(ClientId id, const QHostAddress &address, quint16 port);
