@@ -197,4 +197,9 @@ struct ReconnectScheduled
     static constexpr auto signal = &EchoClient::reconnectScheduled;
     int delayMs;
 };
+struct Warning
+{
+    static constexpr auto signal = &EchoClient::warning;
+    QString text;
+};
 } // namespace ClientSignal

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/lineframer.h"
+#include "core/framer.h"
 
 #include <QHostAddress>
 #include <QTcpSocket>
@@ -10,14 +10,17 @@
 #include <sys/socket.h>
 
 /**
- * A raw TCP peer for tests: collects every line the other side sends (a
- * trailing unterminated line shows up in partial()) and notices its end.
+ * A raw TCP peer for tests: collects every line (or frame, of the framing
+ * given) the other side sends (a trailing unfinished one shows up in
+ * partial()) and notices its end.
  */
 class TestPeer : public QObject
 {
 public:
     /** Connects to @p port on 127.0.0.1, from @p from if given (any 127.x.y.z is this machine). */
-    explicit TestPeer(quint16 port, const QHostAddress &from = QHostAddress()) : QObject(nullptr)
+    explicit TestPeer(quint16 port, const QHostAddress &from = QHostAddress(), const Framing &framing = {})
+        : QObject(nullptr)
+        , m_framer(framing, 64 * 1024 * 1024)
     {
         connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
             m_framer.feed(m_socket.readAll(), [this](QByteArrayView line) {
@@ -35,7 +38,7 @@ public:
     const QList<QByteArray> &lines() const { return m_lines; }
     QByteArray partial() const
     {
-        LineFramer copy = m_framer;
+        Framer copy = m_framer;
         return copy.takePartial();
     }
     bool isClosed() const { return m_closed; }
@@ -58,7 +61,7 @@ public:
 
 private:
     QTcpSocket m_socket;
-    LineFramer m_framer { 64 * 1024 * 1024 };
+    Framer m_framer;
     QList<QByteArray> m_lines;
     bool m_closed = false;
 };
