@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "logdelegate.h"
 
+#include <utility>
+
 #include <QApplication>
 #include <QPainter>
 
@@ -16,12 +18,31 @@ constexpr int RADIUS = 7;
 constexpr double MAX_BUBBLE = 0.92;   // of the width after the time
 constexpr qsizetype MAX_PAINTED_CHARS = 600;   // more never fits in a row, and eliding 64 KiB per paint is slow
 
+constexpr int HEX_CHARS_PER_BYTE = 3;   // "6c " as DisplayText::hex() writes it
+
 struct Colours {
     QColor bubble;
     QColor border;
     QColor who;
     QColor text;
 };
+
+/** Behind a length field's bytes: a marker's yellow, as light or dark as the bubble. */
+QColor fieldColour(const QPalette &palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128 ? QColor(0x6b, 0x5a, 0x1e) : QColor(0xff, 0xe0, 0x8a);
+}
+
+/** The characters [first, last) of @p shown (an elided hex text) that are the field's bytes @p field. */
+std::pair<qsizetype, qsizetype> fieldChars(const QPoint &field, const QString &shown)
+{
+    qsizetype visible = shown.size();
+    if (shown.endsWith(QChar(0x2026)))   // elided: the … is no byte
+        --visible;
+    const qsizetype first = qsizetype(field.x()) * HEX_CHARS_PER_BYTE;
+    const qsizetype last = qMin(visible, qsizetype(field.x() + field.y()) * HEX_CHARS_PER_BYTE - 1);
+    return { first, last };
+}
 
 Colours colours(LogModel::Direction direction, bool problem, const QPalette &palette)
 {
@@ -97,12 +118,16 @@ void LogDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, c
         return;
     }
 
+    // Who, the message, and its size at the end: "#3 127.0.0.1:5000  00 04 aa bb  6 B".
+    const QString size = index.data(LogModel::SizeTextRole).toString();
     const int whoWidth = whoFm.horizontalAdvance(who);
     const int gap = fm.horizontalAdvance(u"  "_s);
+    const int sizeWidth = size.isEmpty() ? 0 : gap + fm.horizontalAdvance(size);
     const int maxWidth = int(area.width() * MAX_BUBBLE);
-    const int textRoom = qMax(0, maxWidth - 2 * PADDING_X - whoWidth - gap);
+    const int textRoom = qMax(0, maxWidth - 2 * PADDING_X - whoWidth - gap - sizeWidth);
     const QString shown = fm.elidedText(text, Qt::ElideRight, textRoom);
-    const int width = qMin(maxWidth, 2 * PADDING_X + whoWidth + gap + fm.horizontalAdvance(shown));
+    const int textWidth = fm.horizontalAdvance(shown);
+    const int width = qMin(maxWidth, 2 * PADDING_X + whoWidth + gap + textWidth + sizeWidth);
     QRect bubble(area.left(), area.top(), width, area.height());
     if (direction == LogModel::Direction::Out)
         bubble.moveRight(area.right());
@@ -117,7 +142,24 @@ void LogDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, c
     painter->setPen(c.who);
     painter->drawText(inner, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, who);
     painter->setFont(option.font);
+    const QRect textRect = inner.adjusted(whoWidth + gap, 0, 0, 0);
+    const QVariant field = index.data(LogModel::FieldRole);
+    if (field.isValid()) {
+        const auto [first, last] = fieldChars(field.toPoint(), shown);
+        if (first < last) {
+            const int left = fm.horizontalAdvance(shown.left(first));
+            const int right = fm.horizontalAdvance(shown.left(last));
+            const QRect mark(textRect.left() + left - 1, textRect.top() + PADDING_Y, right - left + 2, textRect.height() - 2 * PADDING_Y);
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(fieldColour(option.palette));
+            painter->drawRoundedRect(QRectF(mark), 2, 2);
+        }
+    }
     painter->setPen(c.text);
-    painter->drawText(inner.adjusted(whoWidth + gap, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, shown);
+    painter->drawText(textRect, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, shown);
+    if (!size.isEmpty()) {
+        painter->setPen(c.who);
+        painter->drawText(textRect.adjusted(textWidth + gap, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, size);
+    }
     painter->restore();
 }

@@ -4,9 +4,11 @@
 #include <QDateTime>
 #include <QIODevice>
 #include <QLocale>
+#include <QPoint>
 
 #include "core/displaytext.h"
 #include "widgets/reasontext.h"
+#include "uitext.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -28,7 +30,48 @@ void LogModel::setCapacity(qsizetype capacity)
     m_entries.reset(capacity);
     m_pending.clear();
     m_dropped = 0;
+    pruneFramings();
     endResetModel();
+}
+
+bool LogModel::isBinary(const Log::Event &event)
+{
+    using namespace Log;
+    return std::visit(Overloaded {
+                              [](const Received &e) { return e.binary; },
+                              [](const Sent &e) { return e.binary; },
+                              [](const FromServer &e) { return e.binary; },
+                              [](const ToServer &e) { return e.binary; },
+                              [](const auto &) { return false; },
+                      },
+                      event.what);
+}
+
+void LogModel::setFraming(const Framing &framing)
+{
+    // What is queued came before the change: it goes in with the framing it had.
+    flush();
+    if (m_framings.constLast().framing == framing)
+        return;
+    m_framings.append({ m_pushed, framing });
+    pruneFramings();
+}
+
+const Framing &LogModel::framingOf(int row) const
+{
+    const quint64 absolute = m_pushed - quint64(m_entries.size()) + quint64(row);
+    for (qsizetype i = m_framings.size() - 1; i > 0; --i) {
+        if (m_framings.at(i).firstRow <= absolute)
+            return m_framings.at(i).framing;
+    }
+    return m_framings.constFirst().framing;
+}
+
+void LogModel::pruneFramings()
+{
+    const quint64 oldest = m_pushed - quint64(m_entries.size());
+    while (m_framings.size() > 1 && m_framings.at(1).firstRow <= oldest)
+        m_framings.removeFirst();
 }
 
 void LogModel::setHexView(bool hex)
@@ -76,7 +119,10 @@ void LogModel::flush()
     beginInsertRows(QModelIndex(), first, first + int(batch.size()) - 1);
     for (Log::Event &event : batch)
         m_entries.push_back(std::move(event));
+    m_pushed += quint64(batch.size());
     endInsertRows();
+    if (overflow > 0)
+        pruneFramings();
     emit batchAppended(int(batch.size()));
 }
 
@@ -86,6 +132,7 @@ void LogModel::clear()
     m_entries.clear();
     m_pending.clear();
     m_dropped = 0;
+    pruneFramings();
     endResetModel();
 }
 
@@ -240,7 +287,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     const bool message = e.isMessage();
     switch (role) {
     case Qt::DisplayRole:
-        if (message && m_hexView)
+        if (showsHex(e))
             return DisplayText::hex(e.data());
         return describe(e);
     case Qt::ToolTipRole: {
@@ -280,6 +327,16 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         return describe(e);
     case HexRole:
         return message ? DisplayText::hex(e.data()) : describe(e);
+    case SizeTextRole:
+        return message ? UiText::byteText(e.data().size()) : QString();
+    case FieldRole: {
+        if (!showsHex(e))
+            break;
+        const Framing &framing = framingOf(index.row());
+        if (framing.kind != Framing::Kind::Length || e.data().size() < framing.headerSize())
+            break;
+        return QPoint(framing.lengthOffset, framing.lengthSize);
+    }
     case ProblemRole:
         return e.isProblem();
     case LineRole:
@@ -305,6 +362,8 @@ QHash<int, QByteArray> LogModel::roleNames() const
     names.insert(ProblemRole, "problem"_ba);
     names.insert(LineRole, "line"_ba);
     names.insert(OriginRole, "origin"_ba);
+    names.insert(SizeTextRole, "sizeText"_ba);
+    names.insert(FieldRole, "field"_ba);
     return names;
 }
 
@@ -344,5 +403,5 @@ bool LogFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourcePa
         return true;
     if (LogModel::describe(event).contains(m_text, Qt::CaseInsensitive) || LogModel::who(event).contains(m_text, Qt::CaseInsensitive))
         return true;
-    return log->hexView() && DisplayText::hex(event.data()).contains(m_text, Qt::CaseInsensitive);
+    return log->showsHex(event) && DisplayText::hex(event.data()).contains(m_text, Qt::CaseInsensitive);
 }

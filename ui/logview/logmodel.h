@@ -7,6 +7,7 @@
 #include <QSortFilterProxyModel>
 #include <QTimer>
 
+#include "core/framing.h"
 #include "log/event.h"
 #include "log/logformat.h"
 #include "logview/ringbuffer.h"
@@ -26,7 +27,10 @@ class QIODevice;
  * lines are logformat.h's, the same as the console's.
  *
  * Everything a view shows is plain text: message bytes are escaped
- * (DisplayText::escaped) or shown in hex, never interpreted as markup.
+ * (DisplayText::escaped) or shown in hex, never interpreted as markup. A
+ * frame of a binary framing (Log::Received::binary...) is always shown in
+ * hex; the model is told the framing (setFraming()) to mark a length
+ * field in each frame received or sent under it.
  */
 class LogModel : public QAbstractListModel
 {
@@ -49,6 +53,8 @@ public:
         ProblemRole,               ///< bool: shown as a warning
         LineRole,                  ///< the line as saved in text form
         OriginRole,                ///< QString: the cluster server of a remote message, else empty
+        SizeTextRole,              ///< QString: a message's size, "12 B", "1.5 KiB"; empty for an event
+        FieldRole,                 ///< QPoint(first byte, bytes): a length field in a message shown in hex; none else
     };
 
     static constexpr qsizetype DefaultCapacity = 100000;
@@ -64,6 +70,17 @@ public:
 
     bool hexView() const { return m_hexView; }
     void setHexView(bool hex);
+    /** Shown in hex: a message while hexView(), and a binary frame always. */
+    bool showsHex(const Log::Event &event) const { return event.isMessage() && (m_hexView || isBinary(event)); }
+    /** A frame of a binary framing (fixed, length). */
+    static bool isBinary(const Log::Event &event);
+
+    /**
+     * The framing of the messages appended from now on (those queued are
+     * moved in first): its length field is FieldRole. Rows appended before
+     * keep the framing they came with.
+     */
+    void setFraming(const Framing &framing);
 
     /** Queues @p event; it shows up with the next batch. */
     void append(const Log::Event &event);
@@ -93,7 +110,19 @@ signals:
     void hexViewChanged(bool hex);
 
 private:
+    /** The framing row @p row came with. */
+    const Framing &framingOf(int row) const;
+    /** Forgets framings no row has any more. */
+    void pruneFramings();
+
+    /** A framing, and the first row (counted since the model was made) that came with it. */
+    struct FramingSince {
+        quint64 firstRow = 0;
+        Framing framing;
+    };
     RingBuffer<Log::Event> m_entries { DefaultCapacity };
+    QList<FramingSince> m_framings { FramingSince() };   // oldest first, never empty
+    quint64 m_pushed = 0;   // rows ever moved into m_entries
     QList<Log::Event> m_pending;
     QTimer m_batchTimer;
     quint64 m_dropped = 0;

@@ -45,6 +45,9 @@ public:
     void removeClientChoice(quint64 id);
     void setClientFilterVisible(bool visible);
 
+    /** The framing of the messages logged from now on: a length field is marked in hex. */
+    void setFraming(const Framing &framing) { m_model->setFraming(framing); }
+
     /** Writes the lines shown (all of them unless filtered). */
     bool saveTo(const QString &path, Log::Format format, QString *error = nullptr);
     static Log::Format formatForPath(const QString &path);

@@ -6,8 +6,10 @@
 /**
  * Paints a log row chat-style: the time, then a bubble. Received messages
  * sit on the left in blue, sent ones on the right in green, events in the
- * middle in grey (problems in red). Text is drawn with QPainter::drawText,
- * so it is always plain text, whatever the bytes were.
+ * middle in grey (problems in red). A message's bubble ends with its size;
+ * in hex, a length field's bytes (LogModel::FieldRole) are marked. Text is
+ * drawn with QPainter::drawText, so it is always plain text, whatever the
+ * bytes were.
  */
 class LogDelegate : public QStyledItemDelegate
 {
