@@ -615,6 +615,7 @@ void ServerWindow::applySettings(const SpreadServer::Settings &settings)
 {
     const bool relayChanged = m_server->settings().relay != settings.relay;
     m_server->setSettings(settings);
+    m_logPanel->setFraming(settings.framing);
     if (relayChanged)
         showStatus(settings.relay ? tr("Relaying messages to the other clients") : tr("Monitor only: messages are not relayed"));
 }

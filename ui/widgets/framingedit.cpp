@@ -46,6 +46,7 @@ FramingEdit::FramingEdit(QWidget *parent)
     buildControls();
     layOut();
     connectControls();
+    setFocusProxy(m_kindCombo);   // a form label's buddy is the whole widget
     setFraming(Framing());
 }
 

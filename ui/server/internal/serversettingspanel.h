@@ -8,8 +8,10 @@
 #include "console/options.h"
 #include "core/spreadserver.h"
 
+class FramingEdit;
 class QCheckBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 class QSettings;
 class QSpinBox;
@@ -23,13 +25,15 @@ QVariant explicitOrSaved(const ServerOptions &options, const QSettings &settings
                          const QString &key, const QVariant &fromOptions);
 
 /**
- * The server window's "Server settings" tab: relay, welcome, the limits
- * (clients, message, backlog, flush, per address) and the allow-list.
+ * The server window's "Server settings" tab: relay, welcome, the framing,
+ * the limits (clients, message, backlog, flush, per address) and the
+ * allow-list.
  *
  * It holds no server: every change it accepts is told by settingsChanged(),
  * with the whole SpreadServer::Settings, and the window applies them. A
  * field it does not accept (an allow-list that is not one) is marked, said
- * by statusMessagePosted(), and left out of the settings.
+ * by statusMessagePosted(), and left out of the settings: so is a framing
+ * whose frames do not fit the longest message (FramingEdit says why).
  */
 class ServerSettingsPanel : public QWidget
 {
@@ -64,12 +68,18 @@ private:
     void buildControls();
     void layOut();
     void connectControls();
-    /** The controls into m_settings (the allow-list only if valid), then settingsChanged(). */
+    /** The controls into m_settings (the allow-list and the framing only if valid), then settingsChanged(). */
     void apply();
+    /** The framing and the longest message into m_settings, if they fit each other. */
+    void applyFraming();
+    /** The welcome bytes field into m_settings, if it is hex. */
+    void applyWelcomeBytes();
 
     SpreadServer::Settings m_settings;
     QCheckBox *m_relayCheck = nullptr;
     QLineEdit *m_welcomeEdit = nullptr;
+    QLineEdit *m_welcomeHexEdit = nullptr;
+    FramingEdit *m_framingEdit = nullptr;
     QSpinBox *m_maxClientsSpin = nullptr;
     QSpinBox *m_maxMessageSpin = nullptr;
     QDoubleSpinBox *m_maxBacklogSpin = nullptr;
