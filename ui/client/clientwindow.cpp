@@ -23,6 +23,7 @@
 #include <QStatusBar>
 #include <QVBoxLayout>
 
+#include "widgets/framingedit.h"
 #include "widgets/hexinput.h"
 #include "core/addresses.h"
 #include "widgets/limitfield.h"
@@ -100,6 +101,7 @@ void ClientWindow::buildUi()
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->addLayout(buildConnectBar(central));
+    layout->addLayout(buildFramingBar(central));
     layout->addWidget(buildStatusLine(central));
     layout->addWidget(buildLogBox(central), 1);
     layout->addWidget(buildPeriodicBox(central));
@@ -144,6 +146,20 @@ QLayout *ClientWindow::buildConnectBar(QWidget *central)
     return connectBar;
 }
 
+QLayout *ClientWindow::buildFramingBar(QWidget *central)
+{
+    m_framingEdit = new FramingEdit(central);
+    m_framingEdit->setMaxMessageBytes(Limits::ClientMaxMessageBytes);   // the window's client keeps lib's limit
+    auto *label = new QLabel(tr("Framin&g:"), central);
+    label->setBuddy(m_framingEdit);
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(label, 0, Qt::AlignTop | Qt::AlignLeft);
+    bar->addWidget(m_framingEdit, 1);
+    // The label sits on the kind combo's line, however tall the fields below it are.
+    label->setMinimumHeight(m_framingEdit->kindCombo()->sizeHint().height());
+    return bar;
+}
+
 QWidget *ClientWindow::buildStatusLine(QWidget *central)
 {
     m_statusLabel = new QLabel(central);
@@ -176,12 +192,18 @@ QWidget *ClientWindow::buildLogBox(QWidget *central)
     m_lineEndingCombo->addItem(tr("LF (\\n)"), u"lf"_s);
     m_lineEndingCombo->addItem(tr("CRLF (\\r\\n)"), u"crlf"_s);
     m_lineEndingCombo->addItem(tr("No ending"), u"none"_s);
-    m_lineEndingCombo->setToolTip(tr("What ends each message sent, typed or periodic"));
+    m_lineEndingCombo->setToolTip(tr("What ends each message sent, typed or periodic, in line framing"));
     m_sendButton = new QPushButton(tr("&Send"), logBox);
     m_sendButton->setObjectName(u"sendButton"_s);
     m_sendButton->setIcon(style()->standardIcon(QStyle::SP_ArrowRight));
     m_sendButton->setAutoDefault(false);
     m_sendButton->setToolTip(tr("Send the line (Enter)"));
+    m_composeProblemLabel = new QLabel(logBox);
+    m_composeProblemLabel->setObjectName(u"composeProblemLabel"_s);
+    m_composeProblemLabel->setTextFormat(Qt::PlainText);
+    m_composeProblemLabel->setWordWrap(true);
+    m_composeProblemLabel->setStyleSheet(UiText::problemStyle());
+    m_composeProblemLabel->setVisible(false);
     auto *composeBar = new QHBoxLayout;
     composeBar->addWidget(m_composeEdit, 1);
     composeBar->addWidget(m_composeHexCheck);
@@ -190,6 +212,7 @@ QWidget *ClientWindow::buildLogBox(QWidget *central)
     auto *logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(m_logPanel, 1);
     logLayout->addLayout(composeBar);
+    logLayout->addWidget(m_composeProblemLabel);
     return logBox;
 }
 
@@ -243,7 +266,12 @@ void ClientWindow::setTabOrders()
     QWidget::setTabOrder(m_portSpin, m_tlsCheck);
     QWidget::setTabOrder(m_tlsCheck, m_connectButton);
     QWidget::setTabOrder(m_connectButton, m_reconnectCheck);
-    QWidget::setTabOrder(m_reconnectCheck, m_logPanel->filterEdit());
+    QWidget *previous = m_reconnectCheck;
+    for (QWidget *next : m_framingEdit->focusChain()) {
+        QWidget::setTabOrder(previous, next);
+        previous = next;
+    }
+    QWidget::setTabOrder(previous, m_logPanel->filterEdit());
     QWidget::setTabOrder(m_logPanel->view(), m_composeEdit);
     QWidget::setTabOrder(m_composeEdit, m_composeHexCheck);
     QWidget::setTabOrder(m_composeHexCheck, m_lineEndingCombo);
@@ -274,6 +302,9 @@ void ClientWindow::connectControls()
         m_client->setInterval(qMax(1, int(std::lround(seconds * 1000))));
     });
     connect(m_templateEdit, &QLineEdit::textChanged, m_client, &EchoClient::setMessageTemplate);
+    connect(m_framingEdit, &FramingEdit::framingChanged, this, &ClientWindow::applyFraming);
+    connect(m_composeEdit, &QLineEdit::textEdited, this, [this] { showComposeProblem(QString()); });
+    connect(m_composeHexCheck, &QCheckBox::toggled, this, [this] { showComposeProblem(QString()); });
     connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ClientWindow::showStatus);
 }
 
@@ -326,6 +357,10 @@ void ClientWindow::loadSettings(const ClientOptions &options)
     const QString ending = pick(u"line-ending"_s, u"lineEnding"_s, endingKey(options.lineEnding)).toString();
     m_lineEndingCombo->setCurrentIndex(qMax(0, m_lineEndingCombo->findData(ending)));
     m_client->setLineEnding(endingFromKey(ending));
+    // Saved as its SPEC; a saved one that no longer parses gives way to the command line's.
+    const auto framing = Framing::parse(pick(u"framing"_s, u"framing"_s, options.framing.spec()).toString());
+    m_framingEdit->setFraming(framing.value_or(options.framing));
+    applyFraming(m_framingEdit->framing());
     const bool periodic = options.explicitlySet.contains(u"count"_s) || options.explicitlySet.contains(u"no-periodic"_s)
             ? options.periodic
             : settings.value(u"periodic"_s, options.periodic).toBool();
@@ -349,6 +384,7 @@ void ClientWindow::saveSettings() const
     settings.setValue(u"intervalMs"_s, m_client->interval());
     settings.setValue(u"template"_s, m_templateEdit->text());
     settings.setValue(u"lineEnding"_s, m_lineEndingCombo->currentData().toString());
+    settings.setValue(u"framing"_s, m_client->framing().spec());
     settings.setValue(u"periodic"_s, m_periodicCheck->isChecked());
     settings.setValue(u"reconnect"_s, m_reconnectCheck->isChecked());
     settings.setValue(u"tls"_s, m_tlsCheck->isChecked());
@@ -364,12 +400,13 @@ ClientOptions ClientWindow::currentOptions() const
     options.periodic = m_periodicCheck->isChecked();
     options.messageTemplate = m_templateEdit->text();
     options.lineEnding = endingFromKey(m_lineEndingCombo->currentData().toString());
+    options.framing = m_client->framing();
     options.reconnect = m_reconnectCheck->isChecked();
     options.flushDelayMs = m_client->flushDelay();
     options.tls = m_tlsCheck->isChecked();
     options.tlsConfiguration = m_tlsConfiguration;
     options.explicitlySet = { u"host"_s, u"port"_s, u"interval"_s, u"no-periodic"_s, u"message"_s, u"line-ending"_s,
-                              u"reconnect"_s, u"flush-ms"_s, u"tls"_s };
+                              u"framing"_s, u"reconnect"_s, u"flush-ms"_s, u"tls"_s };
     return options;
 }
 
@@ -514,12 +551,44 @@ void ClientWindow::sendComposed()
         return;
     }
     const QByteArray &message = *composed;
-    if (message.isEmpty() && m_client->lineEnding() == EchoClient::LineEnding::None) {
+    const Framing &framing = m_client->framing();
+    // Nothing would go on the wire: no ending in line framing, no suffix in idle framing.
+    const bool nothing = framing.kind == Framing::Kind::Line ? m_client->lineEnding() == EchoClient::LineEnding::None
+                                                             : framing.kind == Framing::Kind::Idle;
+    if (message.isEmpty() && nothing) {
         showStatus(tr("Nothing to send: type a message first"));
         return;
     }
+    // Refused here, where the user can fix it, rather than as a warning in the log.
+    QString error;
+    if (!framing.encode(message, &error)) {
+        if (framing.kind == Framing::Kind::Fixed)
+            showComposeProblem(tr("Not sent: a frame is %1 bytes, this message is %2").arg(framing.fixedSize).arg(message.size()));
+        else
+            showComposeProblem(tr("Not sent: %1").arg(error));
+        return;
+    }
+    showComposeProblem(QString());
     m_client->send(message);
     m_composeEdit->clear();
+}
+
+void ClientWindow::showComposeProblem(const QString &text)
+{
+    m_composeProblemLabel->setText(text);
+    m_composeProblemLabel->setVisible(!text.isEmpty());
+}
+
+void ClientWindow::applyFraming(const Framing &framing)
+{
+    const bool wasBinary = m_client->framing().isBinary();
+    m_client->setFraming(framing);
+    m_logPanel->setFraming(framing);
+    m_lineEndingCombo->setEnabled(framing.kind == Framing::Kind::Line);
+    // Binary frames are typed as hex bytes.
+    if (framing.isBinary() && !wasBinary)
+        m_composeHexCheck->setChecked(true);
+    showComposeProblem(QString());
 }
 
 void ClientWindow::openNewWindow()

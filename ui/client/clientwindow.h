@@ -7,6 +7,7 @@
 #include "console/options.h"
 #include "log/clientlog.h"
 
+class FramingEdit;
 class LogModel;
 class LogPanel;
 class QCheckBox;
@@ -20,9 +21,9 @@ class QSpinBox;
 
 /**
  * The client console: host, port and one Connect / Cancel / Disconnect
- * button over an EchoClient, the seed's status lines, the chat-style log,
- * a compose line and the periodic message. It calls the client and
- * nothing else.
+ * button over an EchoClient, its framing, the seed's status lines, the
+ * chat-style log, a compose line and the periodic message. It calls the
+ * client and nothing else.
  */
 class ClientWindow : public QMainWindow
 {
@@ -44,7 +45,11 @@ public:
 
     /** Connects to the host and port of the controls. */
     void connectToServer();
-    /** Sends the compose line with the chosen line ending. */
+    /**
+     * Sends the compose line, framed: with the chosen line ending in line
+     * framing. A message the framing cannot carry (a fixed size it does not
+     * have) is not sent; why is said under the compose line.
+     */
     void sendComposed();
     /** The controls as options, every one marked as set. */
     ClientOptions currentOptions() const;
@@ -60,6 +65,7 @@ protected:
 private:
     void buildUi();
     QLayout *buildConnectBar(QWidget *central);
+    QLayout *buildFramingBar(QWidget *central);
     QWidget *buildStatusLine(QWidget *central);
     QWidget *buildLogBox(QWidget *central);
     QWidget *buildPeriodicBox(QWidget *central);
@@ -83,6 +89,10 @@ private:
     void showStatus(const QString &text);
     void updateCounters();
     void openNewWindow();
+    /** @p framing to the client and the log; the line ending matters only in line framing. */
+    void applyFraming(const Framing &framing);
+    /** Says why the compose line was not sent, under it; empty hides it. */
+    void showComposeProblem(const QString &text);
 
     EchoClient *m_client = nullptr;
     ClientLog *m_clientLog = nullptr;
@@ -97,12 +107,14 @@ private:
     QPushButton *m_connectButton = nullptr;
     QCheckBox *m_reconnectCheck = nullptr;
     QCheckBox *m_tlsCheck = nullptr;
+    FramingEdit *m_framingEdit = nullptr;
     QLabel *m_statusLabel = nullptr;
     LogPanel *m_logPanel = nullptr;
     QLineEdit *m_composeEdit = nullptr;
     QCheckBox *m_composeHexCheck = nullptr;
     QComboBox *m_lineEndingCombo = nullptr;
     QPushButton *m_sendButton = nullptr;
+    QLabel *m_composeProblemLabel = nullptr;
     QCheckBox *m_periodicCheck = nullptr;
     QDoubleSpinBox *m_intervalSpin = nullptr;
     QLineEdit *m_templateEdit = nullptr;
