@@ -81,6 +81,8 @@ private slots:
     void serverWelcome();
     void serverNoRelay();
     void serverStdinCommands();
+    void serverFramesModbusAndLogsHex();
+    void clientTypesHexInABinaryFraming();
 
     void clientCountAgainstOurServer();
     void clientRefused();
@@ -214,6 +216,17 @@ void tst_Cli::badValue_data()
     QTest::addRow("server max-per-ip -1") << server << QStringList { u"--max-per-ip"_s, u"-1"_s }
                                           << QStringList { u"--max-per-ip"_s, u"'-1'"_s };
     QTest::addRow("client stray argument") << client << QStringList { u"stray"_s } << QStringList { u"stray"_s };
+    QTest::addRow("server framing bogus") << server << QStringList { u"--framing"_s, u"bogus"_s }
+                                          << QStringList { u"--framing"_s, u"unknown framing"_s };
+    QTest::addRow("server framing length:3") << server << QStringList { u"--framing"_s, u"length:3"_s }
+                                             << QStringList { u"--framing"_s, u"1, 2 or 4"_s };
+    QTest::addRow("server fixed over the message limit")
+            << server << QStringList { u"--framing"_s, u"fixed:100"_s, u"--max-message-bytes"_s, u"10"_s }
+            << QStringList { u"--framing"_s, u"longest message"_s };
+    QTest::addRow("client framing delimiter:zz") << client << QStringList { u"--framing"_s, u"delimiter:zz"_s }
+                                                 << QStringList { u"--framing"_s, u"hexadecimal"_s };
+    QTest::addRow("server welcome-hex odd") << server << QStringList { u"--welcome-hex"_s, u"7e0"_s }
+                                            << QStringList { u"--welcome-hex"_s, u"7e0"_s };
 }
 
 void tst_Cli::badValue()
@@ -588,6 +601,67 @@ void tst_Cli::serverStdinCommands()
 
 // ---------------------------------------------------------------------------
 // echo-client --headless
+
+void tst_Cli::serverFramesModbusAndLogsHex()
+{
+    const QByteArray request = QByteArray::fromHex("0001 0000 0006 11 03 006b 0003");
+    for (const QString &format : { u"text"_s, u"jsonl"_s }) {
+        TestProcess *server = startServer({ u"--framing"_s, u"length:2,offset=4"_s, u"--log-format"_s, format,
+                                            u"--welcome-hex"_s, u"ff00"_s });
+        QTRY_VERIFY_WITH_TIMEOUT(!server->lines().isEmpty(), START_TIMEOUT_MS);
+        const QString first = server->lines().constFirst();
+        const quint16 port = format == u"text"_s ? listeningPort(server)
+                                                 : quint16(QJsonDocument::fromJson(first.toUtf8()).object().value(u"port"_s).toInt());
+        QVERIFY(port != 0);
+        RawPeer *master = m_rig.connectPeer(port);
+        RawPeer *device = m_rig.connectPeer(port);
+        QTRY_COMPARE(master->received(), QByteArray::fromHex("ff00"));   // exact bytes, no line feed
+        QTRY_COMPARE(device->received(), QByteArray::fromHex("ff00"));
+        master->send(request.left(5));
+        master->socket()->flush();
+        master->send(request.mid(5));
+        QTRY_COMPARE(device->received(), QByteArray::fromHex("ff00") + request);
+        if (format == u"text"_s) {
+            QTRY_VERIFY(server->hasMatch(logLine(u"[#1 127.0.0.1:%1] 12 B: 00 01 00 00 00 06 11 03 00 6b 00 03"_s
+                                                         .arg(master->localPort()))));
+        } else {
+            QTRY_VERIFY(server->lines().size() >= 4);
+            const auto received = [&] {
+                for (const QString &line : server->lines()) {
+                    const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+                    if (o.value(u"event"_s).toString() == u"received"_s)
+                        return o;
+                }
+                return QJsonObject();
+            };
+            QTRY_VERIFY(!received().isEmpty());
+            QCOMPARE(received().value(u"hex"_s).toString(), QString::fromLatin1(request.toHex()));
+            QCOMPARE(QByteArray::fromBase64(received().value(u"base64"_s).toString().toLatin1()), request);
+            QCOMPARE(received().value(u"bytes"_s).toInt(), 12);
+            QVERIFY(!received().contains(u"text"_s));
+        }
+        m_rig.cleanup();
+    }
+}
+
+void tst_Cli::clientTypesHexInABinaryFraming()
+{
+    QTcpServer listener;
+    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+    TestProcess *client = startClient({ u"--port"_s, QString::number(listener.serverPort()), u"--no-periodic"_s,
+                                        u"--framing"_s, u"fixed:3"_s });
+    QTRY_VERIFY_WITH_TIMEOUT(listener.hasPendingConnections(), START_TIMEOUT_MS);
+    RawPeer *peer = m_rig.adopt(listener.nextPendingConnection());
+    QTRY_VERIFY(client->hasLine(u"Connected..."_s));
+
+    client->write("not hex\n01 02\n0a0b0c\n"_ba);
+    QTRY_COMPARE(peer->received(), QByteArray::fromHex("0a0b0c"));   // "01 02" is two bytes, not a frame of three
+    QTRY_VERIFY(client->hasLine(u"sent: 3 B: 0a 0b 0c"_s));
+    QVERIFY(client->hasLine(u"warning: message not sent: a frame is 3 bytes, this message is 2"_s));
+    QVERIFY(client->errLines().join(u'\n').contains(u"in fixed:3 framing a typed line is bytes in hexadecimal"_s));
+    peer->send(QByteArray::fromHex("414243 44"));
+    QTRY_VERIFY(client->hasLine(u"3 B: 41 42 43"_s));
+}
 
 void tst_Cli::clientCountAgainstOurServer()
 {
