@@ -24,6 +24,7 @@
 #include <QToolButton>
 #include <QTranslator>
 
+#include "framingrows.h"
 #include "server/clienttablemodel.h"
 #include "cluster/clusterbridge.h"
 #include "logview/logmodel.h"
@@ -76,6 +77,10 @@ private slots:
     void modelsPassTheTester();
     void tooltipsEverywhere();
     void chineseFromTheLocale();
+    void framingShowsOneBubblePerFrame_data();
+    void framingShowsOneBubblePerFrame();
+    void framingCheckedAsTypedAndRemembered();
+    void lengthFieldMarkedInHex();
 
 private:
     /** A window shown and listening on a port typed by the user (0: any free one). */
@@ -963,6 +968,193 @@ void tst_ServerWindow::chineseFromTheLocale()
     SpreadServer wire;
     wire.setSettings(onlyTen);
     QCOMPARE(wire.refusalFor(QHostAddress::LocalHost), u"not allowed"_s);
+}
+
+namespace {
+/** The rows of the messages the server received, oldest first. */
+QList<int> receivedRows(const LogModel *log)
+{
+    QList<int> rows;
+    for (int row = 0; row < log->rowCount(); ++row) {
+        if (log->index(row).data(LogModel::KindRole).toString() == u"received"_s)
+            rows.append(row);
+    }
+    return rows;
+}
+
+quint64 bytesIn(const SpreadServer *server, SpreadServer::ClientId id)
+{
+    SessionEngine::Counters counters;
+    return server->clientCounters(id, &counters) ? counters.bytesIn : 0;
+}
+} // namespace
+
+// Issue 14: the framing chosen in the settings tab, a raw peer writing frames glued
+// and split, and the log showing one bubble per frame with its bytes and size.
+void tst_ServerWindow::framingShowsOneBubblePerFrame_data()
+{
+    FramingRows::addRows();
+}
+
+void tst_ServerWindow::framingShowsOneBubblePerFrame()
+{
+    QFETCH(QString, spec);
+    QFETCH(QList<QByteArrayList>, bursts);
+    QFETCH(QList<int>, framesAfter);
+    QFETCH(QByteArrayList, frames);
+    auto window = startedWindow();
+    QVERIFY(window);
+    // A line without its ending waits for its rest here, not for the flush time.
+    auto *flush = child<QSpinBox>(window.get(), "flushSpin");
+    typeInto(flush, u"3600000"_s);
+    QTest::keyClick(flush, Qt::Key_Return);
+    const Framing framing = FramingRows::parse(spec);
+    FramingRows::choose(window.get(), framing);
+    QCOMPARE(window->server()->framing(), framing);
+
+    TestPeer peer(window->server()->serverPort(), {}, framing);
+    QVERIFY(peer.waitReady(0));
+    QTRY_COMPARE(window->server()->clients().size(), 1);
+    const SpreadServer::ClientId id = window->server()->clients().constFirst();
+    quint64 written = 0;
+    for (qsizetype i = 0; i < bursts.size(); ++i) {
+        for (const QByteArray &bytes : bursts.at(i)) {
+            peer.write(bytes);
+            peer.socket().flush();
+            written += quint64(bytes.size());
+        }
+        QTRY_COMPARE(bytesIn(window->server(), id), written);   // read by the server: a split is two reads
+        QTRY_COMPARE(receivedRows(window->logModel()).size(), framesAfter.at(i));
+    }
+    window->logModel()->flush();
+    const QList<int> rows = receivedRows(window->logModel());
+    QByteArrayList shown;
+    for (int row : rows)
+        shown.append(window->logModel()->index(row).data(LogModel::BytesRole).toByteArray());
+    QCOMPARE(shown, frames);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const QModelIndex index = window->logModel()->index(rows.at(i));
+        QCOMPARE(index.data(LogModel::SizeTextRole).toString(), u"%1 B"_s.arg(frames.at(i).size()));
+        // Binary frames in hex without the Hex button; text frames as text.
+        QCOMPARE(index.data().toString(), framing.isBinary() ? FramingRows::hex(frames.at(i)) : QString::fromLatin1(frames.at(i)));
+        if (framing.kind == Framing::Kind::Length)
+            QCOMPARE(index.data(LogModel::FieldRole).toPoint(), QPoint(0, 2));
+        else
+            QVERIFY(!index.data(LogModel::FieldRole).isValid());
+    }
+}
+
+void tst_ServerWindow::framingCheckedAsTypedAndRemembered()
+{
+    {
+        ServerWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *kind = child<QComboBox>(&window, "framingKindCombo");
+        auto *example = child<QLabel>(&window, "framingExampleLabel");
+        auto *delimiter = child<QLineEdit>(&window, "framingDelimiterEdit");
+        QCOMPARE(kind->currentText(), u"Line"_s);
+        QCOMPARE(example->text(), Framing().describe());
+        QVERIFY(!delimiter->isVisible());   // only the fields of the kind chosen
+        kind->setFocus(Qt::TabFocusReason);
+        QTest::keyClick(kind, Qt::Key_Down);
+        QCOMPARE(kind->currentText(), u"Delimiter"_s);
+        QVERIFY(delimiter->isVisible());
+        QVERIFY(!child<QSpinBox>(&window, "framingFixedSpin")->isVisible());
+        QVERIFY(example->text().contains(u"hexadecimal"_s));   // nothing typed yet: asked for
+        QCOMPARE(window.server()->framing(), Framing());
+
+        // Not hex: said in the widget as it is typed, and not applied even with Enter.
+        typeInto(delimiter, u"7g"_s);
+        QVERIFY2(example->text().contains(u"Not hexadecimal bytes: 7g"_s), qPrintable(example->text()));
+        QTest::keyClick(delimiter, Qt::Key_Return);
+        QCOMPARE(window.server()->framing(), Framing());
+        QTest::keyClick(delimiter, Qt::Key_Backspace);
+        QTest::keyClicks(delimiter, u"e"_s);
+        QCOMPARE(example->text(), FramingRows::parse(u"delimiter:7e"_s).describe());
+        QTest::keyClick(delimiter, Qt::Key_Return);
+        QCOMPARE(window.server()->framing().spec(), u"delimiter:7e"_s);
+
+        // Another kind applies at once, with the fields it shows (fixed: 8 bytes at first).
+        auto *maxMessage = child<QSpinBox>(&window, "maxMessageSpin");
+        typeInto(maxMessage, u"100"_s);
+        QTest::keyClick(maxMessage, Qt::Key_Return);
+        QCOMPARE(window.server()->settings().maxMessageBytes, 100);
+        kind->setCurrentIndex(kind->findData(int(Framing::Kind::Fixed)));
+        QCOMPARE(window.server()->framing().spec(), u"fixed:8"_s);
+        // A fixed size over the longest message: said, and the one in force stays.
+        auto *fixed = child<QSpinBox>(&window, "framingFixedSpin");
+        typeInto(fixed, u"101"_s);
+        QTest::keyClick(fixed, Qt::Key_Return);
+        QVERIFY2(example->text().contains(u"longest message (100 bytes)"_s), qPrintable(example->text()));
+        QCOMPARE(window.server()->framing().spec(), u"fixed:8"_s);
+        typeInto(fixed, u"100"_s);
+        QTest::keyClick(fixed, Qt::Key_Return);
+        QCOMPARE(window.server()->framing().spec(), u"fixed:100"_s);
+        QCOMPARE(example->text(), FramingRows::parse(u"fixed:100"_s).describe());
+        // And the longest message cannot shrink under the framing in force.
+        typeInto(maxMessage, u"99"_s);
+        QTest::keyClick(maxMessage, Qt::Key_Return);
+        QCOMPARE(window.server()->settings().maxMessageBytes, 100);
+        QVERIFY(example->text().contains(u"longest message (99 bytes)"_s));
+
+        // Welcome bytes: hex only.
+        auto *welcomeHex = child<QLineEdit>(&window, "welcomeHexEdit");
+        typeInto(welcomeHex, u"7e 01"_s);
+        QTest::keyClick(welcomeHex, Qt::Key_Return);
+        QCOMPARE(window.server()->settings().welcomeBytes, "~"_ba);
+        typeInto(maxMessage, u"1000"_s);
+        QTest::keyClick(maxMessage, Qt::Key_Return);
+        kind->setCurrentIndex(kind->findData(int(Framing::Kind::Length)));
+        FramingRows::choose(&window, FramingRows::parse(u"length:2,offset=4"_s));
+        QCOMPARE(window.server()->framing().spec(), u"length:2,offset=4"_s);   // Modbus TCP
+        QVERIFY(!child<QLineEdit>(&window, "welcomeEdit")->isEnabled());   // no text welcome in a binary framing
+        window.close();   // closing saves
+    }
+    {
+        ServerWindow window;
+        QCOMPARE(window.server()->framing().spec(), u"length:2,offset=4"_s);
+        QCOMPARE(child<QComboBox>(&window, "framingKindCombo")->currentText(), u"Length field"_s);
+        QCOMPARE(child<QSpinBox>(&window, "framingOffsetSpin")->value(), 4);
+        QCOMPARE(window.server()->settings().welcomeBytes, "~"_ba);
+    }
+    {
+        ServerOptions options;   // --framing wins over the saved one
+        options.settings.framing = FramingRows::parse(u"idle:20"_s);
+        options.explicitlySet = { u"framing"_s };
+        ServerWindow window(options);
+        QCOMPARE(window.server()->framing().spec(), u"idle:20"_s);
+        QCOMPARE(child<QSpinBox>(&window, "framingIdleSpin")->value(), 20);
+    }
+}
+
+// The length field is marked in each frame received under a length framing, at
+// the offset of that framing, whatever the framing is later.
+void tst_ServerWindow::lengthFieldMarkedInHex()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    const Framing modbus = FramingRows::parse(u"length:2,offset=4"_s);
+    FramingRows::choose(window.get(), modbus);
+    QCOMPARE(window->server()->framing(), modbus);
+    TestPeer peer(window->server()->serverPort(), {}, modbus);
+    QVERIFY(peer.waitReady(0));
+    const QByteArray request = QByteArray::fromHex("0001 0000 0006 01 03 0000 000a");
+    peer.write(request);
+    QTRY_COMPARE(receivedRows(window->logModel()).size(), 1);
+    FramingRows::choose(window.get(), FramingRows::parse(u"fixed:4"_s));
+    QCOMPARE(window->server()->framing().spec(), u"fixed:4"_s);
+    peer.write("abcd"_ba);
+    QTRY_COMPARE(receivedRows(window->logModel()).size(), 2);
+    const QList<int> rows = receivedRows(window->logModel());
+    const QModelIndex modbusRow = window->logModel()->index(rows.at(0));
+    QCOMPARE(modbusRow.data().toString(), FramingRows::hex(request));
+    QCOMPARE(modbusRow.data(LogModel::FieldRole).toPoint(), QPoint(4, 2));
+    QCOMPARE(modbusRow.data(LogModel::SizeTextRole).toString(), u"12 B"_s);
+    QVERIFY(!window->logModel()->index(rows.at(1)).data(LogModel::FieldRole).isValid());
+    // Painted: the view is shown with both rows (the delegate marks the field).
+    auto *view = window->logPanel()->view();
+    QVERIFY(!view->grab().isNull());
 }
 
 QTEST_MAIN(tst_ServerWindow)
