@@ -26,6 +26,7 @@
 #include <QTest>
 #include <QToolButton>
 
+#include "framingrows.h"
 #include "server/clienttablemodel.h"
 #include "client/clientwindow.h"
 #include "logview/logmodel.h"
@@ -64,6 +65,10 @@ private slots:
     void settingsRememberedAndOverridden();
     void modelPassesTheTester();
     void tooltipsEverywhere();
+    void framingShowsOneBubblePerFrame_data();
+    void framingShowsOneBubblePerFrame();
+    void composedMessageTheFramingCannotCarryIsRefused();
+    void framingRememberedAndLineEndingOnlyForLines();
 
 private:
     /** A server window listening on 127.0.0.1, any free port. */
@@ -570,6 +575,139 @@ void tst_ClientWindow::tooltipsEverywhere()
         if (!control || widget->objectName().startsWith(u"qt_"_s) || !widget->isVisibleTo(&window))
             continue;
         QVERIFY2(!widget->toolTip().isEmpty(), qPrintable(widget->objectName() + u' ' + QString::fromLatin1(widget->metaObject()->className())));
+    }
+}
+
+namespace {
+/** The rows of the messages the client received, oldest first. */
+QList<int> receivedRows(const LogModel *log)
+{
+    QList<int> rows;
+    for (int row = 0; row < log->rowCount(); ++row) {
+        if (log->index(row).data(LogModel::KindRole).toString() == u"received"_s)
+            rows.append(row);
+    }
+    return rows;
+}
+} // namespace
+
+// Issue 14: the client window's framing, a plain QTcpServer writing frames glued
+// and split, and the log showing one bubble per frame with its bytes and size.
+void tst_ClientWindow::framingShowsOneBubblePerFrame_data()
+{
+    FramingRows::addRows();
+}
+
+void tst_ClientWindow::framingShowsOneBubblePerFrame()
+{
+    QFETCH(QString, spec);
+    QFETCH(QList<QByteArrayList>, bursts);
+    QFETCH(QList<int>, framesAfter);
+    QFETCH(QByteArrayList, frames);
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    ClientOptions options;
+    options.periodic = false;
+    options.flushDelayMs = 3600000;   // a line without its ending waits for its rest, not for the flush time
+    options.explicitlySet = { u"no-periodic"_s, u"flush-ms"_s };
+    ClientWindow window(options);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const Framing framing = FramingRows::parse(spec);
+    FramingRows::choose(&window, framing);
+    QCOMPARE(window.client()->framing(), framing);
+    QVERIFY(connectAsUser(&window, server.serverPort()));
+    QTRY_VERIFY(server.hasPendingConnections());
+    std::unique_ptr<QTcpSocket> peer(server.nextPendingConnection());
+    // The client's socket tells when it has read: a split is then two reads.
+    auto *clientSocket = window.client()->findChild<QTcpSocket *>();
+    QVERIFY(clientSocket);
+    QSignalSpy reads(clientSocket, &QIODevice::readyRead);
+    for (qsizetype i = 0; i < bursts.size(); ++i) {
+        const qsizetype readsBefore = reads.count();
+        for (const QByteArray &bytes : bursts.at(i)) {
+            peer->write(bytes);
+            peer->flush();
+        }
+        QTRY_VERIFY(reads.count() > readsBefore);
+        QTRY_COMPARE(receivedRows(window.logModel()).size(), framesAfter.at(i));
+    }
+    window.logModel()->flush();
+    const QList<int> rows = receivedRows(window.logModel());
+    QByteArrayList shown;
+    for (int row : rows)
+        shown.append(window.logModel()->index(row).data(LogModel::BytesRole).toByteArray());
+    QCOMPARE(shown, frames);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const QModelIndex index = window.logModel()->index(rows.at(i));
+        QCOMPARE(index.data(LogModel::SizeTextRole).toString(), u"%1 B"_s.arg(frames.at(i).size()));
+        QCOMPARE(index.data().toString(), framing.isBinary() ? FramingRows::hex(frames.at(i)) : QString::fromLatin1(frames.at(i)));
+        QCOMPARE(index.data(LogModel::FieldRole).isValid(), framing.kind == Framing::Kind::Length);
+    }
+}
+
+void tst_ClientWindow::composedMessageTheFramingCannotCarryIsRefused()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    auto window = clientWindow(server.serverPort());
+    QVERIFY(window);
+    FramingRows::choose(window.get(), FramingRows::parse(u"fixed:8"_s));
+    QVERIFY(connectAsUser(window.get(), server.serverPort()));
+    QTRY_VERIFY(server.hasPendingConnections());
+    std::unique_ptr<QTcpSocket> peer(server.nextPendingConnection());
+    QByteArray received;
+    connect(peer.get(), &QIODevice::readyRead, this, [&] { received += peer->readAll(); });
+
+    auto *compose = child<QLineEdit>(window.get(), "composeEdit");
+    auto *problem = child<QLabel>(window.get(), "composeProblemLabel");
+    QVERIFY(child<QCheckBox>(window.get(), "composeHexCheck")->isChecked());   // a binary framing is typed in hex
+    QVERIFY(!problem->isVisible());
+    compose->setFocus();
+    QTest::keyClicks(compose, u"01 02 03"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QVERIFY(problem->isVisible());
+    QCOMPARE(problem->text(), u"Not sent: a frame is 8 bytes, this message is 3"_s);
+    QCOMPARE(compose->text(), u"01 02 03"_s);   // kept for fixing
+    // Typing again clears the complaint; eight bytes go, and are all the server got.
+    QTest::keyClicks(compose, u" 04 05 06 07 08"_s);
+    QVERIFY(!problem->isVisible());
+    QTest::keyClick(compose, Qt::Key_Return);
+    QVERIFY(compose->text().isEmpty());
+    QTRY_COMPARE(received, QByteArray::fromHex("0102030405060708"));
+    QTRY_VERIFY(hasRow(window->logModel(), u"01 02 03 04 05 06 07 08"_s));
+    const int row = rowsWith(window->logModel(), u"01 02 03 04 05 06 07 08"_s).first();
+    QCOMPARE(window->logModel()->index(row).data(LogModel::KindRole).toString(), u"sent"_s);
+    QCOMPARE(window->logModel()->index(row).data(LogModel::SizeTextRole).toString(), u"8 B"_s);
+    QCOMPARE(rowsWith(window->logModel(), u"sent"_s, LogModel::KindRole).size(), 1);   // the refused one was never sent
+}
+
+void tst_ClientWindow::framingRememberedAndLineEndingOnlyForLines()
+{
+    {
+        auto window = clientWindow(1);
+        QVERIFY(window);
+        auto *ending = child<QComboBox>(window.get(), "lineEndingCombo");
+        QVERIFY(ending->isEnabled());
+        FramingRows::choose(window.get(), FramingRows::parse(u"delimiter:0d0a"_s));
+        QCOMPARE(window->client()->framing().spec(), u"delimiter:0d0a"_s);
+        QVERIFY(!ending->isEnabled());   // the delimiter ends each message
+        QCOMPARE(child<QLabel>(window.get(), "framingExampleLabel")->text(), window->client()->framing().describe());
+        FramingRows::choose(window.get(), FramingRows::parse(u"line"_s));
+        QVERIFY(ending->isEnabled());
+        FramingRows::choose(window.get(), FramingRows::parse(u"length:4,le,adjust=-4"_s));
+        QCOMPARE(window->client()->framing().spec(), u"length:4,le,adjust=-4"_s);
+        QVERIFY(!ending->isEnabled());
+        QCOMPARE(window->currentOptions().framing.spec(), u"length:4,le,adjust=-4"_s);   // a new window takes it
+        window->close();   // closing saves
+    }
+    {
+        auto window = clientWindow(1);
+        QVERIFY(window);
+        QCOMPARE(window->client()->framing().spec(), u"length:4,le,adjust=-4"_s);
+        QCOMPARE(child<QComboBox>(window.get(), "framingByteOrderCombo")->currentText(), u"Little-endian"_s);
+        QCOMPARE(child<QSpinBox>(window.get(), "framingAdjustSpin")->value(), -4);
+        QVERIFY(!child<QComboBox>(window.get(), "lineEndingCombo")->isEnabled());
     }
 }
 
