@@ -963,6 +963,13 @@ void tst_ServerWindow::chineseFromTheLocale()
     // Reasons from lib are shown translated (ReasonText); what goes on the wire is not.
     QCOMPARE(ReasonText::translated(u"dropped by the server"_s), u"被服务器断开"_s);
     QCOMPARE(ReasonText::translated(u"server full"_s), u"服务器已满"_s);
+    // Issue 14: the framing setting and its reasons; an unfinished frame's first argument is itself a reason.
+    QCOMPARE(child<QComboBox>(&window, "framingKindCombo")->itemText(3), u"长度字段"_s);
+    QCOMPARE(ReasonText::translated(u"bad length field"_s), u"长度字段无效"_s);
+    QCOMPARE(ReasonText::translated(u"closed by peer (an unfinished frame of 3 bytes was dropped)"_s),
+             u"对方关闭了连接(丢弃了一个 3 字节的不完整帧)"_s);
+    QCOMPARE(ReasonText::translated(u"message not sent: a frame is 8 bytes, this message is 3"_s),
+             u"消息未发送:a frame is 8 bytes, this message is 3"_s);
     SpreadServer::Settings onlyTen;
     onlyTen.allowed = { QHostAddress::parseSubnet(u"10.0.0.0/8"_s) };
     SpreadServer wire;

@@ -173,10 +173,6 @@ last activity %4
         <translation>无行尾</translation>
     </message>
     <message>
-        <source>What ends each message sent, typed or periodic</source>
-        <translation>每条发出的消息(手动或定时)末尾加上的行尾符</translation>
-    </message>
-    <message>
         <source>&amp;Send</source>
         <translation>发送(&amp;S)</translation>
     </message>
@@ -331,6 +327,22 @@ last activity %4
     <message>
         <source>Connect with TLS and verify the server&apos;s certificate (the system&apos;s CAs, or --tls-ca)</source>
         <translation>使用 TLS 连接并验证服务器证书(使用系统 CA,或 --tls-ca 指定的 CA)</translation>
+    </message>
+    <message>
+        <source>Framin&amp;g:</source>
+        <translation>分帧(&amp;G):</translation>
+    </message>
+    <message>
+        <source>What ends each message sent, typed or periodic, in line framing</source>
+        <translation>按行分帧时,每条发出的消息(手动或定时)末尾加上的行尾符</translation>
+    </message>
+    <message>
+        <source>Not sent: a frame is %1 bytes, this message is %2</source>
+        <translation>未发送:每帧 %1 字节,这条消息 %2 字节</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>未发送:%1</translation>
     </message>
 </context>
 <context>
@@ -802,6 +814,141 @@ last heard from %4</source>
     </message>
 </context>
 <context>
+    <name>FramingEdit</name>
+    <message>
+        <source>Line</source>
+        <translation>按行</translation>
+    </message>
+    <message>
+        <source>Delimiter</source>
+        <translation>分隔符</translation>
+    </message>
+    <message>
+        <source>Fixed size</source>
+        <translation>固定长度</translation>
+    </message>
+    <message>
+        <source>Length field</source>
+        <translation>长度字段</translation>
+    </message>
+    <message>
+        <source>Idle gap</source>
+        <translation>空闲间隔</translation>
+    </message>
+    <message>
+        <source>How the byte stream is cut into messages: by line, by a delimiter, in frames of a fixed size, by a length field in each frame&apos;s header, or by a pause of the sender</source>
+        <translation>如何把字节流切分为消息:按行、按分隔符、按固定长度的帧、按每帧头部的长度字段,或按发送方的停顿</translation>
+    </message>
+    <message>
+        <source>e.g. 7e or 0d 0a</source>
+        <translation>例如 7e 或 0d 0a</translation>
+    </message>
+    <message>
+        <source>The bytes that end a frame, in hexadecimal (1 to %1 bytes). Enter applies.</source>
+        <translation>结束一帧的字节,十六进制(1 到 %1 字节)。按回车生效。</translation>
+    </message>
+    <message>
+        <source>Every this many bytes are one frame</source>
+        <translation>每这么多字节为一帧</translation>
+    </message>
+    <message>
+        <source>1 byte</source>
+        <translation>1 字节</translation>
+    </message>
+    <message>
+        <source>2 bytes</source>
+        <translation>2 字节</translation>
+    </message>
+    <message>
+        <source>4 bytes</source>
+        <translation>4 字节</translation>
+    </message>
+    <message>
+        <source>How many bytes the length field has</source>
+        <translation>长度字段的字节数</translation>
+    </message>
+    <message>
+        <source>Big-endian</source>
+        <translation>大端</translation>
+    </message>
+    <message>
+        <source>Little-endian</source>
+        <translation>小端</translation>
+    </message>
+    <message>
+        <source>Big-endian: the most significant byte first, as in network protocols and Modbus TCP</source>
+        <translation>大端:最高有效字节在前,与网络协议和 Modbus TCP 相同</translation>
+    </message>
+    <message>
+        <source>Bytes of the frame before the length field (Modbus TCP: 4)</source>
+        <translation>帧中位于长度字段之前的字节数(Modbus TCP:4)</translation>
+    </message>
+    <message>
+        <source>Added to the field&apos;s value to get the bytes after the field; negative when the length counts the field or the header too</source>
+        <translation>加到字段值上,得到字段之后的字节数;长度也计入字段本身或头部时为负数</translation>
+    </message>
+    <message>
+        <source>every read</source>
+        <translation>每次读取</translation>
+    </message>
+    <message>
+        <source>A frame is what arrived before the sender was quiet this long; 0: every read is one frame</source>
+        <translation>发送方静默这么久之前收到的内容为一帧;0:每次读取为一帧</translation>
+    </message>
+    <message>
+        <source>What a frame is in this framing, with an example</source>
+        <translation>此分帧方式下一帧是什么,附示例</translation>
+    </message>
+    <message>
+        <source>&amp;Delimiter (hex):</source>
+        <translation>分隔符(十六进制)(&amp;D):</translation>
+    </message>
+    <message>
+        <source>Frame si&amp;ze:</source>
+        <translation>帧长度(&amp;Z):</translation>
+    </message>
+    <message>
+        <source>Field si&amp;ze:</source>
+        <translation>字段长度(&amp;Z):</translation>
+    </message>
+    <message>
+        <source>B&amp;yte order:</source>
+        <translation>字节序(&amp;Y):</translation>
+    </message>
+    <message>
+        <source>Offse&amp;t:</source>
+        <translation>偏移(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Ad&amp;just:</source>
+        <translation>调整(&amp;J):</translation>
+    </message>
+    <message>
+        <source>Quie&amp;t for:</source>
+        <translation>静默时长(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Type the delimiter&apos;s bytes in hexadecimal, such as 7e or 0d 0a</source>
+        <translation>请用十六进制输入分隔符字节,例如 7e 或 0d 0a</translation>
+    </message>
+    <message>
+        <source>Not hexadecimal bytes: %1. Use pairs of hex digits, such as 7e or 0d 0a.</source>
+        <translation>不是十六进制字节:%1。请使用成对的十六进制数字,例如 7e 或 0d 0a。</translation>
+    </message>
+    <message>
+        <source>A delimiter has at most %1 bytes; this one has %2</source>
+        <translation>分隔符最多 %1 字节;此分隔符有 %2 字节</translation>
+    </message>
+    <message>
+        <source>A frame of %1 bytes is longer than the longest message (%2 bytes): raise Max message first</source>
+        <translation>%1 字节的帧超过了最长消息(%2 字节):请先调高最长消息</translation>
+    </message>
+    <message>
+        <source>The length header (%1 bytes) is longer than the longest message (%2 bytes)</source>
+        <translation>长度头部(%1 字节)超过了最长消息(%2 字节)</translation>
+    </message>
+</context>
+<context>
     <name>LimitField</name>
     <message>
         <source>no limit</source>
@@ -1175,6 +1322,18 @@ last heard from %4</source>
         <source>TLS error: %1</source>
         <translation>TLS 错误:%1</translation>
     </message>
+    <message>
+        <source>message not sent: %1</source>
+        <translation>消息未发送:%1</translation>
+    </message>
+    <message>
+        <source>bad length field</source>
+        <translation>长度字段无效</translation>
+    </message>
+    <message>
+        <source>%1 (an unfinished frame of %2 bytes was dropped)</source>
+        <translation>%1(丢弃了一个 %2 字节的不完整帧)</translation>
+    </message>
 </context>
 <context>
     <name>ServerSettingsPanel</name>
@@ -1257,6 +1416,30 @@ last heard from %4</source>
     <message>
         <source>Not a subnet list: %1. Use addresses or subnets such as 192.168.1.0/24, separated by commas.</source>
         <translation>不是有效的子网列表:%1。请使用地址或子网(如 192.168.1.0/24),以逗号分隔。</translation>
+    </message>
+    <message>
+        <source>none: the welcome text</source>
+        <translation>无:发送欢迎文本</translation>
+    </message>
+    <message>
+        <source>Exact bytes in hexadecimal, such as 01 00 02, sent to each client when it connects instead of the welcome text, in any framing; empty sends the welcome text. Enter applies.</source>
+        <translation>十六进制的确切字节,例如 01 00 02,在每个客户端连接时代替欢迎文本发送,适用于任何分帧方式;留空则发送欢迎文本。按回车生效。</translation>
+    </message>
+    <message>
+        <source>Framin&amp;g:</source>
+        <translation>分帧(&amp;G):</translation>
+    </message>
+    <message>
+        <source>Welcome &amp;bytes (hex):</source>
+        <translation>欢迎字节(十六进制)(&amp;B):</translation>
+    </message>
+    <message>
+        <source>Framing not applied: %1</source>
+        <translation>分帧设置未生效:%1</translation>
+    </message>
+    <message>
+        <source>Not hexadecimal bytes: %1</source>
+        <translation>不是十六进制字节:%1</translation>
     </message>
 </context>
 <context>
