@@ -6,6 +6,7 @@
 #include "core/spreadserver.h"
 
 #include "natscluster.h"
+#include "core/framing.h"
 #include "signalargs.h"
 #include "testprocess.h"
 
@@ -141,6 +142,7 @@ private slots:
     void natsDownKeepsLocalRelayAndCountsDrops();
     void droppedMessagesAreGapsForReceivers();
     void presenceListsTheDomain();
+    void framingsMustMatchAcrossTheDomain();
     void headlessServerJoinsTheDomain();
     void headlessBadOptions_data();
     void headlessBadOptions();
@@ -432,6 +434,72 @@ void tst_Cluster::presenceListsTheDomain()
     QCOMPARE(left.firstArgs().reason, u"left"_s);
     QVERIFY(!one.hasPeer(u"two"_s));
     QCOMPARE(one.bridge->peers().size(), 1);
+}
+
+void tst_Cluster::framingsMustMatchAcrossTheDomain()
+{
+    NatsTest::Node nats;
+    QVERIFY(nats.start());
+    Site one, two, three;
+    const Framing length = *Framing::parse(u"length:2"_s);
+    for (Site *site : { &one, &two }) {
+        SpreadServer::Settings settings = site->server.settings();
+        settings.framing = length;
+        site->server.setSettings(settings);
+    }
+    QSignalSpy oneWarnings(one.bridge.get(), &ClusterBridge::warning);
+    QSignalSpy threeWarnings(three.bridge.get(), &ClusterBridge::warning);
+    QVERIFY(one.start({ nats.url() }, u"plant"_s, u"one"_s));
+    QVERIFY(two.start({ nats.url() }, u"plant"_s, u"two"_s));
+    QVERIFY(three.start({ nats.url() }, u"plant"_s, u"three"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(one.hasPeer(u"two"_s) && one.hasPeer(u"three"_s) && three.hasPeer(u"one"_s), WAIT_MS);
+
+    // No welcome in a binary framing: clients are counted in, not greeted.
+    const auto connectQuietly = [](Site &site) {
+        site.clients.push_back(std::make_unique<RawPeer>(site.server.serverPort()));
+        const int before = site.server.clientCount();
+        if (!QTest::qWaitFor([&] { return site.server.clientCount() > before; }, WAIT_MS))
+            qWarning("client not accepted");
+        return site.clients.back().get();
+    };
+    RawPeer *sender = connectQuietly(one);
+    RawPeer *sameFraming = connectQuietly(two);
+    RawPeer *lineClient = three.connect();
+
+    const QByteArray frames = QByteArray::fromHex("0002 6869 0000");
+    sender->send(frames);
+    QTRY_COMPARE_WITH_TIMEOUT(sameFraming->received(), frames, WAIT_MS);   // whole frames, nothing added
+    QTRY_COMPARE_WITH_TIMEOUT(three.bridge->stats().refusedFor(ClusterBridge::Refusal::OtherFraming), 2u, WAIT_MS);
+    QCOMPARE(received(lineClient), QByteArrayList {});
+
+    lineClient->send("a\nb\nc\n");
+    QTRY_COMPARE_WITH_TIMEOUT(one.bridge->stats().refusedFor(ClusterBridge::Refusal::OtherFraming), 3u, WAIT_MS);
+    QTRY_COMPARE_WITH_TIMEOUT(two.bridge->stats().refusedFor(ClusterBridge::Refusal::OtherFraming), 3u, WAIT_MS);
+    QCOMPARE(sender->received(), QByteArray());
+
+    // Said once per peer, however many presences and messages came since.
+    QCOMPARE(oneWarnings.size(), 1);
+    QCOMPARE(oneWarnings.first().first().toString(),
+             u"server three frames by line, this server by length:2: its messages are refused"_s);
+    QCOMPARE(threeWarnings.size(), 2);   // one and two
+    QVERIFY(threeWarnings.first().first().toString().endsWith(u"frames by length:2, this server by line: its messages are refused"_s));
+
+    // Three changes to length:2 while running: its next presence makes it one of the family.
+    SpreadServer::Settings settings = three.server.settings();
+    settings.framing = length;
+    three.server.setSettings(settings);
+    const QByteArray late = QByteArray::fromHex("0001 7a");
+    const auto framingOf = [](const Site &site, const QString &id) {
+        const auto peers = site.bridge->peers();
+        const auto it = std::find_if(peers.cbegin(), peers.cend(), [&](const ClusterBridge::Peer &p) { return p.serverId == id; });
+        return it == peers.cend() ? QString() : it->framing;
+    };
+    QCOMPARE(framingOf(one, u"three"_s), u"line"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(framingOf(one, u"three"_s), u"length:2"_s, WAIT_MS);
+    QTRY_COMPARE_WITH_TIMEOUT(framingOf(two, u"three"_s), u"length:2"_s, WAIT_MS);
+    lineClient->send(late);
+    QTRY_COMPARE_WITH_TIMEOUT(sender->received(), late, WAIT_MS);
+    QCOMPARE(oneWarnings.size(), 1);
 }
 
 void tst_Cluster::headlessServerJoinsTheDomain()
