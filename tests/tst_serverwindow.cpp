@@ -1113,6 +1113,7 @@ void tst_ServerWindow::framingCheckedAsTypedAndRemembered()
         typeInto(maxMessage, u"1000"_s);
         QTest::keyClick(maxMessage, Qt::Key_Return);
         kind->setCurrentIndex(kind->findData(int(Framing::Kind::Length)));
+        QCOMPARE(window.server()->framing().spec(), u"length:2"_s);   // the fields start as --framing's defaults
         FramingRows::choose(&window, FramingRows::parse(u"length:2,offset=4"_s));
         QCOMPARE(window.server()->framing().spec(), u"length:2,offset=4"_s);   // Modbus TCP
         QVERIFY(!child<QLineEdit>(&window, "welcomeEdit")->isEnabled());   // no text welcome in a binary framing

@@ -84,6 +84,7 @@ void FramingEdit::buildControls()
     m_lengthSizeCombo->addItem(tr("2 bytes"), 2);
     m_lengthSizeCombo->addItem(tr("4 bytes"), 4);
     m_lengthSizeCombo->setToolTip(tr("How many bytes the length field has"));
+    m_lengthSizeCombo->setCurrentIndex(m_lengthSizeCombo->findData(Framing().lengthSize));   // as length: without a size
     m_byteOrderCombo = new QComboBox(m_lengthFields);
     m_byteOrderCombo->setObjectName(u"framingByteOrderCombo"_s);
     m_byteOrderCombo->addItem(tr("Big-endian"), false);
