@@ -54,7 +54,7 @@ private:
         case Framing::Kind::Delimiter:
             return DelimiterFramer(framing.delimiter, maxLength);
         case Framing::Kind::Fixed:
-            return FixedFramer(framing.fixedSize);
+            return FixedFramer(std::max<qsizetype>(1, framing.fixedSize));   // parse() never gives 0; a hand-made one must not hang
         case Framing::Kind::Length:
             return LengthFramer(framing, maxLength);
         case Framing::Kind::Idle:

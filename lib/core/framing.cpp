@@ -152,21 +152,18 @@ QString Framing::describe() const
     case Kind::Length: {
         // An example frame with a body of two bytes.
         const qint64 value = 2 - lengthAdjust;
-        QByteArray frame(lengthOffset, '\0');
-        QByteArray field(lengthSize, '\0');
-        for (int i = 0; i < lengthSize; ++i) {
-            const int shift = 8 * (littleEndian ? i : lengthSize - 1 - i);
-            field[i] = char((quint64(value) >> shift) & 0xff);
-        }
-        frame += field + "\xaa\xbb"_ba;
+        const bool fits = value >= 0 && quint64(value) <= fieldMaximum();
+        const QByteArray field = lengthField(quint64(value));
+        const QByteArray frame = QByteArray(lengthOffset, '\0') + field + "\xaa\xbb"_ba;
         const QString shown = frame.size() <= 16 ? QString::fromLatin1(frame.toHex(' '))
                                                  : u"%1 bytes, then %2"_s.arg(lengthOffset).arg(QString::fromLatin1((field + "\xaa\xbb"_ba).toHex(' ')));
         return u"a %1-byte %2 length field at byte %3 counts the bytes after it%4: %5 is one frame"_s
                 .arg(lengthSize)
                 .arg(littleEndian ? u"little-endian"_s : u"big-endian"_s)
                 .arg(lengthOffset)
-                .arg(lengthAdjust == 0 ? QString() : u" minus %1"_s.arg(lengthAdjust))
-                .arg(value < 0 ? u"(no two-byte body fits)"_s : shown);
+                .arg(lengthAdjust == 0 ? QString()
+                     : lengthAdjust > 0 ? u" minus %1"_s.arg(lengthAdjust) : u" plus %1"_s.arg(-lengthAdjust))
+                .arg(fits ? shown : u"(no two-byte body fits)"_s);
     }
     case Kind::Idle:
         return idleMs == 0 ? u"every read is one frame"_s
@@ -190,6 +187,16 @@ QByteArray Framing::suffix() const
     return {};
 }
 
+QByteArray Framing::lengthField(quint64 value) const
+{
+    QByteArray field(lengthSize, '\0');
+    for (int i = 0; i < lengthSize; ++i) {
+        const int shift = 8 * (littleEndian ? i : lengthSize - 1 - i);
+        field[i] = char((value >> shift) & 0xff);
+    }
+    return field;
+}
+
 quint64 Framing::fieldValue(QByteArrayView frame) const
 {
     quint64 value = 0;
@@ -206,7 +213,8 @@ bool Framing::carries(QByteArrayView message) const
     case Kind::Line:
         break;
     case Kind::Delimiter:
-        return !message.contains(QByteArrayView(delimiter));
+        // Not only inside: the message's end and the delimiter may make an earlier one ("xab" + "aba").
+        return (message.toByteArray() + delimiter).indexOf(delimiter) == message.size();
     case Kind::Fixed:
         return message.size() == fixedSize;
     case Kind::Length:
@@ -231,8 +239,14 @@ std::optional<QByteArray> Framing::encode(QByteArrayView payload, QString *error
 {
     switch (kind) {
     case Kind::Line:
-    case Kind::Delimiter:
     case Kind::Idle:
+        break;
+    case Kind::Delimiter:
+        if (!carries(payload)) {
+            setError(error, u"the message holds the delimiter %1, so it would arrive as more than one"_s
+                                    .arg(QString::fromLatin1(delimiter.toHex(' '))));
+            return std::nullopt;
+        }
         break;
     case Kind::Fixed:
         if (payload.size() != fixedSize) {
@@ -244,16 +258,11 @@ std::optional<QByteArray> Framing::encode(QByteArrayView payload, QString *error
         if (lengthOffset == 0) {
             // The field is made for the payload: value = payload bytes - adjust.
             const qint64 value = qint64(payload.size()) - lengthAdjust;
-            const quint64 maximum = lengthSize == 4 ? 0xffffffffULL : (quint64(1) << (8 * lengthSize)) - 1;
-            if (value < 0 || quint64(value) > maximum) {
+            if (value < 0 || quint64(value) > fieldMaximum()) {
                 setError(error, u"%1 bytes cannot be announced by a %2-byte length field"_s.arg(payload.size()).arg(lengthSize));
                 return std::nullopt;
             }
-            QByteArray frame(lengthSize, '\0');
-            for (int i = 0; i < lengthSize; ++i) {
-                const int shift = 8 * (littleEndian ? i : lengthSize - 1 - i);
-                frame[i] = char((quint64(value) >> shift) & 0xff);
-            }
+            QByteArray frame = lengthField(quint64(value));
             frame.append(payload.data(), payload.size());
             return frame;
         }

@@ -67,6 +67,10 @@ struct Framing
     qsizetype headerSize() const { return qsizetype(lengthOffset) + lengthSize; }
     /** Length framing: the field's value in @p frame, which holds at least headerSize() bytes. */
     quint64 fieldValue(QByteArrayView frame) const;
+    /** Length framing: the field that says @p value (its low lengthSize bytes), in the field's byte order. */
+    QByteArray lengthField(quint64 value) const;
+    /** Length framing: the largest value the field can say. */
+    quint64 fieldMaximum() const { return lengthSize >= 4 ? 0xffffffffULL : (quint64(1) << (8 * lengthSize)) - 1; }
 
     /**
      * Why a server or client with messages of at most @p maxMessageBytes cannot
