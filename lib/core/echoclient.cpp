@@ -21,7 +21,7 @@ EchoClient::EchoClient(QObject *parent)
     m_connectTimeout.setInterval(Limits::ConnectTimeoutMs);
 
     connect(&m_periodic, &QTimer::timeout, this, &EchoClient::sendPeriodic);
-    connect(&m_quiet, &QTimer::timeout, this, &EchoClient::flushPartial);
+    connect(&m_quiet, &QTimer::timeout, this, &EchoClient::onQuiet);
     connect(&m_reconnect, &QTimer::timeout, this, &EchoClient::startConnecting);
     connect(&m_connectTimeout, &QTimer::timeout, this, &EchoClient::onConnectTimeout);
 }
@@ -253,7 +253,7 @@ void EchoClient::onReadyRead()
         return m_state == State::Connected || m_state == State::Closing;
     });
     if (status == FrameStatus::Overlong || status == FrameStatus::BadLength) {
-        m_pendingReason = status == FrameStatus::Overlong ? tr("message too long") : QString(Reasons::BadFrameLength);
+        m_pendingReason = status == FrameStatus::Overlong ? tooLong() : QString(Reasons::BadFrameLength);
         m_socket->abort();
         return;
     }
@@ -261,16 +261,35 @@ void EchoClient::onReadyRead()
     if (!m_framer.hasPartial() || quietMs < 0)
         m_quiet.stop();   // no unfinished frame, or its rest is still to come
     else if (quietMs == 0)
-        flushPartial();
+        onQuiet();
     else
         m_quiet.start(quietMs);
 }
 
-void EchoClient::flushPartial()
+QString EchoClient::tooLong()
+{
+    return tr("message too long");
+}
+
+bool EchoClient::flushPartial()
 {
     m_quiet.stop();
-    if (m_framer.hasPartial())
-        emit messageReceived(m_framer.takePartial());
+    if (!m_framer.hasPartial())
+        return true;
+    // A framer may keep a little more than a message (a line's CR, a delimiter's first bytes).
+    const QByteArray message = m_framer.takePartial();
+    if (message.size() > m_maxMessageBytes)
+        return false;
+    emit messageReceived(message);
+    return true;
+}
+
+void EchoClient::onQuiet()
+{
+    if (!flushPartial()) {
+        m_pendingReason = tooLong();
+        m_socket->abort();
+    }
 }
 
 void EchoClient::onError(QAbstractSocket::SocketError error)
@@ -291,8 +310,8 @@ void EchoClient::onDisconnected()
     QString reason = m_pendingReason.isEmpty() ? tr("connection closed by the server") : m_pendingReason;
     if (!Framer::endsAtClose(m_framing) && m_framer.hasPartial())
         reason = QString(Reasons::UnfinishedFrame).arg(reason).arg(m_framer.partialSize());   // a cut binary frame is no message
-    else
-        flushPartial();
+    else if (!flushPartial())
+        reason = tooLong();
     endConnection(reason, true);
 }
 

@@ -119,7 +119,10 @@ private:
     void onError(QAbstractSocket::SocketError error);
     void onConnectTimeout();
     void sendPeriodic();
-    void flushPartial();
+    /** Hands over the unfinished message; false (and it is dropped) if it is longer than a message may be. */
+    bool flushPartial();
+    void onQuiet();
+    static QString tooLong();
     void endConnection(QString reason, bool wasConnected);   // by value: callers pass members it clears
     bool write(const QByteArray &message, bool periodic);
     QString describe(QAbstractSocket::SocketError error) const;

@@ -983,7 +983,13 @@ void SessionEngine::deliverPartial(Session &s)
 {
     if (s.state != Session::State::Open || !s.extra || !s.extra->framer.hasPartial())
         return;
-    deliver(s, s.extra->framer.takePartial());
+    // A framer may keep a little more than a message (a line's CR, a delimiter's first bytes).
+    const QByteArray message = s.extra->framer.takePartial();
+    if (message.size() > m_limits.maxMessageBytes) {
+        closeSession(s.id, Reasons::MessageTooLong, CloseMode::Graceful);
+        return;
+    }
+    deliver(s, message);
     markDirty(s);   // the batch's end gives back the Extra if nothing else needs it
 }
 
