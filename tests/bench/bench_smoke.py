@@ -30,7 +30,10 @@ CHECKS = [
     ("soak", ["--clients", "50", "--duration", "15", "--flood-lines", "1000", "--flood-every", "5"]),
     # Memory after traffic, for correctness: 10 lines one by one to 200 clients, all in order, all leave.
     ("memory", ["--clients", "200", "--broadcasts", "10"]),
+    # Fan-out of length:2 frames (issue 14), against our server with --framing length:2.
+    ("framing", ["--receivers", "5", "--lines", "2000", "--rate", "0"]),
 ]
+KINDS = {"framing": "ours-length"}
 
 # Over TLS, against a CA made for the run: every line to every TLS receiver; every handshake
 # done, the second pass's resumed with the first connection's session.
@@ -58,11 +61,11 @@ def main():
             run_bench.Server.tls = run_bench.TlsFiles(log_dir)
         for mode, args in checks:
             try:
-                rows = run_bench.run_one(build, mode, "ours", args, Path(log_dir), None, timeout=120)
+                rows = run_bench.run_one(build, mode, KINDS.get(mode, "ours"), args, Path(log_dir), None, timeout=120)
             finally:
                 run_bench.Server.stop_all()
             ok = bool(rows) and all(r.get("status") == "ok" for r in rows)
-            if mode in ("fanout", "soak", "tls-fanout"):
+            if mode in ("fanout", "soak", "tls-fanout", "framing"):
                 ok = ok and all(r.get("lost") == "0" and r.get("reordered") == "0" and r.get("duplicated") == "0"
                                 and r.get("corrupt") == "0" for r in rows)
             if mode == "memory":

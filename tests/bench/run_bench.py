@@ -66,10 +66,13 @@ HAPROXY_CONFIG = Path(__file__).resolve().parent / "haproxy.cfg.in"
 
 PLAIN_MODES = ["ingest", "memory", "fanout", "churn", "soak"]
 TLS_MODES = ["tls-ingest", "tls-memory", "tls-handshake", "tls-fanout"]
-MODES = PLAIN_MODES + TLS_MODES
+# Issue 14: fan-out of length:2 frames (ours-length) against the same of lines (ours), one run.
+FRAMING_MODES = ["framing"]
+MODES = PLAIN_MODES + TLS_MODES + FRAMING_MODES
 SERVERS = ["ours", "seed", "ncat", "yardstick", "haproxy"]
 TITLES = {
     "ours": "ours",
+    "ours-length": "ours, --framing length:2",
     "seed": "Twisted (seed)",
     "ncat": "ncat --broker",
     "yardstick": "epoll yardstick",
@@ -104,6 +107,9 @@ TARGET_TLS_INGEST_FLAT = 1.5    # ours with the most idle TLS clients / ours wit
 TARGET_TLS_CLIENT_BYTES = 8192  # RSS per idle TLS client, after the handshake and after the broadcasts
 TARGET_SILENT_BYTES = 1024      # RSS per silent pre-handshake connection
 # Handshakes/s and TLS fan-out CPU per delivery: no worse than haproxy + yardstick.
+
+# Issue 14's target: fan-out of length:2 frames, CPU per delivery against line framing.
+TARGET_FRAMING_CPU = 1.1
 
 
 def log(text):
@@ -265,7 +271,7 @@ class Server:
 
     @property
     def welcome(self):
-        return self.kind != "ncat"
+        return self.kind not in ("ncat", "ours-length")   # text is no frame: a length-framed server greets no one
 
     @property
     def pids(self):
@@ -274,9 +280,11 @@ class Server:
 
     def argv(self, port):
         relay_off = self.mode in ("ingest", "tls-ingest")
-        if self.kind == "ours":
+        if self.kind in ("ours", "ours-length"):
             argv = [str(self.build / "app" / "spread-server"), "--headless", "--port", "0",
                     "--bind", "127.0.0.1", "--max-clients", "1000000"]
+            if self.kind == "ours-length":
+                argv += ["--framing", "length:2"]
             if self.mode.startswith("tls-"):
                 argv += ["--tls-cert", str(Server.tls.cert), "--tls-key", str(Server.tls.key)]
             return argv + (["--no-relay"] if relay_off else []) + Server.ours_args
@@ -381,6 +389,10 @@ class Server:
 
 def applies(mode, kind, clients=None):
     """Which server runs which mode (at @clients, for the memory mode; "memory-traffic" its lines), and why not."""
+    if mode == "framing":
+        return None if kind in ("ours", "ours-length") else "the framing mode weighs our server against itself"
+    if kind == "ours-length":
+        return "the framing mode's row"
     if mode.startswith("tls-"):
         if kind == "seed":
             return "the seed's server has no TLS"
@@ -434,7 +446,7 @@ def bench_runs(mode, kind, size):
         broadcasts = 0 if applies("memory-traffic", kind) else size["broadcasts"]
         return [["--clients", str(n), "--broadcasts", str(broadcasts)]
                 for n in memory_sizes(size) if not applies(mode, kind, n)]
-    if mode == "fanout":
+    if mode in ("fanout", "framing"):
         return [["--receivers", str(size["receivers"]), "--lines", str(size["lines"]),
                  # A saturated pass is over in well under a second of server CPU, so it is run
                  # several times (fresh connections each) and the table takes the median pass.
@@ -458,8 +470,11 @@ def run_one(build, mode, kind, extra_args, log_dir, seed_python, timeout):
     server = Server(kind, build, mode, log_dir, seed_python)
     try:
         server.start()
-        argv = [str(build / "tests" / "bench" / "spread-bench"), mode, "--host", "127.0.0.1", "--port", str(server.port),
+        bench_mode = "fanout" if mode == "framing" else mode
+        argv = [str(build / "tests" / "bench" / "spread-bench"), bench_mode, "--host", "127.0.0.1", "--port", str(server.port),
                 "--pid", ",".join(str(pid) for pid in server.pids), "--server", kind, "--no-table"]
+        if kind == "ours-length":
+            argv += ["--framing", "length:2"]
         if not server.welcome:
             argv.append("--no-welcome")
         if mode.startswith("tls-"):
@@ -941,6 +956,46 @@ def target_ratio(results, mode, key, limit, match=None):
     return "≤ %.1f× yardstick: %s" % (limit, verdict(ours / yard <= limit))
 
 
+def build_framing_table(results, size, reps, build_type, quick):
+    """Issue 14's table: fan-out of length:2 frames against the same of lines, both ours."""
+    servers = ["ours", "ours-length"]
+    t = Table(servers, results, base="ours")
+    t.lines.append("| measure (fan-out, 64-byte units) | " + " | ".join(TITLES[k] for k in servers) + " | target (issue 14) |")
+    t.lines.append("|" + "---|" * (len(servers) + 2))
+    sat = {"pace": "saturated"}
+    paced = {"pace": "%s/s" % size["paced_rate"]}
+    ok = True
+
+    def target(key, match):
+        nonlocal ok
+        line = median_of(t.rows("framing", "ours", **match), key)
+        length = median_of(t.rows("framing", "ours-length", **match), key)
+        if line is None or length is None or line == 0:
+            ok = False
+            return "≤ %.1f× line framing" % TARGET_FRAMING_CPU
+        met = length / line <= TARGET_FRAMING_CPU
+        ok = ok and met
+        return "≤ %.1f× line framing: %s" % (TARGET_FRAMING_CPU, verdict(met))
+
+    what = "%d receivers, %s frames" % (size["receivers"], fmt(size["lines"], 0))
+    t.add("saturated (%s): CPU µs/delivery" % what, "framing", cpu_key("delivery"), 4, sat,
+          target(cpu_key("delivery"), sat))
+    t.add("saturated: deliveries/s", "framing", "delivered_per_s", 0, sat)
+    t.add("saturated: p50 latency ms", "framing", "p50_ms", 2, sat)
+    t.add("paced %s/s: CPU µs/delivery" % fmt(size["paced_rate"], 0), "framing", cpu_key("delivery"), 3, paced,
+          target(cpu_key("delivery"), paced))
+    t.add("paced: p50 latency ms", "framing", "p50_ms", 3, paced)
+    statuses = [r.get("status") for k in servers for r in t.rows("framing", k)]
+    if any(s != "ok" for s in statuses):
+        ok = False
+        t.add_text("runs", ["%d ok of %d" % (sum(1 for r in t.rows("framing", k) if r.get("status") == "ok"),
+                                            len(t.rows("framing", k))) for k in servers], "every run ok: **not met**")
+    t.lines.append("")
+    t.lines.append("%s build, %d repetitions%s, medians; ratios to line framing in the same run." % (
+        build_type, reps, " (--quick)" if quick else ""))
+    return "\n".join(t.lines) + "\n", ok
+
+
 def build_type_of(build):
     try:
         text = (build / "CMakeCache.txt").read_text(errors="replace")
@@ -983,6 +1038,8 @@ def main():
                 modes.append(mode)
     servers = [s for s in args.servers.split(",") if s]
     bad = [m for m in modes if m not in MODES] + [s for s in servers if s not in SERVERS]
+    if "framing" in modes and "ours" in servers:
+        servers.append("ours-length")   # the framing mode's second column
     if bad or args.reps < 1:
         parser.error("unknown mode or server: %s" % ", ".join(bad) if bad else "--reps must be at least 1")
 
@@ -1074,7 +1131,7 @@ def main():
         if tls_temp is not None:
             tls_temp.cleanup()
 
-    plain_servers = [k for k in servers if k != "haproxy"]
+    plain_servers = [k for k in servers if k not in ("haproxy", "ours-length")]
     tls_servers = [k for k in servers if k in ("ours", "seed", "ncat", "haproxy")]
     table, all_ok = "", True
     if any(m in PLAIN_MODES for m in modes):
@@ -1083,6 +1140,10 @@ def main():
         tls_table, tls_ok = build_tls_table(tls_servers, results, size, args.reps, build_type, args.quick)
         table += ("\n" if table else "") + tls_table
         all_ok = all_ok and tls_ok
+    if "framing" in modes:
+        framing_table, framing_ok = build_framing_table(results, size, args.reps, build_type, args.quick)
+        table += ("\n" if table else "") + framing_table
+        all_ok = all_ok and framing_ok
     sys.stdout.write(table)
     sys.stdout.flush()
     if args.out:

@@ -82,6 +82,7 @@ struct Options {
     int receivers = 50;
     uint64_t lines = 20000;
     size_t lineBytes = 64;
+    bool lengthFrames = false;       // fanout: --framing length:2, each line a 2-byte big-endian length and a body
     int cycles = 10000;
     int concurrency = -1;            // per mode default when negative
     int broadcasts = 10;             // memory: lines sent to every client after connecting
@@ -222,7 +223,14 @@ struct SendPlan {
     int64_t floodEveryNs = 0;    // soak: every so often ...
     uint64_t floodLines = 0;     // ... this many lines at once
     size_t lineBytes = 64;
+    bool lengthFrames = false;   // each line of lineBytes bytes a length:2 frame instead
 };
+
+/** Frames what goes to a server of --framing length:2: a 2-byte big-endian length, then @p text. */
+std::string lengthFrame(const std::string &text)
+{
+    return std::string { char(text.size() >> 8), char(text.size() & 0xff) } + text;
+}
 
 struct SendState {
     std::atomic<uint64_t> sent { 0 };        // lines wholly written
@@ -291,7 +299,15 @@ void runSender(int fd, SSL *ssl, const SendPlan &plan, SendState *state)
         while (queued < due && out.size() - outOffset < SenderQueueBytes) {
             const size_t at = out.size();
             out.resize(at + plan.lineBytes);
-            formatDataLine(out.data() + at, plan.lineBytes, queued, now);
+            if (plan.lengthFrames) {
+                // The same bytes on the wire: two of the line become the length field.
+                const size_t body = plan.lineBytes - 2;
+                out[at] = char(body >> 8);
+                out[at + 1] = char(body & 0xff);
+                formatDataLine(out.data() + at + 2, body, queued, now);
+            } else {
+                formatDataLine(out.data() + at, plan.lineBytes, queued, now);
+            }
             if (plan.rate > 0 && plan.floodLines == 0) {
                 // How late this line is against its schedule: the generator's own lag.
                 const int64_t lineDue = start + int64_t(double(queued) * double(Sec) / plan.rate);
@@ -865,7 +881,9 @@ private:
                 size -= size_t(nl + 1 - data);
                 data = nl + 1;
             }
-            if (c.role == Role::Receiver)
+            if (c.role == Role::Receiver && m_opt.lengthFrames)
+                takeFrames(c, data, size);
+            else if (c.role == Role::Receiver)
                 takeLines(c, data, size);
             if (!c.ssl && size_t(n) < m_buffer.size())
                 return;
@@ -898,12 +916,28 @@ private:
         }
     }
 
+    /** --framing length:2: each frame's body is a line (a data line keeps its LF inside). */
+    void takeFrames(Conn &c, const char *data, size_t size)
+    {
+        c.partial.append(data, size);
+        size_t at = 0;
+        while (c.partial.size() - at >= 2) {
+            const size_t body = (size_t(uchar(c.partial[at])) << 8) | uchar(c.partial[at + 1]);
+            if (c.partial.size() - at - 2 < body)
+                break;
+            const char *text = c.partial.data() + at + 2;
+            line(c, text, body > 0 && text[body - 1] == '\n' ? body - 1 : body);
+            at += 2 + body;
+        }
+        c.partial.erase(0, at);
+    }
+
     void line(Conn &c, const char *text, size_t length)
     {
         if (length > 0 && text[0] == '#') {
             uint64_t seq = 0;
             int64_t sent = 0;
-            if (!parseDataLine(text, length, m_opt.lineBytes, &seq, &sent)) {
+            if (!parseDataLine(text, length, m_opt.lineBytes - (m_opt.lengthFrames ? 2 : 0), &seq, &sent)) {
                 ++corrupt;
                 return;
             }
@@ -1031,7 +1065,7 @@ void setLatency(Result &r, const Histogram &h)
 class Pool
 {
 public:
-    Pool(const Options &o, int count)
+    Pool(const Options &o, int count) : m_lengthFrames(o.lengthFrames)
     {
         for (int i = 0; i < std::max(1, count); ++i)
             m_drivers.push_back(std::make_unique<Driver>(o));
@@ -1040,6 +1074,7 @@ public:
 
     Driver &at(size_t i) { return *m_drivers[i % m_drivers.size()]; }
     size_t size() const { return m_drivers.size(); }
+    bool lengthFrames() const { return m_lengthFrames; }
 
     void start()
     {
@@ -1122,6 +1157,7 @@ public:
 private:
     std::vector<std::unique_ptr<Driver>> m_drivers;
     std::vector<std::thread> m_threads;
+    bool m_lengthFrames;
     std::atomic<bool> m_stop { false };
 };
 
@@ -1138,7 +1174,8 @@ bool syncReceivers(Driver &main, Conn &sender, Pool &pool)
         if (all)
             return true;
         if (nowNs() - lastSend > 20 * Ms) {
-            const std::string text = "~sync " + std::to_string(k++) + "\n";
+            const std::string line = "~sync " + std::to_string(k++);
+            const std::string text = pool.lengthFrames() ? lengthFrame(line) : line + "\n";
             [[maybe_unused]] const ssize_t n = writeSome(sender.fd, sender.ssl, text.data(), text.size());
             lastSend = nowNs();
         }
@@ -1466,6 +1503,7 @@ int runFanout(const Options &o, std::vector<Result> &results)
         plan.totalLines = o.lines;
         plan.rate = rate;
         plan.lineBytes = o.lineBytes;
+        plan.lengthFrames = o.lengthFrames;
         SendState state;
         for (size_t i = 0; i < pool.size(); ++i)
             pool.at(i).latency = Histogram();
@@ -1895,6 +1933,7 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
                     "of several processes (haproxy first, then its backend): CPU and RSS summed."_s, u"pid,..."_s },
         { u"server"_s, u"Label printed as server=LABEL (default: server)."_s, u"label"_s },
         { u"no-welcome"_s, u"The server sends no line on connect (ncat --broker)."_s },
+        { u"framing"_s, u"fanout: line (default) or length:2 (the server's --framing; implies --no-welcome)."_s, u"spec"_s },
         { u"idle"_s, u"ingest: idle clients, a comma list measured in turn (default 0)."_s, u"n,..."_s },
         { u"rate"_s, u"Lines/s: ingest (default 1500), soak background (default 200), fanout list, 0 saturated (default 0)."_s, u"r,..."_s },
         { u"duration"_s, u"Seconds: ingest sending (default 10), soak (default 60)."_s, u"s"_s },
@@ -1973,6 +2012,16 @@ std::optional<int> parse(const QStringList &arguments, Options *o)
     if (p.isSet(u"server"_s))
         o->label = p.value(u"server"_s).toStdString();
     o->welcome = !p.isSet(u"no-welcome"_s);
+    if (p.isSet(u"framing"_s)) {
+        const QString framing = p.value(u"framing"_s);
+        if (framing == u"length:2"_s) {
+            o->lengthFrames = true;
+            o->welcome = false;   // text is no frame: a length-framed server greets no one
+        } else if (framing != u"line"_s) {
+            printError("bad value for --framing: '" + framing.toStdString() + "' (line or length:2)");
+            return 2;
+        }
+    }
     o->table = !p.isSet(u"no-table"_s);
     std::vector<int> pids;
     double minutes = -1;
