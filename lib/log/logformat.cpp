@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <array>
 #include <cstring>
 #include <limits>
 
@@ -84,7 +85,28 @@ bool isPrintableAscii(const QByteArray &data)
 void appendMessage(QByteArray &line, const QByteArray &data, bool binary)
 {
     if (binary) {
-        line += number(data.size()) + " B: " + data.toHex(' ');
+        // "12 B: 00 01 ...", written in place: a busy binary server prints every frame.
+        appendNumber(line, data.size());
+        line += " B: ";
+        if (data.isEmpty())
+            return;
+        // "xx " for every byte value, made once, stored four bytes at a time (one store a
+        // byte; the fourth is overwritten by the next byte's, or cut).
+        static constexpr auto table = [] {
+            std::array<std::array<char, 4>, 256> t {};
+            constexpr char digits[] = "0123456789abcdef";
+            for (size_t b = 0; b < 256; ++b)
+                t[b] = { digits[b >> 4], digits[b & 0xf], ' ', ' ' };
+            return t;
+        }();
+        const qsizetype at = line.size();
+        line.resize(at + 3 * data.size() + 1);
+        char *out = line.data() + at;
+        for (const char byte : data) {
+            std::memcpy(out, table[uchar(byte)].data(), 4);
+            out += 3;
+        }
+        line.chop(2);   // the last byte's space and the spare
         return;
     }
     if (isPrintableAscii(data) || DisplayText::isPlainText(data))
