@@ -157,6 +157,13 @@ void tst_ClientTableModel::rateAndLastMessageColumns()
     QTRY_COMPARE(model.index(silentRow, ClientTableModel::LastMessageColumn).data().toString(),
                  QString(ClientTableModel::LastMessageBytes, u'z') + QChar(0x2026));
 
+    // In a binary framing a frame is bytes: in hex, as the log shows it.
+    SpreadServer::Settings settings = server.settings();
+    settings.framing = *Framing::parse(u"fixed:3"_s);
+    server.setSettings(settings);
+    quiet.write("\x01" "AB");
+    QTRY_COMPARE(model.index(quietRow, ClientTableModel::LastMessageColumn).data().toString(), u"01 41 42"_s);
+
     // Ten seconds of quiet later the rate is back to 0 (the window is RateWindowMs).
     QTRY_COMPARE_WITH_TIMEOUT(model.index(noisyRow, ClientTableModel::RateColumn).data(ClientTableModel::SortRole).toDouble(),
                               0.0, ClientTableModel::RateWindowMs + 5000);

@@ -1685,6 +1685,14 @@ last heard from %4</source>
         <translation>消息中不能包含换行符(换行符表示消息结束)</translation>
     </message>
     <message>
+        <source>Not sent: a frame is %1 bytes, this message is %2</source>
+        <translation>未发送:每帧 %1 字节,这条消息 %2 字节</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>未发送:%1</translation>
+    </message>
+    <message>
         <source>No clients to send to: start the server first</source>
         <translation>没有可发送的客户端:请先启动服务器</translation>
     </message>

@@ -222,7 +222,8 @@ void ClientTableModel::refresh()
 QString ClientTableModel::lastMessageText(int row) const
 {
     const Row &r = m_rows.at(row);
-    QString text = DisplayText::escaped(r.lastMessage);
+    // As the log shows it: a frame of a binary framing in hex, anything else as text.
+    QString text = m_server->framing().isBinary() ? DisplayText::hex(r.lastMessage) : DisplayText::escaped(r.lastMessage);
     if (r.lastMessageCut)
         text += QChar(0x2026);   // …
     return text;

@@ -868,8 +868,17 @@ void ServerWindow::sendComposed()
         return;
     }
     const QByteArray &message = *composed;
-    if (message.contains('\n')) {
+    const Framing &framing = m_server->framing();
+    if (framing.kind == Framing::Kind::Line && message.contains('\n')) {
         showStatus(tr("A message cannot contain a line feed; it ends the message"));
+        return;
+    }
+    // Said here, in the user's words, rather than as the server's warning after the fact.
+    if (QString error; !framing.encode(message, &error)) {
+        if (framing.kind == Framing::Kind::Fixed)
+            showStatus(tr("Not sent: a frame is %1 bytes, this message is %2").arg(framing.fixedSize).arg(message.size()));
+        else
+            showStatus(tr("Not sent: %1").arg(error));
         return;
     }
     if (m_targetCombo->currentIndex() == 0) {
