@@ -965,6 +965,10 @@ void tst_ServerWindow::chineseFromTheLocale()
     QCOMPARE(ReasonText::translated(u"server full"_s), u"服务器已满"_s);
     // Issue 14: the framing setting and its reasons; an unfinished frame's first argument is itself a reason.
     QCOMPARE(child<QComboBox>(&window, "framingKindCombo")->itemText(3), u"长度字段"_s);
+    // The example line is Framing::describe(), translated in lib.
+    QCOMPARE(Framing::parse(u"fixed:8"_s)->describe(), u"每 8 字节为一帧"_s);
+    QVERIFY2(child<QLabel>(&window, "framingExampleLabel")->text().contains(u"帧"_s),
+             qPrintable(child<QLabel>(&window, "framingExampleLabel")->text()));
     QCOMPARE(ReasonText::translated(u"bad length field"_s), u"长度字段无效"_s);
     QCOMPARE(ReasonText::translated(u"closed by peer (an unfinished frame of 3 bytes was dropped)"_s),
              u"对方关闭了连接(丢弃了一个 3 字节的不完整帧)"_s);

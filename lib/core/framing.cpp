@@ -141,14 +141,14 @@ QString Framing::spec() const
 
 QString Framing::describe() const
 {
+    // Said in the windows, in the user's language (the console does not need it).
     switch (kind) {
     case Kind::Line:
         break;
     case Kind::Delimiter:
-        return u"a frame ends with %1: \"ab%2\" is the message \"ab\""_s
-                .arg(QString::fromLatin1(delimiter.toHex(' ')), QString::fromLatin1(delimiter.toHex()));
+        return tr("a frame ends with the bytes %1: 61 62 %1 is the message 61 62").arg(QString::fromLatin1(delimiter.toHex(' ')));
     case Kind::Fixed:
-        return u"every %1 bytes are one frame"_s.arg(fixedSize);
+        return tr("every %1 bytes are one frame").arg(fixedSize);
     case Kind::Length: {
         // An example frame with a body of two bytes.
         const qint64 value = 2 - lengthAdjust;
@@ -156,20 +156,19 @@ QString Framing::describe() const
         const QByteArray field = lengthField(quint64(value));
         const QByteArray frame = QByteArray(lengthOffset, '\0') + field + "\xaa\xbb"_ba;
         const QString shown = frame.size() <= 16 ? QString::fromLatin1(frame.toHex(' '))
-                                                 : u"%1 bytes, then %2"_s.arg(lengthOffset).arg(QString::fromLatin1((field + "\xaa\xbb"_ba).toHex(' ')));
-        return u"a %1-byte %2 length field at byte %3 counts the bytes after it%4: %5 is one frame"_s
+                                                 : tr("%1 bytes, then %2").arg(lengthOffset).arg(QString::fromLatin1((field + "\xaa\xbb"_ba).toHex(' ')));
+        return tr("a %1-byte %2 length field at byte %3 counts the bytes after it%4: %5 is one frame")
                 .arg(lengthSize)
-                .arg(littleEndian ? u"little-endian"_s : u"big-endian"_s)
+                .arg(littleEndian ? tr("little-endian") : tr("big-endian"))
                 .arg(lengthOffset)
                 .arg(lengthAdjust == 0 ? QString()
-                     : lengthAdjust > 0 ? u" minus %1"_s.arg(lengthAdjust) : u" plus %1"_s.arg(-lengthAdjust))
-                .arg(fits ? shown : u"(no two-byte body fits)"_s);
+                     : lengthAdjust > 0 ? tr(" minus %1").arg(lengthAdjust) : tr(" plus %1").arg(-lengthAdjust))
+                .arg(fits ? shown : tr("(no two-byte body fits)"));
     }
     case Kind::Idle:
-        return idleMs == 0 ? u"every read is one frame"_s
-                           : u"a frame is what arrived before %1 ms without a byte"_s.arg(idleMs);
+        return idleMs == 0 ? tr("every read is one frame") : tr("a frame is what arrived before %1 ms without a byte").arg(idleMs);
     }
-    return u"a frame ends with a line feed (CR LF too): \"ab\\n\" is the message \"ab\""_s;
+    return tr("a frame ends with a line feed (CR LF too): \"ab\\n\" is the message \"ab\"");
 }
 
 QByteArray Framing::suffix() const

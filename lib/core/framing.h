@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QCoreApplication>
 #include <QString>
 
 #include <optional>
@@ -30,6 +31,9 @@
  */
 struct Framing
 {
+    Q_DECLARE_TR_FUNCTIONS(Framing)
+
+public:
     enum class Kind : quint8 { Line, Delimiter, Fixed, Length, Idle };
 
     Kind kind = Kind::Line;

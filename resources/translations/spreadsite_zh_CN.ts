@@ -814,6 +814,57 @@ last heard from %4</source>
     </message>
 </context>
 <context>
+    <name>Framing</name>
+    <message>
+        <source>a frame ends with the bytes %1: 61 62 %1 is the message 61 62</source>
+        <translation>帧以字节 %1 结束:61 62 %1 即消息 61 62</translation>
+    </message>
+    <message>
+        <source>every %1 bytes are one frame</source>
+        <translation>每 %1 字节为一帧</translation>
+    </message>
+    <message>
+        <source>%1 bytes, then %2</source>
+        <translation>%1 字节,然后 %2</translation>
+    </message>
+    <message>
+        <source>a %1-byte %2 length field at byte %3 counts the bytes after it%4: %5 is one frame</source>
+        <translation>第 %3 字节处的 %1 字节%2长度字段给出其后的字节数%4:%5 为一帧</translation>
+    </message>
+    <message>
+        <source>little-endian</source>
+        <translation>小端</translation>
+    </message>
+    <message>
+        <source>big-endian</source>
+        <translation>大端</translation>
+    </message>
+    <message>
+        <source> minus %1</source>
+        <translation>减 %1</translation>
+    </message>
+    <message>
+        <source> plus %1</source>
+        <translation>加 %1</translation>
+    </message>
+    <message>
+        <source>(no two-byte body fits)</source>
+        <translation>(放不下两字节的正文)</translation>
+    </message>
+    <message>
+        <source>every read is one frame</source>
+        <translation>每次读到的数据为一帧</translation>
+    </message>
+    <message>
+        <source>a frame is what arrived before %1 ms without a byte</source>
+        <translation>帧是发送方静默 %1 ms 之前到达的数据</translation>
+    </message>
+    <message>
+        <source>a frame ends with a line feed (CR LF too): &quot;ab\n&quot; is the message &quot;ab&quot;</source>
+        <translation>帧以换行符结束(也接受 CR LF):&quot;ab\n&quot; 即消息 &quot;ab&quot;</translation>
+    </message>
+</context>
+<context>
     <name>FramingEdit</name>
     <message>
         <source>Line</source>
