@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QSignalSpy>
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
@@ -56,6 +57,7 @@ private slots:
     void enterBroadcastsTheComposeLine();
     void sendToSelectedClients();
     void hexComposeSendsBytes();
+    void composeRefusesWhatTheFramingCannotCarry();
     void dropSelectedWithReason();
     void findClientsAndActOnTheShownOnes();
     void receivedAndSentLookDifferent();
@@ -314,6 +316,32 @@ void tst_ServerWindow::hexComposeSendsBytes()
     QTest::keyClicks(compose, u"zz"_s);
     QTest::keyClick(compose, Qt::Key_Return);
     QCOMPARE(compose->text(), u"zz"_s);
+}
+
+void tst_ServerWindow::composeRefusesWhatTheFramingCannotCarry()
+{
+    auto window = startedWindow();
+    QVERIFY(window);
+    const Framing framing = FramingRows::parse(u"fixed:4"_s);
+    FramingRows::choose(window.get(), framing);
+    TestPeer peer(window->server()->serverPort(), {}, framing);
+    QTRY_COMPARE(window->server()->clients().size(), 1);
+    QSignalSpy warnings(window->server(), &SpreadServer::warning);
+    auto *compose = child<QLineEdit>(window.get(), "composeEdit");
+    QTest::keyClicks(compose, u"abc"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    // Said in the window before anything is sent; the text stays for fixing.
+    QCOMPARE(window->statusBar()->currentMessage(), u"Not sent: a frame is 4 bytes, this message is 3"_s);
+    QCOMPARE(compose->text(), u"abc"_s);
+    QCOMPARE(warnings.count(), 0);
+    // Four bytes are a frame, a line feed among them a byte like any other.
+    compose->clear();
+    auto *hex = child<QCheckBox>(window.get(), "composeHexCheck");
+    if (!hex->isChecked())
+        QTest::mouseClick(hex, Qt::LeftButton);
+    QTest::keyClicks(compose, u"61 62 0a 63"_s);
+    QTest::keyClick(compose, Qt::Key_Return);
+    QTRY_COMPARE(peer.lines(), QList<QByteArray> { "ab\nc"_ba });
 }
 
 void tst_ServerWindow::dropSelectedWithReason()
