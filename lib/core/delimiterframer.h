@@ -25,7 +25,7 @@
 
 #include "core/framing.h"
 
-class DelimiterFramer
+class DelimiterFramer : public UnfinishedFrame
 {
 public:
     DelimiterFramer(QByteArray delimiter, qsizetype maxLength) : m_delimiter(std::move(delimiter)), m_maxLength(maxLength)
@@ -34,10 +34,6 @@ public:
     }
 
     void setMaxLength(qsizetype maxLength) { m_maxLength = maxLength; }
-    bool hasPartial() const { return !m_partial.isEmpty(); }
-    qsizetype partialSize() const { return m_partial.size(); }
-    QByteArray takePartial() { return std::exchange(m_partial, QByteArray()); }
-    void clear() { m_partial = QByteArray(); }
 
     template <typename OnMessage>
     FrameStatus feed(QByteArrayView data, OnMessage &&onMessage)
@@ -95,6 +91,5 @@ private:
     }
 
     QByteArray m_delimiter;
-    QByteArray m_partial;
     qsizetype m_maxLength;
 };

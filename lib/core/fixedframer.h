@@ -22,16 +22,12 @@
 
 #include "core/framing.h"
 
-class FixedFramer
+class FixedFramer : public UnfinishedFrame
 {
 public:
     explicit FixedFramer(qsizetype size) : m_size(size) { Q_ASSERT(size > 0); }
 
     void setMaxLength(qsizetype) { }
-    bool hasPartial() const { return !m_partial.isEmpty(); }
-    qsizetype partialSize() const { return m_partial.size(); }
-    QByteArray takePartial() { return std::exchange(m_partial, QByteArray()); }
-    void clear() { m_partial = QByteArray(); }
 
     template <typename OnMessage>
     FrameStatus feed(QByteArrayView data, OnMessage &&onMessage)
@@ -57,6 +53,5 @@ public:
     }
 
 private:
-    QByteArray m_partial;
     qsizetype m_size;
 };

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <optional>
+#include <utility>
 
 /**
  * How a byte stream is cut into messages: one choice per server and per
@@ -102,6 +103,23 @@ public:
     bool carries(QByteArrayView message) const;
 
     friend bool operator==(const Framing &, const Framing &) = default;
+};
+
+/**
+ * The bytes of an unfinished frame, kept between reads: what the delimiter,
+ * fixed, length and idle framers share (LineFramer's drops a line's CR).
+ */
+class UnfinishedFrame
+{
+public:
+    bool hasPartial() const { return !m_partial.isEmpty(); }
+    qsizetype partialSize() const { return m_partial.size(); }
+    /** The unfinished frame, forgotten. */
+    QByteArray takePartial() { return std::exchange(m_partial, QByteArray()); }
+    void clear() { m_partial = QByteArray(); }
+
+protected:
+    QByteArray m_partial;
 };
 
 /** What a framer says about the input it was fed. */

@@ -23,16 +23,12 @@
 
 #include "core/framing.h"
 
-class IdleFramer
+class IdleFramer : public UnfinishedFrame
 {
 public:
     explicit IdleFramer(qsizetype maxLength) : m_maxLength(maxLength) { }
 
     void setMaxLength(qsizetype maxLength) { m_maxLength = maxLength; }
-    bool hasPartial() const { return !m_partial.isEmpty(); }
-    qsizetype partialSize() const { return m_partial.size(); }
-    QByteArray takePartial() { return std::exchange(m_partial, QByteArray()); }
-    void clear() { m_partial = QByteArray(); }
 
     template <typename OnMessage>
     FrameStatus feed(QByteArrayView data, OnMessage &&)
@@ -46,6 +42,5 @@ public:
     }
 
 private:
-    QByteArray m_partial;
     qsizetype m_maxLength;
 };

@@ -27,7 +27,7 @@
 
 #include "core/framing.h"
 
-class LengthFramer
+class LengthFramer : public UnfinishedFrame
 {
 public:
     LengthFramer(const Framing &framing, qsizetype maxLength)
@@ -40,10 +40,6 @@ public:
     }
 
     void setMaxLength(qsizetype maxLength) { m_maxLength = maxLength; }
-    bool hasPartial() const { return !m_partial.isEmpty(); }
-    qsizetype partialSize() const { return m_partial.size(); }
-    QByteArray takePartial() { return std::exchange(m_partial, QByteArray()); }
-    void clear() { m_partial = QByteArray(); }
 
     template <typename OnMessage>
     FrameStatus feed(QByteArrayView data, OnMessage &&onMessage)
@@ -108,7 +104,6 @@ private:
         return status;
     }
 
-    QByteArray m_partial;
     qsizetype m_maxLength;
     qint64 m_adjust;
     int m_offset;

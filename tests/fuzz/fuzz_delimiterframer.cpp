@@ -9,8 +9,7 @@
 // bytes; the rest is the stream. Whatever the chunking, the framer must produce
 // exactly what the reference produces from the whole stream at once.
 
-#include "core/framer.h"
-#include "core/framing.h"
+#include "framerfuzz.h"
 
 #include <QByteArray>
 #include <QList>
@@ -23,12 +22,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-struct Outcome {
-    QList<QByteArray> messages;
-    QByteArray partial;
-    FrameStatus status = FrameStatus::Ok;
-    bool operator==(const Outcome &) const = default;
-};
+using FramerFuzz::Outcome;
+
 
 /** Where @p needle first occurs in @p haystack at or after @p from, by trying every place. */
 qsizetype naiveFind(const QByteArray &haystack, const QByteArray &needle, qsizetype from)
@@ -74,37 +69,6 @@ Outcome reference(const QByteArray &stream, const QByteArray &delimiter, qsizety
     return out;
 }
 
-Outcome chunked(const QByteArray &stream, const Framing &framing, qsizetype maxLength, int stopAt, uint8_t pattern)
-{
-    Outcome out;
-    Framer framer(framing, maxLength);
-    const auto onMessage = [&out, stopAt](QByteArrayView message) {
-        out.messages.append(message.toByteArray());
-        return out.messages.size() != stopAt;
-    };
-    qsizetype at = 0;
-    uint32_t state = pattern;
-    while (at < stream.size()) {
-        state = state * 1103515245u + 12345u;
-        qsizetype chunk = qMin<qsizetype>(stream.size() - at, 1 + (state >> 16) % 19);
-        if ((state >> 8) % 16 == 0)
-            chunk = stream.size() - at;   // now and then the rest at once
-        if ((state >> 4) % 13 == 0 && framer.feed(QByteArrayView(), onMessage) != FrameStatus::Ok)
-            std::abort();   // an empty read changes nothing
-        out.status = framer.feed(QByteArrayView(stream).sliced(at, chunk), onMessage);
-        if (out.status != FrameStatus::Ok) {
-            if (framer.hasPartial())
-                std::abort();   // Stopped discards the rest, Overlong clears
-            return out;
-        }
-        at += chunk;
-    }
-    const qsizetype partialSize = framer.partialSize();
-    out.partial = framer.takePartial();
-    if (partialSize != out.partial.size() || framer.hasPartial())
-        std::abort();
-    return out;
-}
 
 } // namespace
 
@@ -135,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         std::abort();
 
     const Outcome expected = reference(stream, delimiter, maxLength, stopAt);
-    const Outcome actual = chunked(stream, *framing, maxLength, stopAt, pattern);
+    const Outcome actual = FramerFuzz::chunked(stream, *framing, maxLength, stopAt, pattern, 19);
     if (!(expected == actual))
         std::abort();
     // Each message is one a sender may write (Framing::carries(), what the cluster checks), and the

@@ -7,8 +7,7 @@
 // byte 3 the chunk pattern; the rest is the stream. Whatever the chunking, the
 // framer must produce exactly what the reference produces from the whole stream.
 
-#include "core/framer.h"
-#include "core/framing.h"
+#include "framerfuzz.h"
 
 #include <QByteArray>
 #include <QList>
@@ -22,12 +21,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-struct Outcome {
-    QList<QByteArray> messages;
-    QByteArray partial;
-    FrameStatus status = FrameStatus::Ok;
-    bool operator==(const Outcome &) const = default;
-};
+using FramerFuzz::Outcome;
+
 
 // The grammar of fixedframer.h, the simplest way: every N bytes from the first one, byte by byte.
 Outcome reference(const QByteArray &stream, qsizetype frameSize, int stopAt)
@@ -48,37 +43,6 @@ Outcome reference(const QByteArray &stream, qsizetype frameSize, int stopAt)
     return out;
 }
 
-Outcome chunked(const QByteArray &stream, const Framing &framing, qsizetype maxLength, int stopAt, uint8_t pattern)
-{
-    Outcome out;
-    Framer framer(framing, maxLength);
-    const auto onMessage = [&out, stopAt](QByteArrayView message) {
-        out.messages.append(message.toByteArray());
-        return out.messages.size() != stopAt;
-    };
-    qsizetype at = 0;
-    uint32_t state = pattern;
-    while (at < stream.size()) {
-        state = state * 1103515245u + 12345u;
-        qsizetype chunk = qMin<qsizetype>(stream.size() - at, 1 + (state >> 16) % 41);
-        if ((state >> 8) % 16 == 0)
-            chunk = stream.size() - at;
-        if ((state >> 4) % 13 == 0 && framer.feed(QByteArrayView(), onMessage) != FrameStatus::Ok)
-            std::abort();
-        out.status = framer.feed(QByteArrayView(stream).sliced(at, chunk), onMessage);
-        if (out.status != FrameStatus::Ok) {
-            if (framer.hasPartial())
-                std::abort();
-            return out;
-        }
-        at += chunk;
-    }
-    const qsizetype partialSize = framer.partialSize();
-    out.partial = framer.takePartial();
-    if (partialSize != out.partial.size() || framer.hasPartial())
-        std::abort();
-    return out;
-}
 
 } // namespace
 
@@ -102,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         std::abort();
 
     const Outcome expected = reference(stream, frameSize, stopAt);
-    const Outcome actual = chunked(stream, *framing, maxLength, stopAt, pattern);
+    const Outcome actual = FramerFuzz::chunked(stream, *framing, maxLength, stopAt, pattern, 41);
     if (!(expected == actual))
         std::abort();
     // What a sender composes of one frame's bytes is that frame.

@@ -9,8 +9,7 @@
 // Whatever the cutting, the framer must produce exactly what the reference
 // produces from the stream cut at the pauses alone.
 
-#include "core/framer.h"
-#include "core/framing.h"
+#include "framerfuzz.h"
 
 #include <QByteArray>
 #include <QList>
@@ -23,12 +22,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-struct Outcome {
-    QList<QByteArray> messages;
-    QByteArray partial;
-    FrameStatus status = FrameStatus::Ok;
-    bool operator==(const Outcome &) const = default;
-};
+using FramerFuzz::Outcome;
+
 
 /** Stream offsets at which the sender pauses, in order; two at one offset are a pause with nothing before it. */
 QList<qsizetype> pausesOf(qsizetype streamSize, uint8_t seed)
