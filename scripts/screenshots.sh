@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Writes docs/screenshots/{server,client}-{en,zh_CN}.png: the server window and a
 # client window (with a second client and a raw device connected) after a short
-# scripted session, in English and in Simplified Chinese, under Xvfb; then
-# cluster-{en,zh_CN}.png: the server window joined to a NATS domain with a
+# scripted session, in English and in Simplified Chinese, under Xvfb;
+# framing-{en,zh_CN}.png: a Modbus TCP server (--framing length:2,offset=4) with
+# a master polling a PLC; then cluster-{en,zh_CN}.png: the server window joined to a NATS domain with a
 # second server (needs a build with NATS and nats-server installed; skipped,
 # with a message, otherwise).
 # Builds nothing: build first (scripts/setup.sh or cmake --build build).

@@ -21,6 +21,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include "core/framing.h"
 #include "server/clienttablemodel.h"
 #include "client/clientwindow.h"
 #include "cluster/clusterbridge.h"
@@ -139,6 +140,43 @@ int main(int argc, char *argv[])
     ok = save(&alice, u"%1/client-%2.png"_s.arg(outDir, suffix)) && ok;
     if (!ok)
         return 1;
+
+    // Framing (issue 14): a Modbus TCP server, a master polling a PLC, every frame
+    // one bubble with its length field marked, however the bytes arrived.
+    {
+        ServerOptions modbusOptions;
+        modbusOptions.bind = QHostAddress::LocalHost;
+        modbusOptions.port = 0;
+        modbusOptions.settings.framing = *Framing::parse(u"length:2,offset=4"_s);
+        modbusOptions.explicitlySet = { u"port"_s, u"bind"_s, u"framing"_s };
+        ServerWindow modbus(modbusOptions);
+        modbus.resize(1180, 700);
+        modbus.move(0, 0);
+        modbus.show();
+        if (!modbus.start())
+            return 1;
+        QTcpSocket master, plc;
+        master.connectToHost(QHostAddress::LocalHost, modbus.server()->serverPort());
+        plc.connectToHost(QHostAddress::LocalHost, modbus.server()->serverPort());
+        if (!waitFor([&] { return modbus.server()->clientCount() == 2; }))
+            return 1;
+        for (int i = 1; i <= 3; ++i) {
+            // Read 3 holding registers from 0x006b; the PLC answers with their values.
+            const QByteArray id = QByteArray::fromHex(QByteArray::number(i, 16).rightJustified(4, '0'));
+            const QByteArray request = id + QByteArray::fromHex("0000 0006 11 03 006b 0003");
+            const QByteArray response = id + QByteArray::fromHex("0000 0009 11 03 06 022b 0000") + char(0x60 + i) + char(0);
+            master.write(request.left(5));   // split in its length field: still one frame
+            master.flush();
+            QTest::qWait(120);
+            master.write(request.mid(5));
+            QTest::qWait(250);
+            plc.write(response);
+            QTest::qWait(250);
+        }
+        QTest::qWait(600);
+        if (!save(&modbus, u"%1/framing-%2.png"_s.arg(outDir, suffix)))
+            return 1;
+    }
 
     // The cluster view: a NATS node, a second server (lib only, as in a
     // console) with two devices of its own, and the window joined to both.
