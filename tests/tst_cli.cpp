@@ -622,7 +622,7 @@ void tst_Cli::serverFramesModbusAndLogsHex()
         master->send(request.mid(5));
         QTRY_COMPARE(device->received(), QByteArray::fromHex("ff00") + request);
         if (format == u"text"_s) {
-            QTRY_VERIFY(server->hasMatch(logLine(u"[#1 127.0.0.1:%1] 12 B: 00 01 00 00 00 06 11 03 00 6b 00 03"_s
+            QTRY_VERIFY(server->hasMatch(logLine(u"[#1 127.0.0.1:%1] 12 B: 0001000000061103006b0003"_s
                                                          .arg(master->localPort()))));
         } else {
             QTRY_VERIFY(server->lines().size() >= 4);
@@ -656,11 +656,11 @@ void tst_Cli::clientTypesHexInABinaryFraming()
 
     client->write("not hex\n01 02\n0a0b0c\n"_ba);
     QTRY_COMPARE(peer->received(), QByteArray::fromHex("0a0b0c"));   // "01 02" is two bytes, not a frame of three
-    QTRY_VERIFY(client->hasLine(u"sent: 3 B: 0a 0b 0c"_s));
+    QTRY_VERIFY(client->hasLine(u"sent: 3 B: 0a0b0c"_s));
     QVERIFY(client->hasLine(u"warning: message not sent: a frame is 3 bytes, this message is 2"_s));
     QVERIFY(client->errLines().join(u'\n').contains(u"in fixed:3 framing a typed line is bytes in hexadecimal"_s));
     peer->send(QByteArray::fromHex("414243 44"));
-    QTRY_VERIFY(client->hasLine(u"3 B: 41 42 43"_s));
+    QTRY_VERIFY(client->hasLine(u"3 B: 414243"_s));
 }
 
 void tst_Cli::clientCountAgainstOurServer()

@@ -39,6 +39,7 @@ private slots:
     void serverTextLines_data();
     void serverTextLines();
     void jsonKeepsBinaryLosslessly();
+    void jsonOfABinaryFrame();
     void jsonOfPlainText();
     void remoteMessages();
     void clusterEvents();
@@ -59,6 +60,11 @@ void tst_LogFormat::serverTextLines_data()
     QTest::newRow("received") << Log::What(Log::Received { peer, "bin\x01"_ba, 3 }) << u"[#7 127.0.0.1:5555] bin\\x01"_s;
     QTest::newRow("sent to all") << Log::What(Log::Sent { 0, "hi"_ba, 4 }) << u"[server -> all (4)] hi"_s;
     QTest::newRow("sent to one") << Log::What(Log::Sent { 7, "hi"_ba, 1 }) << u"[server -> #7] hi"_s;
+    // A frame of a binary framing: its size and every byte in hex, text or not.
+    QTest::newRow("received frame") << Log::What(Log::Received { peer, QByteArray("\x00\x06hi\xff\x0a", 6), 3, true })
+                                    << u"[#7 127.0.0.1:5555] 6 B: 00066869ff0a"_s;
+    QTest::newRow("empty frame") << Log::What(Log::Received { peer, QByteArray(), 0, true }) << u"[#7 127.0.0.1:5555] 0 B: "_s;
+    QTest::newRow("sent frame") << Log::What(Log::Sent { 0, "OK"_ba, 2, true }) << u"[server -> all (2)] 2 B: 4f4b"_s;
     QTest::newRow("warning") << Log::What(Log::Warning { u"cannot accept"_s }) << u"warning: cannot accept"_s;
     QTest::newRow("stopped") << Log::What(Log::Stopped {}) << u"stopped"_s;
 }
@@ -83,6 +89,19 @@ void tst_LogFormat::jsonKeepsBinaryLosslessly()
     QCOMPARE(o.value(u"text"_s).toString(), u"\\x00\\xff ok"_s);
     QCOMPARE(QByteArray::fromBase64(o.value(u"base64"_s).toString().toLatin1()), data);
     QCOMPARE(QDateTime::fromString(o.value(u"time"_s).toString(), Qt::ISODateWithMs).toMSecsSinceEpoch(), SOME_TIME);
+}
+
+void tst_LogFormat::jsonOfABinaryFrame()
+{
+    const QByteArray frame = QByteArray::fromHex("0001000000061103006b0003");
+    const QJsonObject o = parsed(at(Log::Received { { 3, u"[::1]:4000"_s, {} }, frame, 1, true }));
+    QCOMPARE(o.value(u"bytes"_s).toInt(), 12);
+    QCOMPARE(o.value(u"hex"_s).toString(), u"0001000000061103006b0003"_s);
+    QCOMPARE(QByteArray::fromBase64(o.value(u"base64"_s).toString().toLatin1()), frame);
+    QVERIFY(!o.contains(u"text"_s));   // bytes, not text
+    // The client's side too.
+    QCOMPARE(Log::text(at(Log::FromServer { "AB"_ba, true }), false), "2 B: 4142"_ba);
+    QCOMPARE(parsed(at(Log::ToServer { "AB"_ba, false, true })).value(u"hex"_s).toString(), u"4142"_s);
 }
 
 void tst_LogFormat::jsonOfPlainText()

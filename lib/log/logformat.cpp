@@ -85,28 +85,26 @@ bool isPrintableAscii(const QByteArray &data)
 void appendMessage(QByteArray &line, const QByteArray &data, bool binary)
 {
     if (binary) {
-        // "12 B: 00 01 ...", written in place: a busy binary server prints every frame.
+        // "12 B: 000100000006...": the size, then the bytes as JSON Lines' "hex" has them.
+        // Written in place, two digits a byte from a table: a busy binary server prints
+        // every frame, and the log line's length is most of its cost (spaced hex made a
+        // length-framed fan-out cost 1.13x a line-framed one; this, 1.07x).
         appendNumber(line, data.size());
         line += " B: ";
-        if (data.isEmpty())
-            return;
-        // "xx " for every byte value, made once, stored four bytes at a time (one store a
-        // byte; the fourth is overwritten by the next byte's, or cut).
         static constexpr auto table = [] {
-            std::array<std::array<char, 4>, 256> t {};
+            std::array<std::array<char, 2>, 256> t {};
             constexpr char digits[] = "0123456789abcdef";
             for (size_t b = 0; b < 256; ++b)
-                t[b] = { digits[b >> 4], digits[b & 0xf], ' ', ' ' };
+                t[b] = { digits[b >> 4], digits[b & 0xf] };
             return t;
         }();
         const qsizetype at = line.size();
-        line.resize(at + 3 * data.size() + 1);
+        line.resize(at + 2 * data.size());
         char *out = line.data() + at;
         for (const char byte : data) {
-            std::memcpy(out, table[uchar(byte)].data(), 4);
-            out += 3;
+            std::memcpy(out, table[uchar(byte)].data(), 2);
+            out += 2;
         }
-        line.chop(2);   // the last byte's space and the spare
         return;
     }
     if (isPrintableAscii(data) || DisplayText::isPlainText(data))

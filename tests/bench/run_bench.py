@@ -34,6 +34,13 @@ connection's session, and SSL_session_reused counts what was resumed), tls-fanou
 table is a second one, against haproxy (nbthread 1, mode tcp, tests/bench/haproxy.cfg.in)
 terminating TLS in front of the yardstick: its CPU and RSS are both processes'.
 
+The framing mode (issue 14; --modes framing, not in the default run) is the fan-out on our
+server twice, in line framing and with --framing length:2 (spread-bench sends each 64-byte
+unit as a 2-byte length and a 62-byte body, and frames what it receives), in a third table
+whose ratios are to line framing (target 1.1x):
+
+    python3 tests/bench/run_bench.py build --modes framing --servers ours   # about 2 minutes
+
 Progress and every spread-bench result line go to stderr; the Markdown table (for the
 README) goes to stdout, and to --out FILE. Exit code 1 if any run lost, duplicated or
 reordered a line, or failed; 0 otherwise.
