@@ -156,20 +156,15 @@ bool EchoClient::write(const QByteArray &message, bool periodic)
 {
     if (m_state != State::Connected)
         return false;
-    if (m_framing.kind == Framing::Kind::Line) {
-        m_socket->write(message + lineEndingBytes(m_lineEnding));
-        if (periodic)
-            ++m_periodicSent;
-        emit messageSent(message, periodic);
-        return true;
-    }
     QString error;
     const std::optional<QByteArray> framed = m_framing.encode(message, &error);
     if (!framed) {
         emit warning(QString(Reasons::CannotFrame).arg(error));
         return false;
     }
-    m_socket->write(*framed + m_framing.suffix());
+    // In line framing the ending is the user's choice (the seed's client sends none).
+    const bool line = m_framing.kind == Framing::Kind::Line;
+    m_socket->write(*framed + (line ? lineEndingBytes(m_lineEnding) : m_framing.suffix()));
     if (periodic)
         ++m_periodicSent;
     emit messageSent(*framed, periodic);

@@ -196,16 +196,6 @@ QByteArray Framing::lengthField(quint64 value) const
     return field;
 }
 
-quint64 Framing::fieldValue(QByteArrayView frame) const
-{
-    quint64 value = 0;
-    for (int i = 0; i < lengthSize; ++i) {
-        const int at = littleEndian ? lengthSize - 1 - i : i;
-        value = (value << 8) | uchar(frame[lengthOffset + at]);
-    }
-    return value;
-}
-
 bool Framing::carries(QByteArrayView message) const
 {
     switch (kind) {
@@ -217,8 +207,7 @@ bool Framing::carries(QByteArrayView message) const
     case Kind::Fixed:
         return message.size() == fixedSize;
     case Kind::Length:
-        return message.size() >= headerSize()
-                && qint64(headerSize()) + qint64(fieldValue(message)) + lengthAdjust == message.size();
+        return message.size() >= headerSize() && announcedSize(message) == message.size();
     case Kind::Idle:
         return !message.isEmpty();
     }
@@ -271,8 +260,8 @@ std::optional<QByteArray> Framing::encode(QByteArrayView payload, QString *error
             return std::nullopt;
         }
         if (!carries(payload)) {
-            const qint64 total = qint64(headerSize()) + qint64(fieldValue(payload)) + lengthAdjust;
-            setError(error, u"the length field announces a frame of %1 bytes, this message is %2"_s.arg(total).arg(payload.size()));
+            setError(error, u"the length field announces a frame of %1 bytes, this message is %2"_s
+                                    .arg(announcedSize(payload)).arg(payload.size()));
             return std::nullopt;
         }
         break;

@@ -71,7 +71,19 @@ public:
     /** Length framing: bytes from a frame's start to the end of its length field. */
     qsizetype headerSize() const { return qsizetype(lengthOffset) + lengthSize; }
     /** Length framing: the field's value in @p frame, which holds at least headerSize() bytes. */
-    quint64 fieldValue(QByteArrayView frame) const;
+    quint64 fieldValue(QByteArrayView frame) const
+    {
+        quint64 value = 0;
+        for (int i = 0; i < lengthSize; ++i)
+            value = (value << 8) | uchar(frame[lengthOffset + (littleEndian ? lengthSize - 1 - i : i)]);
+        return value;
+    }
+    /**
+     * Length framing: the size of the frame whose header starts @p frame, header
+     * included, as its field says (below headerSize(): a bad length). The field
+     * is below 2^32 and the adjustment at most 2^32 either way: no overflow.
+     */
+    qint64 announcedSize(QByteArrayView frame) const { return qint64(headerSize()) + qint64(fieldValue(frame)) + lengthAdjust; }
     /** Length framing: the field that says @p value (its low lengthSize bytes), in the field's byte order. */
     QByteArray lengthField(quint64 value) const;
     /** Length framing: the largest value the field can say. */

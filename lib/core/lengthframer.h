@@ -30,14 +30,7 @@
 class LengthFramer : public UnfinishedFrame
 {
 public:
-    LengthFramer(const Framing &framing, qsizetype maxLength)
-        : m_maxLength(maxLength)
-        , m_adjust(framing.lengthAdjust)
-        , m_offset(framing.lengthOffset)
-        , m_size(quint8(framing.lengthSize))
-        , m_littleEndian(framing.littleEndian)
-    {
-    }
+    LengthFramer(const Framing &framing, qsizetype maxLength) : m_framing(framing), m_maxLength(maxLength) { }
 
     void setMaxLength(qsizetype maxLength) { m_maxLength = maxLength; }
 
@@ -46,7 +39,7 @@ public:
     {
         if (!m_partial.isEmpty()) {
             // First the header, then (its length known) the rest of the frame.
-            const qsizetype header = headerSize();
+            const qsizetype header = m_framing.headerSize();
             if (m_partial.size() < header) {
                 const qsizetype wanted = std::min(header - m_partial.size(), data.size());
                 m_partial.append(data.data(), wanted);
@@ -67,7 +60,7 @@ public:
                 return FrameStatus::Stopped;
         }
         while (!data.isEmpty()) {
-            if (data.size() < headerSize())
+            if (data.size() < m_framing.headerSize())
                 break;
             qint64 total = 0;
             if (const FrameStatus status = frameSize(data, &total); status != FrameStatus::Ok)
@@ -84,18 +77,12 @@ public:
     }
 
 private:
-    qsizetype headerSize() const { return qsizetype(m_offset) + m_size; }
-
     /** The size of the frame that starts @p frame (which holds its header), or why there is none. */
     FrameStatus frameSize(QByteArrayView frame, qint64 *total) const
     {
-        quint64 value = 0;
-        for (int i = 0; i < m_size; ++i)
-            value = (value << 8) | uchar(frame[m_offset + (m_littleEndian ? m_size - 1 - i : i)]);
-        const qint64 body = qint64(value) + m_adjust;   // value < 2^32, |adjust| <= 2^32: no overflow
-        if (body < 0)
+        *total = m_framing.announcedSize(frame);
+        if (*total < m_framing.headerSize())
             return FrameStatus::BadLength;
-        *total = qint64(headerSize()) + body;
         return *total > m_maxLength ? FrameStatus::Overlong : FrameStatus::Ok;
     }
     FrameStatus fail(FrameStatus status)
@@ -104,9 +91,6 @@ private:
         return status;
     }
 
+    Framing m_framing;
     qsizetype m_maxLength;
-    qint64 m_adjust;
-    int m_offset;
-    quint8 m_size;
-    bool m_littleEndian;
 };
