@@ -336,14 +336,6 @@ last activity %4
         <source>What ends each message sent, typed or periodic, in line framing</source>
         <translation>按行分帧时,每条发出的消息(手动或定时)末尾加上的行尾符</translation>
     </message>
-    <message>
-        <source>Not sent: a frame is %1 bytes, this message is %2</source>
-        <translation>未发送:每帧 %1 字节,这条消息 %2 字节</translation>
-    </message>
-    <message>
-        <source>Not sent: %1</source>
-        <translation>未发送:%1</translation>
-    </message>
 </context>
 <context>
     <name>ClusterBridge</name>
@@ -1736,14 +1728,6 @@ last heard from %4</source>
         <translation>消息中不能包含换行符(换行符表示消息结束)</translation>
     </message>
     <message>
-        <source>Not sent: a frame is %1 bytes, this message is %2</source>
-        <translation>未发送:每帧 %1 字节,这条消息 %2 字节</translation>
-    </message>
-    <message>
-        <source>Not sent: %1</source>
-        <translation>未发送:%1</translation>
-    </message>
-    <message>
         <source>No clients to send to: start the server first</source>
         <translation>没有可发送的客户端:请先启动服务器</translation>
     </message>
@@ -1917,6 +1901,14 @@ Bytes/s: %4 in, %5 out</source>
     <message>
         <source>This build has no NATS support: libnats was not found when it was built</source>
         <translation>此版本不支持 NATS：构建时未找到 libnats</translation>
+    </message>
+    <message>
+        <source>Not sent: a frame is %1 bytes, this message is %2</source>
+        <translation>未发送:每帧 %1 字节,这条消息 %2 字节</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>未发送:%1</translation>
     </message>
 </context>
 </TS>

@@ -560,12 +560,8 @@ void ClientWindow::sendComposed()
         return;
     }
     // Refused here, where the user can fix it, rather than as a warning in the log.
-    QString error;
-    if (!framing.encode(message, &error)) {
-        if (framing.kind == Framing::Kind::Fixed)
-            showComposeProblem(tr("Not sent: a frame is %1 bytes, this message is %2").arg(framing.fixedSize).arg(message.size()));
-        else
-            showComposeProblem(tr("Not sent: %1").arg(error));
+    if (const QString why = UiText::notSentText(framing, message); !why.isEmpty()) {
+        showComposeProblem(why);
         return;
     }
     showComposeProblem(QString());

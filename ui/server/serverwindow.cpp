@@ -874,11 +874,8 @@ void ServerWindow::sendComposed()
         return;
     }
     // Said here, in the user's words, rather than as the server's warning after the fact.
-    if (QString error; !framing.encode(message, &error)) {
-        if (framing.kind == Framing::Kind::Fixed)
-            showStatus(tr("Not sent: a frame is %1 bytes, this message is %2").arg(framing.fixedSize).arg(message.size()));
-        else
-            showStatus(tr("Not sent: %1").arg(error));
+    if (const QString why = UiText::notSentText(framing, message); !why.isEmpty()) {
+        showStatus(why);
         return;
     }
     if (m_targetCombo->currentIndex() == 0) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "uitext.h"
 
+#include "core/framing.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QLocale>
@@ -38,6 +40,19 @@ QString problemStyle()
 QString noNatsText()
 {
     return QCoreApplication::translate("UiText", "This build has no NATS support: libnats was not found when it was built");
+}
+
+QString notSentText(const Framing &framing, QByteArrayView message)
+{
+    QString error;
+    if (framing.encode(message, &error))
+        return {};
+    // The fixed size in our own words; the other reasons are lib's (English).
+    if (framing.kind == Framing::Kind::Fixed)
+        return QCoreApplication::translate("UiText", "Not sent: a frame is %1 bytes, this message is %2")
+                .arg(framing.fixedSize)
+                .arg(message.size());
+    return QCoreApplication::translate("UiText", "Not sent: %1").arg(error);
 }
 
 } // namespace UiText

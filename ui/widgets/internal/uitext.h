@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QByteArrayView>
 #include <QString>
+
+struct Framing;
 
 /**
  * Texts and looks more than one widget shows, written once: how a byte
@@ -20,5 +23,8 @@ QString problemStyle();
 
 /** Why the cluster controls are disabled in a build without libnats. */
 QString noNatsText();
+
+/** Why a compose bar does not send @p message in @p framing, in the user's words; empty if it can be sent. */
+QString notSentText(const Framing &framing, QByteArrayView message);
 
 } // namespace UiText
