@@ -71,11 +71,13 @@ public:
     /** Length framing: bytes from a frame's start to the end of its length field. */
     qsizetype headerSize() const { return qsizetype(lengthOffset) + lengthSize; }
     /** Length framing: the field's value in @p frame, which holds at least headerSize() bytes. */
-    quint64 fieldValue(QByteArrayView frame) const
+    quint64 fieldValue(QByteArrayView frame) const { return readField(frame, lengthOffset, lengthSize, littleEndian); }
+    /** The unsigned @p size-byte field at @p offset of @p frame: fieldValue() for a framer that keeps only these. */
+    static quint64 readField(QByteArrayView frame, int offset, int size, bool littleEndian)
     {
         quint64 value = 0;
-        for (int i = 0; i < lengthSize; ++i)
-            value = (value << 8) | uchar(frame[lengthOffset + (littleEndian ? lengthSize - 1 - i : i)]);
+        for (int i = 0; i < size; ++i)
+            value = (value << 8) | uchar(frame[offset + (littleEndian ? size - 1 - i : i)]);
         return value;
     }
     /**

@@ -30,7 +30,15 @@
 class LengthFramer : public UnfinishedFrame
 {
 public:
-    LengthFramer(const Framing &framing, qsizetype maxLength) : m_framing(framing), m_maxLength(maxLength) { }
+    // Only the field's place and meaning are kept: the framer is built for every read.
+    LengthFramer(const Framing &framing, qsizetype maxLength)
+        : m_maxLength(maxLength)
+        , m_adjust(framing.lengthAdjust)
+        , m_offset(framing.lengthOffset)
+        , m_size(quint8(framing.lengthSize))
+        , m_littleEndian(framing.littleEndian)
+    {
+    }
 
     void setMaxLength(qsizetype maxLength) { m_maxLength = maxLength; }
 
@@ -39,7 +47,7 @@ public:
     {
         if (!m_partial.isEmpty()) {
             // First the header, then (its length known) the rest of the frame.
-            const qsizetype header = m_framing.headerSize();
+            const qsizetype header = headerSize();
             if (m_partial.size() < header) {
                 const qsizetype wanted = std::min(header - m_partial.size(), data.size());
                 m_partial.append(data.data(), wanted);
@@ -60,7 +68,7 @@ public:
                 return FrameStatus::Stopped;
         }
         while (!data.isEmpty()) {
-            if (data.size() < m_framing.headerSize())
+            if (data.size() < headerSize())
                 break;
             qint64 total = 0;
             if (const FrameStatus status = frameSize(data, &total); status != FrameStatus::Ok)
@@ -77,11 +85,13 @@ public:
     }
 
 private:
-    /** The size of the frame that starts @p frame (which holds its header), or why there is none. */
+    qsizetype headerSize() const { return qsizetype(m_offset) + m_size; }
+
+    /** The size of the frame that starts @p frame (which holds its header), or why there is none (as Framing::announcedSize()). */
     FrameStatus frameSize(QByteArrayView frame, qint64 *total) const
     {
-        *total = m_framing.announcedSize(frame);
-        if (*total < m_framing.headerSize())
+        *total = qint64(headerSize()) + qint64(Framing::readField(frame, m_offset, m_size, m_littleEndian)) + m_adjust;
+        if (*total < headerSize())
             return FrameStatus::BadLength;
         return *total > m_maxLength ? FrameStatus::Overlong : FrameStatus::Ok;
     }
@@ -91,6 +101,9 @@ private:
         return status;
     }
 
-    Framing m_framing;
     qsizetype m_maxLength;
+    qint64 m_adjust;
+    int m_offset;
+    quint8 m_size;
+    bool m_littleEndian;
 };
