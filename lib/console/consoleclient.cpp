@@ -28,6 +28,24 @@ ConsoleClient::ConsoleClient(const ClientOptions &options, QObject *parent)
     m_client.setFlushDelay(options.flushDelayMs);
     m_client.setTlsEnabled(options.tls);
     m_client.setTlsConfiguration(options.tlsConfiguration);
+    if (options.rules)
+        m_rules.setRules(*options.rules);
+    connect(&m_rules, &RuleRunner::warning, &m_log, &ClientLog::warn);
+    if (!options.sendList.isEmpty()) {
+        m_sendFileDone = false;
+        m_sendFile = new MessageSequence(options.sendList, MessageTemplate::Syntax::Seed,
+                                         [this](const MessageTemplate &message, quint64 sequence) {
+                                             return m_client.sendTemplate(message, sequence);
+                                         }, this);
+        connect(m_sendFile, &MessageSequence::finished, this, [this](bool ok) {
+            if (!ok)
+                printError(ClientProgram, u"--send-file stopped after %1 of %2 messages: not connected"_s
+                                                  .arg(m_sendFile->sent())
+                                                  .arg(m_sendFile->total()));
+            m_sendFileDone = true;
+            finishIfDone();
+        });
+    }
 
     // The log first: "Connected..." is printed before the lines typed meanwhile are sent.
     connect(&m_log, &ClientLog::logged, this, [](const Log::Event &event) { printBytes(Log::line(event, Log::Format::Text, false)); });
@@ -48,8 +66,10 @@ int ConsoleClient::run()
 
 void ConsoleClient::onConnected()
 {
-    for (const QByteArray &line : std::exchange(m_pendingInput, {}))
-        m_client.send(line);
+    for (const MessageTemplate &line : std::exchange(m_pendingInput, {}))
+        m_client.sendTemplate(line, ++m_typedSent);
+    if (m_sendFile && !m_sendFileDone && !m_sendFile->isRunning())
+        m_sendFile->start();
     finishIfDone();
 }
 
@@ -68,12 +88,17 @@ void ConsoleClient::onConnectionEnded()
 
 void ConsoleClient::onLineTyped(const QByteArray &typed)
 {
-    const std::optional<QByteArray> message = typedMessage(typed, m_client.framing(), ClientProgram);
+    if (typed == "/rules") {
+        printRules(m_rules);
+        return;
+    }
+    const std::optional<MessageTemplate> message
+            = typedTemplate(typed, m_client.framing(), MessageTemplate::Syntax::Seed, ClientProgram);
     if (!message)
         return;
-    const QByteArray &line = *message;
+    const MessageTemplate &line = *message;
     if (m_client.state() == EchoClient::State::Connected)
-        m_client.send(line);
+        m_client.sendTemplate(line, ++m_typedSent);
     else if (m_pendingInput.size() < MAX_PENDING_INPUT)
         m_pendingInput.append(line);
     else
@@ -101,7 +126,7 @@ void ConsoleClient::onSignal()
 void ConsoleClient::finishIfDone()
 {
     const bool countDone = m_options.count > 0 && m_client.periodicSent() >= m_options.count;
-    const bool inputOnly = !m_options.periodic && m_inputDone && m_pendingInput.isEmpty();
+    const bool inputOnly = !m_options.periodic && m_inputDone && m_pendingInput.isEmpty() && m_sendFileDone;
     if (m_finishing || !(countDone || inputOnly))
         return;
     m_finishing = true;

@@ -154,14 +154,37 @@ bool intValue(const QCommandLineParser &parser, const QString &name, qint64 min,
     return true;
 }
 
-std::optional<QByteArray> typedMessage(const QByteArray &line, const Framing &framing, const QString &program)
+void printRules(const RuleRunner &runner)
 {
-    if (!framing.isBinary())
-        return line;
-    const std::optional<QByteArray> bytes = DisplayText::parseHex(QString::fromUtf8(line));
-    if (bytes && !bytes->isEmpty())
-        return bytes;
-    printError(program, u"in %1 framing a typed line is bytes in hexadecimal, such as 00 01 ff; not sent"_s.arg(framing.spec()));
+    const QList<Rule> &rules = runner.rules().rules();
+    if (rules.isEmpty()) {
+        printLine(u"no rules (see --rules)"_s);
+        return;
+    }
+    printLine(u"%1 rules"_s.arg(rules.size()));
+    for (qsizetype i = 0; i < rules.size(); ++i) {
+        const Rule &rule = rules.at(i);
+        printLine(u"%1. %2: %3 %4 -> %5 hits%6"_s.arg(i + 1)
+                          .arg(rule.name, Rule::kindName(rule.kind), rule.pattern)
+                          .arg(runner.hits().value(i))
+                          .arg(rule.enabled ? QString() : u" (off)"_s));
+    }
+}
+
+std::optional<MessageTemplate> typedTemplate(const QByteArray &line, const Framing &framing,
+                                             MessageTemplate::Syntax textSyntax, const QString &program)
+{
+    QString error;
+    const bool hex = framing.isBinary();
+    const std::optional<MessageTemplate> message
+            = MessageTemplate::parse(QString::fromUtf8(line), hex ? MessageTemplate::Syntax::Hex : textSyntax, &error);
+    if (message && !(hex && message->isEmpty()))
+        return message;
+    if (hex)
+        printError(program, u"in %1 framing a typed line is bytes in hexadecimal, such as 00 01 ff {crc16-modbus}%2; "
+                            "not sent"_s.arg(framing.spec(), error.isEmpty() ? QString() : u" ("_s + error + u')'));
+    else
+        printError(program, u"not sent: %1"_s.arg(error));
     return std::nullopt;
 }
 

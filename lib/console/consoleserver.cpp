@@ -24,6 +24,9 @@ ConsoleServer::ConsoleServer(const ServerOptions &options, QObject *parent)
 {
     m_server.setSettings(options.settings);
     m_server.setTlsConfiguration(options.tls);
+    if (options.rules)
+        m_rules.setRules(*options.rules);
+    connect(&m_rules, &RuleRunner::warning, &m_log, &ServerLog::warn);
     m_log.setMessagesLogged(!options.quiet);
     m_logFile.setFormat(options.logFormat);
     // The log first: its lines come before anything a handler below does about the same event.
@@ -103,8 +106,8 @@ void ConsoleServer::onSignal()
 void ConsoleServer::onCommand(const QByteArray &line)
 {
     if (!line.startsWith('/')) {
-        if (const auto message = typedMessage(line, m_server.framing(), ServerProgram))
-            m_server.sendToAll(*message);
+        if (const auto message = typedTemplate(line, m_server.framing(), MessageTemplate::Syntax::Plain, ServerProgram))
+            m_server.sendTemplate(*message, ++m_typedSent);
         return;
     }
     const QString command = QString::fromUtf8(line);
@@ -118,10 +121,12 @@ void ConsoleServer::onCommand(const QByteArray &line)
         listClients();
     else if (verb == u"/peers"_s)
         listServers();
+    else if (verb == u"/rules"_s)
+        printRules(m_rules);
     else if (verb == u"/quit"_s)
         m_server.stop();
     else
-        printError(ServerProgram, u"commands: TEXT, /send ID TEXT, /drop ID [REASON], /list, /peers, /quit"_s);
+        printError(ServerProgram, u"commands: TEXT, /send ID TEXT, /drop ID [REASON], /list, /peers, /rules, /quit"_s);
 }
 
 void ConsoleServer::sendCommand(const QString &arguments)
@@ -132,8 +137,9 @@ void ConsoleServer::sendCommand(const QString &arguments)
         printError(ServerProgram, u"usage: /send ID TEXT"_s);
     } else if (!m_server.hasClient(id)) {
         printError(ServerProgram, u"no client #%1"_s.arg(id));
-    } else if (const auto message = typedMessage(arguments.section(u' ', 1).toUtf8(), m_server.framing(), ServerProgram)) {
-        m_server.sendTo(id, *message);   // a message the framing cannot carry is a warning in the log
+    } else if (const auto message = typedTemplate(arguments.section(u' ', 1).toUtf8(), m_server.framing(),
+                                                  MessageTemplate::Syntax::Plain, ServerProgram)) {
+        m_server.sendTemplate(*message, ++m_typedSent, { id });   // one the framing cannot carry is a warning in the log
     }
 }
 

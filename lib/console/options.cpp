@@ -212,6 +212,30 @@ QCommandLineOption framingOption()
              u"spec"_s };
 }
 
+/** --rules, the same on both programs. */
+QCommandLineOption rulesOption()
+{
+    return { u"rules"_s,
+             QStringLiteral("Answer messages by the rules of this JSON file: reply, broadcast, hide, disconnect, tag "
+                            "(README, \"Rules\"). Type /rules to see each rule's hits."),
+             u"file"_s };
+}
+
+/** --rules FILE loaded for @p side; a file that cannot be read or a rule that is wrong is a usage error. */
+std::optional<int> parseRules(const QCommandLineParser &parser, const QString &program, RuleSet::Side side,
+                              std::optional<RuleSet> *rules)
+{
+    if (!parser.isSet(u"rules"_s))
+        return std::nullopt;
+    QString error;
+    *rules = RuleSet::load(parser.value(u"rules"_s), side, &error);
+    if (!*rules) {
+        printError(program, u"bad --rules: %1"_s.arg(error));
+        return ExitUsage;
+    }
+    return std::nullopt;
+}
+
 /** --framing, checked against the longest message @p maxMessageBytes. */
 std::optional<int> parseFraming(const QCommandLineParser &parser, const QString &program, qsizetype maxMessageBytes, Framing *framing)
 {
@@ -250,6 +274,7 @@ void addServerOptions(QCommandLineParser &parser)
         { u"welcome-hex"_s, QStringLiteral("Welcome each client with these exact bytes instead, in any framing."),
           u"hex"_s },
         framingOption(),
+        rulesOption(),
         { u"no-relay"_s,
           QStringLiteral("Log messages only, do not relay them (the seed's monitor mode).") },
         limitOption(Limits::MaxClients, u"n"_s),
@@ -424,6 +449,11 @@ void addClientOptions(QCommandLineParser &parser)
           QStringLiteral("Line ending added to each message in line framing: lf (default), crlf or none."),
           u"ending"_s },
         framingOption(),
+        rulesOption(),
+        { u"send-file"_s,
+          QStringLiteral("Once connected, send the saved messages of this JSON file in order, with their repeats "
+                         "and intervals (README, \"Saved messages\")."),
+          u"file"_s },
         limitOption(Limits::Count, u"n"_s),
         { u"reconnect"_s,
           QStringLiteral("Reconnect after a failure or loss, waiting %1 s doubling to %2 s.")
@@ -563,6 +593,8 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         return exit;
     if (auto exit = parseClusterOptions(parser, &options->cluster))
         return exit;
+    if (auto exit = parseRules(parser, ServerProgram, RuleSet::Side::Server, &options->rules))
+        return exit;
     return parseLogFormat(parser, &options->logFormat);
 }
 
@@ -591,6 +623,21 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
         return exit;
     if (auto exit = parseClientTls(parser, options))
         return exit;
+    if (auto exit = parseRules(parser, ClientProgram, RuleSet::Side::Client, &options->rules))
+        return exit;
+    if (QString error; !MessageTemplate::parse(options->messageTemplate, MessageTemplate::Syntax::Seed, &error)) {
+        printError(ClientProgram, u"bad value for --message: '%1': %2"_s.arg(options->messageTemplate, error));
+        return ExitUsage;
+    }
+    if (parser.isSet(u"send-file"_s)) {
+        QString error;
+        const auto list = SavedMessages::load(parser.value(u"send-file"_s), MessageTemplate::Syntax::Seed, &error);
+        if (!list) {
+            printError(ClientProgram, u"bad --send-file: %1"_s.arg(error));
+            return ExitUsage;
+        }
+        options->sendList = *list;
+    }
     if (options->count > 0 && !options->periodic) {
         printError(ClientProgram, u"--count counts periodic messages; it cannot go with --no-periodic"_s);
         return ExitUsage;

@@ -6,6 +6,8 @@
 #include "core/settinglimits.h"
 #include "core/spreadserver.h"
 #include "log/logformat.h"
+#include "rules/ruleset.h"
+#include "rules/savedmessages.h"
 
 #include <QHostAddress>
 #include <QSslConfiguration>
@@ -46,6 +48,7 @@ struct ServerOptions
     QSslConfiguration tls;       ///< null: plain TCP
     QString logFile;             ///< also append the log here
     ClusterBridge::Settings cluster;   ///< urls empty: no cluster (--nats, --domain, --server-id, --nats-buffer)
+    std::optional<RuleSet> rules;      ///< --rules FILE, loaded and checked
     QStringList explicitlySet;   ///< long names given on the command line
 };
 
@@ -64,6 +67,8 @@ struct ClientOptions
     int flushDelayMs = int(Limits::ClientFlushMs.defaultValue);
     bool tls = false;
     QSslConfiguration tlsConfiguration = QSslConfiguration::defaultConfiguration();
+    std::optional<RuleSet> rules;          ///< --rules FILE, loaded and checked
+    QList<SavedMessage> sendList;          ///< --send-file FILE: sent in order once connected
     QStringList explicitlySet;
 };
 

@@ -95,7 +95,7 @@ void EchoClient::startConnecting()
     }
 }
 
-void EchoClient::disconnectFromServer()
+void EchoClient::disconnectFromServer(const QString &reason)
 {
     m_userClosing = true;
     switch (m_state) {
@@ -111,7 +111,7 @@ void EchoClient::disconnectFromServer()
         endConnection(tr("cancelled"), false);
         return;
     case State::Connected:
-        m_pendingReason = tr("closed by the client");
+        m_pendingReason = reason.isEmpty() ? tr("closed by the client") : reason;
         setState(State::Closing);
         m_periodic.stop();
         m_socket->disconnectFromHost();   // writes what is queued first
@@ -147,12 +147,24 @@ QByteArray EchoClient::lineEndingBytes(LineEnding ending)
     return {};
 }
 
-bool EchoClient::send(const QByteArray &message)
+bool EchoClient::send(const QByteArray &message, const MessageCause &cause)
 {
-    return write(message, false);
+    return write(message, false, cause);
 }
 
-bool EchoClient::write(const QByteArray &message, bool periodic)
+bool EchoClient::sendTemplate(const MessageTemplate &message, quint64 sequence, const MessageCause &cause)
+{
+    if (message.usesClient()) {
+        emit warning(MessageTemplate::noClientHere());
+        return false;
+    }
+    MessageTemplate::Context context;
+    context.sequence = sequence;
+    context.program = m_programName;
+    return write(message.expand(context), false, cause);
+}
+
+bool EchoClient::write(const QByteArray &message, bool periodic, const MessageCause &cause)
 {
     if (m_state != State::Connected)
         return false;
@@ -167,7 +179,7 @@ bool EchoClient::write(const QByteArray &message, bool periodic)
     m_socket->write(*framed + (line ? lineEndingBytes(m_lineEnding) : m_framing.suffix()));
     if (periodic)
         ++m_periodicSent;
-    emit messageSent(*framed, periodic);
+    emit messageSent(*framed, periodic, cause);
     return true;
 }
 
@@ -200,17 +212,42 @@ void EchoClient::setInterval(int ms)
     m_periodic.setInterval(qMax(1, ms));
 }
 
+void EchoClient::setMessageTemplate(const QString &text)
+{
+    m_template = text;
+    m_templateError.clear();
+    m_compiledTemplate = MessageTemplate::parse(text, MessageTemplate::Syntax::Seed, &m_templateError);
+    if (m_compiledTemplate && m_compiledTemplate->usesClient()) {
+        m_compiledTemplate.reset();
+        m_templateError = MessageTemplate::noClientHere();
+    }
+}
+
 QByteArray EchoClient::expandTemplate() const
 {
-    QString text = m_template;
-    text.replace(u"%1"_s, m_programName);
-    text.replace(u"%2"_s, QDateTime::currentDateTime().toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s));
-    return text.toUtf8();
+    if (!m_compiledTemplate)
+        return {};
+    MessageTemplate::Context context;
+    context.sequence = quint64(m_periodicSent) + 1;
+    context.program = m_programName;
+    return m_compiledTemplate->expand(context);
 }
 
 void EchoClient::sendPeriodic()
 {
+    if (!m_compiledTemplate) {
+        emit warning(tr("periodic message not sent: %1").arg(m_templateError));
+        return;
+    }
     write(expandTemplate(), true);
+}
+
+void EchoClient::deliver(const QByteArray &message)
+{
+    const Verdict verdict = m_hook ? m_hook->inspect(0, message) : Verdict {};
+    emit messageReceived(message, verdict.tag);
+    if (m_hook)
+        m_hook->act();
 }
 
 void EchoClient::setAutoReconnect(bool enabled)
@@ -244,7 +281,7 @@ void EchoClient::onReadyRead()
 {
     const QByteArray data = m_socket->readAll();
     const auto status = m_framer.feed(data, [this](QByteArrayView message) {
-        emit messageReceived(message.toByteArray());
+        deliver(message.toByteArray());
         return m_state == State::Connected || m_state == State::Closing;
     });
     if (status == FrameStatus::Overlong || status == FrameStatus::BadLength) {
@@ -275,7 +312,7 @@ bool EchoClient::flushPartial()
     const QByteArray message = m_framer.takePartial();
     if (message.size() > m_maxMessageBytes)
         return false;
-    emit messageReceived(message);
+    deliver(message);
     return true;
 }
 

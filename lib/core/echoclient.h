@@ -3,6 +3,8 @@
 
 #include "core/settinglimits.h"
 #include "core/framer.h"
+#include "core/messagehook.h"
+#include "core/messagetemplate.h"
 
 #include <QObject>
 #include <QSslConfiguration>
@@ -44,8 +46,8 @@ public:
     QString lastReason() const { return m_lastReason; }
 
     void connectToServer(const QString &host, quint16 port);
-    /** Sends what is queued, then closes. Cancels a pending reconnect. */
-    void disconnectFromServer();
+    /** Sends what is queued, then closes, saying @p reason (default: closed by the client). Cancels a pending reconnect. */
+    void disconnectFromServer(const QString &reason = QString());
     /** Closes now; what is queued is lost. Cancels a pending reconnect. */
     void abort();
 
@@ -54,22 +56,32 @@ public:
      * Framing::encode() and its suffix() make it. False unless connected, or if
      * the framing cannot carry it (warning() says why).
      */
-    bool send(const QByteArray &message);
+    bool send(const QByteArray &message, const MessageCause &cause = {});
+    /** Sends @p message expanded as its @p sequence-th send (Context::program is programName()); one with {client} is refused. */
+    bool sendTemplate(const MessageTemplate &message, quint64 sequence, const MessageCause &cause = {});
+    /** What looks at each message received before it is handed over (a RuleRunner); null: none. Not owned. */
+    void setHook(MessageHook *hook) { m_hook = hook; }
+    /** The server's address while connected. */
+    QHostAddress peerAddress() const { return m_socket->peerAddress(); }
     qint64 bytesToWrite() const { return m_socket->bytesToWrite(); }
 
     LineEnding lineEnding() const { return m_lineEnding; }
     void setLineEnding(LineEnding ending) { m_lineEnding = ending; }
     static QByteArray lineEndingBytes(LineEnding ending);
 
-    // The periodic message: %1 is the program name, %2 the current date and time.
+    // The periodic message: a MessageTemplate in the Seed syntax (%1 the program name,
+    // %2 the date and time, {counter} the periodic messages sent so far plus one).
     bool isPeriodicEnabled() const { return m_periodicEnabled; }
     void setPeriodicEnabled(bool enabled);
     int interval() const { return m_periodic.interval(); }
     void setInterval(int ms);
     QString messageTemplate() const { return m_template; }
-    void setMessageTemplate(const QString &text) { m_template = text; }
+    /** Sets the periodic template; if it cannot expand, templateError() says why and no periodic message is sent. */
+    void setMessageTemplate(const QString &text);
+    QString templateError() const { return m_templateError; }
     QString programName() const { return m_programName; }
     void setProgramName(const QString &name) { m_programName = name; }
+    /** The next periodic message; empty if the template cannot expand. */
     QByteArray expandTemplate() const;
     /** Periodic messages sent since the counter was last reset. */
     int periodicSent() const { return m_periodicSent; }
@@ -101,8 +113,9 @@ signals:
     void connected();
     void connectionFailed(const QString &reason);
     void connectionLost(const QString &reason);
-    void messageReceived(const QByteArray &message);
-    void messageSent(const QByteArray &message, bool periodic);
+    /** @p tag: what the hook tagged it with (rules), empty if nothing. */
+    void messageReceived(const QByteArray &message, const QString &tag);
+    void messageSent(const QByteArray &message, bool periodic, const MessageCause &cause);
     void reconnectScheduled(int delayMs);
     /** Everything sent so far has been handed to the system. */
     void allWritten();
@@ -124,7 +137,8 @@ private:
     void onQuiet();
     static QString tooLong();
     void endConnection(QString reason, bool wasConnected);   // by value: callers pass members it clears
-    bool write(const QByteArray &message, bool periodic);
+    bool write(const QByteArray &message, bool periodic, const MessageCause &cause = {});
+    void deliver(const QByteArray &message);
     QString describe(QAbstractSocket::SocketError error) const;
 
     QSslSocket *m_socket = nullptr;
@@ -142,6 +156,9 @@ private:
     State m_state = State::Unconnected;
     LineEnding m_lineEnding = LineEnding::Lf;
     QString m_template = defaultTemplate();
+    std::optional<MessageTemplate> m_compiledTemplate = MessageTemplate::parse(defaultTemplate(), MessageTemplate::Syntax::Seed);
+    QString m_templateError;
+    MessageHook *m_hook = nullptr;
     QString m_programName;
     QString m_lastReason;
     QString m_pendingReason;   // set when we end the connection ourselves

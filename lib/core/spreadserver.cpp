@@ -181,18 +181,22 @@ void SpreadServer::onMessage(ClientId id, const QByteArray &message)
 {
     if (isCloseCommand(message)) {
         // The seed's rule: drop the sender, then pass the word on to the others.
-        emit messageReceived(id, message, 0);
+        emit messageReceived(id, message, 0, QString());
         m_engine->closeSession(id, Reasons::ClientSentClose);
         // In text framings the word itself; a binary frame goes on as it came.
         m_engine->sendToAll(m_settings.framing.isBinary() ? QByteArrayView(message) : QByteArrayView("close"), id,
                             m_settings.framing.suffix());
         return;
     }
+    const Verdict verdict = m_hook ? m_hook->inspect(id, message) : Verdict {};
+    const bool relay = m_settings.relay && verdict.relay;
     // Copied once, straight into the engine's shared output, with its frame ending.
-    const int receivers = m_settings.relay ? m_engine->sendToAll(message, id, m_settings.framing.suffix()) : 0;
-    emit messageReceived(id, message, receivers);
-    if (m_settings.relay)
+    const int receivers = relay ? m_engine->sendToAll(message, id, m_settings.framing.suffix()) : 0;
+    emit messageReceived(id, message, receivers, verdict.tag);
+    if (relay)
         emit messageRelayed(id, message);
+    if (m_hook)
+        m_hook->act();
 }
 
 void SpreadServer::onSessionClosed(ClientId id, const QString &reason)
@@ -216,25 +220,49 @@ std::optional<QByteArray> SpreadServer::encode(const QByteArray &message)
     return framed;
 }
 
-int SpreadServer::sendToAll(const QByteArray &message)
+int SpreadServer::sendToAll(const QByteArray &message, const MessageCause &cause)
 {
     const std::optional<QByteArray> framed = encode(message);
     if (!framed)
         return 0;
     const int receivers = m_engine->sendToAll(*framed, 0, m_settings.framing.suffix());
-    emit messageSent(0, *framed, receivers);
+    emit messageSent(0, *framed, receivers, cause);
     return receivers;
 }
 
-bool SpreadServer::sendTo(ClientId id, const QByteArray &message)
+bool SpreadServer::sendTo(ClientId id, const QByteArray &message, const MessageCause &cause)
 {
     if (!m_engine->contains(id))
         return false;
     const std::optional<QByteArray> framed = encode(message);
     if (!framed || !m_engine->send(id, *framed + m_settings.framing.suffix()))
         return false;
-    emit messageSent(id, *framed, 1);
+    emit messageSent(id, *framed, 1, cause);
     return true;
+}
+
+int SpreadServer::sendTemplate(const MessageTemplate &message, quint64 sequence, const QList<ClientId> &to,
+                               const MessageCause &cause)
+{
+    MessageTemplate::Context context;
+    context.sequence = sequence;
+    if (!message.usesClient()) {
+        const QByteArray bytes = message.expand(context);
+        if (to.isEmpty())
+            return sendToAll(bytes, cause);
+        int receivers = 0;
+        for (ClientId id : to)
+            receivers += sendTo(id, bytes, cause) ? 1 : 0;
+        return receivers;
+    }
+    // Each receiver its own id: one message per client, all expanded at the same moment.
+    context.now = QDateTime::currentDateTime();
+    int receivers = 0;
+    for (ClientId id : to.isEmpty() ? m_engine->sessionIds() : to) {
+        context.client = id;
+        receivers += sendTo(id, message.expand(context), cause) ? 1 : 0;
+    }
+    return receivers;
 }
 
 bool SpreadServer::dropClient(ClientId id, const QString &reason)

@@ -3,6 +3,8 @@
 
 #include "core/settinglimits.h"
 #include "core/sessionengine.h"
+#include "core/messagehook.h"
+#include "core/messagetemplate.h"
 
 #include <QByteArrayList>
 #include <optional>
@@ -81,8 +83,17 @@ public:
      * line framing), to every client; returns how many. A message the framing
      * cannot carry is not sent: warning() says why and 0 is returned.
      */
-    int sendToAll(const QByteArray &message);
-    bool sendTo(ClientId id, const QByteArray &message);
+    int sendToAll(const QByteArray &message, const MessageCause &cause = {});
+    bool sendTo(ClientId id, const QByteArray &message, const MessageCause &cause = {});
+    /**
+     * Sends @p message expanded (its @p sequence-th send) to the clients @p to,
+     * or to all if empty; expanded once, or once per receiver when it uses
+     * {client}. Returns how many received it.
+     */
+    int sendTemplate(const MessageTemplate &message, quint64 sequence, const QList<ClientId> &to = {},
+                     const MessageCause &cause = {});
+    /** What looks at each client message before it is relayed (a RuleRunner); null: none. Not owned. */
+    void setHook(MessageHook *hook) { m_hook = hook; }
     const Framing &framing() const { return m_settings.framing; }
     bool dropClient(ClientId id, const QString &reason = QString());
     /**
@@ -103,11 +114,12 @@ signals:
     void listeningChanged(bool listening);
     void clientConnected(SpreadServer::ClientId id, const QHostAddress &address, quint16 port, int clientCount);
     void clientRefused(const QHostAddress &address, quint16 port, const QString &reason);
-    void messageReceived(SpreadServer::ClientId id, const QByteArray &message, int relayedTo);
+    /** @p tag: what the hook tagged it with (rules), empty if nothing. */
+    void messageReceived(SpreadServer::ClientId id, const QByteArray &message, int relayedTo, const QString &tag);
     /** A client's message was relayed (relay on, not "close"): what a ClusterBridge publishes. */
     void messageRelayed(SpreadServer::ClientId id, const QByteArray &message);
     /** Sent by the server itself; @p to is 0 for all clients. */
-    void messageSent(SpreadServer::ClientId to, const QByteArray &message, int receivers);
+    void messageSent(SpreadServer::ClientId to, const QByteArray &message, int receivers, const MessageCause &cause);
     void clientDisconnected(SpreadServer::ClientId id, const QString &reason, int clientCount);
     void stopped();
     void warning(const QString &text);
@@ -124,6 +136,7 @@ private:
     std::optional<QByteArray> encode(const QByteArray &message);
 
     SessionEngine *m_engine;
+    MessageHook *m_hook = nullptr;
     Settings m_settings;
     QByteArrayList m_welcomeParts;   // the welcome in UTF-8, split at each %1: said once per connection
     QHash<QHostAddress, int> m_perAddress;   // open clients by address, while maxPerAddress is set

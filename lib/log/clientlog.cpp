@@ -15,14 +15,19 @@ ClientLog::ClientLog(EchoClient *client, QObject *parent)
     connect(client, &EchoClient::connectionFailed, this, [this](const QString &reason) { log(Log::ConnectFailed { reason }); });
     connect(client, &EchoClient::connectionLost, this, [this](const QString &reason) { log(Log::ConnectionLost { reason }); });
     connect(client, &EchoClient::reconnectScheduled, this, [this](int delayMs) { log(Log::Reconnecting { delayMs }); });
-    connect(client, &EchoClient::messageReceived, this, [this](const QByteArray &message) {
-        log(Log::FromServer { message, m_client->framing().isBinary() });
+    connect(client, &EchoClient::messageReceived, this, [this](const QByteArray &message, const QString &tag) {
+        log(Log::FromServer { message, m_client->framing().isBinary(), tag });
     });
     connect(client, &EchoClient::messageSent, this,
-            [this](const QByteArray &message, bool periodic) {
-                log(Log::ToServer { message, periodic, m_client->framing().isBinary() });
+            [this](const QByteArray &message, bool periodic, const MessageCause &cause) {
+                log(Log::ToServer { message, periodic, m_client->framing().isBinary(), cause });
             });
-    connect(client, &EchoClient::warning, this, [this](const QString &text) { log(Log::Warning { text }); });
+    connect(client, &EchoClient::warning, this, &ClientLog::warn);
+}
+
+void ClientLog::warn(const QString &text)
+{
+    log(Log::Warning { text });
 }
 
 void ClientLog::log(Log::What what)

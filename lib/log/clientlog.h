@@ -21,6 +21,9 @@ public:
 
     EchoClient *client() const { return m_client; }
 
+    /** A problem of the program around the client (its rules, a file): a warning line. */
+    void warn(const QString &text);
+
 signals:
     void logged(const Log::Event &event);
 

@@ -210,15 +210,32 @@ void appendBody(QByteArray &line, const Disconnected &e)
     appendUtf8(line, e.reason);
     line += ')';
 }
+// A tag of the rules, before the message: "[#1 127.0.0.1:50000] [alarm] TEMP=41".
+void appendRuleTag(QByteArray &line, const QString &tag)
+{
+    if (tag.isEmpty())
+        return;
+    line += '[';
+    appendUtf8(line, tag);
+    line += "] ";
+}
+// The rule that sent a message, and its hits: "rule ping #3".
+QByteArray causeText(const MessageCause &cause)
+{
+    return "rule " + utf8(cause.rule) + " #" + number(qint64(cause.hits));
+}
 void appendBody(QByteArray &line, const Received &e)
 {
     appendTag(line, e.from);
     line.append(' ');
+    appendRuleTag(line, e.tag);
     appendMessage(line, e.data, e.binary);
 }
 void appendBody(QByteArray &line, const Sent &e)
 {
-    line += e.to == 0 ? "[server -> all (" + number(e.receivers) + ")] " : "[server -> #" + number(qint64(e.to)) + "] ";
+    const QByteArray by = e.cause.isRule() ? ", " + causeText(e.cause) : QByteArray();
+    line += e.to == 0 ? "[server -> all (" + number(e.receivers) + ")" + by + "] "
+                      : "[server -> #" + number(qint64(e.to)) + by + "] ";
     appendMessage(line, e.data, e.binary);
 }
 void appendBody(QByteArray &line, const Warning &e)
@@ -282,11 +299,12 @@ void appendBody(QByteArray &line, const Reconnecting &e)
 }
 void appendBody(QByteArray &line, const FromServer &e)
 {
+    appendRuleTag(line, e.tag);
     appendMessage(line, e.data, e.binary);
 }
 void appendBody(QByteArray &line, const ToServer &e)
 {
-    line += "sent: ";
+    line += e.cause.isRule() ? "sent (" + causeText(e.cause) + "): " : QByteArray("sent: ");
     appendMessage(line, e.data, e.binary);
 }
 
@@ -336,11 +354,21 @@ void insertFields(QJsonObject &o, const Disconnected &e)
     o.insert(u"clients"_s, e.clients);
     o.insert(u"reason"_s, e.reason);
 }
+void insertRuleFields(QJsonObject &o, const QString &tag, const MessageCause &cause)
+{
+    if (!tag.isEmpty())
+        o.insert(u"tag"_s, tag);
+    if (cause.isRule()) {
+        o.insert(u"rule"_s, cause.rule);
+        o.insert(u"hits"_s, qint64(cause.hits));
+    }
+}
 void insertFields(QJsonObject &o, const Received &e)
 {
     insertPeer(o, e.from);
     o.insert(e.from.isRemote() ? u"delivered"_s : u"relayed"_s, e.relayed);
     insertMessage(o, e.data, e.binary);
+    insertRuleFields(o, e.tag, {});
 }
 void insertFields(QJsonObject &o, const Sent &e)
 {
@@ -348,6 +376,7 @@ void insertFields(QJsonObject &o, const Sent &e)
         o.insert(u"client"_s, qint64(e.to));
     o.insert(u"receivers"_s, e.receivers);
     insertMessage(o, e.data, e.binary);
+    insertRuleFields(o, {}, e.cause);
 }
 void insertFields(QJsonObject &o, const Warning &e)
 {
@@ -425,12 +454,14 @@ void insertFields(QJsonObject &o, const Reconnecting &e)
 void insertFields(QJsonObject &o, const FromServer &e)
 {
     insertMessage(o, e.data, e.binary);
+    insertRuleFields(o, e.tag, {});
 }
 void insertFields(QJsonObject &o, const ToServer &e)
 {
     insertMessage(o, e.data, e.binary);
     if (e.periodic)
         o.insert(u"periodic"_s, true);
+    insertRuleFields(o, {}, e.cause);
 }
 
 } // namespace

@@ -41,14 +41,14 @@ ServerLog::ServerLog(SpreadServer *server, QObject *parent)
                 log(Log::Refused { Addresses::peerText(address, port), reason });
             });
     connect(server, &SpreadServer::messageReceived, this,
-            [this](SpreadServer::ClientId id, const QByteArray &message, int relayedTo) {
+            [this](SpreadServer::ClientId id, const QByteArray &message, int relayedTo, const QString &tag) {
                 if (m_messagesLogged)
-                    log(Log::Received { localPeer(id), message, relayedTo, m_server->framing().isBinary() });
+                    log(Log::Received { localPeer(id), message, relayedTo, m_server->framing().isBinary(), tag });
             });
     connect(server, &SpreadServer::messageSent, this,
-            [this](SpreadServer::ClientId to, const QByteArray &message, int receivers) {
+            [this](SpreadServer::ClientId to, const QByteArray &message, int receivers, const MessageCause &cause) {
                 if (m_messagesLogged)
-                    log(Log::Sent { to, message, receivers, m_server->framing().isBinary() });
+                    log(Log::Sent { to, message, receivers, m_server->framing().isBinary(), cause });
             });
     connect(server, &SpreadServer::warning, this, &ServerLog::warn);
 }
@@ -90,7 +90,7 @@ void ServerLog::attachBridge(ClusterBridge *bridge)
     connect(bridge, &ClusterBridge::remoteMessageReceived, this,
             [this](const QString &origin, quint64 client, const QByteArray &message, int deliveredTo) {
                 if (m_messagesLogged)
-                    log(Log::Received { { client, {}, origin }, message, deliveredTo, m_server->framing().isBinary() });
+                    log(Log::Received { { client, {}, origin }, message, deliveredTo, m_server->framing().isBinary(), {} });
             });
     connect(bridge, &ClusterBridge::gapDetected, this, [this](const QString &origin, quint64 first, quint64 last) {
         log(Log::Gap { origin, first, last });

@@ -6,6 +6,8 @@
 #include "stdinreader.h"
 #include "core/echoclient.h"
 #include "log/clientlog.h"
+#include "rules/rulerunner.h"
+#include "rules/savedmessages.h"
 
 #include <QList>
 #include <QObject>
@@ -14,8 +16,9 @@
  * echo-client --headless: the seed's client in the console. Prints the
  * seed's status lines and what arrives (ClientLog, without times, as the
  * seed did), sends what is typed on stdin and the periodic message, and
- * ends when --count is reached, stdin ends with nothing periodic to do, or
- * on SIGINT/SIGTERM after delivering what is queued.
+ * ends when --count is reached, stdin ends with nothing periodic to do (and
+ * --send-file is sent), or on SIGINT/SIGTERM after delivering what is queued.
+ * Its --rules answer the server; /rules prints their hits.
  */
 class ConsoleClient : public QObject
 {
@@ -39,10 +42,14 @@ private:
 
     ClientOptions m_options;
     EchoClient m_client;
+    RuleRunner m_rules { &m_client };
     ClientLog m_log { &m_client };
+    MessageSequence *m_sendFile = nullptr;   // --send-file, started once connected
+    bool m_sendFileDone = true;
+    quint64 m_typedSent = 0;                 // {counter} of what is typed
     StdinReader m_input;
     SignalWatcher m_signals;
-    QList<QByteArray> m_pendingInput;   // typed before the connection was up
+    QList<MessageTemplate> m_pendingInput;   // typed before the connection was up
     bool m_inputDone = false;
     bool m_finishing = false;           // we decided to end; a lost connection then means success
 };

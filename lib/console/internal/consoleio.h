@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/messagetemplate.h"
+#include "rules/rulerunner.h"
+
 #include "core/framing.h"
 
 #include <optional>
@@ -21,11 +24,16 @@ void printLine(const QString &line);
 void printBytes(QByteArrayView line);
 void printError(const QString &program, const QString &message);
 /**
- * What a line typed on stdin sends: the line itself, or in the binary
- * framings (fixed, length) the bytes it spells in hexadecimal. Nothing if it
- * is not hexadecimal then; the error is printed.
+ * What a line typed on stdin sends: a MessageTemplate in @p textSyntax, or
+ * in the binary framings (fixed, length) in the Hex syntax (the bytes it
+ * spells in hexadecimal, tokens allowed). Nothing if it cannot expand; the
+ * error is printed.
  */
-std::optional<QByteArray> typedMessage(const QByteArray &line, const Framing &framing, const QString &program);
+/** /rules: each rule, what it matches, and its hits. */
+void printRules(const RuleRunner &runner);
+
+std::optional<MessageTemplate> typedTemplate(const QByteArray &line, const Framing &framing,
+                                             MessageTemplate::Syntax textSyntax, const QString &program);
 
 /** Parses; handles --help, --version and errors. A value means: exit with it. */
 std::optional<int> finishParse(QCommandLineParser &parser, const QStringList &arguments, const QString &program,

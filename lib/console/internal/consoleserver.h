@@ -6,6 +6,7 @@
 #include "stdinreader.h"
 #include "log/logfilewriter.h"
 #include "log/serverlog.h"
+#include "rules/rulerunner.h"
 
 #include <QObject>
 
@@ -17,7 +18,8 @@
  *
  * Commands, one a line: TEXT goes to every client; /send ID TEXT to one;
  * /drop ID [REASON]; /list (clients and counters); /peers (the cluster's
- * servers); /quit.
+ * servers); /rules (each rule and its hits); /quit. What is typed is a
+ * MessageTemplate ({counter}, {time}, {client}: each client its own id).
  */
 class ConsoleServer : public QObject
 {
@@ -45,11 +47,13 @@ private:
 
     ServerOptions m_options;
     SpreadServer m_server;
+    RuleRunner m_rules { &m_server };
     ServerLog m_log { &m_server };
     LogFileWriter m_logFile;
     std::unique_ptr<ClusterBridge> m_bridge;
     StdinReader m_input;
     SignalWatcher m_signals;
     int m_signalsSeen = 0;
+    quint64 m_typedSent = 0;   // {counter} of what the operator types
     QByteArray m_line;   // the line being written, reused (see write())
 };
