@@ -56,7 +56,7 @@ struct Received {
     QByteArray data;
     int relayed = 0;
     bool binary = false;  ///< a frame of a binary framing (fixed, length): shown in hex
-    QString tag;          ///< the rules' tag (rules/ruleset.h); empty: none
+    QString tag {};          ///< the rules' tag (rules/ruleset.h); empty: none
 };
 /** The server's own message (operator, window): to one client, or to all when @c to is 0. */
 struct Sent {
@@ -64,7 +64,7 @@ struct Sent {
     QByteArray data;
     int receivers = 0;
     bool binary = false;  ///< a frame of a binary framing: shown in hex
-    MessageCause cause;   ///< the rule that sent it, if one did
+    MessageCause cause {};   ///< the rule that sent it, if one did
 };
 /** A problem of the server or of the program around it (cannot accept, cannot listen, cannot open a file). */
 struct Warning {
@@ -142,13 +142,13 @@ struct Reconnecting {
 struct FromServer {
     QByteArray data;
     bool binary = false;     ///< a frame of a binary framing: shown in hex
-    QString tag;             ///< the rules' tag; empty: none
+    QString tag {};             ///< the rules' tag; empty: none
 };
 struct ToServer {
     QByteArray data;
     bool periodic = false;   ///< sent by the periodic timer
     bool binary = false;
-    MessageCause cause;      ///< the rule that sent it, if one did
+    MessageCause cause {};      ///< the rule that sent it, if one did
 };
 
 using What = std::variant<Listening, Stopped, Connected, Refused, Disconnected, Received, Sent, Warning,

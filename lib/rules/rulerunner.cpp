@@ -38,11 +38,20 @@ RuleRunner::~RuleRunner()
 
 void RuleRunner::setRules(const RuleSet &rules)
 {
+    // A rule edited in place (same name and match) keeps its hits; what was decided before still happens.
+    QList<quint64> hits(rules.size(), 0);
+    for (qsizetype i = 0; i < rules.size(); ++i) {
+        const Rule &rule = rules.rules().at(i);
+        for (qsizetype old = 0; old < m_rules.size(); ++old) {
+            const Rule &was = m_rules.rules().at(old);
+            if (was.name == rule.name && was.kind == rule.kind && was.pattern == rule.pattern) {
+                hits[i] = m_hits.value(old);
+                break;
+            }
+        }
+    }
     m_rules = rules;
-    m_hits = QList<quint64>(rules.size(), 0);
-    m_now.clear();
-    m_pending.clear();
-    m_timer.stop();
+    m_hits = hits;
 }
 
 void RuleRunner::resetHits()
@@ -113,10 +122,8 @@ void RuleRunner::perform(const Action &action)
         return;
     if (f.reply)
         m_client->send(*f.reply, action.cause);
-    if (f.disconnect) {
-        emit warning(tr("rule %1 disconnects: %2").arg(action.cause.rule, *f.disconnect));
-        m_client->disconnectFromServer();
-    }
+    if (f.disconnect)
+        m_client->disconnectFromServer(*f.disconnect);
 }
 
 void RuleRunner::schedule(Action action)

@@ -35,7 +35,10 @@ public:
 
     RuleSet::Side side() const { return m_rules.side(); }
     const RuleSet &rules() const { return m_rules; }
-    /** Replaces the rules; the hits start again from 0, pending actions are dropped. */
+    /**
+     * Replaces the rules. A rule with the same name and match as before keeps
+     * its hits, others start from 0; delayed actions already decided still happen.
+     */
     void setRules(const RuleSet &rules);
     /** Hits per rule, in rules() order. */
     const QList<quint64> &hits() const { return m_hits; }

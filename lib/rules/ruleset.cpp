@@ -174,13 +174,15 @@ std::optional<Rule> RuleSet::ruleFromJson(const QJsonObject &object, int index, 
     return rule;
 }
 
-std::optional<RuleSet> RuleSet::make(const QList<Rule> &rules, Side side, QString *error)
+std::optional<RuleSet> RuleSet::make(const QList<Rule> &rules, Side side, QString *error, int *errorRule)
 {
     RuleSet set;
     set.m_side = side;
     set.m_rules = rules;
     for (int i = 0; i < rules.size(); ++i) {
         const Rule &rule = rules.at(i);
+        if (errorRule)
+            *errorRule = i;
         const auto fail = [&](const QString &why) -> std::optional<RuleSet> {
             if (error)
                 *error = tr("rule %1").arg(quoted(rule.name)) + u": "_s + why;
@@ -257,6 +259,8 @@ std::optional<RuleSet> RuleSet::make(const QList<Rule> &rules, Side side, QStrin
             return std::nullopt;
         set.m_compiled.append(std::move(c));
     }
+    if (errorRule)
+        *errorRule = -1;
     return set;
 }
 

@@ -103,8 +103,12 @@ public:
 
     RuleSet() = default;
 
-    /** @p rules checked and compiled for @p side; nothing if one is wrong, and @p error names it and says why. */
-    static std::optional<RuleSet> make(const QList<Rule> &rules, Side side, QString *error = nullptr);
+    /**
+     * @p rules checked and compiled for @p side; nothing if one is wrong, and
+     * @p error names it and says why (@p errorRule: its index).
+     */
+    static std::optional<RuleSet> make(const QList<Rule> &rules, Side side, QString *error = nullptr,
+                                       int *errorRule = nullptr);
     /** A rules file's text (a JSON array); errors name the rule ("rule “ping”: unknown key “foo”"). */
     static std::optional<RuleSet> fromJson(const QByteArray &json, Side side, QString *error = nullptr);
     /** A rules file; errors begin with the file's name. */
