@@ -121,6 +121,7 @@ struct MessageReceived
     SpreadServer::ClientId id;
     QByteArray message;
     int relayedTo;
+    QString tag;
 };
 struct MessageSent
 {
@@ -128,6 +129,7 @@ struct MessageSent
     SpreadServer::ClientId to;   // 0: to every client
     QByteArray message;
     int receivers;
+    MessageCause cause;
 };
 struct ClientDisconnected
 {
@@ -185,12 +187,14 @@ struct MessageReceived
 {
     static constexpr auto signal = &EchoClient::messageReceived;
     QByteArray message;
+    QString tag;
 };
 struct MessageSent
 {
     static constexpr auto signal = &EchoClient::messageSent;
     QByteArray message;
     bool periodic;
+    MessageCause cause;
 };
 struct ReconnectScheduled
 {

@@ -63,10 +63,12 @@ RuleSet::Sender RuleRunner::senderOf(quint64 from) const
 {
     RuleSet::Sender sender;
     sender.client = from;
+    if (!m_rules.needsAddress())
+        return sender;   // looked up per message only when a rule asks (a hash lookup and an address copy)
     if (m_server && from != 0)
         sender.address = m_server->clientInfo(from).address;
     else if (m_client)
-        sender.address = QHostAddress(m_client->host());
+        sender.address = m_client->peerAddress();
     return sender;
 }
 

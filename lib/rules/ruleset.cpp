@@ -205,7 +205,6 @@ std::optional<RuleSet> RuleSet::make(const QList<Rule> &rules, Side side, QStrin
                                     .arg(c.regex.patternErrorOffset()));
             c.regex.optimize();
             groups = c.regex.captureCount();
-            set.m_needsText = true;
             break;
         case Rule::MatchKind::Hex:
             if (!parseHexPattern(rule.pattern, &c.bytes, &c.mask))
@@ -226,6 +225,7 @@ std::optional<RuleSet> RuleSet::make(const QList<Rule> &rules, Side side, QStrin
             if (!subnet)
                 return fail(tr("“from” %1 is neither a subnet nor a client id").arg(quoted(from)));
             c.subnets.append(*subnet);
+            set.m_needsAddress = true;
         }
         if (side == Side::Client && rule.broadcast)
             return fail(tr("“broadcast” is the server's: a client only replies"));

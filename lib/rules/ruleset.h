@@ -119,6 +119,8 @@ public:
     const QList<Rule> &rules() const { return m_rules; }
     Side side() const { return m_side; }
     bool isEmpty() const { return m_rules.isEmpty(); }
+    /** A rule matches by the sender's address: apply() needs Sender::address. */
+    bool needsAddress() const { return m_needsAddress; }
     qsizetype size() const { return m_rules.size(); }
     /** The rules as a rules file holds them: an indented JSON array. */
     QByteArray toJson() const;
@@ -141,5 +143,5 @@ private:
     QList<Rule> m_rules;
     QList<Compiled> m_compiled;
     Side m_side = Side::Server;
-    bool m_needsText = false;   // a regex rule: the message is decoded once
+    bool m_needsAddress = false;
 };

@@ -27,7 +27,8 @@ std::optional<int> wholeNumber(const QJsonValue &v, int minimum, int maximum)
 
 namespace SavedMessages {
 
-std::optional<QList<SavedMessage>> fromJson(const QByteArray &json, MessageTemplate::Syntax textSyntax, QString *error)
+std::optional<QList<SavedMessage>> fromJson(const QByteArray &json, MessageTemplate::Syntax textSyntax, QString *error,
+                                            Templates templates)
 {
     const auto fail = [error](const QString &why) -> std::optional<QList<SavedMessage>> {
         if (error)
@@ -76,7 +77,7 @@ std::optional<QList<SavedMessage>> fromJson(const QByteArray &json, MessageTempl
             m.intervalMs = *interval;
         }
         QString why;
-        if (!MessageTemplate::parse(m.text, m.syntax(textSyntax), &why))
+        if (templates == Templates::Checked && !MessageTemplate::parse(m.text, m.syntax(textSyntax), &why))
             return fail(who + u": "_s + why);
         if (m.name.isEmpty())
             m.name = Words::tr("message %1").arg(i + 1);

@@ -46,9 +46,12 @@ namespace SavedMessages {
 inline constexpr int MaxRepeat = 1000000;
 inline constexpr int MaxIntervalMs = 3600000;
 
+/** Whether a message whose template cannot expand refuses the list (a file), or is kept as typed (the settings). */
+enum class Templates { Checked, KeptAsTyped };
+
 /** A saved-messages file's text; each message's template is checked. Errors name the message. */
 std::optional<QList<SavedMessage>> fromJson(const QByteArray &json, MessageTemplate::Syntax textSyntax,
-                                            QString *error = nullptr);
+                                            QString *error = nullptr, Templates templates = Templates::Checked);
 std::optional<QList<SavedMessage>> load(const QString &fileName, MessageTemplate::Syntax textSyntax,
                                         QString *error = nullptr);
 QByteArray toJson(const QList<SavedMessage> &messages);

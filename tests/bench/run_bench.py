@@ -75,11 +75,15 @@ PLAIN_MODES = ["ingest", "memory", "fanout", "churn", "soak"]
 TLS_MODES = ["tls-ingest", "tls-memory", "tls-handshake", "tls-fanout"]
 # Issue 14: fan-out of length:2 frames (ours-length) against the same of lines (ours), one run.
 FRAMING_MODES = ["framing"]
-MODES = PLAIN_MODES + TLS_MODES + FRAMING_MODES
+# Issue 15: ingest with the ten regex rules of rules10.json loaded (ours-rules) against none (ours), one run.
+RULES_MODES = ["rules"]
+RULES_FILE = Path(__file__).resolve().parent / "rules10.json"
+MODES = PLAIN_MODES + TLS_MODES + FRAMING_MODES + RULES_MODES
 SERVERS = ["ours", "seed", "ncat", "yardstick", "haproxy"]
 TITLES = {
     "ours": "ours",
     "ours-length": "ours, --framing length:2",
+    "ours-rules": "ours, --rules rules10.json",
     "seed": "Twisted (seed)",
     "ncat": "ncat --broker",
     "yardstick": "epoll yardstick",
@@ -91,11 +95,11 @@ HAPROXY_SPARE_FDS = 100       # haproxy's own descriptors besides two a client (
 FULL = dict(idle="0,2000,10000", rate=1500, duration=10, memory_clients="1000,5000,10000", broadcasts=10,
             receivers=50, lines=20000, saturated_passes=5, paced_rate=2000, cycles=10000, concurrency=50,
             soak_minutes=10.0, soak_clients=500, soak_flood=5000, soak_flood_every=10.0,
-            tls_memory_clients="1000,5000", tls_silent=5000, tls_cycles=2000)
+            tls_memory_clients="1000,5000", tls_silent=5000, tls_cycles=2000, rules_idle="0,2000")
 QUICK = dict(idle="0,500", rate=1500, duration=3, memory_clients="200,1000", broadcasts=10,
              receivers=10, lines=2000, saturated_passes=1, paced_rate=1000, cycles=1000, concurrency=50,
              soak_minutes=0.15, soak_clients=20, soak_flood=1000, soak_flood_every=3.0,
-             tls_memory_clients="200,1000", tls_silent=1000, tls_cycles=300)
+             tls_memory_clients="200,1000", tls_silent=1000, tls_cycles=300, rules_idle="0,500")
 
 # Issue 11's targets for our server, the yardstick = 1.00.
 TARGET_MEMORY = 1.3          # RSS per client after the broadcasts
@@ -117,6 +121,8 @@ TARGET_SILENT_BYTES = 1024      # RSS per silent pre-handshake connection
 
 # Issue 14's target: fan-out of length:2 frames, CPU per delivery against line framing.
 TARGET_FRAMING_CPU = 1.1
+# Issue 15's target: ingest CPU per message with ten regex rules, against none.
+TARGET_RULES_CPU = 1.3
 
 
 def log(text):
@@ -286,12 +292,14 @@ class Server:
         return [self.proc.pid] + ([self.backend.proc.pid] if self.backend else [])
 
     def argv(self, port):
-        relay_off = self.mode in ("ingest", "tls-ingest")
-        if self.kind in ("ours", "ours-length"):
+        relay_off = self.mode in ("ingest", "tls-ingest", "rules")
+        if self.kind in ("ours", "ours-length", "ours-rules"):
             argv = [str(self.build / "app" / "spread-server"), "--headless", "--port", "0",
                     "--bind", "127.0.0.1", "--max-clients", "1000000"]
             if self.kind == "ours-length":
                 argv += ["--framing", "length:2"]
+            if self.kind == "ours-rules":
+                argv += ["--rules", str(RULES_FILE)]
             if self.mode.startswith("tls-"):
                 argv += ["--tls-cert", str(Server.tls.cert), "--tls-key", str(Server.tls.key)]
             return argv + (["--no-relay"] if relay_off else []) + Server.ours_args
@@ -398,8 +406,12 @@ def applies(mode, kind, clients=None):
     """Which server runs which mode (at @clients, for the memory mode; "memory-traffic" its lines), and why not."""
     if mode == "framing":
         return None if kind in ("ours", "ours-length") else "the framing mode weighs our server against itself"
+    if mode == "rules":
+        return None if kind in ("ours", "ours-rules") else "the rules mode weighs our server against itself"
     if kind == "ours-length":
         return "the framing mode's row"
+    if kind == "ours-rules":
+        return "the rules mode's row"
     if mode.startswith("tls-"):
         if kind == "seed":
             return "the seed's server has no TLS"
@@ -448,6 +460,8 @@ def bench_runs(mode, kind, size):
                  "--rate", ",".join(["0"] * size["saturated_passes"])]]
     if mode == "ingest":
         return [["--idle", size["idle"], "--rate", str(size["rate"]), "--duration", str(size["duration"])]]
+    if mode == "rules":
+        return [["--idle", size["rules_idle"], "--rate", str(size["rate"]), "--duration", str(size["duration"])]]
     if mode == "memory":
         # The seed's server relays nothing: only its idle and after-leave figures.
         broadcasts = 0 if applies("memory-traffic", kind) else size["broadcasts"]
@@ -477,7 +491,7 @@ def run_one(build, mode, kind, extra_args, log_dir, seed_python, timeout):
     server = Server(kind, build, mode, log_dir, seed_python)
     try:
         server.start()
-        bench_mode = "fanout" if mode == "framing" else mode
+        bench_mode = {"framing": "fanout", "rules": "ingest"}.get(mode, mode)
         argv = [str(build / "tests" / "bench" / "spread-bench"), bench_mode, "--host", "127.0.0.1", "--port", str(server.port),
                 "--pid", ",".join(str(pid) for pid in server.pids), "--server", kind, "--no-table"]
         if kind == "ours-length":
@@ -1003,6 +1017,34 @@ def build_framing_table(results, size, reps, build_type, quick):
     return "\n".join(t.lines) + "\n", ok
 
 
+def build_rules_table(results, size, reps, build_type, quick):
+    """Issue 15's table: ingest with ten regex rules loaded against none, both ours."""
+    servers = ["ours", "ours-rules"]
+    t = Table(servers, results, base="ours")
+    t.lines.append("| measure (ingest, %s msg/s) | " % fmt(size["rate"], 0) + " | ".join(TITLES[k] for k in servers)
+                   + " | target (issue 15) |")
+    t.lines.append("|" + "---|" * (len(servers) + 2))
+    ok = True
+    for n in sorted(int(x) for x in str(size["rules_idle"]).split(",")):
+        match = {"idle": str(n)}
+        none = median_of(t.rows("rules", "ours", **match), cpu_key("msg"))
+        ten = median_of(t.rows("rules", "ours-rules", **match), cpu_key("msg"))
+        met = none is not None and ten is not None and none > 0 and ten / none <= TARGET_RULES_CPU
+        ok = ok and met
+        t.add("%s idle: CPU µs/message" % fmt(n, 0), "rules", cpu_key("msg"), 2, match,
+              "≤ %.1f× no rules: %s" % (TARGET_RULES_CPU, verdict(met)))
+    statuses = [r.get("status") for k in servers for r in t.rows("rules", k)]
+    if any(s != "ok" for s in statuses):
+        ok = False
+        t.add_text("runs", ["%d ok of %d" % (sum(1 for r in t.rows("rules", k) if r.get("status") == "ok"),
+                                            len(t.rows("rules", k))) for k in servers], "every run ok: **not met**")
+    t.lines.append("")
+    t.lines.append("%s build, %d repetitions%s, medians; ratios to no rules in the same run. No line of the load "
+                   "matches a rule: each message is tried against all ten." % (build_type, reps,
+                                                                                " (--quick)" if quick else ""))
+    return "\n".join(t.lines) + "\n", ok
+
+
 def build_type_of(build):
     try:
         text = (build / "CMakeCache.txt").read_text(errors="replace")
@@ -1047,6 +1089,8 @@ def main():
     bad = [m for m in modes if m not in MODES] + [s for s in servers if s not in SERVERS]
     if "framing" in modes and "ours" in servers:
         servers.append("ours-length")   # the framing mode's second column
+    if "rules" in modes and "ours" in servers:
+        servers.append("ours-rules")    # the rules mode's second column
     if bad or args.reps < 1:
         parser.error("unknown mode or server: %s" % ", ".join(bad) if bad else "--reps must be at least 1")
 
@@ -1138,7 +1182,7 @@ def main():
         if tls_temp is not None:
             tls_temp.cleanup()
 
-    plain_servers = [k for k in servers if k not in ("haproxy", "ours-length")]
+    plain_servers = [k for k in servers if k not in ("haproxy", "ours-length", "ours-rules")]
     tls_servers = [k for k in servers if k in ("ours", "seed", "ncat", "haproxy")]
     table, all_ok = "", True
     if any(m in PLAIN_MODES for m in modes):
@@ -1151,6 +1195,10 @@ def main():
         framing_table, framing_ok = build_framing_table(results, size, args.reps, build_type, args.quick)
         table += ("\n" if table else "") + framing_table
         all_ok = all_ok and framing_ok
+    if "rules" in modes:
+        rules_table, rules_ok = build_rules_table(results, size, args.reps, build_type, args.quick)
+        table += ("\n" if table else "") + rules_table
+        all_ok = all_ok and rules_ok
     sys.stdout.write(table)
     sys.stdout.flush()
     if args.out:

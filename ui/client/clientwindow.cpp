@@ -9,6 +9,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -24,12 +25,14 @@
 #include <QVBoxLayout>
 
 #include "widgets/framingedit.h"
-#include "widgets/hexinput.h"
 #include "core/addresses.h"
 #include "widgets/limitfield.h"
 #include "uitext.h"
 #include "logview/logmodel.h"
 #include "logview/logpanel.h"
+#include "rules/rulerunner.h"
+#include "rules/rulespanel.h"
+#include "saved/savedmessagespanel.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -68,6 +71,9 @@ ClientWindow::ClientWindow(const ClientOptions &options, QWidget *parent)
     QSettings settings;
     m_log = new LogModel(this);
     m_clientLog = new ClientLog(m_client, this);
+    // The rules answer through the client's own sending, so ClientLog logs what they send; their problems are the client's.
+    m_ruleRunner = new RuleRunner(m_client, this);
+    connect(m_ruleRunner, &RuleRunner::warning, m_clientLog, &ClientLog::warn);
     m_log->setCapacity(settings.value(u"log/capacity"_s, qint64(LogModel::DefaultCapacity)).toLongLong());
     m_client->setFlushDelay(options.flushDelayMs);
     m_client->setTlsConfiguration(options.tlsConfiguration);
@@ -106,6 +112,8 @@ void ClientWindow::buildUi()
     layout->addWidget(buildLogBox(central), 1);
     layout->addWidget(buildPeriodicBox(central));
     setCentralWidget(central);
+    buildRulesDock();
+    buildSavedDock();
     buildStatusBar();
     setTabOrders();
     connectControls();
@@ -236,14 +244,61 @@ QWidget *ClientWindow::buildPeriodicBox(QWidget *central)
     m_sentLabel->setToolTip(tr("Periodic messages sent since the box was ticked"));
     auto *templateLabel = new QLabel(tr("&Template:"), periodicBox);
     templateLabel->setBuddy(m_templateEdit);
-    auto *periodicLayout = new QHBoxLayout(periodicBox);
+    m_templateProblemLabel = new QLabel(periodicBox);
+    m_templateProblemLabel->setObjectName(u"templateProblemLabel"_s);
+    m_templateProblemLabel->setTextFormat(Qt::PlainText);
+    m_templateProblemLabel->setWordWrap(true);
+    m_templateProblemLabel->setStyleSheet(UiText::problemStyle());
+    m_templateProblemLabel->setVisible(false);
+    auto *periodicLayout = new QHBoxLayout;
     periodicLayout->addWidget(m_periodicCheck);
     periodicLayout->addWidget(m_intervalSpin);
     periodicLayout->addSpacing(8);
     periodicLayout->addWidget(templateLabel);
     periodicLayout->addWidget(m_templateEdit, 1);
     periodicLayout->addWidget(m_sentLabel);
+    auto *periodicBoxLayout = new QVBoxLayout(periodicBox);
+    periodicBoxLayout->addLayout(periodicLayout);
+    periodicBoxLayout->addWidget(m_templateProblemLabel);
     return periodicBox;
+}
+
+void ClientWindow::buildSavedDock()
+{
+    m_savedDock = new QDockWidget(tr("Saved messages"), this);
+    m_savedDock->setObjectName(u"savedMessagesDock"_s);
+    m_savedDock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea | Qt::BottomDockWidgetArea);
+    m_savedPanel = new SavedMessagesPanel(MessageTemplate::Syntax::Seed, m_savedDock);
+    m_savedPanel->setCheck([](const MessageTemplate &message) { return message.usesClient() ? MessageTemplate::noClientHere() : QString(); });
+    m_savedPanel->setSend([this](const MessageTemplate &message, quint64 sequence) { return sendSaved(message, sequence); });
+    m_savedDock->setWidget(m_savedPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_savedDock);
+    m_savedDock->hide();   // shown when there are saved messages, or from View → Saved messages
+    connect(m_savedPanel, &SavedMessagesPanel::statusMessagePosted, this, &ClientWindow::showStatus);
+    // Saved as they are edited, like the rules: work one does not want to lose to a crash.
+    connect(m_savedPanel, &SavedMessagesPanel::messagesChanged, this, [this] {
+        QSettings settings;
+        settings.beginGroup(GROUP);
+        settings.setValue(u"savedMessages"_s, QString::fromUtf8(m_savedPanel->toJson()));
+    });
+}
+
+void ClientWindow::buildRulesDock()
+{
+    m_rulesDock = new QDockWidget(tr("Rules"), this);
+    m_rulesDock->setObjectName(u"rulesDock"_s);
+    m_rulesDock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea | Qt::BottomDockWidgetArea);
+    m_rulesPanel = new RulesPanel(m_ruleRunner, RuleSet::Side::Client, m_rulesDock);
+    m_rulesDock->setWidget(m_rulesPanel);
+    addDockWidget(Qt::RightDockWidgetArea, m_rulesDock);
+    m_rulesDock->hide();   // shown when there are rules, or from View → Rules
+    connect(m_rulesPanel, &RulesPanel::statusMessagePosted, this, &ClientWindow::showStatus);
+    // Saved as soon as they run: the rules are work one does not want to lose to a crash.
+    connect(m_rulesPanel, &RulesPanel::rulesApplied, this, [this] {
+        QSettings settings;
+        settings.beginGroup(GROUP);
+        m_rulesPanel->save(settings);
+    });
 }
 
 void ClientWindow::buildStatusBar()
@@ -301,10 +356,21 @@ void ClientWindow::connectControls()
     connect(m_intervalSpin, &QDoubleSpinBox::valueChanged, this, [this](double seconds) {
         m_client->setInterval(qMax(1, int(std::lround(seconds * 1000))));
     });
-    connect(m_templateEdit, &QLineEdit::textChanged, m_client, &EchoClient::setMessageTemplate);
+    connect(m_templateEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_client->setMessageTemplate(text);
+        // Said as it is typed: a template that cannot expand sends no periodic message.
+        const QString error = m_client->templateError();
+        m_templateProblemLabel->setText(error.isEmpty() ? QString() : tr("No periodic message: %1").arg(error));
+        m_templateProblemLabel->setVisible(!error.isEmpty());
+    });
     connect(m_framingEdit, &FramingEdit::framingChanged, this, &ClientWindow::applyFraming);
-    connect(m_composeEdit, &QLineEdit::textEdited, this, [this] { showComposeProblem(QString()); });
-    connect(m_composeHexCheck, &QCheckBox::toggled, this, [this] { showComposeProblem(QString()); });
+    // A template that cannot expand is said as it is typed; Enter then sends nothing.
+    const auto checkCompose = [this] {
+        QString why;
+        showComposeProblem(m_composeEdit->text().isEmpty() || composedTemplate(&why) ? QString() : tr("Not sent: %1").arg(why));
+    };
+    connect(m_composeEdit, &QLineEdit::textChanged, this, checkCompose);
+    connect(m_composeHexCheck, &QCheckBox::toggled, this, checkCompose);
     connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ClientWindow::showStatus);
 }
 
@@ -324,11 +390,32 @@ void ClientWindow::buildMenus()
 
     m_logPanel->addEditActions(menuBar()->addMenu(tr("&Edit")));
 
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *rules = m_rulesDock->toggleViewAction();
+    rules->setObjectName(u"rulesAction"_s);
+    rules->setText(tr("&Rules"));
+    rules->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    rules->setToolTip(tr("Show or hide the rules: what the client answers on its own"));
+    view->addAction(rules);
+    // Opened beside the log, the dock widens the window rather than squeezing the compose line.
+    connect(rules, &QAction::triggered, this, [this](bool shown) {
+        if (shown && !isMaximized() && !isFullScreen())
+            resize(width() + m_rulesDock->sizeHint().width(), height());
+    });
+    QAction *saved = m_savedDock->toggleViewAction();
+    saved->setObjectName(u"savedMessagesAction"_s);
+    saved->setText(tr("&Saved messages"));
+    saved->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    saved->setToolTip(tr("Show or hide the saved messages: named messages sent with a click or Ctrl+1 … Ctrl+9"));
+    view->addAction(saved);
+
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
     QAction *toggle = connection->addAction(tr("&Connect / Disconnect"));
     toggle->setObjectName(u"connectAction"_s);
     toggle->setShortcut(QKeySequence(Qt::Key_F5));
     connect(toggle, &QAction::triggered, m_connectButton, &QPushButton::click);
+    connection->addSeparator();
+    m_savedPanel->addSendActions(connection->addMenu(tr("Send sa&ved message")));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
@@ -373,6 +460,13 @@ void ClientWindow::loadSettings(const ClientOptions &options)
     m_client->setTlsEnabled(m_tlsCheck->isChecked());
     m_client->setAutoReconnect(m_reconnectCheck->isChecked());
     restoreGeometry(settings.value(u"geometry"_s).toByteArray());
+    m_rulesPanel->load(settings, options.rules);   // --rules wins over the saved ones
+    m_rulesDock->setVisible(!m_ruleRunner->rules().isEmpty() || settings.value(u"rulesShown"_s, false).toBool());
+    {
+        const QSignalBlocker noSave(m_savedPanel);   // what was just read need not be written back
+        m_savedPanel->restoreJson(settings.value(u"savedMessages"_s, u"[]"_s).toString().toUtf8());
+    }
+    m_savedDock->setVisible(!m_savedPanel->messages().isEmpty() || settings.value(u"savedShown"_s, false).toBool());
 }
 
 void ClientWindow::saveSettings() const
@@ -389,6 +483,10 @@ void ClientWindow::saveSettings() const
     settings.setValue(u"reconnect"_s, m_reconnectCheck->isChecked());
     settings.setValue(u"tls"_s, m_tlsCheck->isChecked());
     settings.setValue(u"geometry"_s, saveGeometry());
+    m_rulesPanel->save(settings);
+    settings.setValue(u"rulesShown"_s, m_rulesDock->isVisibleTo(this));
+    settings.setValue(u"savedMessages"_s, QString::fromUtf8(m_savedPanel->toJson()));
+    settings.setValue(u"savedShown"_s, m_savedDock->isVisibleTo(this));
 }
 
 ClientOptions ClientWindow::currentOptions() const
@@ -544,29 +642,65 @@ void ClientWindow::sendComposed()
         showStatus(tr("Not connected: connect first"));
         return;
     }
-    const QString text = m_composeEdit->text();
-    const auto composed = HexInput::composed(text, m_composeHexCheck->isChecked());
-    if (!composed) {
-        showStatus(tr("Not hexadecimal bytes: %1").arg(text));
+    QString why;
+    const auto message = composedTemplate(&why);
+    if (!message) {
+        showComposeProblem(tr("Not sent: %1").arg(why));   // already shown as typed; the text stays for fixing
         return;
     }
-    const QByteArray &message = *composed;
+    // Refused here, where the user can fix it, rather than as a warning in the log; checked on a
+    // trial expansion: the sent one differs only by {time} and {random}.
+    MessageTemplate::Context trial;
+    trial.sequence = m_composeSequence + 1;
+    trial.program = m_client->programName();
+    if (const QString notSent = whyNotSent(message->expand(trial)); !notSent.isEmpty()) {
+        showComposeProblem(notSent);
+        return;
+    }
+    showComposeProblem(QString());
+    if (!m_client->sendTemplate(*message, m_composeSequence + 1))
+        return;   // the client's warning() says why, in the log
+    ++m_composeSequence;
+    m_composeEdit->clear();
+}
+
+std::optional<MessageTemplate> ClientWindow::composedTemplate(QString *why) const
+{
+    const auto syntax = m_composeHexCheck->isChecked() ? MessageTemplate::Syntax::Hex : MessageTemplate::Syntax::Seed;
+    auto message = MessageTemplate::parse(m_composeEdit->text(), syntax, why);
+    if (message && message->usesClient()) {
+        if (why)
+            *why = MessageTemplate::noClientHere();
+        return std::nullopt;
+    }
+    return message;
+}
+
+QString ClientWindow::whyNotSent(const QByteArray &message) const
+{
     const Framing &framing = m_client->framing();
     // Nothing would go on the wire: no ending in line framing, no suffix in idle framing.
     const bool nothing = framing.kind == Framing::Kind::Line ? m_client->lineEnding() == EchoClient::LineEnding::None
                                                              : framing.kind == Framing::Kind::Idle;
-    if (message.isEmpty() && nothing) {
-        showStatus(tr("Nothing to send: type a message first"));
-        return;
+    if (message.isEmpty() && nothing)
+        return tr("Nothing to send: type a message first");
+    return UiText::notSentText(framing, message);
+}
+
+bool ClientWindow::sendSaved(const MessageTemplate &message, quint64 sequence)
+{
+    if (m_client->state() != EchoClient::State::Connected) {
+        showStatus(tr("Not connected: connect first"));
+        return false;
     }
-    // Refused here, where the user can fix it, rather than as a warning in the log.
-    if (const QString why = UiText::notSentText(framing, message); !why.isEmpty()) {
-        showComposeProblem(why);
-        return;
+    MessageTemplate::Context trial;
+    trial.sequence = sequence;
+    trial.program = m_client->programName();
+    if (const QString notSent = whyNotSent(message.expand(trial)); !notSent.isEmpty()) {
+        showStatus(notSent);
+        return false;
     }
-    showComposeProblem(QString());
-    m_client->send(message);
-    m_composeEdit->clear();
+    return m_client->sendTemplate(message, sequence);
 }
 
 void ClientWindow::showComposeProblem(const QString &text)

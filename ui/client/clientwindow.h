@@ -8,6 +8,10 @@
 #include "log/clientlog.h"
 
 class FramingEdit;
+class RuleRunner;
+class RulesPanel;
+class SavedMessagesPanel;
+class QDockWidget;
 class LogModel;
 class LogPanel;
 class QCheckBox;
@@ -40,13 +44,19 @@ public:
     EchoClient *client() const { return m_client; }
     LogModel *logModel() const { return m_log; }
     LogPanel *logPanel() const { return m_logPanel; }
+    /** Runs the Rules dock's rules on the client: the window answering its server, as a device would. */
+    RuleRunner *ruleRunner() const { return m_ruleRunner; }
+    RulesPanel *rulesPanel() const { return m_rulesPanel; }
+    /** The Saved messages dock: it sends to the server. */
+    SavedMessagesPanel *savedMessagesPanel() const { return m_savedPanel; }
     /** The last status line: "Connected...", "Lost connection. Reason: ...". */
     QString statusText() const;
 
     /** Connects to the host and port of the controls. */
     void connectToServer();
     /**
-     * Sends the compose line, framed: with the chosen line ending in line
+     * Sends the compose line, a template in the seed's syntax (or hex) whose
+     * {counter} counts this line's messages, framed: with the chosen line ending in line
      * framing. A message the framing cannot carry (a fixed size it does not
      * have) is not sent; why is said under the compose line.
      */
@@ -69,6 +79,10 @@ private:
     QWidget *buildStatusLine(QWidget *central);
     QWidget *buildLogBox(QWidget *central);
     QWidget *buildPeriodicBox(QWidget *central);
+    /** The Rules panel in a dock of its own, beside the log: it never takes room from the compose line. */
+    void buildRulesDock();
+    /** The Saved messages panel in a dock of its own, like the rules. */
+    void buildSavedDock();
     void buildStatusBar();
     void buildMenus();
     void setTabOrders();
@@ -93,6 +107,12 @@ private:
     void applyFraming(const Framing &framing);
     /** Says why the compose line was not sent, under it; empty hides it. */
     void showComposeProblem(const QString &text);
+    /** The compose line as a template (Seed, or Hex with the box ticked); nothing and @p why if it cannot be sent. */
+    std::optional<MessageTemplate> composedTemplate(QString *why) const;
+    /** Why @p message cannot go to the server as the framing and the line ending stand; empty if it can. */
+    QString whyNotSent(const QByteArray &message) const;
+    /** Sends a saved message, its @p sequence-th; false, and why in the status bar, if it cannot. */
+    bool sendSaved(const MessageTemplate &message, quint64 sequence);
 
     EchoClient *m_client = nullptr;
     ClientLog *m_clientLog = nullptr;
@@ -115,10 +135,17 @@ private:
     QComboBox *m_lineEndingCombo = nullptr;
     QPushButton *m_sendButton = nullptr;
     QLabel *m_composeProblemLabel = nullptr;
+    quint64 m_composeSequence = 0;   // the compose line's {counter}: messages sent from it
+    QLabel *m_templateProblemLabel = nullptr;   // why the periodic template cannot be sent
+    SavedMessagesPanel *m_savedPanel = nullptr;
+    QDockWidget *m_savedDock = nullptr;
     QCheckBox *m_periodicCheck = nullptr;
     QDoubleSpinBox *m_intervalSpin = nullptr;
     QLineEdit *m_templateEdit = nullptr;
     QLabel *m_sentLabel = nullptr;
     QLabel *m_statusState = nullptr;
     QLabel *m_statusCounters = nullptr;
+    RuleRunner *m_ruleRunner = nullptr;
+    RulesPanel *m_rulesPanel = nullptr;
+    QDockWidget *m_rulesDock = nullptr;
 };

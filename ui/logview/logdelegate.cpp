@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "logdelegate.h"
 
+#include <iterator>
 #include <utility>
 
 #include <QApplication>
@@ -17,6 +18,9 @@ constexpr int PADDING_Y = 3;
 constexpr int RADIUS = 7;
 constexpr double MAX_BUBBLE = 0.92;   // of the width after the time
 constexpr qsizetype MAX_PAINTED_CHARS = 600;   // more never fits in a row, and eliding 64 KiB per paint is slow
+
+constexpr double TAG_FONT_SCALE = 0.85;   // a tag's label, smaller than the message
+constexpr int TAG_PADDING_X = 6;
 
 constexpr int HEX_CHARS_PER_BYTE = 3;   // "6c " as DisplayText::hex() writes it
 
@@ -42,6 +46,32 @@ std::pair<qsizetype, qsizetype> fieldChars(const QPoint &field, const QString &s
     const qsizetype first = qsizetype(field.x()) * HEX_CHARS_PER_BYTE;
     const qsizetype last = qMin(visible, qsizetype(field.x() + field.y()) * HEX_CHARS_PER_BYTE - 1);
     return { first, last };
+}
+
+/** A tag's label: the same colours for the same word in every row and run, readable on light and dark. */
+std::pair<QColor, QColor> tagColours(const QString &tag, const QPalette &palette)
+{
+    // Hues apart from the bubbles' blue and green; background and text for each.
+    struct Pair {
+        QRgb light, lightText, dark, darkText;
+    };
+    static constexpr Pair PALETTE[] = {
+        { 0xffe0b2, 0x8a4b00, 0x6b3d00, 0xffd8a8 },   // orange
+        { 0xf8d7da, 0x8b1d2c, 0x6e1e2a, 0xffc9d0 },   // red
+        { 0xe6dcf5, 0x5b2d91, 0x45306b, 0xe2d2ff },   // purple
+        { 0xd5f0ee, 0x0f5f59, 0x1d4f4b, 0xbff0ea },   // teal
+        { 0xfff3bf, 0x6b5500, 0x5c4d10, 0xfff0a8 },   // yellow
+        { 0xf3d9ec, 0x86266d, 0x5e2450, 0xffd1f1 },   // pink
+    };
+    // FNV-1a over the word: stable across runs, unlike a seeded qHash.
+    quint32 hash = 2166136261u;
+    for (const QChar c : tag) {
+        hash ^= c.unicode();
+        hash *= 16777619u;
+    }
+    const Pair &p = PALETTE[hash % std::size(PALETTE)];
+    const bool dark = palette.color(QPalette::Base).lightness() < 128;
+    return dark ? std::pair { QColor(p.dark), QColor(p.darkText) } : std::pair { QColor(p.light), QColor(p.lightText) };
 }
 
 Colours colours(LogModel::Direction direction, bool problem, const QPalette &palette)
@@ -118,16 +148,27 @@ void LogDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, c
         return;
     }
 
-    // Who, the message, and its size at the end: "#3 127.0.0.1:5000  00 04 aa bb  6 B".
-    const QString size = index.data(LogModel::SizeTextRole).toString();
+    // Who, the rules' tag, the message, and its size and the rule that sent it at the end:
+    // "#3 127.0.0.1:5000  [alarm]  TEMP=91  7 B" and "server → #3  PONG 7  6 B · rule ping · hit 1".
+    QString size = index.data(LogModel::SizeTextRole).toString();
+    if (const QString rule = index.data(LogModel::RuleRole).toString(); !rule.isEmpty())
+        size = size.isEmpty() ? rule : size + u" · "_s + rule;
+    const QString tag = index.data(LogModel::TagRole).toString();
+    QFont tagFont = option.font;
+    if (option.font.pointSizeF() > 0)
+        tagFont.setPointSizeF(option.font.pointSizeF() * TAG_FONT_SCALE);
+    else
+        tagFont.setPixelSize(qMax(1, int(option.font.pixelSize() * TAG_FONT_SCALE)));
+    const QFontMetrics tagFm(tagFont);
     const int whoWidth = whoFm.horizontalAdvance(who);
     const int gap = fm.horizontalAdvance(u"  "_s);
+    const int tagWidth = tag.isEmpty() ? 0 : tagFm.horizontalAdvance(tag) + 2 * TAG_PADDING_X + gap;
     const int sizeWidth = size.isEmpty() ? 0 : gap + fm.horizontalAdvance(size);
     const int maxWidth = int(area.width() * MAX_BUBBLE);
-    const int textRoom = qMax(0, maxWidth - 2 * PADDING_X - whoWidth - gap - sizeWidth);
+    const int textRoom = qMax(0, maxWidth - 2 * PADDING_X - whoWidth - gap - tagWidth - sizeWidth);
     const QString shown = fm.elidedText(text, Qt::ElideRight, textRoom);
     const int textWidth = fm.horizontalAdvance(shown);
-    const int width = qMin(maxWidth, 2 * PADDING_X + whoWidth + gap + textWidth + sizeWidth);
+    const int width = qMin(maxWidth, 2 * PADDING_X + whoWidth + gap + tagWidth + textWidth + sizeWidth);
     QRect bubble(area.left(), area.top(), width, area.height());
     if (direction == LogModel::Direction::Out)
         bubble.moveRight(area.right());
@@ -141,8 +182,21 @@ void LogDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, c
     painter->setFont(whoFont);
     painter->setPen(c.who);
     painter->drawText(inner, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine, who);
+    if (!tag.isEmpty()) {
+        // A small pill after who: its colour tells tags apart at a glance.
+        const auto [background, foreground] = tagColours(tag, option.palette);
+        const int pillHeight = qMin(inner.height() - 2, tagFm.height() + 2);
+        const QRect pill(inner.left() + whoWidth + gap, inner.top() + (inner.height() - pillHeight) / 2,
+                         tagWidth - gap, pillHeight);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(background);
+        painter->drawRoundedRect(QRectF(pill), pillHeight / 2.0, pillHeight / 2.0);
+        painter->setFont(tagFont);
+        painter->setPen(foreground);
+        painter->drawText(pill, Qt::AlignCenter | Qt::TextSingleLine, tag);
+    }
     painter->setFont(option.font);
-    const QRect textRect = inner.adjusted(whoWidth + gap, 0, 0, 0);
+    const QRect textRect = inner.adjusted(whoWidth + gap + tagWidth, 0, 0, 0);
     const QVariant field = index.data(LogModel::FieldRole);
     if (field.isValid()) {
         const auto [first, last] = fieldChars(field.toPoint(), shown);

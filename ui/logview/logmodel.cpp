@@ -258,6 +258,27 @@ QString LogModel::describe(const Log::Event &event)
             event.what);
 }
 
+QString LogModel::tag(const Log::Event &event)
+{
+    if (const auto *received = event.as<Log::Received>())
+        return received->tag;
+    if (const auto *fromServer = event.as<Log::FromServer>())
+        return fromServer->tag;
+    return {};
+}
+
+QString LogModel::ruleText(const Log::Event &event)
+{
+    const MessageCause *cause = nullptr;
+    if (const auto *sent = event.as<Log::Sent>())
+        cause = &sent->cause;
+    else if (const auto *toServer = event.as<Log::ToServer>())
+        cause = &toServer->cause;
+    if (!cause || !cause->isRule())
+        return {};
+    return tr("rule %1 · hit %2", "a message a rule sent: the rule's name, its hits").arg(cause->rule).arg(cause->hits);
+}
+
 bool LogModel::write(QIODevice *device, Log::Format format, const QList<int> &rows, QString *error) const
 {
     const auto writeRow = [&](int row) {
@@ -298,6 +319,10 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
         QString head = Log::timestamp(e.timeMs) + u"  "_s + who(e);
         if (message)
             head += u"  "_s + tr("%1 bytes").arg(e.data().size());
+        if (const QString tagged = tag(e); !tagged.isEmpty())
+            head += u"  "_s + tr("tag %1").arg(tagged);
+        if (const QString rule = ruleText(e); !rule.isEmpty())
+            head += u"  "_s + rule;
         return u"<p style='white-space:pre-wrap'><b>%1</b><br>%2</p>"_s.arg(head.toHtmlEscaped(), text.toHtmlEscaped());
     }
     case Qt::AccessibleTextRole:
@@ -337,6 +362,10 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             break;
         return QPoint(framing.lengthOffset, framing.lengthSize);
     }
+    case TagRole:
+        return tag(e);
+    case RuleRole:
+        return ruleText(e);
     case ProblemRole:
         return e.isProblem();
     case LineRole:
@@ -364,6 +393,8 @@ QHash<int, QByteArray> LogModel::roleNames() const
     names.insert(OriginRole, "origin"_ba);
     names.insert(SizeTextRole, "sizeText"_ba);
     names.insert(FieldRole, "field"_ba);
+    names.insert(TagRole, "tag"_ba);
+    names.insert(RuleRole, "rule"_ba);
     return names;
 }
 
@@ -401,7 +432,8 @@ bool LogFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourcePa
         return false;   // a remote client's number is not one of ours: localClient() is 0 for it
     if (m_text.isEmpty())
         return true;
-    if (LogModel::describe(event).contains(m_text, Qt::CaseInsensitive) || LogModel::who(event).contains(m_text, Qt::CaseInsensitive))
+    if (LogModel::describe(event).contains(m_text, Qt::CaseInsensitive) || LogModel::who(event).contains(m_text, Qt::CaseInsensitive)
+        || LogModel::tag(event).contains(m_text, Qt::CaseInsensitive))
         return true;
     return log->showsHex(event) && DisplayText::hex(event.data()).contains(m_text, Qt::CaseInsensitive);
 }

@@ -55,6 +55,8 @@ public:
         OriginRole,                ///< QString: the cluster server of a remote message, else empty
         SizeTextRole,              ///< QString: a message's size, "12 B", "1.5 KiB"; empty for an event
         FieldRole,                 ///< QPoint(first byte, bytes): a length field in a message shown in hex; none else
+        TagRole,                   ///< QString: the rules' tag of a received message ("alarm"); empty: none
+        RuleRole,                  ///< QString: of a message a rule sent, "rule ping · hit 3"; empty: none
     };
 
     static constexpr qsizetype DefaultCapacity = 100000;
@@ -101,6 +103,10 @@ public:
     static QString who(const Log::Event &event);
     /** The line in the user's language: the message escaped, or the event described. */
     static QString describe(const Log::Event &event);
+    /** The rules' tag of a received message; empty if none. */
+    static QString tag(const Log::Event &event);
+    /** Of a message a rule sent: "rule ping · hit 3"; empty if none did. */
+    static QString ruleText(const Log::Event &event);
     /** Writes the rows of @p rows (all if empty) one per line, as the console would; false and @p error if it fails. */
     bool write(QIODevice *device, Log::Format format, const QList<int> &rows, QString *error) const;
 
@@ -129,7 +135,7 @@ private:
     bool m_hexView = false;
 };
 
-/** Filters the log by text (any part of who, text or hex) and by client. */
+/** Filters the log by text (any part of who, text, hex or the rules' tag) and by client. */
 class LogFilterProxy : public QSortFilterProxyModel
 {
     Q_OBJECT

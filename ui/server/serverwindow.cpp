@@ -40,7 +40,9 @@
 #include "clusterpanel.h"
 #include "serversettingspanel.h"
 #include "server/clusterpeermodel.h"
-#include "widgets/hexinput.h"
+#include "rules/rulerunner.h"
+#include "rules/rulespanel.h"
+#include "saved/savedmessagespanel.h"
 #include "widgets/limitfield.h"
 #include "uitext.h"
 #include "logview/logmodel.h"
@@ -51,6 +53,7 @@ using namespace Qt::Literals::StringLiterals;
 namespace {
 constexpr int SAMPLE_INTERVAL_MS = 1000;
 constexpr int STATUS_TIMEOUT_MS = 8000;
+constexpr int RULES_COLUMN_WIDTH = 520;   // the Rules tab's table shows its actions, its form its fields
 const QString GROUP = u"server"_s;
 // The command line's names for the cluster options, as ServerOptions::explicitlySet lists them.
 const QString OPTION_NATS = u"nats"_s;
@@ -74,6 +77,9 @@ ServerWindow::ServerWindow(const ServerOptions &options, QWidget *parent)
     QSettings settings;
     m_log = new LogModel(this);
     m_serverLog = new ServerLog(m_server, this);
+    // The rules answer on the server's own sending, so ServerLog logs what they send; their problems are the server's.
+    m_ruleRunner = new RuleRunner(m_server, this);
+    connect(m_ruleRunner, &RuleRunner::warning, m_serverLog, &ServerLog::warn);
     m_log->setCapacity(settings.value(u"log/capacity"_s, qint64(LogModel::DefaultCapacity)).toLongLong());
     m_clients = new ClientTableModel(m_server, this);
     // Everything the command line set, as the console server takes it; the
@@ -152,6 +158,13 @@ void ServerWindow::buildUi()
     m_mainSplitter->setStretchFactor(1, 1);
     m_mainSplitter->setChildrenCollapsible(false);
     m_mainSplitter->setSizes({ 340, 840 });
+    // The Rules tab's table and form need more width than the settings: showing it widens the column to fit.
+    connect(settingsTabs, &QTabWidget::currentChanged, this, [this, settingsTabs] {
+        const QList<int> sizes = m_mainSplitter->sizes();
+        const int wanted = qMax(RULES_COLUMN_WIDTH, m_rulesPanel->sizeHint().width());
+        if (settingsTabs->currentWidget() == m_rulesPanel && sizes.size() == 2 && sizes.at(0) < wanted)
+            m_mainSplitter->setSizes({ wanted, sizes.at(0) + sizes.at(1) - wanted });
+    });
     layout->addWidget(m_mainSplitter, 1);
     setCentralWidget(central);
 
@@ -319,6 +332,12 @@ QTabWidget *ServerWindow::buildTabs(QWidget *central, QWidget *clientsPage)
     // clients: the servers of the domain.
     m_clusterPanel = new ClusterPanel(settingsTabs);
     settingsTabs->addTab(m_clusterPanel, tr("Cluster"));
+    m_rulesPanel = new RulesPanel(m_ruleRunner, RuleSet::Side::Server, settingsTabs);
+    settingsTabs->addTab(m_rulesPanel, tr("Rules"));
+    // Beside the client table, so that clients can be selected while sending.
+    m_savedPanel = new SavedMessagesPanel(MessageTemplate::Syntax::Plain, settingsTabs);
+    m_savedPanel->setSend([this](const MessageTemplate &message, quint64 sequence) { return sendToTarget(message, sequence); });
+    settingsTabs->addTab(m_savedPanel, tr("Saved messages"));
     m_clusterPeers = new ClusterPeersPanel(m_peopleTabs);
     m_peopleTabs->addTab(m_clusterPeers, m_clusterPeers->title());
     return settingsTabs;
@@ -364,9 +383,16 @@ QWidget *ServerWindow::buildLogBox(QWidget *central)
     composeBar->addWidget(m_composeEdit, 1);
     composeBar->addWidget(m_composeHexCheck);
     composeBar->addWidget(m_sendButton);
+    m_composeProblemLabel = new QLabel(logBox);
+    m_composeProblemLabel->setObjectName(u"composeProblemLabel"_s);
+    m_composeProblemLabel->setTextFormat(Qt::PlainText);
+    m_composeProblemLabel->setWordWrap(true);
+    m_composeProblemLabel->setStyleSheet(UiText::problemStyle());
+    m_composeProblemLabel->setVisible(false);
     auto *logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(m_logPanel, 1);
     logLayout->addLayout(composeBar);
+    logLayout->addWidget(m_composeProblemLabel);
     return logBox;
 }
 
@@ -396,7 +422,7 @@ void ServerWindow::setTabOrders()
     chainTabOrder({ m_bindCombo, m_portSpin, m_startButton, m_clientFilterEdit, m_selectShownButton, m_clientView,
                     m_dropReasonEdit, m_dropButton, m_logPanel->filterEdit() });
     chainTabOrder(QList<QWidget *> { m_logPanel->view(), m_targetCombo, m_composeEdit, m_composeHexCheck, m_sendButton }
-                  + m_settingsPanel->focusChain() + m_clusterPanel->focusChain());
+                  + m_settingsPanel->focusChain() + m_clusterPanel->focusChain() + m_rulesPanel->focusChain());
 }
 
 void ServerWindow::connectControls()
@@ -411,6 +437,23 @@ void ServerWindow::connectControls()
     connect(m_dropReasonEdit, &QLineEdit::returnPressed, this, &ServerWindow::dropSelected);
     connect(m_sendButton, &QPushButton::clicked, this, &ServerWindow::sendComposed);
     connect(m_composeEdit, &QLineEdit::returnPressed, this, &ServerWindow::sendComposed);
+    // A template that cannot expand is said as it is typed; Enter then sends nothing.
+    const auto checkCompose = [this] {
+        QString why;
+        showComposeProblem(m_composeEdit->text().isEmpty() || composedTemplate(&why) ? QString() : tr("Not sent: %1").arg(why));
+    };
+    connect(m_composeEdit, &QLineEdit::textChanged, this, checkCompose);
+    connect(m_composeHexCheck, &QCheckBox::toggled, this, checkCompose);
+    connect(m_savedPanel, &SavedMessagesPanel::statusMessagePosted, this, &ServerWindow::showStatus);
+    // The saved messages go where the compose bar's target says; the panel shows it beside its Send.
+    connect(m_targetCombo, &QComboBox::currentIndexChanged, this,
+            [this] { m_savedPanel->setTargetText(m_targetCombo->currentText()); });
+    // Saved as they are edited, like the rules: work one does not want to lose to a crash.
+    connect(m_savedPanel, &SavedMessagesPanel::messagesChanged, this, [this] {
+        QSettings settings;
+        settings.beginGroup(GROUP);
+        settings.setValue(u"savedMessages"_s, QString::fromUtf8(m_savedPanel->toJson()));
+    });
     connect(m_bindCombo->lineEdit(), &QLineEdit::returnPressed, this, &ServerWindow::start);
     connect(m_clientView->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ServerWindow::updateSelectionState);
     connect(m_clientProxy, &QAbstractItemModel::rowsRemoved, this, &ServerWindow::updateSelectionState);
@@ -429,6 +472,13 @@ void ServerWindow::connectControls()
             [this](SpreadServer::ClientId id, const QString &, int) { m_selectedIds.remove(id); });
     connect(m_settingsPanel, &ServerSettingsPanel::settingsChanged, this, &ServerWindow::applySettings);
     connect(m_settingsPanel, &ServerSettingsPanel::statusMessagePosted, this, &ServerWindow::showStatus);
+    connect(m_rulesPanel, &RulesPanel::statusMessagePosted, this, &ServerWindow::showStatus);
+    // Saved as soon as they run: the rules are work one does not want to lose to a crash.
+    connect(m_rulesPanel, &RulesPanel::rulesApplied, this, [this] {
+        QSettings settings;
+        settings.beginGroup(GROUP);
+        m_rulesPanel->save(settings);
+    });
     connect(m_logPanel, &LogPanel::statusMessagePosted, this, &ServerWindow::showStatus);
 }
 
@@ -479,6 +529,8 @@ void ServerWindow::buildMenus()
     m_dropAction->setShortcut(QKeySequence::Delete);
     m_dropAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_clientView->addAction(m_dropAction);
+    serverMenu->addSeparator();
+    m_savedPanel->addSendActions(serverMenu->addMenu(tr("Send sa&ved message")));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
@@ -542,6 +594,11 @@ void ServerWindow::loadSettings(const ServerOptions &options)
     m_portSpin->setValue(pick(u"port"_s, u"port"_s, options.port).toInt());
 
     m_settingsPanel->load(options, settings);
+    m_rulesPanel->load(settings, options.rules);   // --rules wins over the saved ones
+    {
+        const QSignalBlocker noSave(m_savedPanel);   // what was just read need not be written back
+        m_savedPanel->restoreJson(settings.value(u"savedMessages"_s, u"[]"_s).toString().toUtf8());
+    }
 
     const ClusterBridge::Settings &c = options.cluster;
     ClusterPanel::Fields cluster;
@@ -585,6 +642,8 @@ void ServerWindow::saveSettings() const
     settings.setValue(u"clientColumns"_s, m_clientView->horizontalHeader()->saveState());
     settings.setValue(u"clientColumnCount"_s, int(ClientTableModel::ColumnCount));
     m_settingsPanel->save(settings);
+    m_rulesPanel->save(settings);
+    settings.setValue(u"savedMessages"_s, QString::fromUtf8(m_savedPanel->toJson()));
     const ClusterPanel::Fields cluster = m_clusterPanel->fields();
     settings.setValue(u"natsUrls"_s, cluster.servers);
     settings.setValue(u"domain"_s, cluster.domain);
@@ -791,6 +850,7 @@ void ServerWindow::updateSelectionState()
     m_dropButton->setEnabled(selected > 0);
     m_dropAction->setEnabled(selected > 0);
     m_targetCombo->setItemText(1, selected > 0 ? tr("To selected clients (%1)").arg(selected) : tr("To selected clients"));
+    m_savedPanel->setTargetText(m_targetCombo->currentText());
 }
 
 QList<SpreadServer::ClientId> ServerWindow::selectedClients() const
@@ -857,46 +917,67 @@ void ServerWindow::updateShownCount()
 
 void ServerWindow::sendComposed()
 {
-    const QString text = m_composeEdit->text();
-    if (text.isEmpty()) {
+    if (m_composeEdit->text().isEmpty()) {
         showStatus(tr("Nothing to send: type a message first"));
         return;
     }
-    const auto composed = HexInput::composed(text, m_composeHexCheck->isChecked());
-    if (!composed) {
-        showStatus(tr("Not hexadecimal bytes: %1").arg(text));
+    QString why;
+    const auto message = composedTemplate(&why);
+    if (!message) {
+        showComposeProblem(tr("Not sent: %1").arg(why));   // already shown as typed; the text stays for fixing
         return;
     }
-    const QByteArray &message = *composed;
-    const Framing &framing = m_server->framing();
-    if (framing.kind == Framing::Kind::Line && message.contains('\n')) {
-        showStatus(tr("A message cannot contain a line feed; it ends the message"));
+    if (!sendToTarget(*message, m_composeSequence + 1))
         return;
-    }
-    // Said here, in the user's words, rather than as the server's warning after the fact.
-    if (const QString why = UiText::notSentText(framing, message); !why.isEmpty()) {
-        showStatus(why);
-        return;
-    }
-    if (m_targetCombo->currentIndex() == 0) {
-        if (!m_server->isListening() && m_server->clientCount() == 0) {
-            showStatus(tr("No clients to send to: start the server first"));
-            return;
-        }
-        const int receivers = m_server->sendToAll(message);
-        showStatus(tr("Sent to %1 clients").arg(receivers));
-    } else {
-        const auto ids = selectedClients();
-        if (ids.isEmpty()) {
-            showStatus(tr("Select one or more clients in the table first"));
-            return;
-        }
-        int sent = 0;
-        for (SpreadServer::ClientId id : ids)
-            sent += m_server->sendTo(id, message) ? 1 : 0;
-        showStatus(tr("Sent to %1 of %2 selected clients").arg(sent).arg(ids.size()));
-    }
+    ++m_composeSequence;
     m_composeEdit->clear();
+}
+
+std::optional<MessageTemplate> ServerWindow::composedTemplate(QString *why) const
+{
+    const auto syntax = m_composeHexCheck->isChecked() ? MessageTemplate::Syntax::Hex : MessageTemplate::Syntax::Plain;
+    return MessageTemplate::parse(m_composeEdit->text(), syntax, why);
+}
+
+void ServerWindow::showComposeProblem(const QString &text)
+{
+    m_composeProblemLabel->setText(text);
+    m_composeProblemLabel->setVisible(!text.isEmpty());
+}
+
+bool ServerWindow::sendToTarget(const MessageTemplate &message, quint64 sequence)
+{
+    const bool toAll = m_targetCombo->currentIndex() == 0;
+    const QList<SpreadServer::ClientId> ids = toAll ? QList<SpreadServer::ClientId>() : selectedClients();
+    if (toAll && !m_server->isListening() && m_server->clientCount() == 0) {
+        showStatus(tr("No clients to send to: start the server first"));
+        return false;
+    }
+    if (!toAll && ids.isEmpty()) {
+        showStatus(tr("Select one or more clients in the table first"));
+        return false;
+    }
+    // The framing's checks, said here in the user's words rather than as the server's warning
+    // after the fact, on a trial expansion: the sent one differs only by {time}, {random}, {client}.
+    MessageTemplate::Context trial;
+    trial.sequence = sequence;
+    trial.client = ids.isEmpty() ? SpreadServer::ClientId(1) : ids.constFirst();
+    const QByteArray bytes = message.expand(trial);
+    const Framing &framing = m_server->framing();
+    if (framing.kind == Framing::Kind::Line && bytes.contains('\n')) {
+        showStatus(tr("A message cannot contain a line feed; it ends the message"));
+        return false;
+    }
+    if (const QString notSent = UiText::notSentText(framing, bytes); !notSent.isEmpty()) {
+        showStatus(notSent);
+        return false;
+    }
+    const int receivers = m_server->sendTemplate(message, sequence, ids);
+    if (toAll)
+        showStatus(tr("Sent to %1 clients").arg(receivers));
+    else
+        showStatus(tr("Sent to %1 of %2 selected clients").arg(receivers).arg(ids.size()));
+    return true;
 }
 
 void ServerWindow::dropSelected()

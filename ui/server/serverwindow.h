@@ -19,6 +19,9 @@ class ClientTableModel;
 class ClusterPanel;
 class ClusterPeerModel;
 class ClusterPeersPanel;
+class RuleRunner;
+class RulesPanel;
+class SavedMessagesPanel;
 class LogModel;
 class LogPanel;
 class ServerSettingsPanel;
@@ -63,6 +66,11 @@ public:
     ClientTableModel *clientModel() const { return m_clients; }
     TrafficGraph *graph() const { return m_graph; }
     ClusterPeerModel *clusterModel() const;
+    /** Runs the Rules tab's rules on the server. */
+    RuleRunner *ruleRunner() const { return m_ruleRunner; }
+    RulesPanel *rulesPanel() const { return m_rulesPanel; }
+    /** The Saved messages tab: it sends as the compose bar does, to all or to the selected clients. */
+    SavedMessagesPanel *savedMessagesPanel() const { return m_savedPanel; }
     /** The bridge, once the window has joined a cluster; null before. */
     ClusterBridge *clusterBridge() const { return m_bridge; }
 
@@ -135,6 +143,15 @@ private:
     void restoreSelection();
     void updateShownCount();
     void showListenProblem(const QString &text);
+    /** The compose line as a template (Plain, or Hex with the box ticked); nothing and @p why if it cannot expand. */
+    std::optional<MessageTemplate> composedTemplate(QString *why) const;
+    /** Says under the compose line, as it is typed, why it cannot be sent; empty hides it. */
+    void showComposeProblem(const QString &text);
+    /**
+     * Sends @p message, its @p sequence-th, where the compose bar's target says (all, or the
+     * selected clients); false, and why in the status bar, if it reached no one.
+     */
+    bool sendToTarget(const MessageTemplate &message, quint64 sequence);
     void showStatus(const QString &text);
     void sampleTraffic();
     void openClientWindow();
@@ -177,6 +194,9 @@ private:
     QLineEdit *m_composeEdit = nullptr;
     QCheckBox *m_composeHexCheck = nullptr;
     QPushButton *m_sendButton = nullptr;
+    QLabel *m_composeProblemLabel = nullptr;
+    quint64 m_composeSequence = 0;   // the compose line's {counter}: messages sent from it
+    SavedMessagesPanel *m_savedPanel = nullptr;   // the Saved messages tab
     // graph and status bar
     TrafficGraph *m_graph = nullptr;
     QLabel *m_statusListen = nullptr;
@@ -191,6 +211,9 @@ private:
     bool m_joinAtLaunch = false;
     QTabWidget *m_peopleTabs = nullptr;
     ClusterPanel *m_clusterPanel = nullptr;        // the Cluster settings tab
+    // rules
+    RuleRunner *m_ruleRunner = nullptr;
+    RulesPanel *m_rulesPanel = nullptr;            // the Rules settings tab
     ClusterPeersPanel *m_clusterPeers = nullptr;   // the Cluster servers tab
     QAction *m_joinAction = nullptr;
     QAction *m_startAction = nullptr;
