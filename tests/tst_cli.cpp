@@ -4,6 +4,7 @@
 #include "testprocess.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -55,6 +56,48 @@ qsizetype countMatching(const QByteArrayList &lines, const QRegularExpression &p
     return std::count_if(lines.cbegin(), lines.cend(),
                          [&](const QByteArray &line) { return pattern.match(QString::fromUtf8(line)).hasMatch(); });
 }
+
+bool writeFile(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
+
+/*
+ * Issue 15's example rules file, with "alarm" from 127.0.0.0/8 so that our
+ * raw clients match it, and "far", which would tag the same message but
+ * only from 10.0.0.0/8: it must never apply here.
+ */
+const QByteArray EXAMPLE_RULES = R"json([
+  {"name": "ping",  "match": {"regex": "^PING (\\d+)$"}, "reply": "PONG \\1"},
+  {"name": "quiet", "match": {"contains": "password"}, "relay": false},
+  {"name": "kick",  "match": {"hex": "ff 01 ?? 00"}, "disconnect": "bad device"},
+  {"name": "alarm", "match": {"regex": "TEMP=(\\d+)"}, "from": "127.0.0.0/8",
+   "broadcast": "alarm from {client}: \\1", "tag": "alarm", "delayMs": 100, "continue": true},
+  {"name": "far",   "match": {"contains": "TEMP"}, "from": "10.0.0.0/8", "tag": "far"}
+])json"_ba;
+
+/** Every line of a --log-format jsonl run that is a JSON object. */
+QList<QJsonObject> jsonEvents(const TestProcess *program)
+{
+    QList<QJsonObject> events;
+    for (const QString &line : program->lines()) {
+        const QJsonDocument doc = QJsonDocument::fromJson(line.toUtf8());
+        if (doc.isObject())
+            events.append(doc.object());
+    }
+    return events;
+}
+
+/** The first event named @p event whose "text" is @p text; empty if none yet. */
+QJsonObject jsonEvent(const TestProcess *program, const QString &event, const QString &text)
+{
+    for (const QJsonObject &o : jsonEvents(program)) {
+        if (o.value(u"event"_s).toString() == event && o.value(u"text"_s).toString() == text)
+            return o;
+    }
+    return {};
+}
 } // namespace
 
 class tst_Cli : public QObject
@@ -94,6 +137,16 @@ private slots:
     void clientStopsOnSigterm();
 
     void serverMaxPerIpZeroIsNoLimit();
+
+    // Rules, templates and saved messages (issue 15)
+    void badRulesOrSendFile_data();
+    void badRulesOrSendFile();
+    void serverRulesAnswerTagAndCount();
+    void serverRulesJsonLog();
+    void serverTypedTemplates();
+    void clientSendFileAgainstOurServer();
+    void clientSendFileHexWithChecksum();
+    void clientRulesAnswerThroughOurServer();
 
 private:
     TestProcess *startServer(const QStringList &arguments = {});
@@ -227,6 +280,8 @@ void tst_Cli::badValue_data()
                                                  << QStringList { u"--framing"_s, u"hexadecimal"_s };
     QTest::addRow("server welcome-hex odd") << server << QStringList { u"--welcome-hex"_s, u"7e0"_s }
                                             << QStringList { u"--welcome-hex"_s, u"7e0"_s };
+    QTest::addRow("client message unknown token") << client << QStringList { u"--message"_s, u"{nosuch}"_s }
+                                                  << QStringList { u"--message"_s, u"{nosuch}"_s };
 }
 
 void tst_Cli::badValue()
@@ -822,6 +877,311 @@ void tst_Cli::serverMaxPerIpZeroIsNoLimit()
         RawPeer *peer = m_rig.connectPeer(port);
         QTRY_VERIFY(peer->hasLine(welcome(n)));
     }
+}
+
+// ---------------------------------------------------------------------------
+// Rules, templates and saved messages (issue 15)
+
+void tst_Cli::badRulesOrSendFile_data()
+{
+    QTest::addColumn<QString>("program");
+    QTest::addColumn<QString>("option");        // --rules or --send-file, given the file
+    QTest::addColumn<QByteArray>("content");    // a null array: the file does not exist
+    QTest::addColumn<QStringList>("mentions");  // the one error line names these; %1 is the file's path
+
+    const QString server = serverBin();
+    const QString client = clientBin();
+    const QString rules = u"--rules"_s;
+    const QString sendFile = u"--send-file"_s;
+    // The regex engine's own words may change (QRegularExpression, PCRE2): only the rule and "regex" are asserted.
+    QTest::addRow("server rules unreadable") << server << rules << QByteArray() << QStringList { rules, u"%1: "_s };
+    QTest::addRow("server rules not JSON") << server << rules << R"([{"name": "ping", )"_ba
+                                           << QStringList { rules, u"%1: "_s, u"JSON"_s };
+    QTest::addRow("server rules unknown key")
+            << server << rules << R"([{"name": "ping", "match": {"text": "PING"}, "replay": "PONG"}])"_ba
+            << QStringList { rules, u"%1: "_s, u"“ping”"_s, u"unknown key"_s, u"replay"_s };
+    QTest::addRow("server rules unknown key, second rule unnamed")
+            << server << rules << R"([{"name": "ok", "match": {"text": "a"}}, {"match": {"text": "b"}, "colour": 1}])"_ba
+            << QStringList { rules, u"%1: "_s, u"rule 2"_s, u"unknown key"_s, u"colour"_s };
+    QTest::addRow("server rules invalid regex")
+            << server << rules << R"([{"name": "broken", "match": {"regex": "^(PING"}, "reply": "x"}])"_ba
+            << QStringList { rules, u"%1: "_s, u"“broken”"_s, u"regex"_s };
+    QTest::addRow("server rules \\2 beyond the groups")
+            << server << rules << R"([{"name": "echo", "match": {"regex": "^PING (\\d+)$"}, "reply": "PONG \\2"}])"_ba
+            << QStringList { rules, u"%1: "_s, u"“echo”"_s, u"reply"_s, u"\\2"_s };
+    QTest::addRow("client rules broadcast")
+            << client << rules << R"([{"name": "shout", "match": {"contains": "x"}, "broadcast": "y"}])"_ba
+            << QStringList { rules, u"%1: "_s, u"“shout”"_s, u"broadcast"_s };
+    QTest::addRow("client send-file unreadable") << client << sendFile << QByteArray() << QStringList { sendFile, u"%1: "_s };
+    QTest::addRow("client send-file unknown token")
+            << client << sendFile << R"([{"name": "fine", "text": "ok"}, {"name": "poll", "text": "n{nosuch}"}])"_ba
+            << QStringList { sendFile, u"%1: "_s, u"“poll”"_s, u"{nosuch}"_s };
+    QTest::addRow("client send-file text and hex")
+            << client << sendFile << R"([{"name": "both", "text": "a", "hex": "01"}])"_ba
+            << QStringList { sendFile, u"%1: "_s, u"“both”"_s };
+    QTest::addRow("client send-file bad hex")
+            << client << sendFile << R"([{"name": "modbus", "hex": "01 0z {crc16-modbus}"}])"_ba
+            << QStringList { sendFile, u"%1: "_s, u"“modbus”"_s, u"01 0z"_s };
+    QTest::addRow("client send-file repeat 0")
+            << client << sendFile << R"([{"name": "many", "text": "a", "repeat": 0}])"_ba
+            << QStringList { sendFile, u"%1: "_s, u"“many”"_s, u"repeat"_s };
+}
+
+void tst_Cli::badRulesOrSendFile()
+{
+    QFETCH(QString, program);
+    QFETCH(QString, option);
+    QFETCH(QByteArray, content);
+    QFETCH(QStringList, mentions);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"given.json"_s);
+    if (!content.isNull())
+        QVERIFY(writeFile(path, content));
+
+    // Checked before anything starts: the client does not even try to connect (no server is needed).
+    TestProcess *p = m_rig.start(program, { u"--headless"_s, u"--port"_s, QString::number(closedPort()), option, path });
+    QTRY_VERIFY_WITH_TIMEOUT(p->hasFinished(), START_TIMEOUT_MS);
+    QCOMPARE(p->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p->exitCode(), 2);
+    QCOMPARE(p->out(), QByteArray());
+    const QStringList errors = p->errLines();
+    QCOMPARE(errors.size(), 1);
+    const QString &error = errors.first();
+    QVERIFY2(error.startsWith(QFileInfo(program).fileName() + u": "_s), qUtf8Printable(error));
+    for (QString mention : mentions) {
+        mention.replace(u"%1"_s, path);
+        QVERIFY2(error.contains(mention), qUtf8Printable(u"'%1' not in: %2"_s.arg(mention, error)));
+    }
+    QVERIFY2(!error.endsWith(path + u": "_s), "no reason given");
+}
+
+void tst_Cli::serverRulesAnswerTagAndCount()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString rules = dir.filePath(u"rules.json"_s);
+    QVERIFY(writeFile(rules, EXAMPLE_RULES));
+    TestProcess *server = startServer({ u"--rules"_s, rules });
+    const quint16 port = listeningPort(server);
+    QVERIFY(port != 0);
+    RawPeer *a = m_rig.connectPeer(port);
+    QTRY_VERIFY(a->hasLine(welcome(1)));
+    RawPeer *b = m_rig.connectPeer(port);
+    QTRY_VERIFY(b->hasLine(welcome(2)));
+    const QString whoA = u"[#1 127.0.0.1:%1]"_s.arg(a->localPort());
+
+    // ping: the reply goes to the sender, named in the log by the rule and its hits; the message is relayed.
+    a->send("PING 7\n"_ba);
+    QTRY_VERIFY(a->hasLine("PONG 7"_ba));
+    QTRY_VERIFY(b->hasLine("PING 7"_ba));
+    QTRY_VERIFY(server->hasMatch(logLine(u"[server -> #1, rule ping #1] PONG 7"_s)));
+    QVERIFY(server->hasMatch(logLine(whoA + u" PING 7"_s)));   // no rule tags it
+
+    // quiet: logged, not relayed (b's lines below show nothing came between).
+    a->send("my password is 1234\n"_ba);
+    QTRY_VERIFY(server->hasMatch(logLine(whoA + u" my password is 1234"_s)));
+
+    // alarm: tagged at once; the broadcast follows 100 ms later, to all. "far" (10.0.0.0/8) does not apply.
+    a->send("TEMP=41\n"_ba);
+    QTRY_VERIFY(server->hasMatch(logLine(whoA + u" [alarm] TEMP=41"_s)));
+    QTRY_VERIFY(a->hasLine("alarm from 1: 41"_ba));
+    QTRY_VERIFY(b->hasLine("alarm from 1: 41"_ba));
+    QTRY_VERIFY(server->hasMatch(logLine(u"[server -> all (2), rule alarm #1] alarm from 1: 41"_s)));
+    QCOMPARE(a->lines(), QByteArrayList({ welcome(1), "PONG 7"_ba, "alarm from 1: 41"_ba }));
+    QCOMPARE(b->lines(), QByteArrayList({ welcome(2), "PING 7"_ba, "TEMP=41"_ba, "alarm from 1: 41"_ba }));
+
+    // kick: leading bytes ff 01 ?? 00 disconnect the sender with the rule's reason, and are not relayed.
+    RawPeer *c = m_rig.connectPeer(port);
+    QTRY_VERIFY(c->hasLine(welcome(3)));
+    c->send(QByteArray::fromHex("ff01a500") + '\n');
+    QTRY_VERIFY(c->wasDisconnected());
+    QTRY_VERIFY(server->hasMatch(
+            logPattern(u"lost connect: 2 \\[#3 127\\.0\\.0\\.1:%1\\] \\(.*bad device\\)"_s.arg(c->localPort()))));
+    server->write("marker\n"_ba);
+    QTRY_VERIFY(b->hasLine("marker"_ba));
+    QCOMPARE(b->lines().size(), 5);   // welcome, PING 7, TEMP=41, alarm, marker: not c's bytes
+
+    // /rules: each rule as written, with its hits.
+    server->write("/rules\n"_ba);
+    QTRY_VERIFY(server->hasLine(u"5. far: contains TEMP -> 0 hits"_s));
+    const QStringList lines = server->lines();
+    const qsizetype first = lines.indexOf(u"5 rules"_s);
+    QVERIFY(first >= 0);
+    QCOMPARE(lines.mid(first, 6), QStringList({
+                                          u"5 rules"_s,
+                                          u"1. ping: regex ^PING (\\d+)$ -> 1 hits"_s,
+                                          u"2. quiet: contains password -> 1 hits"_s,
+                                          u"3. kick: hex ff 01 ?? 00 -> 1 hits"_s,
+                                          u"4. alarm: regex TEMP=(\\d+) -> 1 hits"_s,
+                                          u"5. far: contains TEMP -> 0 hits"_s,
+                                  }));
+    QCOMPARE(server->err(), QByteArray());
+}
+
+void tst_Cli::serverRulesJsonLog()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString rules = dir.filePath(u"rules.json"_s);
+    QVERIFY(writeFile(rules, EXAMPLE_RULES));
+    TestProcess *server = startServer({ u"--rules"_s, rules, u"--log-format"_s, u"jsonl"_s });
+    QTRY_VERIFY_WITH_TIMEOUT(!jsonEvents(server).isEmpty(), START_TIMEOUT_MS);
+    const quint16 port = quint16(jsonEvents(server).constFirst().value(u"port"_s).toInt());
+    QVERIFY(port != 0);
+    RawPeer *a = m_rig.connectPeer(port);
+    QTRY_VERIFY(a->hasLine(welcome(1)));
+    RawPeer *b = m_rig.connectPeer(port);
+    QTRY_VERIFY(b->hasLine(welcome(2)));
+
+    a->send("PING 5\nTEMP=30\n"_ba);
+    QTRY_VERIFY(b->hasLine("alarm from 1: 30"_ba));
+
+    QTRY_VERIFY(!jsonEvent(server, u"sent"_s, u"alarm from 1: 30"_s).isEmpty());
+    const QJsonObject ping = jsonEvent(server, u"received"_s, u"PING 5"_s);
+    QCOMPARE(ping.value(u"client"_s).toInt(), 1);
+    QVERIFY2(!ping.contains(u"tag"_s), "no rule tags PING");
+    const QJsonObject pong = jsonEvent(server, u"sent"_s, u"PONG 5"_s);
+    QCOMPARE(pong.value(u"client"_s).toInt(), 1);
+    QCOMPARE(pong.value(u"rule"_s).toString(), u"ping"_s);
+    QCOMPARE(pong.value(u"hits"_s).toInt(), 1);
+    QVERIFY(!pong.contains(u"tag"_s));
+    const QJsonObject temp = jsonEvent(server, u"received"_s, u"TEMP=30"_s);
+    QCOMPARE(temp.value(u"tag"_s).toString(), u"alarm"_s);   // not "alarm,far"
+    QCOMPARE(temp.value(u"relayed"_s).toInt(), 1);
+    QVERIFY(!temp.contains(u"rule"_s));
+    const QJsonObject alarm = jsonEvent(server, u"sent"_s, u"alarm from 1: 30"_s);
+    QCOMPARE(alarm.value(u"rule"_s).toString(), u"alarm"_s);
+    QCOMPARE(alarm.value(u"hits"_s).toInt(), 1);
+    QCOMPARE(alarm.value(u"receivers"_s).toInt(), 2);
+    QVERIFY(!alarm.contains(u"client"_s));   // to all
+
+    // A message the operator types is no rule's.
+    server->write("by hand\n"_ba);
+    QTRY_VERIFY(!jsonEvent(server, u"sent"_s, u"by hand"_s).isEmpty());
+    QVERIFY(!jsonEvent(server, u"sent"_s, u"by hand"_s).contains(u"rule"_s));
+}
+
+void tst_Cli::serverTypedTemplates()
+{
+    TestProcess *server = startServer();
+    const quint16 port = listeningPort(server);
+    QVERIFY(port != 0);
+    RawPeer *a = m_rig.connectPeer(port);
+    QTRY_VERIFY(a->hasLine(welcome(1)));
+    RawPeer *b = m_rig.connectPeer(port);
+    QTRY_VERIFY(b->hasLine(welcome(2)));
+
+    // Each client gets its own id; the counter advances once per typed line, not per receiver.
+    server->write("n{counter} {client}\n"_ba);
+    QTRY_VERIFY(a->hasLine("n1 1"_ba));
+    QTRY_VERIFY(b->hasLine("n1 2"_ba));
+    server->write("n{counter} {client}\n"_ba);
+    QTRY_VERIFY(a->hasLine("n2 1"_ba));
+    QTRY_VERIFY(b->hasLine("n2 2"_ba));
+
+    // A template that does not parse is refused with the reason, sends nothing and uses no number.
+    server->write("{nosuch} here\n"_ba);
+    QTRY_VERIFY(!server->errLines().isEmpty());
+    const QString error = server->errLines().constFirst();
+    QVERIFY2(error.startsWith(u"spread-server: not sent: "_s) && error.contains(u"{nosuch}"_s), qUtf8Printable(error));
+    server->write("end {counter}\n"_ba);
+    QTRY_VERIFY(a->hasLine("end 3"_ba));
+    QTRY_VERIFY(b->hasLine("end 3"_ba));
+    QCOMPARE(a->lines(), QByteArrayList({ welcome(1), "n1 1"_ba, "n2 1"_ba, "end 3"_ba }));
+    QCOMPARE(b->lines(), QByteArrayList({ welcome(2), "n1 2"_ba, "n2 2"_ba, "end 3"_ba }));
+    QCOMPARE(server->errLines().size(), 1);
+    QVERIFY(!server->out().contains("nosuch"));
+}
+
+void tst_Cli::clientSendFileAgainstOurServer()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(u"messages.json"_s);
+    QVERIFY(writeFile(file, R"([
+        {"name": "hello", "text": "hello", "intervalMs": 0},
+        {"name": "burst", "text": "burst {counter}", "repeat": 3, "intervalMs": 20},
+        {"name": "bye", "text": "bye {counter:10}", "intervalMs": 0}
+    ])"_ba));
+    TestProcess *server = startServer();
+    const quint16 port = listeningPort(server);
+    QVERIFY(port != 0);
+    RawPeer *peer = m_rig.connectPeer(port);
+    QTRY_VERIFY(peer->hasLine(welcome(1)));
+
+    // Standard input is closed before the client is even connected: the list is still sent, then it ends.
+    TestProcess *client = startClient({ u"--port"_s, QString::number(port), u"--no-periodic"_s, u"--send-file"_s, file });
+    QTRY_VERIFY_WITH_TIMEOUT(client->process().state() == QProcess::Running, START_TIMEOUT_MS);
+    client->closeInput();
+    QTRY_VERIFY_WITH_TIMEOUT(client->hasFinished(), START_TIMEOUT_MS);
+    QCOMPARE(client->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(client->exitCode(), 0);
+    QCOMPARE(client->err(), QByteArray());
+    const QStringList sent { u"sent: hello"_s, u"sent: burst 1"_s, u"sent: burst 2"_s, u"sent: burst 3"_s, u"sent: bye 10"_s };
+    QStringList clientSent = client->lines().filter(QRegularExpression(u"^sent"_s));
+    QCOMPARE(clientSent, sent);
+
+    QTRY_VERIFY(server->hasMatch(logPattern(u"lost connect: 1 \\[#2 127\\.0\\.0\\.1:\\d+\\] \\(closed by peer\\)"_s)));
+    server->write("marker\n"_ba);
+    QTRY_VERIFY(peer->hasLine("marker"_ba));
+    QCOMPARE(peer->lines(), QByteArrayList({ welcome(1), "hello"_ba, "burst 1"_ba, "burst 2"_ba, "burst 3"_ba, "bye 10"_ba,
+                                             "marker"_ba }));
+}
+
+void tst_Cli::clientSendFileHexWithChecksum()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(u"modbus.json"_s);
+    QVERIFY(writeFile(file, R"([{"name": "poll", "hex": "01 03 00 00 00 0a {crc16-modbus}", "intervalMs": 0}])"_ba));
+    QTcpServer listener;
+    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+    TestProcess *client = startClient({ u"--port"_s, QString::number(listener.serverPort()), u"--no-periodic"_s,
+                                        u"--line-ending"_s, u"none"_s, u"--send-file"_s, file });
+    QTRY_VERIFY_WITH_TIMEOUT(listener.hasPendingConnections(), START_TIMEOUT_MS);
+    RawPeer *peer = m_rig.adopt(listener.nextPendingConnection());
+    client->closeInput();
+    QTRY_VERIFY(client->hasFinished());
+    QCOMPARE(client->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(client->exitCode(), 0);
+    QTRY_VERIFY(peer->wasDisconnected());
+    // Modbus RTU "read 10 holding registers from 0 of unit 1": its CRC is c5 cd, low byte first.
+    QCOMPARE(peer->received(), QByteArray::fromHex("01 03 00 00 00 0a c5 cd"));
+    QCOMPARE(client->err(), QByteArray());
+}
+
+void tst_Cli::clientRulesAnswerThroughOurServer()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString rules = dir.filePath(u"client-rules.json"_s);
+    QVERIFY(writeFile(rules, R"([{"name": "pong", "match": {"regex": "^PING (\\d+)$"}, "reply": "PONG \\1"}])"_ba));
+    TestProcess *server = startServer();
+    const quint16 port = listeningPort(server);
+    QVERIFY(port != 0);
+    RawPeer *peer = m_rig.connectPeer(port);
+    QTRY_VERIFY(peer->hasLine(welcome(1)));
+    TestProcess *client = startClient({ u"--port"_s, QString::number(port), u"--no-periodic"_s, u"--rules"_s, rules });
+    QTRY_VERIFY_WITH_TIMEOUT(client->hasLine(QString::fromUtf8(welcome(2))), START_TIMEOUT_MS);
+
+    // The server relays PING to the echo-client, whose rule answers; the server relays the answer back.
+    peer->send("PING 3\n"_ba);
+    QTRY_VERIFY(peer->hasLine("PONG 3"_ba));
+    QTRY_VERIFY(client->hasLine(u"sent (rule pong #1): PONG 3"_s));
+    QVERIFY(client->hasLine(u"PING 3"_s));
+    QTRY_VERIFY(server->hasMatch(logPattern(u"\\[#2 127\\.0\\.0\\.1:\\d+\\] PONG 3"_s)));
+
+    // What does not match is not answered: the next answer is PONG 4's.
+    peer->send("PING x\nPING 4\n"_ba);
+    QTRY_VERIFY(peer->hasLine("PONG 4"_ba));
+    QCOMPARE(peer->lines(), QByteArrayList({ welcome(1), "PONG 3"_ba, "PONG 4"_ba }));
+
+    client->write("/rules\n"_ba);
+    QTRY_VERIFY(client->hasLine(u"1. pong: regex ^PING (\\d+)$ -> 2 hits"_s));
+    QVERIFY(client->hasLine(u"1 rules"_s));
+    QCOMPARE(client->err(), QByteArray());
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

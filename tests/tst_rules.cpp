@@ -59,6 +59,7 @@ private slots:
     void matching();
     void firstMatchAppliesUnlessContinue();
     void tagsAndRelayOfSeveralRules();
+    void regexCapturesAreUtf8Text();
 
     void pingIsAnsweredOnlyToTheSender();
     void hiddenMessageIsLoggedNotRelayed();
@@ -223,6 +224,9 @@ void tst_Rules::matching_data()
     row("contains utf-8", R"J({"match": {"contains": "温度"}})J", "当前温度=20", true);
     row("regex", R"J({"match": {"regex": "^T=\\d+$"}})J", "T=20", true);
     row("regex anchored", R"J({"match": {"regex": "^T=\\d+$"}})J", "xT=20", false);
+    row("regex case-insensitive", R"J({"match": {"regex": "(?i)^error"}})J", "ERROR 5", true);
+    row("regex on bytes that are no utf-8", R"J({"match": {"regex": "^AB\\d"}})J", "AB7\xff\xfe\x00"_ba, true);
+    row("regex dot is one character", R"J({"match": {"regex": "^温.$"}})J", "温度", true);
     row("hex prefix", R"J({"match": {"hex": "ff 01 ?? 00"}})J", "\xff\x01\x7f\x00rest"_ba, true);
     row("hex wildcard any", R"J({"match": {"hex": "ff01??00"}})J", QByteArray("\xff\x01\x00\x00", 4), true);
     row("hex differs", R"J({"match": {"hex": "ff 01 ?? 00"}})J", "\xff\x02\x7f\x00", false);
@@ -273,6 +277,14 @@ void tst_Rules::firstMatchAppliesUnlessContinue()
     QCOMPARE(both.firings.size(), 2);
     QCOMPARE(*both.firings.at(0).reply, "C xxx"_ba);
     QCOMPARE(*both.firings.at(1).reply, "D"_ba);
+}
+
+void tst_Rules::regexCapturesAreUtf8Text()
+{
+    const RuleSet rules = rulesOf(R"J([{"match": {"regex": "温度=(\\d+)(x)?"}, "reply": "[\\1][\\2][\\0]"}])J");
+    const RuleSet::Outcome outcome = rules.apply("当前温度=21", {}, {});
+    QCOMPARE(outcome.firings.size(), 1);
+    QCOMPARE(*outcome.firings.at(0).reply, "[21][][温度=21]"_ba);   // a group not in the match is empty
 }
 
 void tst_Rules::tagsAndRelayOfSeveralRules()

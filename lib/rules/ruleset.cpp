@@ -197,15 +197,14 @@ std::optional<RuleSet> RuleSet::make(const QList<Rule> &rules, Side side, QStrin
                 return fail(tr("“contains” is empty"));
             c.bytes = rule.pattern.toUtf8();
             break;
-        case Rule::MatchKind::Regex:
-            c.regex.setPattern(rule.pattern);
-            if (!c.regex.isValid())
-                return fail(tr("the regex does not compile: %1 (at character %2)")
-                                    .arg(c.regex.errorString())
-                                    .arg(c.regex.patternErrorOffset()));
-            c.regex.optimize();
-            groups = c.regex.captureCount();
+        case Rule::MatchKind::Regex: {
+            QString why;
+            c.regex = Regex::compile(rule.pattern, &why);
+            if (!c.regex)
+                return fail(tr("the regex does not compile: %1").arg(why));
+            groups = c.regex->captureCount();
             break;
+        }
         case Rule::MatchKind::Hex:
             if (!parseHexPattern(rule.pattern, &c.bytes, &c.mask))
                 return fail(tr("“hex” must be bytes in hex, “??” for any byte: “ff 01 ?? 00”"));
@@ -257,6 +256,7 @@ std::optional<RuleSet> RuleSet::make(const QList<Rule> &rules, Side side, QStrin
         };
         if (!compile(rule.reply, u"reply"_s, &c.reply) || !compile(rule.broadcast, u"broadcast"_s, &c.broadcast))
             return std::nullopt;
+        c.wantsCaptures = (c.reply && c.reply->highestCapture() >= 0) || (c.broadcast && c.broadcast->highestCapture() >= 0);
         set.m_compiled.append(std::move(c));
     }
     if (errorRule)
@@ -317,8 +317,7 @@ QByteArray RuleSet::toJson() const
     return QJsonDocument(array).toJson(QJsonDocument::Indented);
 }
 
-bool RuleSet::matches(int index, const QByteArray &message, const QString *text, const Sender &sender,
-                      QList<QByteArray> *captures) const
+bool RuleSet::matches(int index, const QByteArray &message, const Sender &sender, QList<QByteArray> *captures) const
 {
     const Rule &rule = m_rules.at(index);
     const Compiled &c = m_compiled.at(index);
@@ -343,15 +342,9 @@ bool RuleSet::matches(int index, const QByteArray &message, const QString *text,
                 return false;
         }
         return true;
-    case Rule::MatchKind::Regex: {
-        const QRegularExpressionMatch match = c.regex.match(*text);
-        if (!match.hasMatch())
-            return false;
-        captures->clear();
-        for (int g = 0; g <= c.regex.captureCount(); ++g)
-            captures->append(match.captured(g).toUtf8());
-        return true;
-    }
+    case Rule::MatchKind::Regex:
+        // Captures only for a rule whose actions use them: most rules only need to know.
+        return c.regex->match(message, c.wantsCaptures ? captures : nullptr);
     }
     return false;
 }
@@ -359,19 +352,13 @@ bool RuleSet::matches(int index, const QByteArray &message, const QString *text,
 RuleSet::Outcome RuleSet::apply(const QByteArray &message, const Sender &sender, const QList<quint64> &hits) const
 {
     Outcome outcome;
-    QString text;
-    bool decoded = false;
     QList<QByteArray> captures;
     for (int i = 0; i < m_rules.size(); ++i) {
         const Rule &rule = m_rules.at(i);
         if (!rule.enabled)
             continue;
-        if (rule.kind == Rule::MatchKind::Regex && !decoded) {
-            text = QString::fromUtf8(message);
-            decoded = true;
-        }
         captures.clear();
-        if (!matches(i, message, &text, sender, &captures))
+        if (!matches(i, message, sender, &captures))
             continue;
         const Compiled &c = m_compiled.at(i);
         MessageTemplate::Context context;

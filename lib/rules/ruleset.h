@@ -2,13 +2,13 @@
 #pragma once
 
 #include "core/messagetemplate.h"
+#include "rules/regex.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QList>
 #include <QPair>
-#include <QRegularExpression>
 #include <QString>
 
 #include <optional>
@@ -32,7 +32,7 @@
  *     enabled    true (default) or false
  *     match      exactly one of
  *                  "text": the whole message,  "contains": a part of it,
- *                  "regex": a QRegularExpression (UTF-8 text; \0 .. \9 in actions),
+ *                  "regex": a PCRE2 expression, QRegularExpression's syntax (rules/regex.h; \0 .. \9 in actions),
  *                  "hex": leading bytes, "??" any byte ("ff 01 ?? 00")
  *     from       a subnet ("10.0.0.0/8", "::1"), a client id ("#3", 3 on the server), or an array of them
  *     reply      a template (core/messagetemplate.h, Rule syntax) sent to the sender
@@ -129,16 +129,16 @@ public:
 
 private:
     struct Compiled {
-        QRegularExpression regex;
+        std::optional<Regex> regex;
         QByteArray bytes;            // text, contains, hex: what is compared
         QByteArray mask;             // hex: 0x00 where "??"
         QList<QPair<QHostAddress, int>> subnets;
         QList<quint64> clients;
         std::optional<MessageTemplate> reply;
         std::optional<MessageTemplate> broadcast;
+        bool wantsCaptures = false;   // an action uses \0 .. \9
     };
-    bool matches(int index, const QByteArray &message, const QString *text, const Sender &sender,
-                 QList<QByteArray> *captures) const;
+    bool matches(int index, const QByteArray &message, const Sender &sender, QList<QByteArray> *captures) const;
 
     QList<Rule> m_rules;
     QList<Compiled> m_compiled;

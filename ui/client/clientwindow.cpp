@@ -114,6 +114,8 @@ void ClientWindow::buildUi()
     setCentralWidget(central);
     buildRulesDock();
     buildSavedDock();
+    // One column beside the log for both, as tabs: two docks side by side would squeeze it.
+    tabifyDockWidget(m_rulesDock, m_savedDock);
     buildStatusBar();
     setTabOrders();
     connectControls();
@@ -397,17 +399,23 @@ void ClientWindow::buildMenus()
     rules->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     rules->setToolTip(tr("Show or hide the rules: what the client answers on its own"));
     view->addAction(rules);
-    // Opened beside the log, the dock widens the window rather than squeezing the compose line.
-    connect(rules, &QAction::triggered, this, [this](bool shown) {
-        if (shown && !isMaximized() && !isFullScreen())
-            resize(width() + m_rulesDock->sizeHint().width(), height());
-    });
     QAction *saved = m_savedDock->toggleViewAction();
     saved->setObjectName(u"savedMessagesAction"_s);
     saved->setText(tr("&Saved messages"));
     saved->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     saved->setToolTip(tr("Show or hide the saved messages: named messages sent with a click or Ctrl+1 … Ctrl+9"));
     view->addAction(saved);
+    // Opened beside the log, a dock widens the window rather than squeezing the compose line
+    // (once: the two share a column, as tabs), and comes to the front.
+    for (auto [dock, other] : { std::pair { m_rulesDock, m_savedDock }, std::pair { m_savedDock, m_rulesDock } }) {
+        connect(dock->toggleViewAction(), &QAction::triggered, this, [this, dock, other](bool shown) {
+            if (!shown)
+                return;
+            if (!other->isVisible() && !isMaximized() && !isFullScreen())
+                resize(width() + dock->sizeHint().width(), height());
+            dock->raise();
+        });
+    }
 
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
     QAction *toggle = connection->addAction(tr("&Connect / Disconnect"));
