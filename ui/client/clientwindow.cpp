@@ -208,12 +208,7 @@ QWidget *ClientWindow::buildLogBox(QWidget *central)
     m_sendButton->setIcon(style()->standardIcon(QStyle::SP_ArrowRight));
     m_sendButton->setAutoDefault(false);
     m_sendButton->setToolTip(tr("Send the line (Enter)"));
-    m_composeProblemLabel = new QLabel(logBox);
-    m_composeProblemLabel->setObjectName(u"composeProblemLabel"_s);
-    m_composeProblemLabel->setTextFormat(Qt::PlainText);
-    m_composeProblemLabel->setWordWrap(true);
-    m_composeProblemLabel->setStyleSheet(UiText::problemStyle());
-    m_composeProblemLabel->setVisible(false);
+    m_composeProblemLabel = UiText::problemLabel(logBox, u"composeProblemLabel"_s);
     auto *composeBar = new QHBoxLayout;
     composeBar->addWidget(m_composeEdit, 1);
     composeBar->addWidget(m_composeHexCheck);
@@ -246,12 +241,7 @@ QWidget *ClientWindow::buildPeriodicBox(QWidget *central)
     m_sentLabel->setToolTip(tr("Periodic messages sent since the box was ticked"));
     auto *templateLabel = new QLabel(tr("&Template:"), periodicBox);
     templateLabel->setBuddy(m_templateEdit);
-    m_templateProblemLabel = new QLabel(periodicBox);
-    m_templateProblemLabel->setObjectName(u"templateProblemLabel"_s);
-    m_templateProblemLabel->setTextFormat(Qt::PlainText);
-    m_templateProblemLabel->setWordWrap(true);
-    m_templateProblemLabel->setStyleSheet(UiText::problemStyle());
-    m_templateProblemLabel->setVisible(false);
+    m_templateProblemLabel = UiText::problemLabel(periodicBox, u"templateProblemLabel"_s);
     auto *periodicLayout = new QHBoxLayout;
     periodicLayout->addWidget(m_periodicCheck);
     periodicLayout->addWidget(m_intervalSpin);
@@ -369,7 +359,7 @@ void ClientWindow::connectControls()
     // A template that cannot expand is said as it is typed; Enter then sends nothing.
     const auto checkCompose = [this] {
         QString why;
-        showComposeProblem(m_composeEdit->text().isEmpty() || composedTemplate(&why) ? QString() : tr("Not sent: %1").arg(why));
+        showComposeProblem(m_composeEdit->text().isEmpty() || composedTemplate(&why) ? QString() : UiText::notSentBecause(why));
     };
     connect(m_composeEdit, &QLineEdit::textChanged, this, checkCompose);
     connect(m_composeHexCheck, &QCheckBox::toggled, this, checkCompose);
@@ -653,7 +643,7 @@ void ClientWindow::sendComposed()
     QString why;
     const auto message = composedTemplate(&why);
     if (!message) {
-        showComposeProblem(tr("Not sent: %1").arg(why));   // already shown as typed; the text stays for fixing
+        showComposeProblem(UiText::notSentBecause(why));   // already shown as typed; the text stays for fixing
         return;
     }
     // Refused here, where the user can fix it, rather than as a warning in the log; checked on a

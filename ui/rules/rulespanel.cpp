@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "rules/rulespanel.h"
 
+#include "widgets/jsonfiledialog.h"
+
 #include <QAbstractButton>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -35,7 +35,6 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 const QString SETTINGS_KEY = u"rules"_s;
-const QString LAST_DIRECTORY_KEY = u"rules/lastDirectory"_s;
 
 /** "10.0.0.0/8, #3 ::1" as the entries of a rule's "from". */
 QStringList fromEntries(const QString &text)
@@ -252,13 +251,8 @@ QLayout *RulesPanel::buildTry()
 
 void RulesPanel::layOut()
 {
-    m_errorLabel = new QLabel(this);
-    m_errorLabel->setObjectName(u"rulesErrorLabel"_s);
-    m_errorLabel->setTextFormat(Qt::PlainText);
-    m_errorLabel->setWordWrap(true);
-    m_errorLabel->setStyleSheet(UiText::problemStyle());
+    m_errorLabel = UiText::problemLabel(this, u"rulesErrorLabel"_s);
     m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_errorLabel->hide();
     // The table above, the form below: a splitter gives the table room when there are many rules.
     auto *below = new QWidget(this);
     auto *belowLayout = new QVBoxLayout(below);
@@ -402,35 +396,14 @@ bool RulesPanel::exportFile(const QString &path)
 
 void RulesPanel::openImportDialog()
 {
-    auto *dialog = new QFileDialog(window(), tr("Import rules"));
-    dialog->setObjectName(u"importRulesDialog"_s);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptOpen);
-    dialog->setFileMode(QFileDialog::ExistingFile);
-    dialog->setNameFilters({ tr("Rules (*.json)"), tr("All files (*)") });
-    dialog->setDirectory(QSettings().value(LAST_DIRECTORY_KEY, QDir::homePath()).toString());
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
-        QSettings().setValue(LAST_DIRECTORY_KEY, QFileInfo(path).absolutePath());
-        importFile(path);
-    });
-    dialog->open();
+    JsonFileDialog::open(window(), JsonFileDialog::Purpose::Import, tr("Import rules"), tr("Rules"),
+                         u"importRulesDialog"_s, [this](const QString &path) { importFile(path); });
 }
 
 void RulesPanel::openExportDialog()
 {
-    auto *dialog = new QFileDialog(window(), tr("Export rules"));
-    dialog->setObjectName(u"exportRulesDialog"_s);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setFileMode(QFileDialog::AnyFile);
-    dialog->setNameFilters({ tr("Rules (*.json)") });
-    dialog->setDefaultSuffix(u"json"_s);
-    dialog->setDirectory(QSettings().value(LAST_DIRECTORY_KEY, QDir::homePath()).toString());
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
-        QSettings().setValue(LAST_DIRECTORY_KEY, QFileInfo(path).absolutePath());
-        exportFile(path);
-    });
-    dialog->open();
+    JsonFileDialog::open(window(), JsonFileDialog::Purpose::Export, tr("Export rules"), tr("Rules"),
+                         u"exportRulesDialog"_s, [this](const QString &path) { exportFile(path); });
 }
 
 // ---- Editing --------------------------------------------------------------

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "saved/savedmessagespanel.h"
 
+#include "widgets/jsonfiledialog.h"
+
 #include <QAction>
 #include <QCheckBox>
 #include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -142,12 +143,7 @@ QWidget *SavedMessagesPanel::buildEditor()
     m_intervalSpin->setSingleStep(100);
     m_intervalSpin->setSuffix(tr(" ms"));
     m_intervalSpin->setToolTip(tr("Milliseconds between repeats (0 to %1)").arg(QLocale().toString(SavedMessages::MaxIntervalMs)));
-    m_problemLabel = new QLabel(m_editor);
-    m_problemLabel->setObjectName(u"savedProblemLabel"_s);
-    m_problemLabel->setTextFormat(Qt::PlainText);
-    m_problemLabel->setWordWrap(true);
-    m_problemLabel->setStyleSheet(UiText::problemStyle());
-    m_problemLabel->setVisible(false);
+    m_problemLabel = UiText::problemLabel(m_editor, u"savedProblemLabel"_s);
 
     auto *textRow = new QHBoxLayout;
     textRow->addWidget(m_textEdit, 1);
@@ -502,27 +498,12 @@ bool SavedMessagesPanel::exportTo(const QString &path)
 
 void SavedMessagesPanel::importWithDialog()
 {
-    auto *dialog = new QFileDialog(window(), tr("Import saved messages"));
-    dialog->setObjectName(u"importSavedDialog"_s);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptOpen);
-    dialog->setFileMode(QFileDialog::ExistingFile);
-    dialog->setNameFilters({ tr("Saved messages (*.json)"), tr("All files (*)") });
-    dialog->setDirectory(QDir::homePath());
-    connect(dialog, &QFileDialog::fileSelected, this, &SavedMessagesPanel::importFrom);
-    dialog->open();
+    JsonFileDialog::open(window(), JsonFileDialog::Purpose::Import, tr("Import saved messages"), tr("Saved messages"),
+                         u"importSavedDialog"_s, [this](const QString &path) { importFrom(path); });
 }
 
 void SavedMessagesPanel::exportWithDialog()
 {
-    auto *dialog = new QFileDialog(window(), tr("Export saved messages"));
-    dialog->setObjectName(u"exportSavedDialog"_s);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setFileMode(QFileDialog::AnyFile);
-    dialog->setNameFilters({ tr("Saved messages (*.json)") });
-    dialog->setDefaultSuffix(u"json"_s);
-    dialog->setDirectory(QDir::homePath());
-    connect(dialog, &QFileDialog::fileSelected, this, &SavedMessagesPanel::exportTo);
-    dialog->open();
+    JsonFileDialog::open(window(), JsonFileDialog::Purpose::Export, tr("Export saved messages"), tr("Saved messages"),
+                         u"exportSavedDialog"_s, [this](const QString &path) { exportTo(path); });
 }

@@ -383,12 +383,7 @@ QWidget *ServerWindow::buildLogBox(QWidget *central)
     composeBar->addWidget(m_composeEdit, 1);
     composeBar->addWidget(m_composeHexCheck);
     composeBar->addWidget(m_sendButton);
-    m_composeProblemLabel = new QLabel(logBox);
-    m_composeProblemLabel->setObjectName(u"composeProblemLabel"_s);
-    m_composeProblemLabel->setTextFormat(Qt::PlainText);
-    m_composeProblemLabel->setWordWrap(true);
-    m_composeProblemLabel->setStyleSheet(UiText::problemStyle());
-    m_composeProblemLabel->setVisible(false);
+    m_composeProblemLabel = UiText::problemLabel(logBox, u"composeProblemLabel"_s);
     auto *logLayout = new QVBoxLayout(logBox);
     logLayout->addWidget(m_logPanel, 1);
     logLayout->addLayout(composeBar);
@@ -440,7 +435,7 @@ void ServerWindow::connectControls()
     // A template that cannot expand is said as it is typed; Enter then sends nothing.
     const auto checkCompose = [this] {
         QString why;
-        showComposeProblem(m_composeEdit->text().isEmpty() || composedTemplate(&why) ? QString() : tr("Not sent: %1").arg(why));
+        showComposeProblem(m_composeEdit->text().isEmpty() || composedTemplate(&why) ? QString() : UiText::notSentBecause(why));
     };
     connect(m_composeEdit, &QLineEdit::textChanged, this, checkCompose);
     connect(m_composeHexCheck, &QCheckBox::toggled, this, checkCompose);
@@ -924,7 +919,7 @@ void ServerWindow::sendComposed()
     QString why;
     const auto message = composedTemplate(&why);
     if (!message) {
-        showComposeProblem(tr("Not sent: %1").arg(why));   // already shown as typed; the text stays for fixing
+        showComposeProblem(UiText::notSentBecause(why));   // already shown as typed; the text stays for fixing
         return;
     }
     if (!sendToTarget(*message, m_composeSequence + 1))

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "uitext.h"
 
+#include <QLabel>
+
 #include "core/framing.h"
 
 #include <QCoreApplication>
@@ -37,6 +39,17 @@ QString problemStyle()
     return u"color: #b3261e;"_s;
 }
 
+QLabel *problemLabel(QWidget *parent, const QString &objectName)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setTextFormat(Qt::PlainText);
+    label->setWordWrap(true);
+    label->setStyleSheet(problemStyle());
+    label->setVisible(false);
+    return label;
+}
+
 QString noNatsText()
 {
     return QCoreApplication::translate("UiText", "This build has no NATS support: libnats was not found when it was built");
@@ -52,7 +65,12 @@ QString notSentText(const Framing &framing, QByteArrayView message)
         return QCoreApplication::translate("UiText", "Not sent: a frame is %1 bytes, this message is %2")
                 .arg(framing.fixedSize)
                 .arg(message.size());
-    return QCoreApplication::translate("UiText", "Not sent: %1").arg(error);
+    return notSentBecause(error);
+}
+
+QString notSentBecause(const QString &why)
+{
+    return QCoreApplication::translate("UiText", "Not sent: %1").arg(why);
 }
 
 } // namespace UiText
