@@ -32,7 +32,8 @@ ctest --test-dir build-asan --output-on-failure --timeout 900 -LE memcheck -E be
 echo "== fuzzing: libFuzzer, ${FUZZ_SECONDS:-30} s per target =="
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPREAD_FUZZ=ON >/dev/null
 cmake --build build-fuzz --parallel "$(nproc)"
-for target in fuzz_lineframer fuzz_delimiterframer fuzz_fixedframer fuzz_lengthframer fuzz_idleframer fuzz_server; do
+for target in fuzz_lineframer fuzz_delimiterframer fuzz_fixedframer fuzz_lengthframer fuzz_idleframer fuzz_server \
+              fuzz_template fuzz_rules; do
     corpus=$(mktemp -d)
     log=$(mktemp)
     if ! build-fuzz/tests/fuzz/$target -max_total_time="${FUZZ_SECONDS:-30}" -print_final_stats=1 \

@@ -4,7 +4,9 @@
 # client window (with a second client and a raw device connected) after a short
 # scripted session, in English and in Simplified Chinese, under Xvfb;
 # framing-{en,zh_CN}.png: a Modbus TCP server (--framing length:2,offset=4) with
-# a master polling a PLC; then cluster-{en,zh_CN}.png: the server window joined to a NATS domain with a
+# a master polling a PLC; rules-{en,zh_CN}.png: the README's example rules in the
+# Rules tab, answering a PING, tagging an alarm, hiding a password and kicking a
+# bad device; then cluster-{en,zh_CN}.png: the server window joined to a NATS domain with a
 # second server (needs a build with NATS and nats-server installed; skipped,
 # with a message, otherwise).
 # Builds nothing: build first (scripts/setup.sh or cmake --build build).

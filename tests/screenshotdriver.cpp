@@ -3,9 +3,11 @@
 // scripts/screenshots.sh runs it under Xvfb, once per language.
 //
 // Usage: spread-screenshots OUTPUT_DIR SUFFIX
-// writes OUTPUT_DIR/server-SUFFIX.png and OUTPUT_DIR/client-SUFFIX.png, then,
-// where this build has NATS and nats-server is installed, joins the server
-// window to a domain with a second server and writes OUTPUT_DIR/cluster-SUFFIX.png.
+// writes OUTPUT_DIR/server-SUFFIX.png and OUTPUT_DIR/client-SUFFIX.png,
+// OUTPUT_DIR/framing-SUFFIX.png (a Modbus TCP server), OUTPUT_DIR/rules-SUFFIX.png
+// (the README's example rules at work), then, where this build has NATS and
+// nats-server is installed, joins the server window to a domain with a second
+// server and writes OUTPUT_DIR/cluster-SUFFIX.png.
 #include <cstdio>
 
 #include <QAbstractItemView>
@@ -14,6 +16,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -27,6 +30,8 @@
 #include "cluster/clusterbridge.h"
 #include "server/clusterpeermodel.h"
 #include "natscluster.h"
+#include "rules/ruleset.h"
+#include "rules/rulespanel.h"
 #include "server/serverwindow.h"
 #include "startup.h"
 
@@ -50,6 +55,75 @@ bool save(QWidget *window, const QString &path)
     const bool ok = window->grab().save(path);
     std::fprintf(stderr, "%s %s\n", ok ? "wrote" : "could not write", qPrintable(path));
     return ok;
+}
+
+// The README's example rules ("Rules, templates and saved messages"), with the
+// alarm's "from" on loopback, where the driver's devices connect from.
+constexpr char ExampleRules[] = R"json([
+  {"name": "ping",   "match": {"regex": "^PING (\\d+)$"}, "reply": "PONG \\1"},
+  {"name": "quiet",  "match": {"contains": "password"}, "relay": false},
+  {"name": "kick",   "match": {"hex": "ff 01 ?? 00"}, "disconnect": "bad device"},
+  {"name": "alarm",  "match": {"regex": "TEMP=(\\d+)"}, "from": "127.0.0.0/8",
+   "broadcast": "alarm from {client}: \\1", "tag": "alarm", "delayMs": 100, "continue": true}
+])json";
+
+/**
+ * A server window with the Rules tab in front, after a tester's PING (answered
+ * PONG), a sensor's TEMP=41 (tagged, the alarm broadcast 100 ms later), a
+ * password (logged, not relayed) and a bad frame (the device kicked).
+ */
+bool shootRules(const QString &path)
+{
+    QString error;
+    ServerOptions options;
+    options.bind = QHostAddress::LocalHost;
+    options.port = 0;
+    options.rules = RuleSet::fromJson(QByteArray(ExampleRules), RuleSet::Side::Server, &error);
+    if (!options.rules) {
+        std::fprintf(stderr, "the example rules do not load: %s\n", qPrintable(error));
+        return false;
+    }
+    options.explicitlySet = { u"port"_s, u"bind"_s, u"rules"_s };
+    ServerWindow window(options);
+    window.resize(1420, 760);
+    window.move(0, 0);
+    window.show();
+    if (!window.start())
+        return false;
+    const quint16 port = window.server()->serverPort();
+    QTcpSocket tester, sensor, operatorPc, rogue;
+    for (QTcpSocket *socket : { &tester, &sensor, &operatorPc, &rogue }) {
+        socket->connectToHost(QHostAddress::LocalHost, port);
+        if (!socket->waitForConnected(5000))
+            return false;
+    }
+    if (!waitFor([&] { return window.server()->clientCount() == 4; }))
+        return false;
+    QTest::qWait(300);
+    tester.write("PING 7\n");
+    QTest::qWait(300);
+    sensor.write("TEMP=41\n");
+    QTest::qWait(400);   // the alarm waits 100 ms
+    operatorPc.write("login admin, password hunter2\n");
+    QTest::qWait(300);
+    rogue.write(QByteArray::fromHex("ff010700") + '\n');
+    if (!waitFor([&] { return window.server()->clientCount() == 3; }))
+        return false;
+    QTest::qWait(300);
+    tester.write("PING 8\n");
+    QTest::qWait(300);
+    sensor.write("HUM=38\n");   // no rule: relayed as it came
+    QTest::qWait(400);
+
+    // The Rules tab in front, wide enough for the actions; the alarm rule, the
+    // one with every field, in the form; a PING being tried.
+    auto *tabs = window.findChild<QTabWidget *>(u"settingsTabs"_s);
+    tabs->setCurrentWidget(window.findChild<QWidget *>(u"rulesPage"_s));
+    window.findChild<QSplitter *>(u"mainSplitter"_s)->setSizes({ 620, window.width() - 620 });
+    window.rulesPanel()->findChild<QTableView *>(u"rulesView"_s)->selectRow(3);
+    window.rulesPanel()->findChild<QLineEdit *>(u"ruleTryEdit"_s)->setText(u"PING 42"_s);
+    QTest::qWait(1200);   // the Hits column refreshes
+    return save(&window, path);
 }
 } // namespace
 
@@ -177,6 +251,11 @@ int main(int argc, char *argv[])
         if (!save(&modbus, u"%1/framing-%2.png"_s.arg(outDir, suffix)))
             return 1;
     }
+
+    // Rules (issue 15): the README's example rules answer, hide, tag and kick
+    // without code. "from" is the loopback subnet here, where the devices are.
+    if (!shootRules(u"%1/rules-%2.png"_s.arg(outDir, suffix)))
+        return 1;
 
     // The cluster view: a NATS node, a second server (lib only, as in a
     // console) with two devices of its own, and the window joined to both.

@@ -167,6 +167,10 @@ void tst_Rules::refusals_data()
     QTest::newRow("bad hex") << R"J([{"name": "p", "match": {"hex": "ff 0"}}])J"_ba << false << u"“hex” must be bytes"_s;
     QTest::newRow("delay too long") << R"J([{"name": "p", "match": {"text": "a"}, "delayMs": 60001}])J"_ba << false
                                     << u"“delayMs” must be a whole number from 0 to 60000"_s;
+    QTest::newRow("delay far out of range") << R"J([{"name": "p", "match": {"text": "a"}, "delayMs": 1e30}])J"_ba << false
+                                            << u"“delayMs” must be a whole number"_s;
+    QTest::newRow("client id far out of range") << R"J([{"name": "p", "match": {"text": "a"}, "from": 1e30}])J"_ba << false
+                                                << u"“from” must be a subnet"_s;
     QTest::newRow("bad from") << R"J([{"name": "p", "match": {"text": "a"}, "from": "10.0.0.0/99"}])J"_ba << false
                               << u"neither a subnet nor a client id"_s;
     QTest::newRow("relay not bool") << R"J([{"name": "p", "match": {"text": "a"}, "relay": "no"}])J"_ba << false

@@ -91,7 +91,7 @@ std::unique_ptr<ServerWindow> tst_RulesWindow::serverWindow(const ServerOptions 
     if (!QTest::qWaitForWindowExposed(window.get()) || !window->start())
         return nullptr;
     auto *tabs = child<QTabWidget>(window.get(), "settingsTabs");
-    tabs->setCurrentWidget(window->rulesPanel());
+    tabs->setCurrentWidget(window->findChild<QWidget *>(u"rulesPage"_s));
     return window;
 }
 

@@ -447,7 +447,7 @@ void tst_SavedMessages::importExportRoundTrip()
     panel->setMessages(list);
 
     // Export… through its dialog, as a user would.
-    window->findChild<QTabWidget *>(u"settingsTabs"_s)->setCurrentWidget(panel);
+    window->findChild<QTabWidget *>(u"settingsTabs"_s)->setCurrentWidget(window->findChild<QWidget *>(u"savedMessagesPage"_s));
     QTest::mouseClick(child<QPushButton>(panel, "savedExportButton"), Qt::LeftButton);
     QFileDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = window->findChild<QFileDialog *>(u"exportSavedDialog"_s)) && dialog->isVisible());

@@ -58,6 +58,8 @@ void tst_Template::expands_data()
     QTest::newRow("counter") << u"n={counter}"_s << plain << quint64(1) << "n=1"_ba;
     QTest::newRow("counter third") << u"n={counter}"_s << plain << quint64(3) << "n=3"_ba;
     QTest::newRow("counter from 100") << u"{counter:100}"_s << plain << quint64(3) << "102"_ba;
+    QTest::newRow("counter at the end wraps") << u"{counter:9223372036854775807}"_s << plain << quint64(2)
+                                              << "-9223372036854775808"_ba;
     QTest::newRow("counter from -1") << u"{counter:-1}"_s << plain << quint64(1) << "-1"_ba;
     QTest::newRow("client without one") << u"[{client}]"_s << plain << quint64(1) << "[]"_ba;
     QTest::newRow("hex bytes") << u"A{hex:00 ff}B"_s << plain << quint64(1) << QByteArray("A\x00\xff" "B", 4);
@@ -154,6 +156,8 @@ void tst_Template::refuses_data()
     QTest::newRow("unknown token") << u"a {countr}"_s << plain << u"unknown token {countr}"_s;
     QTest::newRow("random reversed") << u"{random:9-1}"_s << plain << u"{random:9-1}: write {random:MIN-MAX}"_s;
     QTest::newRow("random not numbers") << u"{random:a-b}"_s << plain << u"{random:a-b}"_s;
+    QTest::newRow("random span too wide") << u"{random:-9223372036854775808-9223372036854775806}"_s << plain
+                                          << u"write {random:MIN-MAX}"_s;
     QTest::newRow("random one number") << u"{random:5}"_s << plain << u"{random:5}"_s;
     QTest::newRow("counter start") << u"{counter:x}"_s << plain << u"START must be a whole number"_s;
     QTest::newRow("hex token odd") << u"{hex:abc}"_s << plain << u"{hex:abc}: not hex bytes"_s;
@@ -181,6 +185,9 @@ void tst_Template::constantTemplatesAreConstant()
     QVERIFY(MessageTemplate::parse(u"plain {hex:01}"_s)->isConstant());
     QVERIFY(!MessageTemplate::parse(u"{counter}"_s)->isConstant());
     QVERIFY(MessageTemplate::parse(u"#{client}"_s)->usesClient());
+    MessageTemplate::Context receiver;
+    receiver.client = 42;
+    QCOMPARE(MessageTemplate::parse(u"to #{client}"_s)->expand(receiver), "to #42"_ba);
     QVERIFY(!MessageTemplate::parse(u"{crc32}"_s)->usesClient());
     QCOMPARE(MessageTemplate::parse(u"a \\2"_s, MessageTemplate::Syntax::Rule)->highestCapture(), 2);
 }

@@ -153,7 +153,9 @@ std::optional<MessageTemplate> MessageTemplate::parse(const QString &text, Synta
                     const qsizetype dash = argument.indexOf(u'-', 1);
                     const std::optional<qint64> low = dash > 0 ? wholeNumber(QStringView(argument).left(dash)) : std::nullopt;
                     const std::optional<qint64> high = dash > 0 ? wholeNumber(QStringView(argument).mid(dash + 1)) : std::nullopt;
-                    if (!low || !high || *low > *high || *high == std::numeric_limits<qint64>::max())
+                    // The span must fit QRandomGenerator::bounded()'s qint64 arithmetic.
+                    if (!low || !high || *low > *high
+                        || quint64(*high) - quint64(*low) >= quint64(std::numeric_limits<qint64>::max()))
                         return fail(tr("%1: write {random:MIN-MAX}, two whole numbers with MIN ≤ MAX").arg(token));
                     part.first = *low;
                     part.last = *high;
@@ -229,7 +231,7 @@ QByteArray MessageTemplate::expand(const Context &context) const
             out.append(part.bytes);
             break;
         case Part::Kind::Counter:
-            appendNumber(out, part.first + qint64(context.sequence) - 1);
+            appendNumber(out, qint64(quint64(part.first) + context.sequence - 1));   // wraps, as a counter may
             break;
         case Part::Kind::Time: {
             const QDateTime t = now();

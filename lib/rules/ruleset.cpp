@@ -146,7 +146,7 @@ std::optional<Rule> RuleSet::ruleFromJson(const QJsonObject &object, int index, 
                 return fail(tr("“tag” must be text"));
         } else if (key == u"delayMs"_s) {
             const double ms = v.toDouble(-1);
-            if (!v.isDouble() || ms != double(qint64(ms)) || ms < 0 || ms > MaxDelayMs)
+            if (!v.isDouble() || ms < 0 || ms > MaxDelayMs || ms != double(qint64(ms)))
                 return fail(tr("“delayMs” must be a whole number from 0 to %1").arg(MaxDelayMs));
             rule.delayMs = int(ms);
         } else {
@@ -163,7 +163,7 @@ std::optional<Rule> RuleSet::ruleFromJson(const QJsonObject &object, int index, 
         for (const QJsonValue &one : list) {
             if (one.isString())
                 rule.from.append(one.toString());
-            else if (one.isDouble() && one.toDouble() >= 1 && one.toDouble() == double(qint64(one.toDouble())))
+            else if (const double id = one.toDouble(); one.isDouble() && id >= 1 && id < 9.0e15 && id == double(qint64(id)))
                 rule.from.append(QString::number(qint64(one.toDouble())));
             else
                 return fail(tr("“from” must be a subnet, a client id, or a list of them"));

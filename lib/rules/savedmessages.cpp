@@ -18,7 +18,7 @@ class Words
 std::optional<int> wholeNumber(const QJsonValue &v, int minimum, int maximum)
 {
     const double d = v.toDouble(-1);
-    if (!v.isDouble() || d != double(qint64(d)) || d < minimum || d > maximum)
+    if (!v.isDouble() || d < minimum || d > maximum || d != double(qint64(d)))   // the range first: a cast of 1e30 is undefined
         return std::nullopt;
     return int(d);
 }

@@ -313,10 +313,6 @@ last activity %4
         <translation>未连接:请先连接</translation>
     </message>
     <message>
-        <source>Not hexadecimal bytes: %1</source>
-        <translation>不是十六进制字节:%1</translation>
-    </message>
-    <message>
         <source>Nothing to send: type a message first</source>
         <translation>没有可发送的内容:请先输入消息</translation>
     </message>
@@ -335,6 +331,46 @@ last activity %4
     <message>
         <source>What ends each message sent, typed or periodic, in line framing</source>
         <translation>按行分帧时,每条发出的消息(手动或定时)末尾加上的行尾符</translation>
+    </message>
+    <message>
+        <source>Saved messages</source>
+        <translation>已保存消息</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>No periodic message: %1</source>
+        <translation>不会发送定时消息:%1</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>未发送:%1</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Rules</source>
+        <translation>规则(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Show or hide the rules: what the client answers on its own</source>
+        <translation>显示或隐藏规则:客户端自动应答的内容</translation>
+    </message>
+    <message>
+        <source>&amp;Saved messages</source>
+        <translation>已保存消息(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Show or hide the saved messages: named messages sent with a click or Ctrl+1 … Ctrl+9</source>
+        <translation>显示或隐藏已保存消息:带名称的消息,单击或按 Ctrl+1 … Ctrl+9 即可发送</translation>
+    </message>
+    <message>
+        <source>Send sa&amp;ved message</source>
+        <translation>发送已保存消息(&amp;V)</translation>
     </message>
 </context>
 <context>
@@ -804,6 +840,10 @@ last heard from %4</source>
         <source>TLS handshake failed: %1</source>
         <translation>TLS 握手失败:%1</translation>
     </message>
+    <message>
+        <source>periodic message not sent: %1</source>
+        <translation>定时消息未发送:%1</translation>
+    </message>
 </context>
 <context>
     <name>Framing</name>
@@ -1167,6 +1207,15 @@ last heard from %4</source>
         <source>Cluster: still joining domain %1: %2</source>
         <translation>集群：仍在加入域 %1：%2</translation>
     </message>
+    <message>
+        <source>rule %1 · hit %2</source>
+        <comment>a message a rule sent: the rule&apos;s name, its hits</comment>
+        <translation>规则 %1 · 第 %2 次命中</translation>
+    </message>
+    <message>
+        <source>tag %1</source>
+        <translation>标签 %1</translation>
+    </message>
 </context>
 <context>
     <name>LogPanel</name>
@@ -1284,6 +1333,45 @@ last heard from %4</source>
     </message>
 </context>
 <context>
+    <name>MessageTemplate</name>
+    <message>
+        <source>{client} is a client&apos;s id on the server: a client has none to send</source>
+        <translation>{client} 是客户端在服务器上的编号:客户端发送时没有这个值</translation>
+    </message>
+    <message>
+        <source>“{%1:” has no closing “}”</source>
+        <translation>“{%1:”缺少结尾的“}”</translation>
+    </message>
+    <message>
+        <source>“%1” is not hex bytes</source>
+        <translation>“%1”不是十六进制字节</translation>
+    </message>
+    <message>
+        <source>%1: START must be a whole number</source>
+        <translation>%1:START 必须是整数</translation>
+    </message>
+    <message>
+        <source>%1: the format is empty</source>
+        <translation>%1:格式为空</translation>
+    </message>
+    <message>
+        <source>%1: write {random:MIN-MAX}, two whole numbers with MIN ≤ MAX</source>
+        <translation>%1:请写成 {random:MIN-MAX},即两个整数且 MIN ≤ MAX</translation>
+    </message>
+    <message>
+        <source>%1: not hex bytes</source>
+        <translation>%1:不是十六进制字节</translation>
+    </message>
+    <message>
+        <source>%1 takes no argument</source>
+        <translation>%1 不带参数</translation>
+    </message>
+    <message>
+        <source>unknown token %1 (a literal brace is written “{{”)</source>
+        <translation>未知占位符 %1(字面的花括号写作“{{”)</translation>
+    </message>
+</context>
+<context>
     <name>ReasonText</name>
     <message>
         <source>not allowed</source>
@@ -1376,6 +1464,654 @@ last heard from %4</source>
     <message>
         <source>%1 (an unfinished frame of %2 bytes was dropped)</source>
         <translation>%1(丢弃了一个 %2 字节的不完整帧)</translation>
+    </message>
+</context>
+<context>
+    <name>RulesModel</name>
+    <message>
+        <source>“%1”</source>
+        <translation>“%1”</translation>
+    </message>
+    <message>
+        <source>reply %1</source>
+        <translation>回复%1</translation>
+    </message>
+    <message>
+        <source>broadcast %1</source>
+        <translation>广播%1</translation>
+    </message>
+    <message>
+        <source>not relayed</source>
+        <translation>不转发</translation>
+    </message>
+    <message>
+        <source>disconnect</source>
+        <translation>断开</translation>
+    </message>
+    <message>
+        <source>disconnect: %1</source>
+        <translation>断开:%1</translation>
+    </message>
+    <message>
+        <source>tag %1</source>
+        <translation>标签 %1</translation>
+    </message>
+    <message>
+        <source>after %1 ms</source>
+        <translation>%1 毫秒后</translation>
+    </message>
+    <message>
+        <source>then continue</source>
+        <translation>然后继续</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无动作</translation>
+    </message>
+    <message>
+        <source>On: the rule is tried</source>
+        <translation>启用:会尝试此规则</translation>
+    </message>
+    <message>
+        <source>Off: the rule is skipped</source>
+        <translation>停用:跳过此规则</translation>
+    </message>
+    <message>
+        <source>Anyone: no subnet or client given</source>
+        <translation>任何人:未指定子网或客户端</translation>
+    </message>
+    <message>
+        <source>anyone</source>
+        <translation>任何人</translation>
+    </message>
+    <message>
+        <source>Messages this rule matched since the rules were last changed</source>
+        <translation>自规则上次更改以来此规则匹配的消息数</translation>
+    </message>
+    <message>
+        <source>Whether the rule is tried</source>
+        <translation>是否尝试此规则</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>The rule&apos;s name, as the log says it</source>
+        <translation>规则名称,即日志中显示的名称</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>What a message must be, contain or match</source>
+        <translation>消息必须等于、包含或匹配的内容</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>匹配</translation>
+    </message>
+    <message>
+        <source>Whose messages: subnets or client numbers; empty: anyone</source>
+        <translation>谁的消息:子网或客户端编号;留空:任何人</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>What the rule does when it matches</source>
+        <translation>规则匹配时执行的动作</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>动作</translation>
+    </message>
+    <message>
+        <source>Messages matched since the rules were last changed</source>
+        <translation>自规则上次更改以来匹配的消息数</translation>
+    </message>
+    <message>
+        <source>Hits</source>
+        <translation>命中</translation>
+    </message>
+</context>
+<context>
+    <name>RulesPanel</name>
+    <message>
+        <source>“%1”</source>
+        <translation>“%1”</translation>
+    </message>
+    <message>
+        <source>The rules, tried in order on every message received; select one to edit it below</source>
+        <translation>规则按顺序应用于收到的每条消息;选中一条即可在下方编辑</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Add a rule after the selected one</source>
+        <translation>在所选规则之后添加一条规则</translation>
+    </message>
+    <message>
+        <source>Remo&amp;ve</source>
+        <translation>删除(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Remove the selected rule</source>
+        <translation>删除所选规则</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>导入(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Replace the rules with those of a rules file (JSON)</source>
+        <translation>用规则文件(JSON)中的规则替换现有规则</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>导出(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>Write the running rules to a rules file (JSON)</source>
+        <translation>将正在运行的规则写入规则文件(JSON)</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move the selected rule up: it is tried earlier</source>
+        <translation>上移所选规则:更早尝试</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Move the selected rule down: it is tried later</source>
+        <translation>下移所选规则:更晚尝试</translation>
+    </message>
+    <message>
+        <source>Selected rule</source>
+        <translation>所选规则</translation>
+    </message>
+    <message>
+        <source>The rule&apos;s name: the log names it on what the rule sends</source>
+        <translation>规则名称:日志在该规则发出的消息上标明此名称</translation>
+    </message>
+    <message>
+        <source>contains</source>
+        <translation>包含</translation>
+    </message>
+    <message>
+        <source>whole text</source>
+        <translation>整条等于</translation>
+    </message>
+    <message>
+        <source>regex</source>
+        <translation>正则</translation>
+    </message>
+    <message>
+        <source>hex bytes</source>
+        <translation>十六进制字节</translation>
+    </message>
+    <message>
+        <source>How the pattern is compared: a part of the message, the whole message, a regular expression (its groups are \1 .. \9 in the actions), or the first bytes in hex (?? is any byte)</source>
+        <translation>模式的比较方式:消息的一部分、整条消息、正则表达式(其分组在动作中写作 \1 .. \9),或开头的十六进制字节(?? 表示任意字节)</translation>
+    </message>
+    <message>
+        <source>pattern</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>What the message must contain, be or match</source>
+        <translation>消息必须包含、等于或匹配的内容</translation>
+    </message>
+    <message>
+        <source>anyone</source>
+        <translation>任何人</translation>
+    </message>
+    <message>
+        <source>Only messages of these senders: subnets (10.0.0.0/8, ::1) or client numbers (#3), separated by commas; empty: anyone</source>
+        <translation>只处理这些发送方的消息:子网(10.0.0.0/8, ::1)或客户端编号(#3),以逗号分隔;留空:任何人</translation>
+    </message>
+    <message>
+        <source>Only when the server&apos;s address is in one of these subnets (10.0.0.0/8, ::1), separated by commas; empty: always</source>
+        <translation>仅当服务器地址属于这些子网之一(10.0.0.0/8, ::1)时生效,以逗号分隔;留空:始终生效</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Sent back to the sender: a template; \0 is what matched, \1 .. \9 the regex groups, {counter} the rule&apos;s hits, {client} the sender</source>
+        <translation>发回给发送方:一个模板;\0 为匹配到的内容,\1 .. \9 为正则分组,{counter} 为该规则的命中次数,{client} 为发送方</translation>
+    </message>
+    <message>
+        <source>Sent to every client: a template, as the reply</source>
+        <translation>发给所有客户端:一个模板,写法同回复</translation>
+    </message>
+    <message>
+        <source>&amp;Relay the message</source>
+        <translation>转发该消息(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Off: the message is logged but not relayed to the other clients</source>
+        <translation>关闭时消息只记录在日志中,不转发给其他客户端</translation>
+    </message>
+    <message>
+        <source>none: stays connected</source>
+        <translation>无:保持连接</translation>
+    </message>
+    <message>
+        <source>Disconnect the sender, with this reason</source>
+        <translation>以此原因断开发送方</translation>
+    </message>
+    <message>
+        <source>Disconnect from the server, with this reason</source>
+        <translation>以此原因断开与服务器的连接</translation>
+    </message>
+    <message>
+        <source>A word shown with the message in the log</source>
+        <translation>在日志中随消息显示的一个词</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>The reply, broadcast and disconnect wait this long (0 .. %1 ms)</source>
+        <translation>回复、广播和断开先等待这么久再执行(0 .. %1 毫秒)</translation>
+    </message>
+    <message>
+        <source>&amp;Then try the next rules</source>
+        <translation>再尝试后面的规则(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Off: the first rule that matches is the only one applied</source>
+        <translation>关闭时只应用第一条匹配的规则</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>来源(&amp;F):</translation>
+    </message>
+    <message>
+        <source>&amp;Delay:</source>
+        <translation>延迟(&amp;D):</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;Match:</source>
+        <translation>匹配(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Re&amp;ply:</source>
+        <translation>回复(&amp;P):</translation>
+    </message>
+    <message>
+        <source>&amp;Broadcast:</source>
+        <translation>广播(&amp;B):</translation>
+    </message>
+    <message>
+        <source>Dis&amp;connect:</source>
+        <translation>断开(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Ta&amp;g:</source>
+        <translation>标签(&amp;G):</translation>
+    </message>
+    <message>
+        <source>Try a message: type one to see which rules match</source>
+        <translation>试一条消息:输入后查看匹配哪些规则</translation>
+    </message>
+    <message>
+        <source>A message as it would arrive: says which running rules match it and what they would send; nothing is sent or counted</source>
+        <translation>模拟收到的一条消息:显示正在运行的规则中哪些匹配它、会发送什么;不会真的发送,也不计数</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>十六进制</translation>
+    </message>
+    <message>
+        <source>Read the message as hexadecimal bytes, e.g. ff 01 00</source>
+        <translation>按十六进制字节解析消息,例如 ff 01 00</translation>
+    </message>
+    <message>
+        <source>The saved rules were not read: %1</source>
+        <translation>未能读取保存的规则:%1</translation>
+    </message>
+    <message>
+        <source>Not imported: %1</source>
+        <translation>未导入:%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n rules from %1</source>
+        <translation>
+            <numerusform>已从 %1 导入 %n 条规则</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not exported to %1: %2</source>
+        <translation>未导出到 %1:%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n rules to %1</source>
+        <translation>
+            <numerusform>已将 %n 条规则导出到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exported the running rules to %1; the list as typed is not valid</source>
+        <translation>已将正在运行的规则导出到 %1;当前编辑中的列表无效</translation>
+    </message>
+    <message>
+        <source>Import rules</source>
+        <translation>导入规则</translation>
+    </message>
+    <message>
+        <source>Rules (*.json)</source>
+        <translation>规则 (*.json)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export rules</source>
+        <translation>导出规则</translation>
+    </message>
+    <message>
+        <source>rule %1</source>
+        <translation>规则 %1</translation>
+    </message>
+    <message>
+        <source>Not hexadecimal bytes</source>
+        <translation>不是十六进制字节</translation>
+    </message>
+    <message>
+        <source>No rule matches</source>
+        <translation>没有匹配的规则</translation>
+    </message>
+    <message>
+        <source>reply %1</source>
+        <translation>回复%1</translation>
+    </message>
+    <message>
+        <source>broadcast %1</source>
+        <translation>广播%1</translation>
+    </message>
+    <message>
+        <source>disconnect</source>
+        <translation>断开</translation>
+    </message>
+    <message>
+        <source>disconnect: %1</source>
+        <translation>断开:%1</translation>
+    </message>
+    <message>
+        <source>after %1 ms</source>
+        <translation>%1 毫秒后</translation>
+    </message>
+    <message>
+        <source>Rule “%1” matches</source>
+        <translation>规则“%1”匹配</translation>
+    </message>
+    <message>
+        <source>Rule “%1” matches: %2</source>
+        <translation>规则“%1”匹配:%2</translation>
+    </message>
+    <message>
+        <source>The message is relayed</source>
+        <translation>消息会被转发</translation>
+    </message>
+    <message>
+        <source>The message is not relayed</source>
+        <translation>消息不会被转发</translation>
+    </message>
+    <message>
+        <source>Tagged %1</source>
+        <translation>加上标签 %1</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessagesModel</name>
+    <message>
+        <source>hex: %1</source>
+        <translation>十六进制:%1</translation>
+    </message>
+    <message>
+        <source>× %1</source>
+        <translation>%1 次</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>Cannot be sent: %1</source>
+        <translation>无法发送:%1</translation>
+    </message>
+    <message>
+        <source>%1 sends this message</source>
+        <translation>按 %1 发送此消息</translation>
+    </message>
+    <message>
+        <source>Hex bytes: %1</source>
+        <translation>十六进制字节:%1</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>间隔</translation>
+    </message>
+    <message>
+        <source>the message is empty</source>
+        <translation>消息为空</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessagesPanel</name>
+    <message>
+        <source>Saved messages: double-click one, or press its key, to send it</source>
+        <translation>已保存消息:双击一条或按其快捷键即可发送</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add a message after the selected one</source>
+        <translation>在所选消息之后添加一条消息</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Remove the selected message</source>
+        <translation>删除所选消息</translation>
+    </message>
+    <message>
+        <source>Move the selected message up</source>
+        <translation>上移所选消息</translation>
+    </message>
+    <message>
+        <source>Move the selected message down</source>
+        <translation>下移所选消息</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Add the messages of a saved-messages file (JSON)</source>
+        <translation>添加已保存消息文件(JSON)中的消息</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Write these messages to a saved-messages file (JSON)</source>
+        <translation>将这些消息写入已保存消息文件(JSON)</translation>
+    </message>
+    <message>
+        <source>The message&apos;s name in the list</source>
+        <translation>消息在列表中的名称</translation>
+    </message>
+    <message>
+        <source>What is sent: text with tokens such as {counter}, {time}, {random:1-6}, {crc16-modbus}; a literal brace is written {{</source>
+        <translation>要发送的内容:可含 {counter}、{time}、{random:1-6}、{crc16-modbus} 等占位符的文本;字面的花括号写作 {{</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>十六进制</translation>
+    </message>
+    <message>
+        <source>Read the message as hexadecimal bytes; tokens still work: 01 03 00 00 00 0a {crc16-modbus}</source>
+        <translation>按十六进制字节解析消息;占位符仍然可用:01 03 00 00 00 0a {crc16-modbus}</translation>
+    </message>
+    <message>
+        <source> ×</source>
+        <translation> 次</translation>
+    </message>
+    <message>
+        <source>How many times Send sends it (1 to %1)</source>
+        <translation>点击“发送”时发送的次数(1 到 %1)</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>Milliseconds between repeats (0 to %1)</source>
+        <translation>两次重复之间的毫秒数(0 到 %1)</translation>
+    </message>
+    <message>
+        <source>every</source>
+        <translation>每隔</translation>
+    </message>
+    <message>
+        <source>Message:</source>
+        <translation>消息:</translation>
+    </message>
+    <message>
+        <source>Repeat:</source>
+        <translation>重复:</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称:</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Send the selected message (double-click, or its key)</source>
+        <translation>发送所选消息(双击,或按其快捷键)</translation>
+    </message>
+    <message>
+        <source>%v of %m</source>
+        <translation>%v / %m</translation>
+    </message>
+    <message>
+        <source>Messages of the sequence sent so far</source>
+        <translation>该序列目前已发送的消息数</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop sending the repeats</source>
+        <translation>停止发送剩余的重复</translation>
+    </message>
+    <message>
+        <source>Message %1</source>
+        <translation>消息 %1</translation>
+    </message>
+    <message>
+        <source>Cannot be sent: %1</source>
+        <translation>无法发送:%1</translation>
+    </message>
+    <message>
+        <source>Send “%1”</source>
+        <translation>发送“%1”</translation>
+    </message>
+    <message>
+        <source>Saved message %1</source>
+        <translation>已保存消息 %1</translation>
+    </message>
+    <message>
+        <source>“%1” cannot be sent: %2</source>
+        <translation>“%1”无法发送:%2</translation>
+    </message>
+    <message>
+        <source>“%1” is being sent: stop it first</source>
+        <translation>“%1”正在发送:请先停止</translation>
+    </message>
+    <message>
+        <source>Stopped “%1” after %2 of %3</source>
+        <translation>已停止“%1”:已发送 %3 次中的 %2 次</translation>
+    </message>
+    <message>
+        <source>Sent “%1” %2 times</source>
+        <translation>已将“%1”发送 %2 次</translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation>无法导入 %1:%2</translation>
+    </message>
+    <message>
+        <source>Imported %1 messages from %2</source>
+        <translation>已从 %2 导入 %1 条消息</translation>
+    </message>
+    <message>
+        <source>Could not export to %1: %2</source>
+        <translation>无法导出到 %1:%2</translation>
+    </message>
+    <message>
+        <source>Exported %1 messages to %2</source>
+        <translation>已将 %1 条消息导出到 %2</translation>
+    </message>
+    <message>
+        <source>Import saved messages</source>
+        <translation>导入已保存消息</translation>
+    </message>
+    <message>
+        <source>Saved messages (*.json)</source>
+        <translation>已保存消息 (*.json)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export saved messages</source>
+        <translation>导出已保存消息</translation>
     </message>
 </context>
 <context>
@@ -1720,10 +2456,6 @@ last heard from %4</source>
         <translation>没有可发送的内容:请先输入消息</translation>
     </message>
     <message>
-        <source>Not hexadecimal bytes: %1</source>
-        <translation>不是十六进制字节:%1</translation>
-    </message>
-    <message>
         <source>A message cannot contain a line feed; it ends the message</source>
         <translation>消息中不能包含换行符(换行符表示消息结束)</translation>
     </message>
@@ -1838,6 +2570,22 @@ last heard from %4</source>
     <message>
         <source>Click to sort; right-click to choose the columns</source>
         <translation>单击排序;右键选择显示的列</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Saved messages</source>
+        <translation>已保存消息</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>未发送:%1</translation>
+    </message>
+    <message>
+        <source>Send sa&amp;ved message</source>
+        <translation>发送已保存消息(&amp;V)</translation>
     </message>
 </context>
 <context>

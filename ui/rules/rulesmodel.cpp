@@ -107,7 +107,27 @@ void RulesModel::refreshHits()
 
 QString RulesModel::matchText(const Rule &rule)
 {
-    return u"%1: %2"_s.arg(Rule::kindName(rule.kind), rule.pattern);
+    return u"%1: %2"_s.arg(kindText(rule.kind), rule.pattern);
+}
+
+QString RulesModel::kindText(Rule::MatchKind kind)
+{
+    switch (kind) {
+    case Rule::MatchKind::Contains:
+        return tr("contains");
+    case Rule::MatchKind::Text:
+        return tr("whole text");
+    case Rule::MatchKind::Regex:
+        return tr("regex");
+    case Rule::MatchKind::Hex:
+        return tr("hex bytes");
+    }
+    return {};
+}
+
+QString RulesModel::listSeparator()
+{
+    return tr(", ", "between the parts of a list of actions");
 }
 
 QString RulesModel::actionsText(const Rule &rule, RuleSet::Side side)
@@ -127,7 +147,7 @@ QString RulesModel::actionsText(const Rule &rule, RuleSet::Side side)
         parts.append(tr("after %1 ms").arg(QLocale().toString(rule.delayMs)));
     if (rule.continues)
         parts.append(tr("then continue"));
-    return parts.isEmpty() ? tr("nothing") : parts.join(u", "_s);
+    return parts.isEmpty() ? tr("nothing") : parts.join(listSeparator());
 }
 
 int RulesModel::rowCount(const QModelIndex &parent) const

@@ -50,6 +50,10 @@ public:
 
     /** The Match column's words: "regex: ^PING (\d+)$". */
     static QString matchText(const Rule &rule);
+    /** A kind of match in the user's words, as the form's choice names it. */
+    static QString kindText(Rule::MatchKind kind);
+    /** What joins the parts of an action list: ", " in English, "、" in Chinese. */
+    static QString listSeparator();
     /** The Actions column's words: "reply “PONG \1”, not relayed, after 100 ms". */
     static QString actionsText(const Rule &rule, RuleSet::Side side);
 

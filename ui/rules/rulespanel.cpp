@@ -154,10 +154,8 @@ QGroupBox *RulesPanel::buildForm()
     m_nameEdit = edit(u"ruleNameEdit"_s, QString(), tr("The rule's name: the log names it on what the rule sends"));
     m_kindCombo = new QComboBox(m_form);
     m_kindCombo->setObjectName(u"ruleKindCombo"_s);
-    m_kindCombo->addItem(tr("contains"), int(Rule::MatchKind::Contains));
-    m_kindCombo->addItem(tr("whole text"), int(Rule::MatchKind::Text));
-    m_kindCombo->addItem(tr("regex"), int(Rule::MatchKind::Regex));
-    m_kindCombo->addItem(tr("hex bytes"), int(Rule::MatchKind::Hex));
+    for (Rule::MatchKind kind : { Rule::MatchKind::Contains, Rule::MatchKind::Text, Rule::MatchKind::Regex, Rule::MatchKind::Hex })
+        m_kindCombo->addItem(RulesModel::kindText(kind), int(kind));
     m_kindCombo->setToolTip(tr("How the pattern is compared: a part of the message, the whole message, a regular expression "
                                "(its groups are \\1 .. \\9 in the actions), or the first bytes in hex (?? is any byte)"));
     m_patternEdit = edit(u"rulePatternEdit"_s, tr("pattern"), tr("What the message must contain, be or match"));
@@ -582,7 +580,7 @@ void RulesPanel::updateTry()
             does.append(tr("after %1 ms").arg(firing.delayMs));
         const QString name = firing.rule >= 0 && firing.rule < rules.size() ? rules.at(firing.rule).name : QString();
         lines.append(does.isEmpty() ? tr("Rule “%1” matches").arg(name)
-                                    : tr("Rule “%1” matches: %2").arg(name, does.join(u", "_s)));
+                                    : tr("Rule “%1” matches: %2").arg(name, does.join(RulesModel::listSeparator())));
     }
     if (m_side == RuleSet::Side::Server)
         lines.append(outcome.relay ? tr("The message is relayed") : tr("The message is not relayed"));

@@ -23,6 +23,7 @@
 #include <QNetworkInterface>
 #include <QPushButton>
 #include <QScopedValueRollback>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -159,10 +160,14 @@ void ServerWindow::buildUi()
     m_mainSplitter->setChildrenCollapsible(false);
     m_mainSplitter->setSizes({ 340, 840 });
     // The Rules tab's table and form need more width than the settings: showing it widens the column to fit.
-    connect(settingsTabs, &QTabWidget::currentChanged, this, [this, settingsTabs] {
+    // The rules and the saved messages are lists: their tab takes the column's height from the graph.
+    connect(settingsTabs, &QTabWidget::currentChanged, this, [this, settingsTabs, leftLayout] {
+        const bool rules = settingsTabs->currentWidget()->isAncestorOf(m_rulesPanel);
+        const bool list = rules || settingsTabs->currentWidget()->isAncestorOf(m_savedPanel);
+        leftLayout->setStretchFactor(settingsTabs, list ? 3 : 0);
         const QList<int> sizes = m_mainSplitter->sizes();
         const int wanted = qMax(RULES_COLUMN_WIDTH, m_rulesPanel->sizeHint().width());
-        if (settingsTabs->currentWidget() == m_rulesPanel && sizes.size() == 2 && sizes.at(0) < wanted)
+        if (rules && sizes.size() == 2 && sizes.at(0) < wanted)
             m_mainSplitter->setSizes({ wanted, sizes.at(0) + sizes.at(1) - wanted });
     });
     layout->addWidget(m_mainSplitter, 1);
@@ -332,12 +337,22 @@ QTabWidget *ServerWindow::buildTabs(QWidget *central, QWidget *clientsPage)
     // clients: the servers of the domain.
     m_clusterPanel = new ClusterPanel(settingsTabs);
     settingsTabs->addTab(m_clusterPanel, tr("Cluster"));
+    // The rules and the saved messages scroll in their tabs: their forms are taller and wider than
+    // the settings, and would otherwise set the whole window's minimum size, shown or not.
+    const auto scrolled = [settingsTabs](QWidget *panel, const QString &name) {
+        auto *page = new QScrollArea(settingsTabs);
+        page->setObjectName(name);
+        page->setFrameShape(QFrame::NoFrame);
+        page->setWidgetResizable(true);
+        page->setWidget(panel);
+        return page;
+    };
     m_rulesPanel = new RulesPanel(m_ruleRunner, RuleSet::Side::Server, settingsTabs);
-    settingsTabs->addTab(m_rulesPanel, tr("Rules"));
+    settingsTabs->addTab(scrolled(m_rulesPanel, u"rulesPage"_s), tr("Rules"));
     // Beside the client table, so that clients can be selected while sending.
     m_savedPanel = new SavedMessagesPanel(MessageTemplate::Syntax::Plain, settingsTabs);
     m_savedPanel->setSend([this](const MessageTemplate &message, quint64 sequence) { return sendToTarget(message, sequence); });
-    settingsTabs->addTab(m_savedPanel, tr("Saved messages"));
+    settingsTabs->addTab(scrolled(m_savedPanel, u"savedMessagesPage"_s), tr("Saved messages"));
     m_clusterPeers = new ClusterPeersPanel(m_peopleTabs);
     m_peopleTabs->addTab(m_clusterPeers, m_clusterPeers->title());
     return settingsTabs;
