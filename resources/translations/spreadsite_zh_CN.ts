@@ -345,10 +345,6 @@ last activity %4
         <translation>不会发送定时消息:%1</translation>
     </message>
     <message>
-        <source>Not sent: %1</source>
-        <translation>未发送:%1</translation>
-    </message>
-    <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -1032,6 +1028,13 @@ last heard from %4</source>
     </message>
 </context>
 <context>
+    <name>JsonFileDialog</name>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+</context>
+<context>
     <name>LimitField</name>
     <message>
         <source>no limit</source>
@@ -1467,6 +1470,121 @@ last heard from %4</source>
     </message>
 </context>
 <context>
+    <name>Regex</name>
+    <message>
+        <source>%1 (at character %2)</source>
+        <translation>%1(在第 %2 个字符处)</translation>
+    </message>
+</context>
+<context>
+    <name>RuleRunner</name>
+    <message>
+        <source>rule %1: %2 delayed actions are waiting already; more are dropped until they are done</source>
+        <translation>规则 %1:已有 %2 个延迟动作在等待;在它们完成前,更多的将被丢弃</translation>
+    </message>
+</context>
+<context>
+    <name>RuleSet</name>
+    <message>
+        <source>rule %1</source>
+        <translation>规则 %1</translation>
+    </message>
+    <message>
+        <source>“name” must be text</source>
+        <translation>“name”必须是文本</translation>
+    </message>
+    <message>
+        <source>“%1” must be true or false</source>
+        <translation>“%1”必须是 true 或 false</translation>
+    </message>
+    <message>
+        <source>“match” must be an object with one of “text”, “contains”, “regex”, “hex”</source>
+        <translation>“match”必须是一个对象,含“text”、“contains”、“regex”、“hex”之一</translation>
+    </message>
+    <message>
+        <source>unknown key %1 in “match”</source>
+        <translation>“match”中有未知的键 %1</translation>
+    </message>
+    <message>
+        <source>“match” must have only one of “text”, “contains”, “regex”, “hex”</source>
+        <translation>“match”只能含“text”、“contains”、“regex”、“hex”中的一个</translation>
+    </message>
+    <message>
+        <source>“%1” must be text</source>
+        <translation>“%1”必须是文本</translation>
+    </message>
+    <message>
+        <source>“tag” must be text</source>
+        <translation>“tag”必须是文本</translation>
+    </message>
+    <message>
+        <source>“delayMs” must be a whole number from 0 to %1</source>
+        <translation>“delayMs”必须是 0 到 %1 之间的整数</translation>
+    </message>
+    <message>
+        <source>unknown key %1</source>
+        <translation>未知的键 %1</translation>
+    </message>
+    <message>
+        <source>“match” is missing</source>
+        <translation>缺少“match”</translation>
+    </message>
+    <message>
+        <source>“from” must be a subnet, a client id, or a list of them</source>
+        <translation>“from”必须是子网、客户端编号,或它们的列表</translation>
+    </message>
+    <message>
+        <source>“contains” is empty</source>
+        <translation>“contains”为空</translation>
+    </message>
+    <message>
+        <source>the regex does not compile: %1</source>
+        <translation>正则表达式无法编译:%1</translation>
+    </message>
+    <message>
+        <source>“hex” must be bytes in hex, “??” for any byte: “ff 01 ?? 00”</source>
+        <translation>“hex”必须是十六进制字节,“??”表示任意字节:“ff 01 ?? 00”</translation>
+    </message>
+    <message>
+        <source>“from” %1: a client has no client ids; give a subnet</source>
+        <translation>“from” %1:客户端没有客户端编号;请给出子网</translation>
+    </message>
+    <message>
+        <source>“from” %1 is neither a subnet nor a client id</source>
+        <translation>“from” %1 既不是子网也不是客户端编号</translation>
+    </message>
+    <message>
+        <source>“broadcast” is the server&apos;s: a client only replies</source>
+        <translation>“broadcast”只属于服务器:客户端只能回复</translation>
+    </message>
+    <message>
+        <source>“relay” is the server&apos;s: a client relays nothing</source>
+        <translation>“relay”只属于服务器:客户端不转发任何消息</translation>
+    </message>
+    <message numerus="yes">
+        <source>\%1, but the regex has %n group(s)</source>
+        <translation>
+            <numerusform>\%1,但该正则只有 %n 个分组</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>\%1 needs a regex match</source>
+        <translation>\%1 需要正则匹配</translation>
+    </message>
+    <message>
+        <source>not JSON: %1 (at byte %2)</source>
+        <translation>不是 JSON:%1(在第 %2 字节处)</translation>
+    </message>
+    <message>
+        <source>a rules file is a JSON array of rules</source>
+        <translation>规则文件是由规则组成的 JSON 数组</translation>
+    </message>
+    <message>
+        <source>rule %1: not a JSON object</source>
+        <translation>规则 %1:不是 JSON 对象</translation>
+    </message>
+</context>
+<context>
     <name>RulesModel</name>
     <message>
         <source>“%1”</source>
@@ -1576,6 +1694,27 @@ last heard from %4</source>
         <source>Hits</source>
         <translation>命中</translation>
     </message>
+    <message>
+        <source>contains</source>
+        <translation>包含</translation>
+    </message>
+    <message>
+        <source>whole text</source>
+        <translation>整条等于</translation>
+    </message>
+    <message>
+        <source>regex</source>
+        <translation>正则</translation>
+    </message>
+    <message>
+        <source>hex bytes</source>
+        <translation>十六进制字节</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <comment>between the parts of a list of actions</comment>
+        <translation>、</translation>
+    </message>
 </context>
 <context>
     <name>RulesPanel</name>
@@ -1642,22 +1781,6 @@ last heard from %4</source>
     <message>
         <source>The rule&apos;s name: the log names it on what the rule sends</source>
         <translation>规则名称:日志在该规则发出的消息上标明此名称</translation>
-    </message>
-    <message>
-        <source>contains</source>
-        <translation>包含</translation>
-    </message>
-    <message>
-        <source>whole text</source>
-        <translation>整条等于</translation>
-    </message>
-    <message>
-        <source>regex</source>
-        <translation>正则</translation>
-    </message>
-    <message>
-        <source>hex bytes</source>
-        <translation>十六进制字节</translation>
     </message>
     <message>
         <source>How the pattern is compared: a part of the message, the whole message, a regular expression (its groups are \1 .. \9 in the actions), or the first bytes in hex (?? is any byte)</source>
@@ -1816,14 +1939,6 @@ last heard from %4</source>
         <translation>导入规则</translation>
     </message>
     <message>
-        <source>Rules (*.json)</source>
-        <translation>规则 (*.json)</translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation>所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Export rules</source>
         <translation>导出规则</translation>
     </message>
@@ -1878,6 +1993,53 @@ last heard from %4</source>
     <message>
         <source>Tagged %1</source>
         <translation>加上标签 %1</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>规则</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessages</name>
+    <message>
+        <source>not JSON: %1 (at byte %2)</source>
+        <translation>不是 JSON:%1(在第 %2 字节处)</translation>
+    </message>
+    <message>
+        <source>a saved-messages file is a JSON array of messages</source>
+        <translation>已保存消息文件是由消息组成的 JSON 数组</translation>
+    </message>
+    <message>
+        <source>message %1</source>
+        <translation>消息 %1</translation>
+    </message>
+    <message>
+        <source>message “%1”</source>
+        <translation>消息“%1”</translation>
+    </message>
+    <message>
+        <source>message %1: not a JSON object</source>
+        <translation>消息 %1:不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>unknown key “%1”</source>
+        <translation>未知的键“%1”</translation>
+    </message>
+    <message>
+        <source>give exactly one of “text” and “hex”</source>
+        <translation>“text”和“hex”必须且只能给出一个</translation>
+    </message>
+    <message>
+        <source>“name”, “text” and “hex” must be text</source>
+        <translation>“name”、“text”和“hex”必须是文本</translation>
+    </message>
+    <message>
+        <source>“repeat” must be a whole number from 1 to %1</source>
+        <translation>“repeat”必须是 1 到 %1 之间的整数</translation>
+    </message>
+    <message>
+        <source>“intervalMs” must be a whole number from 0 to %1</source>
+        <translation>“intervalMs”必须是 0 到 %1 之间的整数</translation>
     </message>
 </context>
 <context>
@@ -2102,16 +2264,12 @@ last heard from %4</source>
         <translation>导入已保存消息</translation>
     </message>
     <message>
-        <source>Saved messages (*.json)</source>
-        <translation>已保存消息 (*.json)</translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation>所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Export saved messages</source>
         <translation>导出已保存消息</translation>
+    </message>
+    <message>
+        <source>Saved messages</source>
+        <translation>已保存消息</translation>
     </message>
 </context>
 <context>
@@ -2578,10 +2736,6 @@ last heard from %4</source>
     <message>
         <source>Saved messages</source>
         <translation>已保存消息</translation>
-    </message>
-    <message>
-        <source>Not sent: %1</source>
-        <translation>未发送:%1</translation>
     </message>
     <message>
         <source>Send sa&amp;ved message</source>
