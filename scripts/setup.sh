@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-    g++ cmake ninja-build pkgconf valgrind libpcre2-dev
+    g++ cmake ninja-build pkgconf valgrind libpcre2-dev libpcap-dev tshark
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     python3 python3-twisted ncat openssl libssl-dev haproxy iproute2
     nats-server libnats-dev

@@ -43,7 +43,7 @@ ConsoleServer::~ConsoleServer()
 
 int ConsoleServer::run()
 {
-    if (!openLogFile() || !listen() || !joinCluster())
+    if (!openLogFile() || !listen() || !startCapture() || !joinCluster())
         return ExitFailure;
     return QCoreApplication::exec();
 }
@@ -77,6 +77,30 @@ bool ConsoleServer::joinCluster()
     return false;
 }
 
+bool ConsoleServer::startCapture()
+{
+    const QString &file = m_options.captureFile;
+    if (file.isEmpty())
+        return true;
+    const QString description = u"SpreadSite server on %1 port %2"_s.arg(m_server.serverAddress().toString())
+                                        .arg(m_server.serverPort());
+    if (!m_capture.start(file, m_options.captureMaxBytes, description)) {
+        printError(ServerProgram, u"cannot write the capture file %1: %2"_s.arg(file, m_capture.errorString()));
+        return false;
+    }
+    const QString format = CaptureFile::formatName(m_capture.format());
+    connect(&m_capture, &Capture::stoppedWithError, this, [this, file, format](const QString &reason) {
+        m_server.setTap(nullptr);   // the server goes on; only the capture stopped
+        m_log.captureState(file, format, false, m_capture.bytesWritten(), reason);
+    });
+    connect(&m_capture, &Capture::framesDropped, this, [this](quint64 total) {
+        m_log.warn(u"capture: %1 frames not captured so far: the disk does not keep up with the traffic"_s.arg(total));
+    });
+    m_server.setTap(&m_capture);
+    m_log.captureState(file, format, true, 0);
+    return true;
+}
+
 void ConsoleServer::write(const Log::Event &event)
 {
     // One buffer for every line: printing and the file copy it out, so it never detaches.
@@ -90,6 +114,11 @@ void ConsoleServer::write(const Log::Event &event)
 
 void ConsoleServer::onStopped()
 {
+    if (m_capture.isRunning()) {
+        m_capture.stop();   // every client's end is in it: they are all closed
+        m_log.captureState(m_capture.fileName(), CaptureFile::formatName(m_capture.format()), false,
+                           m_capture.bytesWritten());
+    }
     m_logFile.flush();
     QCoreApplication::exit(ExitOk);
 }

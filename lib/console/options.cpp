@@ -63,6 +63,22 @@ qint64 byteCount(const QString &text)
     return match.captured(1).toLongLong() << shift;
 }
 
+/** Reads the byte-count option of @p limit (K, M, G suffixes) into @p value if given; false (after an error line) if bad. */
+bool byteLimitValue(const QCommandLineParser &parser, const Limit &limit, qint64 *value, const QString &program)
+{
+    const QString name = QString::fromLatin1(limit.option);
+    if (!parser.isSet(name))
+        return true;
+    const qint64 bytes = byteCount(parser.value(name));
+    if (!Limits::contains(limit, bytes)) {
+        printError(program, u"bad value for --%1: '%2' (bytes from %3 to %4; K, M, G suffixes)"_s
+                                    .arg(name, parser.value(name), typed(limit, limit.minimum), typed(limit, limit.maximum)));
+        return false;
+    }
+    *value = bytes;
+    return true;
+}
+
 /** A file option's value, checked to be a readable file (and, for a secret, not empty); nullopt after an error line. */
 std::optional<QString> readableFile(const QCommandLineParser &parser, const QString &name, bool secret = false)
 {
@@ -180,17 +196,10 @@ std::optional<int> parseClusterOptions(const QCommandLineParser &parser, Cluster
             return ExitUsage;
         }
     }
-    const Limit &buffer = Limits::NatsBufferBytes;
-    if (parser.isSet(u"nats-buffer"_s)) {
-        const qint64 bytes = byteCount(parser.value(u"nats-buffer"_s));
-        if (!Limits::contains(buffer, bytes)) {
-            printError(ServerProgram, u"bad value for --nats-buffer: '%1' (bytes from %2 to %3; K, M, G suffixes)"_s
-                                        .arg(parser.value(u"nats-buffer"_s), typed(buffer, buffer.minimum),
-                                             typed(buffer, buffer.maximum)));
-            return ExitUsage;
-        }
-        cluster->reconnectBufferBytes = bytes;
-    }
+    qint64 buffer = cluster->reconnectBufferBytes;
+    if (!byteLimitValue(parser, Limits::NatsBufferBytes, &buffer, ServerProgram))
+        return ExitUsage;
+    cluster->reconnectBufferBytes = buffer;
     return parseClusterSecurity(parser, cluster);
 }
 
@@ -275,6 +284,11 @@ void addServerOptions(QCommandLineParser &parser)
           u"hex"_s },
         framingOption(),
         rulesOption(),
+        { u"capture"_s,
+          QStringLiteral("Write every client's traffic, both directions, to this capture file: pcapng, or classic "
+                         "pcap if it ends in .pcap (open it in Wireshark; README, \"Capture\")."),
+          u"file"_s },
+        limitOption(Limits::CaptureMaxBytes, u"bytes"_s),
         { u"no-relay"_s,
           QStringLiteral("Log messages only, do not relay them (the seed's monitor mode).") },
         limitOption(Limits::MaxClients, u"n"_s),
@@ -595,6 +609,9 @@ std::optional<int> parseServerOptions(const QStringList &arguments, ServerOption
         return exit;
     if (auto exit = parseRules(parser, ServerProgram, RuleSet::Side::Server, &options->rules))
         return exit;
+    options->captureFile = parser.value(u"capture"_s);
+    if (!byteLimitValue(parser, Limits::CaptureMaxBytes, &options->captureMaxBytes, ServerProgram))
+        return ExitUsage;
     return parseLogFormat(parser, &options->logFormat);
 }
 

@@ -49,6 +49,8 @@ struct ServerOptions
     QString logFile;             ///< also append the log here
     ClusterBridge::Settings cluster;   ///< urls empty: no cluster (--nats, --domain, --server-id, --nats-buffer)
     std::optional<RuleSet> rules;      ///< --rules FILE, loaded and checked
+    QString captureFile;               ///< --capture FILE; empty: no capture
+    qint64 captureMaxBytes = Limits::CaptureMaxBytes.defaultValue;
     QStringList explicitlySet;   ///< long names given on the command line
 };
 

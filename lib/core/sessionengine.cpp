@@ -155,6 +155,7 @@ struct SessionEngine::Session {
     bool finalized : 1 = false;      // socket gone; the record waits for the end of the batch
     bool waitingTurn : 1 = false;    // TLS: its first bytes came while the handshakes were at the cap
     bool writeWantsRead : 1 = false; // TLS: OpenSSL must read before it can write on
+    bool tapped : 1 = false;         // the tap was told of its opening, and is told of its bytes and end
 };
 
 struct SessionEngine::Extra {
@@ -654,7 +655,25 @@ void SessionEngine::openSession(Session *session)
     if (!session->extra || !session->extra->ssl)
         ++m_liveCount;   // a TLS client was counted from its accept
     const SessionInfo info = sessionInfo(session->id);
+    if (m_tap)
+        tapOpened(*session, info);
     emit sessionOpened(session->id, info.address, info.port);
+}
+
+void SessionEngine::tapOpened(Session &s, const SessionInfo &info)
+{
+    TrafficTap::Endpoints ends;
+    ends.peer = info.address;
+    ends.peerPort = info.port;
+    sockaddr_storage local {};
+    socklen_t length = sizeof local;
+    if (::getsockname(s.fd, reinterpret_cast<sockaddr *>(&local), &length) == 0) {
+        ends.local.setAddress(reinterpret_cast<const sockaddr *>(&local));
+        ends.localPort = ntohs(local.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6 *>(&local)->sin6_port
+                                                           : reinterpret_cast<const sockaddr_in *>(&local)->sin_port);
+    }
+    s.tapped = true;
+    m_tap->opened(s.id, ends);
 }
 
 SessionEngine::Extra &SessionEngine::extra(Session &s)
@@ -810,6 +829,8 @@ void SessionEngine::readTls(Session &s)
             s.lastActivityMs = wallNow();
             m_batchRead += r;
             taken += r;
+            if (m_tap && s.tapped)
+                m_tap->received(s.id, QByteArrayView(m_readBuffer.constData(), r));
             consume(s, QByteArrayView(m_readBuffer.constData(), r));
             if (s.state != Session::State::Open)
                 return;
@@ -832,7 +853,9 @@ void SessionEngine::readTls(Session &s)
             closeSession(s.id, endOfStream(s, Reasons::ClosedByPeer), CloseMode::Graceful);
             return;
         }
+        m_peerFailed = true;
         closeSession(s.id, endOfStream(s, TlsContext::sessionFailure(ssl, r, errno)), CloseMode::Abort);
+        m_peerFailed = false;
         return;
     }
 }
@@ -900,13 +923,17 @@ void SessionEngine::readFrom(Session &s)
     }
     if (r < 0) {
         const QString reason = errnoText(errno);
+        m_peerFailed = true;   // a reset or an error of the peer's (the tap says who ended it)
         closeSession(s.id, endOfStream(s, reason), CloseMode::Abort);
+        m_peerFailed = false;
         return;
     }
 
     s.bytesIn += quint64(r);
     s.lastActivityMs = wallNow();
     m_batchRead += r;
+    if (m_tap && s.tapped)
+        m_tap->received(s.id, QByteArrayView(m_readBuffer.constData(), r));
     consume(s, QByteArrayView(m_readBuffer.constData(), r));
 }
 
@@ -1276,6 +1303,15 @@ bool SessionEngine::writePlain(Session &s)
                 finalize(s);
             return false;
         }
+        if (m_tap && s.tapped) {
+            // What the kernel took: the first w bytes of the gathered pieces.
+            qsizetype left = w;
+            for (int i = 0; i < count && left > 0; ++i) {
+                const qsizetype piece = std::min<qsizetype>(left, qsizetype(iov[i].iov_len));
+                m_tap->sent(s.id, QByteArrayView(static_cast<const char *>(iov[i].iov_base), piece));
+                left -= piece;
+            }
+        }
         wrote(s, w);
     }
     return true;
@@ -1327,6 +1363,8 @@ bool SessionEngine::writeTls(Session &s)
                 finalize(s);
             return false;
         }
+        if (m_tap && s.tapped)
+            m_tap->sent(s.id, QByteArrayView(data, w));   // the plaintext TLS took
         wrote(s, w);
     }
     return true;
@@ -1381,6 +1419,12 @@ bool SessionEngine::closeSession(Id id, const QString &reason, CloseMode mode)
     if (s->extra)
         s->extra->framer.clear();
     s->state = Session::State::Flushing;
+    if (m_tap && s->tapped) {
+        using End = TrafficTap::End;
+        const bool byPeer = s->peerEnded || m_peerFailed;
+        m_tap->closing(id, reason, mode == CloseMode::Abort ? (byPeer ? End::PeerReset : End::Reset)
+                                                            : (byPeer ? End::PeerClosed : End::Closed));
+    }
     // Handlers still see the session (sessionInfo()), but no longer as open.
     emit sessionClosed(id, reason);
     if (mode == CloseMode::Abort) {
@@ -1422,6 +1466,11 @@ void SessionEngine::finalize(Session &s)
     // events carry this record's tag, which atTag() no longer accepts.
     ::close(s.fd);
     s.fd = -1;
+    if (s.tapped) {
+        s.tapped = false;
+        if (m_tap)
+            m_tap->closed(s.id);
+    }
     const bool endsHandshake = s.state == Session::State::Handshaking && s.extra && s.extra->ssl;
     if (s.extra && s.extra->ssl) {
         s.extra->ssl.reset();   // its memory goes now, not at the end of the batch

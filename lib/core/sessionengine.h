@@ -17,6 +17,7 @@
 
 #include "core/framing.h"
 #include "core/settinglimits.h"
+#include "core/traffictap.h"
 
 class QSocketNotifier;
 struct sockaddr_in6;
@@ -134,6 +135,9 @@ public:
      * its handshake never costs one. Empty: admitted.
      */
     void setTlsAdmission(std::function<QString(const QHostAddress &)> admission) { m_admission = std::move(admission); }
+    /** What sees every session's bytes from the next session on (a capture); null: none. Not owned. */
+    void setTap(TrafficTap *tap) { m_tap = tap; }
+    TrafficTap *tap() const { return m_tap; }
     /** True from a non-null configuration on, also if OpenSSL refused it (listen() then fails). */
     bool isTlsEnabled() const { return m_tls || !m_tlsError.isEmpty(); }
 
@@ -236,6 +240,7 @@ private:
     bool writePlain(Session &s);
     void wrote(Session &s, qint64 bytes);
     void openSession(Session *session);
+    void tapOpened(Session &s, const SessionInfo &info);
     void consume(Session &s, QByteArrayView data);
     void onEpollReady();
     void onTimer();
@@ -272,6 +277,8 @@ private:
     int handshaking() const { return int(m_handshakes.size()); }
 
     Limits m_limits;
+    TrafficTap *m_tap = nullptr;
+    bool m_peerFailed = false;   // closeSession() is called for a read error of the peer's
     SessionAcceptor *m_acceptor = nullptr;
     std::unique_ptr<TlsContext> m_tls;   // null for plain TCP, or with m_tlsError if OpenSSL refused the configuration
     std::function<QString(const QHostAddress &)> m_admission;

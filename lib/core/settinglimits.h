@@ -72,6 +72,11 @@ inline constexpr Limit MaxPerAddress {
     .zeroMeansNoLimit = true,
     .help = "Most connections from one address; 0: no limit (default %1).",
 };
+inline constexpr Limit CaptureMaxBytes {
+    .option = "capture-max-bytes", .defaultValue = 1024 * MiB, .minimum = 4096, .maximum = qint64(1) << 50,
+    .unit = Unit::Bytes, .byteSuffixes = true,
+    .help = "Largest --capture file (default %1; K, M, G suffixes); the capture stops there, the file stays whole.",
+};
 inline constexpr Limit NatsBufferBytes {
     // At most an int: what nats.c's reconnect buffer option takes.
     .option = "nats-buffer", .defaultValue = 8 * MiB, .minimum = 1, .maximum = std::numeric_limits<int>::max(),

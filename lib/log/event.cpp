@@ -20,6 +20,8 @@ bool Event::isProblem() const
 {
     if (const auto *state = as<ClusterState>())
         return state->isProblem();
+    if (const auto *capture = as<CaptureState>())
+        return capture->isProblem();
     return is<Warning>() || is<Refused>() || is<Gap>() || is<Dropped>() || is<ClusterWarning>() || is<RemoteRefused>()
             || is<ConnectFailed>() || is<ConnectionLost>();
 }

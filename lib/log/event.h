@@ -70,6 +70,16 @@ struct Sent {
 struct Warning {
     QString text;
 };
+/** --capture: writing to @c file, or stopped (by itself when @c reason says why: the size limit, a full disk). */
+struct CaptureState {
+    QString file;
+    QString format;       ///< "pcapng" or "pcap"
+    bool writing = false;
+    qint64 bytes = 0;     ///< in the file when it stopped
+    QString reason {};
+
+    bool isProblem() const { return !writing && !reason.isEmpty(); }
+};
 
 // The cluster bridge ------------------------------------------------------
 
@@ -151,7 +161,7 @@ struct ToServer {
     MessageCause cause {};      ///< the rule that sent it, if one did
 };
 
-using What = std::variant<Listening, Stopped, Connected, Refused, Disconnected, Received, Sent, Warning,
+using What = std::variant<Listening, Stopped, Connected, Refused, Disconnected, Received, Sent, Warning, CaptureState,
                           ClusterState, ServerJoined, ServerLeft, Gap, Dropped, ClusterWarning, RemoteRefused,
                           Connecting, ConnectedToServer, ServerCertificate, ConnectFailed, ConnectionLost,
                           Reconnecting, FromServer, ToServer>;

@@ -242,6 +242,14 @@ void appendBody(QByteArray &line, const Warning &e)
 {
     line += "warning: " + utf8(e.text);
 }
+void appendBody(QByteArray &line, const CaptureState &e)
+{
+    if (e.writing)
+        line += "capture: writing " + utf8(e.file) + " (" + utf8(e.format) + ')';
+    else
+        line += "capture: stopped " + utf8(e.file) + " at " + number(e.bytes) + " bytes"
+                + (e.reason.isEmpty() ? QByteArray() : ": " + utf8(e.reason));
+}
 void appendBody(QByteArray &line, const ClusterState &e)
 {
     line += "cluster: " + clusterStateText(e);
@@ -412,6 +420,16 @@ void insertFields(QJsonObject &o, const Dropped &e)
     o.insert(u"messages"_s, qint64(e.messages));
     o.insert(u"bufferBytes"_s, e.bufferBytes);
 }
+void insertFields(QJsonObject &o, const CaptureState &e)
+{
+    o.insert(u"file"_s, e.file);
+    o.insert(u"format"_s, e.format);
+    o.insert(u"writing"_s, e.writing);
+    if (!e.writing)
+        o.insert(u"bytes"_s, e.bytes);
+    if (!e.reason.isEmpty())
+        o.insert(u"reason"_s, e.reason);
+}
 void insertFields(QJsonObject &o, const ClusterWarning &e)
 {
     o.insert(u"reason"_s, e.text);
@@ -519,6 +537,7 @@ QString eventName(const Event &event)
                               [](const Disconnected &) { return u"disconnected"_s; },
                               [](const Received &e) { return e.from.isRemote() ? u"remote"_s : u"received"_s; },
                               [](const Sent &) { return u"sent"_s; },
+                              [](const CaptureState &) { return u"capture"_s; },
                               [](const Warning &) { return u"warning"_s; },
                               [](const ClusterState &) { return u"cluster"_s; },
                               [](const ServerJoined &) { return u"peer-joined"_s; },

@@ -63,6 +63,11 @@ void ServerLog::warn(const QString &text)
     log(Log::Warning { text });
 }
 
+void ServerLog::captureState(const QString &file, const QString &format, bool writing, qint64 bytes, const QString &reason)
+{
+    log(Log::CaptureState { file, format, writing, bytes, reason });
+}
+
 QString ServerLog::peerAddress(SpreadServer::ClientId id)
 {
     auto it = m_addresses.find(id);

@@ -37,6 +37,8 @@ public:
 
     /** A problem of the program around the server (cannot listen, cannot open a file), logged as a warning. */
     void warn(const QString &text);
+    /** Logs a --capture starting, or stopping (by itself when @p reason says why). */
+    void captureState(const QString &file, const QString &format, bool writing, qint64 bytes, const QString &reason = {});
 
     /** "127.0.0.1:50123" of a connected client. */
     QString peerAddress(SpreadServer::ClientId id);

@@ -165,6 +165,7 @@ QString LogModel::who(const Log::Event &event)
                     [](const Listening &) { return tr("server"); },
                     [](const Stopped &) { return tr("server"); },
                     [](const Warning &) { return tr("server"); },
+                    [](const CaptureState &) { return tr("capture"); },
                     [](const ClusterState &) { return tr("cluster"); },
                     [](const ServerJoined &) { return tr("cluster"); },
                     [](const ServerLeft &) { return tr("cluster"); },
@@ -245,6 +246,13 @@ QString LogModel::describe(const Log::Event &event)
                                 .arg(locale.toString(e.messages), locale.toString(e.bufferBytes));
                     },
                     [](const ClusterWarning &e) { return tr("Cluster: %1").arg(e.text); },
+                    [&](const CaptureState &e) {
+                        if (e.writing)
+                            return tr("Capture: writing %1 (%2)").arg(e.file, e.format);
+                        return e.reason.isEmpty() ? tr("Capture: stopped %1 at %2 bytes").arg(e.file, locale.toString(e.bytes))
+                                                  : tr("Capture: stopped %1 at %2 bytes: %3")
+                                                            .arg(e.file, locale.toString(e.bytes), e.reason);
+                    },
                     [&](const RemoteRefused &e) {
                         return tr("Cluster: refused %1 messages from %2: %3").arg(locale.toString(e.count), e.origin, e.reason);
                     },

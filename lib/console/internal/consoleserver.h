@@ -7,6 +7,7 @@
 #include "log/logfilewriter.h"
 #include "log/serverlog.h"
 #include "rules/rulerunner.h"
+#include "capture/capture.h"
 
 #include <QObject>
 
@@ -36,6 +37,7 @@ private:
     bool openLogFile();
     bool listen();
     bool joinCluster();
+    bool startCapture();
     void write(const Log::Event &event);
     void onStopped();
     void onSignal();
@@ -46,6 +48,7 @@ private:
     void listServers() const;
 
     ServerOptions m_options;
+    Capture m_capture;   // before the server: it sees the server's last sessions end
     SpreadServer m_server;
     RuleRunner m_rules { &m_server };
     ServerLog m_log { &m_server };

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: MIT
+#include "capture/capture.h"
+
+#include <QCoreApplication>
+
+#include <chrono>
+#include <cstring>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+constexpr qsizetype MaxSegment = 65000;         // payload per frame: an IPv4 total length is 16 bits
+constexpr qsizetype BatchBytes = 1024 * 1024;   // a batch this big goes to the writer at once
+constexpr int FlushMs = 20;
+constexpr qsizetype RecordHeader = 16;          // timeUs, frame bytes, comment bytes
+// Locally administered MAC addresses ("SS"): the client's and the server's side.
+constexpr char ClientMac[6] = { 0x02, 0x53, 0x53, 0x00, 0x00, 0x01 };
+constexpr char ServerMac[6] = { 0x02, 0x53, 0x53, 0x00, 0x00, 0x02 };
+
+class Words
+{
+    Q_DECLARE_TR_FUNCTIONS(Capture)
+};
+
+qint64 nowUs()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void be16(char *p, quint16 v)
+{
+    p[0] = char(v >> 8);
+    p[1] = char(v & 0xff);
+}
+void be32(char *p, quint32 v)
+{
+    be16(p, quint16(v >> 16));
+    be16(p + 2, quint16(v & 0xffff));
+}
+
+/** The ones' complement sum of @p n bytes, added to @p sum (RFC 1071). */
+quint32 sum16(const char *p, qsizetype n, quint32 sum = 0)
+{
+    const auto *u = reinterpret_cast<const quint8 *>(p);
+    for (; n > 1; n -= 2, u += 2)
+        sum += quint32(u[0] << 8 | u[1]);
+    if (n)
+        sum += quint32(u[0] << 8);
+    return sum;
+}
+quint16 fold(quint32 sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return quint16(~sum);
+}
+
+/** An IPv4-mapped IPv6 address as the IPv4 address it is. */
+QHostAddress plain(const QHostAddress &address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4) : address;
+}
+
+/** Initial sequence numbers, one per side: fixed per client id, so two captures of one run agree. */
+quint32 isn(quint64 id, bool client)
+{
+    return quint32(id * 2654435761u) ^ (client ? 0x10000000u : 0x20000000u);
+}
+
+} // namespace
+
+Capture::Capture(QObject *parent)
+    : QObject(parent)
+{
+    m_flushTimer.setInterval(FlushMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &Capture::handOver);
+}
+
+Capture::~Capture()
+{
+    stop();
+}
+
+bool Capture::start(const QString &fileName, qint64 maxBytes, const QString &description)
+{
+    if (m_running || m_writer.joinable())
+        return false;
+    m_fileName = fileName;
+    m_format = CaptureFile::formatFor(fileName);
+    m_maxBytes = maxBytes;
+    if (!m_file.open(fileName, m_format, description)) {
+        m_error = m_file.errorString();
+        return false;
+    }
+    m_written = m_file.size();
+    m_quit = false;
+    m_running = true;
+    m_writer = std::thread([this] { writerLoop(); });
+    m_flushTimer.start();
+    return true;
+}
+
+void Capture::stop()
+{
+    m_flushTimer.stop();
+    if (m_running)
+        handOver();
+    m_running = false;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_quit = true;
+    }
+    m_wake.notify_one();
+    if (m_writer.joinable()) {
+        m_writer.join();
+        m_written = m_file.size();   // the writer is gone: its file can be read here
+    }
+    m_streams.clear();
+}
+
+void Capture::frame(const Stream &s, bool fromClient, quint8 flags, QByteArrayView payload, const QByteArray &comment)
+{
+    const qsizetype ip = s.v6 ? 40 : 20;
+    const qsizetype size = 14 + ip + 20 + payload.size();
+    const qsizetype at = m_batch.size();
+    m_batch.resize(at + RecordHeader + size + comment.size());
+    char *r = m_batch.data() + at;
+    const qint64 t = nowUs();
+    std::memcpy(r, &t, 8);
+    const quint32 frameBytes = quint32(size), commentBytes = quint32(comment.size());
+    std::memcpy(r + 8, &frameBytes, 4);
+    std::memcpy(r + 12, &commentBytes, 4);
+    char *f = r + RecordHeader;
+
+    std::memcpy(f, fromClient ? ServerMac : ClientMac, 6);   // destination first
+    std::memcpy(f + 6, fromClient ? ClientMac : ServerMac, 6);
+    be16(f + 12, s.v6 ? 0x86DD : 0x0800);
+    char *h = f + 14;
+    const QHostAddress &src = fromClient ? s.ends.peer : s.ends.local;
+    const QHostAddress &dst = fromClient ? s.ends.local : s.ends.peer;
+    const quint16 tcpBytes = quint16(20 + payload.size());
+    quint32 pseudo = 0;
+    if (s.v6) {
+        be32(h, 0x60000000);
+        be16(h + 4, tcpBytes);
+        h[6] = 6;     // TCP
+        h[7] = 64;    // hop limit
+        const Q_IPV6ADDR a = src.toIPv6Address(), b = dst.toIPv6Address();
+        std::memcpy(h + 8, a.c, 16);
+        std::memcpy(h + 24, b.c, 16);
+        pseudo = sum16(h + 8, 32, tcpBytes + 6);
+    } else {
+        h[0] = 0x45;
+        h[1] = 0;
+        be16(h + 2, quint16(20 + tcpBytes));
+        be16(h + 4, 0);
+        be16(h + 6, 0x4000);   // don't fragment
+        h[8] = 64;
+        h[9] = 6;
+        be16(h + 10, 0);
+        be32(h + 12, src.toIPv4Address());
+        be32(h + 16, dst.toIPv4Address());
+        be16(h + 10, fold(sum16(h, 20)));
+        pseudo = sum16(h + 12, 8, tcpBytes + 6);
+    }
+    char *tcp = h + ip;
+    be16(tcp, fromClient ? s.ends.peerPort : s.ends.localPort);
+    be16(tcp + 2, fromClient ? s.ends.localPort : s.ends.peerPort);
+    be32(tcp + 4, fromClient ? s.clientSeq : s.serverSeq);
+    be32(tcp + 8, (flags & Ack) ? (fromClient ? s.serverSeq : s.clientSeq) : 0);
+    tcp[12] = 0x50;   // 20-byte header
+    tcp[13] = char(flags);
+    be16(tcp + 14, 65535);
+    be16(tcp + 16, 0);
+    be16(tcp + 18, 0);
+    if (!payload.isEmpty())
+        std::memcpy(tcp + 20, payload.data(), size_t(payload.size()));
+    be16(tcp + 16, fold(sum16(tcp, 20 + payload.size(), pseudo)));
+    if (!comment.isEmpty())
+        std::memcpy(f + size, comment.constData(), size_t(comment.size()));
+    if (m_batch.size() >= BatchBytes)
+        handOver();
+}
+
+void Capture::opened(quint64 id, const Endpoints &endpoints)
+{
+    if (!m_running)
+        return;
+    Stream s;
+    s.ends = endpoints;
+    s.ends.peer = plain(endpoints.peer);
+    s.ends.local = plain(endpoints.local);
+    s.v6 = s.ends.peer.protocol() == QAbstractSocket::IPv6Protocol || s.ends.local.protocol() == QAbstractSocket::IPv6Protocol;
+    if (s.v6) {   // one side IPv4, the other IPv6: both as IPv6
+        s.ends.peer = QHostAddress(s.ends.peer.toIPv6Address());
+        s.ends.local = QHostAddress(s.ends.local.toIPv6Address());
+    }
+    s.clientSeq = isn(id, true);
+    s.serverSeq = isn(id, false);
+    const QByteArray who = Words::tr("client #%1").arg(id).toUtf8();
+    frame(s, true, Syn, {}, "SpreadSite " + who);
+    ++s.clientSeq;
+    frame(s, false, Syn | Ack, {});
+    ++s.serverSeq;
+    frame(s, true, Ack, {});
+    m_streams.emplace(id, std::move(s));
+}
+
+void Capture::data(quint64 id, bool fromClient, QByteArrayView bytes)
+{
+    if (!m_running)
+        return;
+    const auto it = m_streams.find(id);
+    if (it == m_streams.end())
+        return;
+    Stream &s = it->second;
+    for (qsizetype at = 0; at < bytes.size(); at += MaxSegment) {
+        const QByteArrayView piece = bytes.sliced(at, std::min(MaxSegment, bytes.size() - at));
+        frame(s, fromClient, Psh | Ack, piece);
+        (fromClient ? s.clientSeq : s.serverSeq) += quint32(piece.size());
+    }
+}
+
+void Capture::received(quint64 id, QByteArrayView bytes)
+{
+    data(id, true, bytes);
+}
+
+void Capture::sent(quint64 id, QByteArrayView bytes)
+{
+    data(id, false, bytes);
+}
+
+void Capture::closing(quint64 id, const QString &reason, End end)
+{
+    if (!m_running)
+        return;
+    const auto it = m_streams.find(id);
+    if (it == m_streams.end())
+        return;
+    Stream &s = it->second;
+    s.reason = reason;
+    s.end = end;
+    s.ending = true;
+    const QByteArray comment = Words::tr("client #%1: %2").arg(id).arg(reason).toUtf8();
+    switch (end) {
+    case End::Reset:
+    case End::PeerReset:
+        frame(s, end == End::PeerReset, Rst | Ack, {}, comment);
+        m_streams.erase(it);
+        return;
+    case End::PeerClosed:
+        frame(s, true, Fin | Ack, {}, comment);   // its FIN came first
+        ++s.clientSeq;
+        return;
+    case End::Closed:
+        return;   // what is queued goes first; the FIN follows when the socket closes
+    }
+}
+
+void Capture::closed(quint64 id)
+{
+    if (!m_running)
+        return;
+    const auto it = m_streams.find(id);
+    if (it == m_streams.end())
+        return;
+    Stream &s = it->second;
+    if (s.end == End::PeerClosed) {
+        frame(s, false, Fin | Ack, {});
+        ++s.serverSeq;
+        frame(s, true, Ack, {});
+    } else {
+        frame(s, false, Fin | Ack, {}, Words::tr("client #%1: %2").arg(id).arg(s.reason).toUtf8());
+        ++s.serverSeq;
+        frame(s, true, Fin | Ack, {});
+        ++s.clientSeq;
+        frame(s, false, Ack, {});
+    }
+    m_streams.erase(it);
+}
+
+void Capture::handOver()
+{
+    if (m_batch.isEmpty())
+        return;
+    QByteArray batch = std::exchange(m_batch, {});
+    bool dropped = false;
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_queuedBytes + batch.size() > MaxQueuedBytes) {
+            dropped = true;
+        } else {
+            m_queuedBytes += batch.size();
+            m_queue.push_back(std::move(batch));
+        }
+    }
+    if (!dropped) {
+        m_wake.notify_one();
+        return;
+    }
+    for (qsizetype at = 0; at < batch.size();) {
+        quint32 frameBytes = 0, commentBytes = 0;
+        std::memcpy(&frameBytes, batch.constData() + at + 8, 4);
+        std::memcpy(&commentBytes, batch.constData() + at + 12, 4);
+        at += RecordHeader + frameBytes + commentBytes;
+        ++m_dropped;
+    }
+    if (m_dropped >= m_droppedSaid * 2 || m_droppedSaid == 0) {   // said when it doubles, not per batch
+        m_droppedSaid = m_dropped;
+        emit framesDropped(m_dropped);
+    }
+}
+
+void Capture::writerLoop()
+{
+    QString failure;
+    for (;;) {
+        QByteArray batch;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_quit || !m_queue.empty(); });
+            if (m_queue.empty())
+                break;   // quitting, everything written
+            batch = std::move(m_queue.front());
+            m_queue.pop_front();
+            m_queuedBytes -= batch.size();
+        }
+        if (!failure.isEmpty())
+            continue;   // stopped: what still comes is discarded
+        for (qsizetype at = 0; at < batch.size() && failure.isEmpty();) {
+            qint64 t = 0;
+            quint32 frameBytes = 0, commentBytes = 0;
+            std::memcpy(&t, batch.constData() + at, 8);
+            std::memcpy(&frameBytes, batch.constData() + at + 8, 4);
+            std::memcpy(&commentBytes, batch.constData() + at + 12, 4);
+            const QByteArrayView frame(batch.constData() + at + RecordHeader, frameBytes);
+            const QByteArrayView comment(batch.constData() + at + RecordHeader + frameBytes, commentBytes);
+            at += RecordHeader + frameBytes + commentBytes;
+            if (m_file.size() + m_file.sizeOf(frame, comment) > m_maxBytes) {
+                failure = Words::tr("%1 reached its size limit of %2 bytes (--capture-max-bytes)")
+                                  .arg(m_fileName)
+                                  .arg(m_maxBytes);
+                break;
+            }
+            if (!m_file.write(t, frame, comment))
+                failure = u"%1: %2"_s.arg(m_fileName, m_file.errorString());
+        }
+        // Flushed after a size-limit stop too: the file is whole when the stop is said.
+        if (!m_file.flush() && failure.isEmpty())
+            failure = u"%1: %2"_s.arg(m_fileName, m_file.errorString());
+        const qint64 written = m_file.size();
+        QMetaObject::invokeMethod(this, [this, failure, written] { onWriterReport(failure, written); }, Qt::QueuedConnection);
+    }
+    m_file.close();
+}
+
+void Capture::onWriterReport(const QString &reason, qint64 written)
+{
+    m_written = written;
+    if (reason.isEmpty() || !m_running)
+        return;   // a progress report, or already stopped
+    m_running = false;
+    m_error = reason;
+    m_flushTimer.stop();
+    m_streams.clear();
+    m_batch.clear();
+    emit stoppedWithError(reason);
+}
