@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 
 #include <chrono>
+#include <csignal>
 #include <cstring>
 
 using namespace Qt::Literals::StringLiterals;
@@ -97,6 +98,9 @@ bool Capture::start(const QString &fileName, qint64 maxBytes, const QString &des
         return false;
     }
     m_written = m_file.size();
+    // A file over the process's size limit (RLIMIT_FSIZE) must be a write error that stops the
+    // capture, as a full disk is, not SIGXFSZ ending the server.
+    std::signal(SIGXFSZ, SIG_IGN);
     m_quit = false;
     m_running = true;
     m_writer = std::thread([this] { writerLoop(); });

@@ -56,6 +56,8 @@ public:
     QString errorString() const { return m_error; }
     /** Bytes in the file so far (as the writer last said). */
     qint64 bytesWritten() const { return m_written; }
+    /** Clients whose streams are open in the capture (their socket is not closed yet). */
+    int openStreams() const { return int(m_streams.size()); }
     /** Frames not captured because the disk did not keep up. */
     quint64 droppedFrames() const { return m_dropped; }
 

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: MIT
+#include "capture/capture.h"
+#include "core/spreadserver.h"
+
+#include "core/tlsfiles.h"
+#include "testcerts.h"
+#include "testpeer.h"
+#include "testprocess.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSslSocket>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace EndToEnd;
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+/** What tshark prints for @p arguments, or a failure's words if it fails. */
+QByteArray tshark(const QStringList &arguments, int *exitCode = nullptr)
+{
+    QProcess p;
+    p.start(u"tshark"_s, arguments);
+    p.waitForFinished(60000);
+    if (exitCode)
+        *exitCode = p.exitCode();
+    return p.readAllStandardOutput();
+}
+
+/** One stream of `tshark -z follow,tcp,raw,N`: the bytes node 0 (the client) sent, and node 1 (the server). */
+struct Follow {
+    QByteArray fromClient;
+    QByteArray fromServer;
+};
+Follow follow(const QString &file, int stream)
+{
+    Follow f;
+    const QByteArray out = tshark({ u"-r"_s, file, u"-q"_s, u"-z"_s, u"follow,tcp,raw,%1"_s.arg(stream) });
+    bool inData = false;
+    for (const QByteArray &line : out.split('\n')) {
+        if (line.startsWith("Node 1:")) {
+            inData = true;
+            continue;
+        }
+        if (!inData || line.startsWith("====") || line.isEmpty())
+            continue;
+        // A line of the second node is indented by a tab.
+        (line.startsWith('\t') ? f.fromServer : f.fromClient) += QByteArray::fromHex(line.trimmed());
+    }
+    return f;
+}
+
+} // namespace
+
+/** Captures of a real server read back by tshark, Wireshark's reader (issue 16). */
+class tst_Capture : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void streamsFollowExactly_data();
+    void streamsFollowExactly();
+    void tlsClientsAreCapturedInPlaintext();
+    void resetsAndClosesShowWhoEnded();
+    void commentsNameTheClientAndTheReason();
+    void sizeLimitStopsAndLeavesAValidFile();
+    void unwritableFileIsRefusedAtStart();
+    void fullFileStopsTheCaptureNotTheServer();
+
+private:
+    TestPeer *connectPeer();
+    bool sync(const QList<TestPeer *> &peers);
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Capture> m_capture;   // before the server: it outlives the server's last session
+    std::unique_ptr<SpreadServer> m_server;
+    QList<TestPeer *> m_peers;
+    int m_marker = 0;
+};
+
+void tst_Capture::initTestCase()
+{
+    if (QStandardPaths::findExecutable(u"tshark"_s).isEmpty())
+        QSKIP("tshark is not installed (apt-get install tshark)");
+    QVERIFY(m_dir.isValid());
+}
+
+void tst_Capture::init()
+{
+    m_marker = 0;
+    m_capture = std::make_unique<Capture>();
+    m_server = std::make_unique<SpreadServer>();
+    QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
+}
+
+void tst_Capture::cleanup()
+{
+    qDeleteAll(std::exchange(m_peers, {}));
+    m_server.reset();
+    m_capture.reset();
+}
+
+TestPeer *tst_Capture::connectPeer()
+{
+    auto *peer = new TestPeer(m_server->serverPort());
+    m_peers.append(peer);
+    const int before = m_server->clientCount();
+    if (!QTest::qWaitFor([&] { return m_server->clientCount() > before; }, 5000))
+        qWarning("peer was not accepted");
+    peer->waitReady();
+    return peer;
+}
+
+bool tst_Capture::sync(const QList<TestPeer *> &peers)
+{
+    const QByteArray marker = "marker-"_ba + QByteArray::number(++m_marker);
+    m_server->sendToAll(marker);
+    return QTest::qWaitFor([&] {
+        return std::all_of(peers.cbegin(), peers.cend(), [&](TestPeer *p) { return p->hasLine(marker); });
+    }, 5000);
+}
+
+void tst_Capture::streamsFollowExactly_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::newRow("pcapng") << u"two.pcapng"_s;
+    QTest::newRow("pcap") << u"two.pcap"_s;
+}
+
+void tst_Capture::streamsFollowExactly()
+{
+    QFETCH(QString, name);
+    const QString file = path(name);
+    QVERIFY2(m_capture->start(file, Limits::CaptureMaxBytes.defaultValue, u"test"_s), qPrintable(m_capture->errorString()));
+    m_server->setTap(m_capture.get());
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    const QByteArray binary("\x00\x01\xff\xfe", 4);
+    a->write("hello from a\n");
+    b->write(binary + "\nsecond from b\n");
+    QTRY_VERIFY(a->hasLine("second from b"));
+    QVERIFY(sync({ a, b }));
+    const QList<QByteArray> aGot = a->lines(), bGot = b->lines();
+    const quint16 ports[2] = { a->socket().localPort(), b->socket().localPort() };
+    const QString server = u"127.0.0.1:%1"_s.arg(m_server->serverPort());
+    m_server->stop();
+    QTRY_VERIFY(a->isClosed() && b->isClosed());
+    QTRY_COMPARE(m_capture->openStreams(), 0);   // each one's FIN is in
+    m_capture->stop();
+
+    // Two conversations, each between its client's address and port and the server's.
+    const QString conversations = QString::fromUtf8(tshark({ u"-r"_s, file, u"-q"_s, u"-z"_s, u"conv,tcp"_s }));
+    QCOMPARE(conversations.count(u"<->"_s), 2);
+    for (quint16 port : ports) {
+        const QString client = u"127.0.0.1:%1"_s.arg(port);
+        QVERIFY2(QRegularExpression(QRegularExpression::escape(client) + u"\\s+<->\\s+"_s + QRegularExpression::escape(server))
+                         .match(conversations)
+                         .hasMatch(),
+                 qPrintable(conversations));
+    }
+    // Each stream gives back exactly what its client sent and received, the welcome first.
+    const auto joined = [](const QList<QByteArray> &lines) {
+        QByteArray all;
+        for (const QByteArray &line : lines)
+            all += line + '\n';
+        return all;
+    };
+    const Follow first = follow(file, 0), second = follow(file, 1);
+    QCOMPARE(first.fromClient, "hello from a\n"_ba);
+    QCOMPARE(first.fromServer, joined(aGot));
+    QCOMPARE(second.fromClient, binary + "\nsecond from b\n");
+    QCOMPARE(second.fromServer, joined(bGot));
+    QVERIFY(aGot.value(0).startsWith("欢迎"));
+}
+
+void tst_Capture::tlsClientsAreCapturedInPlaintext()
+{
+    // What a network tap never sees: the plaintext of a TLS client, both ways.
+    if (!QSslSocket::supportsSsl() || QStandardPaths::findExecutable(u"openssl"_s).isEmpty())
+        QSKIP("no TLS backend or no openssl to make certificates");
+    const TestCertificates certs(m_dir.path());
+    QVERIFY(certs.makeServerSet());
+    QString error;
+    const auto serverConfig = TlsFiles::serverConfiguration(certs.path(u"server.pem"_s), certs.path(u"server.key"_s), {}, &error);
+    const auto clientConfig = TlsFiles::clientConfiguration(certs.path(u"ca.pem"_s), {}, {}, &error);
+    QVERIFY2(serverConfig && clientConfig, qPrintable(error));
+    SpreadServer tls;
+    tls.setTlsConfiguration(*serverConfig);
+    QVERIFY(tls.listen(QHostAddress::LocalHost, 0));
+    const QString file = path(u"tls.pcapng"_s);
+    QVERIFY(m_capture->start(file, Limits::CaptureMaxBytes.defaultValue, u"test"_s));
+    tls.setTap(m_capture.get());
+    QSslSocket a, b;
+    QByteArray aGot, bGot;
+    for (auto [socket, got] : { std::pair { &a, &aGot }, std::pair { &b, &bGot } }) {
+        socket->setSslConfiguration(*clientConfig);
+        connect(socket, &QSslSocket::readyRead, this, [socket, got] { *got += socket->readAll(); });
+        socket->connectToHostEncrypted(u"127.0.0.1"_s, tls.serverPort(), u"localhost"_s);
+        QTRY_VERIFY(socket->isEncrypted() && got->contains('\n'));   // greeted
+    }
+    a.write("a secret line\n");
+    QTRY_VERIFY(bGot.contains("a secret line\n"));
+    const quint16 aPort = a.localPort();
+    a.disconnectFromHost();
+    b.disconnectFromHost();
+    QTRY_COMPARE(m_capture->openStreams(), 0);
+    m_capture->stop();
+    tls.setTap(nullptr);
+
+    const Follow first = follow(file, 0), second = follow(file, 1);
+    QVERIFY2(tshark({ u"-r"_s, file, u"-Y"_s, u"tcp.stream == 0"_s, u"-T"_s, u"fields"_s, u"-e"_s, u"tcp.srcport"_s })
+                     .contains(QByteArray::number(aPort)),
+             "stream 0 is the first client's");
+    QCOMPARE(first.fromClient, "a secret line\n"_ba);
+    QCOMPARE(first.fromServer, aGot);
+    QCOMPARE(second.fromServer, bGot);
+    QVERIFY(second.fromServer.endsWith("a secret line\n"));
+}
+
+void tst_Capture::resetsAndClosesShowWhoEnded()
+{
+    const QString file = path(u"ends.pcapng"_s);
+    QVERIFY(m_capture->start(file, Limits::CaptureMaxBytes.defaultValue, u"test"_s));
+    m_server->setTap(m_capture.get());
+    SpreadServer::Settings settings = m_server->settings();
+    settings.maxMessageBytes = 16;
+    m_server->setSettings(settings);
+    TestPeer *polite = connectPeer();
+    TestPeer *rude = connectPeer();
+    TestPeer *tooLong = connectPeer();
+    const quint16 politePort = polite->socket().localPort(), rudePort = rude->socket().localPort(),
+                  longPort = tooLong->socket().localPort();
+    QVERIFY(sync({ polite, rude, tooLong }));
+    polite->halfClose();                 // FIN from the client: the server closes after it
+    rude->socket().setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    ::linger hard { 1, 0 };
+    ::setsockopt(int(rude->socket().socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    rude->socket().close();              // RST from the client
+    tooLong->write(QByteArray(64, 'x'));   // the server drops it at once, and closes first: FIN from the server
+    QTRY_COMPARE(m_server->clientCount(), 0);
+    QTRY_COMPARE(m_capture->openStreams(), 0);
+    m_capture->stop();
+
+    const auto flagsFrom = [&](quint16 port, const char *filter) {
+        return tshark({ u"-r"_s, file, u"-Y"_s, u"tcp.srcport == %1 && %2"_s.arg(port).arg(QString::fromLatin1(filter)),
+                        u"-T"_s, u"fields"_s, u"-e"_s, u"frame.number"_s })
+                .trimmed();
+    };
+    const quint16 serverPort = m_server->serverPort();
+    QVERIFY2(!flagsFrom(politePort, "tcp.flags.fin == 1").isEmpty(), "the client's FIN");
+    QVERIFY(flagsFrom(politePort, "tcp.flags.reset == 1").isEmpty());
+    QVERIFY2(!flagsFrom(rudePort, "tcp.flags.reset == 1").isEmpty(), "the client's RST");
+    const QByteArray serverFin = tshark({ u"-r"_s, file, u"-Y"_s,
+                                          u"tcp.srcport == %1 && tcp.dstport == %2 && tcp.flags.fin == 1"_s.arg(serverPort).arg(longPort),
+                                          u"-T"_s, u"fields"_s, u"-e"_s, u"frame.comment"_s });
+    QVERIFY2(serverFin.contains("message too long"), serverFin.constData());
+}
+
+void tst_Capture::commentsNameTheClientAndTheReason()
+{
+    const QString file = path(u"comments.pcapng"_s);
+    QVERIFY(m_capture->start(file, Limits::CaptureMaxBytes.defaultValue, u"test"_s));
+    m_server->setTap(m_capture.get());
+    TestPeer *a = connectPeer();
+    const SpreadServer::ClientId id = m_server->clients().value(0);
+    QVERIFY(m_server->dropClient(id, u"bye now"_s));
+    QTRY_VERIFY(a->isClosed());
+    QTRY_COMPARE(m_capture->openStreams(), 0);
+    m_capture->stop();
+    const QByteArray comments = tshark({ u"-r"_s, file, u"-T"_s, u"fields"_s, u"-e"_s, u"frame.comment"_s });
+    QVERIFY2(comments.contains("SpreadSite client #" + QByteArray::number(id)), comments.constData());
+    QVERIFY2(comments.contains("bye now"), comments.constData());
+}
+
+void tst_Capture::sizeLimitStopsAndLeavesAValidFile()
+{
+    const QString file = path(u"small.pcapng"_s);
+    const qint64 limit = 4096;
+    QVERIFY(m_capture->start(file, limit, u"test"_s));
+    m_server->setTap(m_capture.get());
+    QSignalSpy stopped(m_capture.get(), &Capture::stoppedWithError);
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    for (int i = 0; i < 100; ++i)
+        a->write("line " + QByteArray::number(i) + ' ' + QByteArray(60, 'x') + '\n');
+    QTRY_COMPARE(stopped.count(), 1);
+    QVERIFY2(stopped.at(0).at(0).toString().contains(u"size limit"_s), qPrintable(stopped.at(0).at(0).toString()));
+    QVERIFY(!m_capture->isRunning());
+    QTRY_VERIFY(b->hasLine("line 99 " + QByteArray(60, 'x')));   // the server went on
+    m_capture->stop();
+    QVERIFY(QFileInfo(file).size() <= limit);
+    int exitCode = -1;
+    const QByteArray packets = tshark({ u"-r"_s, file }, &exitCode);
+    QCOMPARE(exitCode, 0);   // whole blocks only: no "cut short in the middle of a packet"
+    QVERIFY(packets.contains("SYN"));
+}
+
+void tst_Capture::unwritableFileIsRefusedAtStart()
+{
+    QVERIFY(!m_capture->start(u"/nonexistent/folder/x.pcapng"_s, Limits::CaptureMaxBytes.defaultValue, u"test"_s));
+    QVERIFY(m_capture->errorString().contains(u"No such file"_s));
+    QVERIFY(!m_capture->start(u"/dev/full"_s, Limits::CaptureMaxBytes.defaultValue, u"test"_s));
+    QVERIFY2(m_capture->errorString().contains(u"No space left"_s), qPrintable(m_capture->errorString()));
+}
+
+void tst_Capture::fullFileStopsTheCaptureNotTheServer()
+{
+    // A file that cannot grow (the process's file size limit, as a full disk) stops the
+    // capture, says why, and the console server goes on relaying.
+    if (QStandardPaths::findExecutable(u"prlimit"_s).isEmpty())
+        QSKIP("prlimit (util-linux) is not installed");
+    const QString file = path(u"full.pcapng"_s);
+    TestProcess server(u"prlimit"_s, { u"--fsize=20000"_s, serverBin(), u"--headless"_s, u"--bind"_s, u"127.0.0.1"_s,
+                                        u"--port"_s, u"0"_s, u"--capture"_s, file });
+    QTRY_VERIFY_WITH_TIMEOUT(server.hasMatch(QRegularExpression(u"listening on .* port \\d+$"_s)), 10000);
+    const quint16 port = quint16(server.match(QRegularExpression(u"port (\\d+)$"_s)).captured(1).toUInt());
+    TestPeer a(port), b(port);
+    QVERIFY(a.waitReady() && b.waitReady());
+    for (int i = 0; i < 400; ++i)
+        a.write("line " + QByteArray::number(i) + ' ' + QByteArray(80, 'y') + '\n');
+    QTRY_VERIFY_WITH_TIMEOUT(server.hasMatch(QRegularExpression(u"capture: stopped .*full\\.pcapng at \\d+ bytes: .*File too large"_s)),
+                             10000);
+    QTRY_VERIFY(b.hasLine("line 399 " + QByteArray(80, 'y')));
+    QVERIFY(server.isRunning());
+}
+
+QTEST_GUILESS_MAIN(tst_Capture)
+#include "tst_capture.moc"
