@@ -86,6 +86,11 @@ Capture::~Capture()
     stop();
 }
 
+QString Capture::description(const QHostAddress &address, quint16 port)
+{
+    return u"SpreadSite server on %1 port %2"_s.arg(address.toString()).arg(port);
+}
+
 bool Capture::start(const QString &fileName, qint64 maxBytes, const QString &description)
 {
     if (m_running || m_writer.joinable())
@@ -365,7 +370,7 @@ void Capture::writerLoop()
 
 void Capture::onWriterReport(const QString &reason, qint64 written)
 {
-    m_written = written;
+    m_written = std::max(m_written, written);   // a report still queued after stop() is older than stop()'s figure
     if (reason.isEmpty() || !m_running)
         return;   // a progress report, or already stopped
     m_running = false;

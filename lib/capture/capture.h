@@ -46,6 +46,8 @@ public:
     explicit Capture(QObject *parent = nullptr);
     ~Capture() override;
 
+    /** The capture's interface description for a server on @p address and @p port. */
+    static QString description(const QHostAddress &address, quint16 port);
     /** Opens @p fileName (its format by its name) and starts; false and errorString() if it cannot be created. */
     bool start(const QString &fileName, qint64 maxBytes, const QString &description);
     /** Writes what is waiting and closes the file; a capture stopped is not restarted. */

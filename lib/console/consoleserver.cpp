@@ -82,8 +82,7 @@ bool ConsoleServer::startCapture()
     const QString &file = m_options.captureFile;
     if (file.isEmpty())
         return true;
-    const QString description = u"SpreadSite server on %1 port %2"_s.arg(m_server.serverAddress().toString())
-                                        .arg(m_server.serverPort());
+    const QString description = Capture::description(m_server.serverAddress(), m_server.serverPort());
     if (!m_capture.start(file, m_options.captureMaxBytes, description)) {
         printError(ServerProgram, u"cannot write the capture file %1: %2"_s.arg(file, m_capture.errorString()));
         return false;

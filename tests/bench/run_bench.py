@@ -78,12 +78,15 @@ FRAMING_MODES = ["framing"]
 # Issue 15: ingest with the ten regex rules of rules10.json loaded (ours-rules) against none (ours), one run.
 RULES_MODES = ["rules"]
 RULES_FILE = Path(__file__).resolve().parent / "rules10.json"
-MODES = PLAIN_MODES + TLS_MODES + FRAMING_MODES + RULES_MODES
+# Issue 16: fan-out with --capture on (ours-capture) against without (ours), one run.
+CAPTURE_MODES = ["capture"]
+MODES = PLAIN_MODES + TLS_MODES + FRAMING_MODES + RULES_MODES + CAPTURE_MODES
 SERVERS = ["ours", "seed", "ncat", "yardstick", "haproxy"]
 TITLES = {
     "ours": "ours",
     "ours-length": "ours, --framing length:2",
     "ours-rules": "ours, --rules rules10.json",
+    "ours-capture": "ours, --capture",
     "seed": "Twisted (seed)",
     "ncat": "ncat --broker",
     "yardstick": "epoll yardstick",
@@ -123,6 +126,8 @@ TARGET_SILENT_BYTES = 1024      # RSS per silent pre-handshake connection
 TARGET_FRAMING_CPU = 1.1
 # Issue 15's target: ingest CPU per message with ten regex rules, against none.
 TARGET_RULES_CPU = 1.3
+# Issue 16's target: fan-out CPU per delivery with --capture on, against off (server and writer thread).
+TARGET_CAPTURE_CPU = 1.3
 
 
 def log(text):
@@ -293,13 +298,15 @@ class Server:
 
     def argv(self, port):
         relay_off = self.mode in ("ingest", "tls-ingest", "rules")
-        if self.kind in ("ours", "ours-length", "ours-rules"):
+        if self.kind in ("ours", "ours-length", "ours-rules", "ours-capture"):
             argv = [str(self.build / "app" / "spread-server"), "--headless", "--port", "0",
                     "--bind", "127.0.0.1", "--max-clients", "1000000"]
             if self.kind == "ours-length":
                 argv += ["--framing", "length:2"]
             if self.kind == "ours-rules":
                 argv += ["--rules", str(RULES_FILE)]
+            if self.kind == "ours-capture":
+                argv += ["--capture", str(self.capture_path), "--capture-max-bytes", "64G"]
             if self.mode.startswith("tls-"):
                 argv += ["--tls-cert", str(Server.tls.cert), "--tls-key", str(Server.tls.key)]
             return argv + (["--no-relay"] if relay_off else []) + Server.ours_args
@@ -311,6 +318,10 @@ class Server:
             return ["ncat", "--broker", "-l", "127.0.0.1", str(port), "--max-conns", "1000000"]
         argv = [str(self.build / "tests" / "bench" / "epoll-relay"), "--port", "0"]
         return argv + (["--no-relay"] if relay_off else [])
+
+    @property
+    def capture_path(self):
+        return self.log_dir / ("capture-%s-%d.pcapng" % (self.mode, os.getpid()))
 
     @property
     def config_path(self):
@@ -412,6 +423,10 @@ def applies(mode, kind, clients=None):
         return "the framing mode's row"
     if kind == "ours-rules":
         return "the rules mode's row"
+    if mode == "capture":
+        return None if kind in ("ours", "ours-capture") else "the capture mode weighs our server against itself"
+    if kind == "ours-capture":
+        return "the capture mode's row"
     if mode.startswith("tls-"):
         if kind == "seed":
             return "the seed's server has no TLS"
@@ -467,7 +482,7 @@ def bench_runs(mode, kind, size):
         broadcasts = 0 if applies("memory-traffic", kind) else size["broadcasts"]
         return [["--clients", str(n), "--broadcasts", str(broadcasts)]
                 for n in memory_sizes(size) if not applies(mode, kind, n)]
-    if mode in ("fanout", "framing"):
+    if mode in ("fanout", "framing", "capture"):
         return [["--receivers", str(size["receivers"]), "--lines", str(size["lines"]),
                  # A saturated pass is over in well under a second of server CPU, so it is run
                  # several times (fresh connections each) and the table takes the median pass.
@@ -491,7 +506,7 @@ def run_one(build, mode, kind, extra_args, log_dir, seed_python, timeout):
     server = Server(kind, build, mode, log_dir, seed_python)
     try:
         server.start()
-        bench_mode = {"framing": "fanout", "rules": "ingest"}.get(mode, mode)
+        bench_mode = {"framing": "fanout", "rules": "ingest", "capture": "fanout"}.get(mode, mode)
         argv = [str(build / "tests" / "bench" / "spread-bench"), bench_mode, "--host", "127.0.0.1", "--port", str(server.port),
                 "--pid", ",".join(str(pid) for pid in server.pids), "--server", kind, "--no-table"]
         if kind == "ours-length":
@@ -528,6 +543,11 @@ def run_one(build, mode, kind, extra_args, log_dir, seed_python, timeout):
         return [{"mode": mode, "server": kind, "status": "fail", "error": str(error)}]
     finally:
         server.stop()
+        if kind == "ours-capture":
+            try:   # hundreds of MB a run: the figure is the CPU, not the file
+                server.capture_path.unlink()
+            except OSError:
+                pass
 
 
 # ---- the table -------------------------------------------------------------
@@ -1045,6 +1065,41 @@ def build_rules_table(results, size, reps, build_type, quick):
     return "\n".join(t.lines) + "\n", ok
 
 
+def build_capture_table(results, size, reps, build_type, quick):
+    """Issue 16's table: fan-out with --capture on against off, both ours (CPU of both threads)."""
+    servers = ["ours", "ours-capture"]
+    t = Table(servers, results, base="ours")
+    t.lines.append("| measure (fan-out, 64-byte lines) | " + " | ".join(TITLES[k] for k in servers) + " | target (issue 16) |")
+    t.lines.append("|" + "---|" * (len(servers) + 2))
+    ok = True
+
+    def target(key, match):
+        nonlocal ok
+        off = median_of(t.rows("capture", "ours", **match), key)
+        on = median_of(t.rows("capture", "ours-capture", **match), key)
+        met = off is not None and on is not None and off > 0 and on / off <= TARGET_CAPTURE_CPU
+        ok = ok and met
+        return "≤ %.1f× without: %s" % (TARGET_CAPTURE_CPU, verdict(met))
+
+    sat = {"pace": "saturated"}
+    paced = {"pace": "%s/s" % size["paced_rate"]}
+    what = "%d receivers, %s lines" % (size["receivers"], fmt(size["lines"], 0))
+    t.add("saturated (%s): CPU µs/delivery" % what, "capture", cpu_key("delivery"), 4, sat, target(cpu_key("delivery"), sat))
+    t.add("saturated: p50 latency ms", "capture", "p50_ms", 2, sat)
+    t.add("paced %s/s: CPU µs/delivery" % fmt(size["paced_rate"], 0), "capture", cpu_key("delivery"), 3, paced,
+          target(cpu_key("delivery"), paced))
+    t.add("paced: p50 latency ms", "capture", "p50_ms", 3, paced)
+    statuses = [r.get("status") for k in servers for r in t.rows("capture", k)]
+    if any(s != "ok" for s in statuses):
+        ok = False
+        t.add_text("runs", ["%d ok of %d" % (sum(1 for r in t.rows("capture", k) if r.get("status") == "ok"),
+                                            len(t.rows("capture", k))) for k in servers], "every run ok: **not met**")
+    t.lines.append("")
+    t.lines.append("%s build, %d repetitions%s, medians; ratios to no capture in the same run; the capture's CPU is the "
+                   "server's and its writer thread's." % (build_type, reps, " (--quick)" if quick else ""))
+    return "\n".join(t.lines) + "\n", ok
+
+
 def build_type_of(build):
     try:
         text = (build / "CMakeCache.txt").read_text(errors="replace")
@@ -1091,6 +1146,8 @@ def main():
         servers.append("ours-length")   # the framing mode's second column
     if "rules" in modes and "ours" in servers:
         servers.append("ours-rules")    # the rules mode's second column
+    if "capture" in modes and "ours" in servers:
+        servers.append("ours-capture")  # the capture mode's second column
     if bad or args.reps < 1:
         parser.error("unknown mode or server: %s" % ", ".join(bad) if bad else "--reps must be at least 1")
 
@@ -1182,7 +1239,7 @@ def main():
         if tls_temp is not None:
             tls_temp.cleanup()
 
-    plain_servers = [k for k in servers if k not in ("haproxy", "ours-length", "ours-rules")]
+    plain_servers = [k for k in servers if k not in ("haproxy", "ours-length", "ours-rules", "ours-capture")]
     tls_servers = [k for k in servers if k in ("ours", "seed", "ncat", "haproxy")]
     table, all_ok = "", True
     if any(m in PLAIN_MODES for m in modes):
@@ -1199,6 +1256,10 @@ def main():
         rules_table, rules_ok = build_rules_table(results, size, args.reps, build_type, args.quick)
         table += ("\n" if table else "") + rules_table
         all_ok = all_ok and rules_ok
+    if "capture" in modes:
+        capture_table, capture_ok = build_capture_table(results, size, args.reps, build_type, args.quick)
+        table += ("\n" if table else "") + capture_table
+        all_ok = all_ok and capture_ok
     sys.stdout.write(table)
     sys.stdout.flush()
     if args.out:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "server/serverwindow.h"
 
+#include "capture/capture.h"
 #include "core/addresses.h"
 
 #include <QAbstractButton>
@@ -10,6 +11,9 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -56,6 +60,7 @@ constexpr int SAMPLE_INTERVAL_MS = 1000;
 constexpr int STATUS_TIMEOUT_MS = 8000;
 constexpr int RULES_COLUMN_WIDTH = 520;   // the Rules tab's table shows its actions, its form its fields
 const QString GROUP = u"server"_s;
+const QString CAPTURE_FOLDER_KEY = u"files/lastCaptureDirectory"_s;
 // The command line's names for the cluster options, as ServerOptions::explicitlySet lists them.
 const QString OPTION_NATS = u"nats"_s;
 const QString OPTION_DOMAIN = u"domain"_s;
@@ -97,8 +102,11 @@ ServerWindow::ServerWindow(const ServerOptions &options, QWidget *parent)
     buildMenus();
     loadSettings(options);
     openLogFile(options.logFile);
+    m_captureMaxBytes = options.captureMaxBytes;
+    m_launchCaptureFile = options.captureFile;
     connectServer();
     updateListenState();
+    updateCaptureState();
     updateSelectionState();
     updateClusterState();
 
@@ -113,6 +121,13 @@ ServerWindow::~ServerWindow()
     // No signals from the server or the bridge into a half-destroyed window;
     // and the bridge goes first, while the server it is joined to still exists.
     m_server->disconnect(this);
+    // The capture is taken from the server before either goes: a tap destroyed while set is used after free.
+    if (m_capture) {
+        m_capture->disconnect(this);
+        m_server->setTap(nullptr);
+        m_capture->stop();
+        m_capture.reset();
+    }
     if (m_bridge) {
         m_bridge->disconnect(this);
         delete m_bridge;
@@ -199,6 +214,11 @@ QLayout *ServerWindow::buildListenBar(QWidget *central)
     m_startButton->setToolTip(tr("Start or stop listening (F5)"));
     m_startButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     m_startButton->setAutoDefault(false);
+    m_captureButton = new QPushButton(tr("Capture"), central);
+    m_captureButton->setObjectName(u"captureButton"_s);
+    m_captureButton->setCheckable(true);
+    m_captureButton->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+    m_captureButton->setAutoDefault(false);
     m_listenLabel = new QLabel(central);
     m_listenLabel->setObjectName(u"listenLabel"_s);
     m_listenLabel->setTextFormat(Qt::PlainText);
@@ -215,6 +235,7 @@ QLayout *ServerWindow::buildListenBar(QWidget *central)
     listenBar->addWidget(portLabel);
     listenBar->addWidget(m_portSpin);
     listenBar->addWidget(m_startButton);
+    listenBar->addWidget(m_captureButton);
     listenBar->addSpacing(8);
     listenBar->addWidget(m_listenLabel, 1);
     return listenBar;
@@ -420,6 +441,9 @@ void ServerWindow::buildStatusBar()
     m_statusRates = statusLabel(u"statusRates"_s, tr("Messages per second received and sent, over the last second"));
     m_statusCluster = statusLabel(u"statusCluster"_s, tr("The cluster bridge: its state, and what waits in its reconnect buffer"));
     m_statusCluster->hide();   // shown while in a cluster
+    m_statusCapture = statusLabel(u"statusCapture"_s, QString());
+    m_statusCapture->hide();   // shown while capturing
+    statusBar()->addPermanentWidget(m_statusCapture);
     statusBar()->addPermanentWidget(m_statusCluster);
     statusBar()->addPermanentWidget(m_statusListen);
     statusBar()->addPermanentWidget(m_statusClients);
@@ -429,8 +453,8 @@ void ServerWindow::buildStatusBar()
 void ServerWindow::setTabOrders()
 {
     // Listen bar, clients, log, compose, then the settings.
-    chainTabOrder({ m_bindCombo, m_portSpin, m_startButton, m_clientFilterEdit, m_selectShownButton, m_clientView,
-                    m_dropReasonEdit, m_dropButton, m_logPanel->filterEdit() });
+    chainTabOrder({ m_bindCombo, m_portSpin, m_startButton, m_captureButton, m_clientFilterEdit, m_selectShownButton,
+                    m_clientView, m_dropReasonEdit, m_dropButton, m_logPanel->filterEdit() });
     chainTabOrder(QList<QWidget *> { m_logPanel->view(), m_targetCombo, m_composeEdit, m_composeHexCheck, m_sendButton }
                   + m_settingsPanel->focusChain() + m_clusterPanel->focusChain() + m_rulesPanel->focusChain());
 }
@@ -442,6 +466,14 @@ void ServerWindow::connectControls()
             stop();
         else
             start();
+    });
+    // The button follows the capture, not the click: on while a file is written.
+    connect(m_captureButton, &QPushButton::clicked, this, [this] {
+        if (isCapturing())
+            stopCapture();
+        else
+            openCaptureDialog();
+        updateCaptureState();
     });
     connect(m_dropButton, &QPushButton::clicked, this, &ServerWindow::dropSelected);
     connect(m_dropReasonEdit, &QLineEdit::returnPressed, this, &ServerWindow::dropSelected);
@@ -534,6 +566,11 @@ void ServerWindow::buildMenus()
     m_joinAction->setShortcut(QKeySequence(Qt::Key_F6));
     m_joinAction->setEnabled(ClusterBridge::isAvailable());
     connect(m_joinAction, &QAction::triggered, m_clusterPanel, &ClusterPanel::toggleJoined);
+    m_captureAction = serverMenu->addAction(tr("&Capture traffic…"));
+    m_captureAction->setObjectName(u"captureAction"_s);
+    m_captureAction->setCheckable(true);
+    m_captureAction->setShortcut(QKeySequence(Qt::Key_F7));
+    connect(m_captureAction, &QAction::triggered, m_captureButton, &QPushButton::click);
     m_dropAction = serverMenu->addAction(tr("&Drop selected clients"), this, &ServerWindow::dropSelected);
     m_dropAction->setObjectName(u"dropAction"_s);
     m_dropAction->setShortcut(QKeySequence::Delete);
@@ -677,6 +714,7 @@ void ServerWindow::saveSettings() const
 void ServerWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
+    stopCapture();   // the file is whole when the window is gone
     QMainWindow::closeEvent(event);
 }
 
@@ -733,6 +771,7 @@ void ServerWindow::connectServer()
                 m_tick.bytesOut += double(receivers) * double(message.size() + 1);
             });
     connect(m_server, &SpreadServer::stopped, this, [this] {
+        stopCapture();   // every client's end is in it: they are all closed
         if (!m_stopping)
             return;
         m_stopping = false;
@@ -785,6 +824,9 @@ bool ServerWindow::start()
         return false;
     }
     updateListenState();
+    // --capture, as the console server does it: once listening, so that the file names the port.
+    if (!m_launchCaptureFile.isEmpty())
+        startCapture(std::exchange(m_launchCaptureFile, QString()));
     return true;
 }
 
@@ -1005,6 +1047,8 @@ void ServerWindow::dropSelected()
 
 void ServerWindow::sampleTraffic()
 {
+    if (isCapturing())
+        updateCaptureState();   // the file's size, as the writer last said
     m_tick.clients = m_server->clientCount();
     m_graph->addSample(m_tick);
     const QLocale locale;
@@ -1024,6 +1068,119 @@ void ServerWindow::openClientWindow()
     options.explicitlySet = { u"host"_s, u"port"_s };
     ClientWindow *window = ClientWindow::openNew(options);
     window->connectToServer();
+}
+
+// ---- Capture: every client's bytes to a pcapng or pcap file --------------
+
+void ServerWindow::openCaptureDialog()
+{
+    if (m_captureDialog) {
+        m_captureDialog->raise();
+        m_captureDialog->activateWindow();
+        return;
+    }
+    auto *dialog = new QFileDialog(this, tr("Capture traffic to"));
+    dialog->setObjectName(u"captureFileDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setFileMode(QFileDialog::AnyFile);
+    const QStringList filters { tr("pcapng (*.pcapng)"), tr("pcap (*.pcap)") };
+    dialog->setNameFilters(filters);
+    dialog->setDefaultSuffix(u"pcapng"_s);
+    const QString folder = QSettings().value(CAPTURE_FOLDER_KEY, QDir::homePath()).toString();
+    dialog->setDirectory(folder);
+    const QString stamp = QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s);
+    dialog->selectFile(QDir(folder).filePath(u"spreadsite-%1.pcapng"_s.arg(stamp)));
+    // The format goes by the name's ending: choosing the other filter changes the ending typed.
+    connect(dialog, &QFileDialog::filterSelected, dialog, [dialog, filters](const QString &filter) {
+        const QString suffix = filter == filters.at(1) ? u"pcap"_s : u"pcapng"_s;
+        dialog->setDefaultSuffix(suffix);
+        const QFileInfo typed(dialog->selectedFiles().value(0));
+        if (typed.suffix() == u"pcap"_s || typed.suffix() == u"pcapng"_s)
+            dialog->selectFile(typed.completeBaseName() + u'.' + suffix);
+    });
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        QSettings().setValue(CAPTURE_FOLDER_KEY, QFileInfo(path).absolutePath());
+        startCapture(path);
+    });
+    m_captureDialog = dialog;
+    dialog->open();
+}
+
+bool ServerWindow::startCapture(const QString &file)
+{
+    stopCapture();
+    // The file's own words about where it was captured, as the console server writes them.
+    const QString description = m_server->isListening()
+            ? Capture::description(m_server->serverAddress(), m_server->serverPort())
+            : u"SpreadSite server"_s;
+    // A capture is not restarted: a new one for each file, the last one kept for its numbers.
+    m_capture = std::make_unique<Capture>();
+    if (!m_capture->start(file, m_captureMaxBytes, description)) {
+        m_serverLog->warn(tr("Cannot write the capture file %1: %2").arg(file, m_capture->errorString()));   // and the status bar
+        updateCaptureState();
+        return false;
+    }
+    connect(m_capture.get(), &Capture::stoppedWithError, this, &ServerWindow::onCaptureFailed);
+    connect(m_capture.get(), &Capture::framesDropped, this, [this](quint64 total) {
+        m_serverLog->warn(tr("Capture: %1 frames not captured so far: the disk does not keep up with the traffic").arg(total));
+    });
+    m_server->setTap(m_capture.get());
+    m_serverLog->captureState(file, CaptureFile::formatName(m_capture->format()), true, 0);
+    if (m_server->clientCount() > 0)
+        showStatus(tr("Capturing to %1: the clients that connect from now on").arg(QFileInfo(file).fileName()));
+    updateCaptureState();
+    return true;
+}
+
+bool ServerWindow::isCapturing() const
+{
+    return m_capture && m_capture->isRunning();
+}
+
+void ServerWindow::stopCapture()
+{
+    if (!isCapturing())
+        return;
+    m_capture->stop();   // what waits is written and the file closed: it is whole
+    m_server->setTap(nullptr);
+    const qint64 bytes = m_capture->bytesWritten();
+    m_serverLog->captureState(m_capture->fileName(), CaptureFile::formatName(m_capture->format()), false, bytes);
+    showStatus(tr("Capture stopped: %1 in %2").arg(UiText::byteText(bytes), QFileInfo(m_capture->fileName()).fileName()));
+    updateCaptureState();
+}
+
+void ServerWindow::onCaptureFailed(const QString &reason)
+{
+    m_server->setTap(nullptr);   // the server goes on; only the capture stopped
+    m_capture->stop();           // its writer thread ends, the file is closed
+    // A problem: the log line is said in the status bar too.
+    m_serverLog->captureState(m_capture->fileName(), CaptureFile::formatName(m_capture->format()), false,
+                              m_capture->bytesWritten(), reason);
+    updateCaptureState();
+}
+
+void ServerWindow::updateCaptureState()
+{
+    const bool capturing = isCapturing();
+    m_captureButton->setChecked(capturing);
+    if (m_captureAction) {
+        m_captureAction->setChecked(capturing);
+        m_captureAction->setText(capturing ? tr("Stop &capture") : tr("&Capture traffic…"));
+    }
+    if (capturing) {
+        const QString path = QDir::toNativeSeparators(m_capture->fileName());
+        m_captureButton->setToolTip(tr("Capturing every client's traffic to %1; click to stop (F7)").arg(path));
+        m_statusCapture->setText(tr("Capturing to %1 · %2")
+                                         .arg(QFileInfo(m_capture->fileName()).fileName(),
+                                              UiText::byteText(m_capture->bytesWritten())));
+        m_statusCapture->setToolTip(tr("Every client's traffic goes to %1 (%2)")
+                                            .arg(path, CaptureFile::formatName(m_capture->format())));
+    } else {
+        m_captureButton->setToolTip(tr("Capture the traffic of every client that connects, both directions, "
+                                       "to a pcapng or pcap file Wireshark opens (F7)"));
+    }
+    m_statusCapture->setVisible(capturing);
 }
 
 // ---- Cluster: the bridge, and the panels that show it --------------------

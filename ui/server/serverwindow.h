@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <memory>
+
 #include <QFile>
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 
@@ -14,6 +17,7 @@
 #include "core/spreadserver.h"
 #include "widgets/trafficgraph.h"
 
+class Capture;
 class ClientFilterProxy;
 class ClientTableModel;
 class ClusterPanel;
@@ -28,6 +32,7 @@ class ServerSettingsPanel;
 class QAction;
 class QCheckBox;
 class QComboBox;
+class QFileDialog;
 class QLabel;
 class QLayout;
 class QLineEdit;
@@ -50,6 +55,10 @@ class QTableView;
  * to join or leave by signals, and the window, which owns the bridge, tells
  * them how it goes. Its log is a ServerLog's: the window only shows the
  * events (LogModel) and writes them to --log-file, as the console does.
+ *
+ * Capture (F7, or --capture at launch) writes every client's traffic to a
+ * pcapng or pcap file through a Capture the window owns, set as the
+ * server's TrafficTap while it runs; a new one for each file.
  */
 class ServerWindow : public QMainWindow
 {
@@ -78,6 +87,18 @@ public:
     bool start();
     /** Stops listening and closes every client. */
     void stop();
+
+    /**
+     * Captures the traffic of the clients that connect from now on to @p file (pcap
+     * if it ends in .pcap, else pcapng); false, and the reason shown, if it cannot be
+     * written. A running capture is stopped first.
+     */
+    bool startCapture(const QString &file);
+    /** Stops the capture and logs how much it wrote; the file is whole. */
+    void stopCapture();
+    /** The running capture, or the last one (stopped); null before the first. */
+    Capture *capture() const { return m_capture.get(); }
+    bool isCapturing() const;
 
     /** Joins the cluster of the cluster controls; on failure the reason is shown. The bridge connects in the background. */
     bool joinCluster();
@@ -156,6 +177,12 @@ private:
     void sampleTraffic();
     void openClientWindow();
 
+    // Capture: the file dialog, the capture as the server's tap, its state shown.
+    void openCaptureDialog();
+    /** The capture stopped by itself (@p reason: the size limit, a full disk); the server goes on. */
+    void onCaptureFailed(const QString &reason);
+    void updateCaptureState();
+
     // Cluster: the bridge, and its state shown in the panels and the status bar.
     /** Starts the bridge with @p settings (already checked); on failure the reason is shown. */
     bool startBridge(const ClusterBridge::Settings &settings);
@@ -181,6 +208,7 @@ private:
     QComboBox *m_bindCombo = nullptr;
     QSpinBox *m_portSpin = nullptr;
     QPushButton *m_startButton = nullptr;
+    QPushButton *m_captureButton = nullptr;
     QLabel *m_listenLabel = nullptr;
     // clients
     QTableView *m_clientView = nullptr;
@@ -203,6 +231,7 @@ private:
     QLabel *m_statusClients = nullptr;
     QLabel *m_statusRates = nullptr;
     QLabel *m_statusCluster = nullptr;
+    QLabel *m_statusCapture = nullptr;
     QSplitter *m_mainSplitter = nullptr;    // left column | right column
     QSplitter *m_rightSplitter = nullptr;   // people tabs above the log
     // cluster
@@ -218,6 +247,12 @@ private:
     QAction *m_joinAction = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_dropAction = nullptr;
+    QAction *m_captureAction = nullptr;
+    // capture: not a child, so that the destructor stops it and takes it from the server before either goes
+    std::unique_ptr<Capture> m_capture;
+    QPointer<QFileDialog> m_captureDialog;
+    QString m_launchCaptureFile;   // --capture: started on the first successful listen
+    qint64 m_captureMaxBytes = Limits::CaptureMaxBytes.defaultValue;
 
     QTimer m_sampleTimer;
     TrafficGraph::Sample m_tick;   // counted since the last sample
