@@ -182,6 +182,12 @@ void tst_Capture::streamsFollowExactly()
     QCOMPARE(second.fromClient, binary + "\nsecond from b\n");
     QCOMPARE(second.fromServer, joined(bGot));
     QVERIFY(aGot.value(0).startsWith("欢迎"));
+    // Every header as a real one: Wireshark finds no bad IPv4 or TCP checksum when told to check.
+    const QByteArray bad = tshark({ u"-r"_s, file, u"-o"_s, u"tcp.check_checksum:TRUE"_s, u"-o"_s, u"ip.check_checksum:TRUE"_s,
+                                    u"-Y"_s, u"tcp.checksum.status == 0 || ip.checksum.status == 0"_s });
+    QVERIFY2(bad.trimmed().isEmpty(), bad.constData());
+    const QByteArray good = tshark({ u"-r"_s, file, u"-o"_s, u"tcp.check_checksum:TRUE"_s, u"-Y"_s, u"tcp.checksum.status == 1"_s });
+    QVERIFY(!good.trimmed().isEmpty());
 }
 
 void tst_Capture::tlsClientsAreCapturedInPlaintext()

@@ -67,6 +67,14 @@ void tst_LogFormat::serverTextLines_data()
     QTest::newRow("sent frame") << Log::What(Log::Sent { 0, "OK"_ba, 2, true }) << u"[server -> all (2)] 2 B: 4f4b"_s;
     QTest::newRow("warning") << Log::What(Log::Warning { u"cannot accept"_s }) << u"warning: cannot accept"_s;
     QTest::newRow("stopped") << Log::What(Log::Stopped {}) << u"stopped"_s;
+    QTest::newRow("tagged") << Log::What(Log::Received { peer, "TEMP=41"_ba, 2, false, u"alarm"_s })
+                            << u"[#7 127.0.0.1:5555] [alarm] TEMP=41"_s;
+    QTest::newRow("sent by a rule") << Log::What(Log::Sent { 7, "PONG 1"_ba, 1, false, { u"ping"_s, 3 } })
+                                    << u"[server -> #7, rule ping #3] PONG 1"_s;
+    QTest::newRow("capture writing") << Log::What(Log::CaptureState { u"c.pcapng"_s, u"pcapng"_s, true, 0 })
+                                     << u"capture: writing c.pcapng (pcapng)"_s;
+    QTest::newRow("capture stopped") << Log::What(Log::CaptureState { u"c.pcap"_s, u"pcap"_s, false, 4096, u"full"_s })
+                                     << u"capture: stopped c.pcap at 4096 bytes: full"_s;
 }
 
 void tst_LogFormat::serverTextLines()

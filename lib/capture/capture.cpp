@@ -41,15 +41,38 @@ void be32(char *p, quint32 v)
     be16(p + 2, quint16(v & 0xffff));
 }
 
-/** The ones' complement sum of @p n bytes, added to @p sum (RFC 1071). */
+/**
+ * The ones' complement sum of @p n bytes, added to @p sum (RFC 1071), eight
+ * bytes at a time: the sum of big-endian 16-bit words is the byte-swapped
+ * sum of little-endian ones, so words are added as the machine reads them
+ * and swapped once at the end (RFC 1071 section 2(B)).
+ */
 quint32 sum16(const char *p, qsizetype n, quint32 sum = 0)
 {
+    quint64 wide = 0;
+    for (; n >= 8; n -= 8, p += 8) {
+        quint64 w;
+        std::memcpy(&w, p, 8);
+        const quint64 low = w & 0xffffffffu, high = w >> 32;
+        wide += low + high;
+    }
+    for (; n >= 4; n -= 4, p += 4) {
+        quint32 w;
+        std::memcpy(&w, p, 4);
+        wide += w;
+    }
+    // Fold to 16 bits in the machine's order, then swap into network order.
+    while (wide >> 16)
+        wide = (wide & 0xffff) + (wide >> 16);
+    if constexpr (Q_BYTE_ORDER == Q_LITTLE_ENDIAN)
+        wide = ((wide & 0xff) << 8) | (wide >> 8);
+    quint32 total = sum + quint32(wide);
     const auto *u = reinterpret_cast<const quint8 *>(p);
     for (; n > 1; n -= 2, u += 2)
-        sum += quint32(u[0] << 8 | u[1]);
+        total += quint32(u[0] << 8 | u[1]);
     if (n)
-        sum += quint32(u[0] << 8);
-    return sum;
+        total += quint32(u[0] << 8);
+    return total;
 }
 quint16 fold(quint32 sum)
 {

@@ -158,20 +158,26 @@ bool CaptureFile::write(qint64 timeUs, QByteArrayView frame, QByteArrayView comm
         m_size += 16 + frame.size();
         return true;
     }
-    QByteArray body;
-    body.reserve(20 + padded(frame.size()) + 8 + padded(comment.size()));
-    putValue<quint32>(body, 0);   // interface 0
-    putValue<quint32>(body, quint32(quint64(timeUs) >> 32));
-    putValue<quint32>(body, quint32(quint64(timeUs) & 0xffffffffu));
-    putValue<quint32>(body, quint32(frame.size()));
-    putValue<quint32>(body, quint32(frame.size()));
-    body.append(frame.data(), frame.size());
-    body.append(padded(frame.size()) - frame.size(), '\0');
+    // Built in place at the end of the buffer: the frame is copied once, as it is written.
+    const quint32 total = quint32(sizeOf(frame, comment));
+    QByteArray &out = m_buffer;
+    out.reserve(out.size() + total);
+    putValue(out, EnhancedPacket);
+    putValue(out, total);
+    putValue<quint32>(out, 0);   // interface 0
+    putValue<quint32>(out, quint32(quint64(timeUs) >> 32));
+    putValue<quint32>(out, quint32(quint64(timeUs) & 0xffffffffu));
+    putValue<quint32>(out, quint32(frame.size()));
+    putValue<quint32>(out, quint32(frame.size()));
+    out.append(frame.data(), frame.size());
+    out.append(padded(frame.size()) - frame.size(), '\0');
     if (!comment.isEmpty()) {
-        putOption(body, OptComment, comment);
-        putOption(body, OptEnd, {});
+        putOption(out, OptComment, comment);
+        putOption(out, OptEnd, {});
     }
-    return put(block(EnhancedPacket, body));
+    putValue(out, total);
+    m_size += total;
+    return m_buffer.size() < BufferBytes || flush();
 }
 
 bool CaptureFile::put(const QByteArray &bytes)

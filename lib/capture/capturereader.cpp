@@ -215,6 +215,9 @@ private:
                     chunk.bytes.remove(0, -offset);   // overlaps what is in: its new bytes only
                 const quint32 taken = quint32(end);
                 next += taken;
+                // A segment that came early is sent when the gap before it filled: times never go back.
+                if (!chunks.isEmpty())
+                    chunk.timeUs = std::max(chunk.timeUs, chunks.last().timeUs);
                 chunks.append(std::move(chunk));
                 rebase(taken);
             }

@@ -2,6 +2,7 @@
 #include "consoleclient.h"
 
 #include "consoleio.h"
+#include "replayer.h"
 #include "log/logformat.h"
 
 #include <QCoreApplication>
@@ -139,6 +140,8 @@ void ConsoleClient::finishIfDone()
 
 int runHeadlessClient(const ClientOptions &options)
 {
+    if (!options.replayFile.isEmpty())
+        return runReplay(options);
     ConsoleClient client(options);
     return client.run();
 }

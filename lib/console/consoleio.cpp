@@ -22,11 +22,11 @@ using namespace Qt::Literals::StringLiterals;
 
 bool wantsHeadless(int argc, char **argv)
 {
-    // --help and --version print and exit: they must work without a display too.
-    static const char *const windowless[] = { "--headless", "--help", "-h", "-?", "--help-all", "--version", "-v" };
+    // --help and --version print and exit: they must work without a display too; --replay runs in the console.
+    static const char *const windowless[] = { "--headless", "--help", "-h", "-?", "--help-all", "--version", "-v", "--replay" };
     for (int i = 1; i < argc; ++i) {
         for (const char *option : windowless) {
-            if (std::strcmp(argv[i], option) == 0)
+            if (std::strcmp(argv[i], option) == 0 || (std::strcmp(option, "--replay") == 0 && std::strncmp(argv[i], "--replay=", 9) == 0))
                 return true;
         }
     }

@@ -486,7 +486,62 @@ void addClientOptions(QCommandLineParser &parser)
                                                      "--tls-key)."),
           u"file"_s },
         { u"tls-key"_s, QStringLiteral("The PEM private key of --tls-cert."), u"file"_s },
+        { u"replay"_s,
+          QStringLiteral("Send what the clients of this capture (pcapng, pcap) or JSON Lines log sent, at the "
+                         "recorded times, then exit; in the console, without periodic messages or stdin."),
+          u"file"_s },
+        { u"speed"_s, QStringLiteral("With --replay: divide the recorded gaps by this (default 1; 0: no gaps)."),
+          u"x"_s },
+        { u"from-client"_s,
+          QStringLiteral("With --replay: the recorded client to replay, repeatable, or 'all', each on its own "
+                         "connection (default: the only one in the file)."),
+          u"id"_s },
     });
+}
+
+/** --replay, --speed and --from-client; the file itself is read by runReplay(). */
+std::optional<int> parseReplay(const QCommandLineParser &parser, ClientOptions *options)
+{
+    if (!parser.isSet(u"replay"_s)) {
+        for (const QString &name : { u"speed"_s, u"from-client"_s }) {
+            if (parser.isSet(name)) {
+                printError(ClientProgram, u"--%1 needs --replay"_s.arg(name));
+                return ExitUsage;
+            }
+        }
+        return std::nullopt;
+    }
+    for (const QString &name : { u"send-file"_s, u"count"_s, u"message"_s, u"interval"_s }) {
+        if (parser.isSet(name)) {
+            printError(ClientProgram, u"--replay sends what was recorded; it cannot go with --%1"_s.arg(name));
+            return ExitUsage;
+        }
+    }
+    options->replayFile = parser.value(u"replay"_s);
+    if (options->replayFile.isEmpty()) {
+        printError(ClientProgram, u"bad value for --replay: it is empty"_s);
+        return ExitUsage;
+    }
+    if (parser.isSet(u"speed"_s)) {
+        bool ok = false;
+        const double speed = parser.value(u"speed"_s).toDouble(&ok);
+        if (!ok || !std::isfinite(speed) || speed < 0) {
+            printError(ClientProgram, u"bad value for --speed: '%1' (a number, 0 or more; 0: as fast as possible)"_s
+                                              .arg(parser.value(u"speed"_s)));
+            return ExitUsage;
+        }
+        options->replaySpeed = speed;
+    }
+    static const QRegularExpression idPattern(u"^[1-9]\\d{0,18}$"_s);
+    for (const QString &id : parser.values(u"from-client"_s)) {
+        if (id != u"all"_s && !idPattern.match(id).hasMatch()) {
+            printError(ClientProgram, u"bad value for --from-client: '%1' (a recorded client's id, or 'all')"_s.arg(id));
+            return ExitUsage;
+        }
+        options->replayClients.append(id);
+    }
+    options->periodic = false;   // --replay sends the recording and nothing else
+    return std::nullopt;
 }
 
 std::optional<int> parseHost(const QCommandLineParser &parser, QString *host)
@@ -641,6 +696,8 @@ std::optional<int> parseClientOptions(const QStringList &arguments, ClientOption
     if (auto exit = parseClientTls(parser, options))
         return exit;
     if (auto exit = parseRules(parser, ClientProgram, RuleSet::Side::Client, &options->rules))
+        return exit;
+    if (auto exit = parseReplay(parser, options))
         return exit;
     if (QString error; !MessageTemplate::parse(options->messageTemplate, MessageTemplate::Syntax::Seed, &error)) {
         printError(ClientProgram, u"bad value for --message: '%1': %2"_s.arg(options->messageTemplate, error));

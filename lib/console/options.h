@@ -71,10 +71,13 @@ struct ClientOptions
     QSslConfiguration tlsConfiguration = QSslConfiguration::defaultConfiguration();
     std::optional<RuleSet> rules;          ///< --rules FILE, loaded and checked
     QList<SavedMessage> sendList;          ///< --send-file FILE: sent in order once connected
+    QString replayFile;                    ///< --replay FILE: send what was recorded instead (console only)
+    double replaySpeed = 1;                ///< --speed: recorded gaps divided by this; 0: no gaps
+    QStringList replayClients;             ///< --from-client: recorded ids, or "all"; empty: the only one
     QStringList explicitlySet;
 };
 
-/** True if @p arguments ask for no window: --headless, or --help / --version (checked before any QCoreApplication exists). */
+/** True if @p arguments ask for no window: --headless, --replay, or --help / --version (checked before any QCoreApplication exists). */
 bool wantsHeadless(int argc, char **argv);
 
 std::optional<int> parseServerOptions(const QStringList &arguments, ServerOptions *options);
