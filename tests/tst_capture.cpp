@@ -71,6 +71,7 @@ private slots:
     void streamsFollowExactly_data();
     void streamsFollowExactly();
     void tlsClientsAreCapturedInPlaintext();
+    void clientsConnectedBeforeTheCaptureAreInIt();
     void resetsAndClosesShowWhoEnded();
     void commentsNameTheClientAndTheReason();
     void sizeLimitStopsAndLeavesAValidFile();
@@ -232,6 +233,28 @@ void tst_Capture::tlsClientsAreCapturedInPlaintext()
     QCOMPARE(first.fromServer, aGot);
     QCOMPARE(second.fromServer, bGot);
     QVERIFY(second.fromServer.endsWith("a secret line\n"));
+}
+
+void tst_Capture::clientsConnectedBeforeTheCaptureAreInIt()
+{
+    TestPeer *early = connectPeer();
+    const QByteArray welcome = early->lines().value(0) + '\n';
+    const QString file = path(u"late.pcapng"_s);
+    QVERIFY(m_capture->start(file, Limits::CaptureMaxBytes.defaultValue, u"test"_s));
+    m_server->setTap(m_capture.get());
+    QCOMPARE(m_capture->openStreams(), 1);
+    early->write("after the start\n");
+    QTRY_COMPARE(m_server->clientInfo(m_server->clients().value(0)).messagesIn, quint64(1));
+    QVERIFY(sync({ early }));
+    early->socket().disconnectFromHost();
+    QTRY_COMPARE(m_capture->openStreams(), 0);
+    m_capture->stop();
+    const Follow f = follow(file, 0);
+    QCOMPARE(f.fromClient, "after the start\n"_ba);
+    QVERIFY(!f.fromServer.contains(welcome));   // sent before the capture: not in it, and not made up
+    QCOMPARE(f.fromServer, "marker-1\n"_ba);
+    const QByteArray comments = tshark({ u"-r"_s, file, u"-T"_s, u"fields"_s, u"-e"_s, u"frame.comment"_s });
+    QVERIFY2(comments.contains("connected before the capture began"), comments.constData());
 }
 
 void tst_Capture::resetsAndClosesShowWhoEnded()

@@ -154,19 +154,31 @@ void Capture::stop()
     m_streams.clear();
 }
 
-void Capture::frame(const Stream &s, bool fromClient, quint8 flags, QByteArrayView payload, const QByteArray &comment)
+QByteArray TcpStreams::openComment(quint64 id)
+{
+    return "SpreadSite " + Words::tr("client #%1").arg(id).toUtf8();
+}
+
+QByteArray TcpStreams::closeComment(quint64 id, const QString &reason)
+{
+    return Words::tr("client #%1: %2").arg(id).arg(reason).toUtf8();
+}
+
+QList<quint64> TcpStreams::ids() const
+{
+    QList<quint64> ids;
+    ids.reserve(qsizetype(m_streams.size()));
+    for (const auto &[id, stream] : m_streams)
+        ids.append(id);
+    return ids;
+}
+
+void TcpStreams::frame(const Stream &s, qint64 timeUs, bool fromClient, quint8 flags, QByteArrayView payload,
+                       QByteArrayView comment)
 {
     const qsizetype ip = s.v6 ? 40 : 20;
     const qsizetype size = 14 + ip + 20 + payload.size();
-    const qsizetype at = m_batch.size();
-    m_batch.resize(at + RecordHeader + size + comment.size());
-    char *r = m_batch.data() + at;
-    const qint64 t = nowUs();
-    std::memcpy(r, &t, 8);
-    const quint32 frameBytes = quint32(size), commentBytes = quint32(comment.size());
-    std::memcpy(r + 8, &frameBytes, 4);
-    std::memcpy(r + 12, &commentBytes, 4);
-    char *f = r + RecordHeader;
+    char *f = m_sink->reserve(timeUs, size, comment);
 
     std::memcpy(f, fromClient ? ServerMac : ClientMac, 6);   // destination first
     std::memcpy(f + 6, fromClient ? ClientMac : ServerMac, 6);
@@ -212,16 +224,11 @@ void Capture::frame(const Stream &s, bool fromClient, quint8 flags, QByteArrayVi
     if (!payload.isEmpty())
         std::memcpy(tcp + 20, payload.data(), size_t(payload.size()));
     be16(tcp + 16, fold(sum16(tcp, 20 + payload.size(), pseudo)));
-    if (!comment.isEmpty())
-        std::memcpy(f + size, comment.constData(), size_t(comment.size()));
-    if (m_batch.size() >= BatchBytes)
-        handOver();
+    m_sink->commit();
 }
 
-void Capture::opened(quint64 id, const Endpoints &endpoints)
+void TcpStreams::open(quint64 id, const Endpoints &endpoints, qint64 timeUs, const QByteArray &comment)
 {
-    if (!m_running)
-        return;
     Stream s;
     s.ends = endpoints;
     s.ends.peer = plain(endpoints.peer);
@@ -233,60 +240,43 @@ void Capture::opened(quint64 id, const Endpoints &endpoints)
     }
     s.clientSeq = isn(id, true);
     s.serverSeq = isn(id, false);
-    const QByteArray who = Words::tr("client #%1").arg(id).toUtf8();
-    frame(s, true, Syn, {}, "SpreadSite " + who);
+    frame(s, timeUs, true, Syn, {}, comment.isEmpty() ? openComment(id) : comment);
     ++s.clientSeq;
-    frame(s, false, Syn | Ack, {});
+    frame(s, timeUs, false, Syn | Ack, {});
     ++s.serverSeq;
-    frame(s, true, Ack, {});
-    m_streams.emplace(id, std::move(s));
+    frame(s, timeUs, true, Ack, {});
+    m_streams.insert_or_assign(id, std::move(s));
 }
 
-void Capture::data(quint64 id, bool fromClient, QByteArrayView bytes)
+void TcpStreams::data(quint64 id, bool fromClient, QByteArrayView bytes, qint64 timeUs)
 {
-    if (!m_running)
-        return;
     const auto it = m_streams.find(id);
     if (it == m_streams.end())
         return;
     Stream &s = it->second;
     for (qsizetype at = 0; at < bytes.size(); at += MaxSegment) {
         const QByteArrayView piece = bytes.sliced(at, std::min(MaxSegment, bytes.size() - at));
-        frame(s, fromClient, Psh | Ack, piece);
+        frame(s, timeUs, fromClient, Psh | Ack, piece);
         (fromClient ? s.clientSeq : s.serverSeq) += quint32(piece.size());
     }
 }
 
-void Capture::received(quint64 id, QByteArrayView bytes)
+void TcpStreams::closing(quint64 id, const QString &reason, End end, qint64 timeUs)
 {
-    data(id, true, bytes);
-}
-
-void Capture::sent(quint64 id, QByteArrayView bytes)
-{
-    data(id, false, bytes);
-}
-
-void Capture::closing(quint64 id, const QString &reason, End end)
-{
-    if (!m_running)
-        return;
     const auto it = m_streams.find(id);
     if (it == m_streams.end())
         return;
     Stream &s = it->second;
-    s.reason = reason;
     s.end = end;
-    s.ending = true;
-    const QByteArray comment = Words::tr("client #%1: %2").arg(id).arg(reason).toUtf8();
+    s.closeComment = closeComment(id, reason);
     switch (end) {
     case End::Reset:
     case End::PeerReset:
-        frame(s, end == End::PeerReset, Rst | Ack, {}, comment);
+        frame(s, timeUs, end == End::PeerReset, Rst | Ack, {}, s.closeComment);
         m_streams.erase(it);
         return;
     case End::PeerClosed:
-        frame(s, true, Fin | Ack, {}, comment);   // its FIN came first
+        frame(s, timeUs, true, Fin | Ack, {}, s.closeComment);   // its FIN came first
         ++s.clientSeq;
         return;
     case End::Closed:
@@ -294,26 +284,79 @@ void Capture::closing(quint64 id, const QString &reason, End end)
     }
 }
 
-void Capture::closed(quint64 id)
+void TcpStreams::closed(quint64 id, qint64 timeUs)
 {
-    if (!m_running)
-        return;
     const auto it = m_streams.find(id);
     if (it == m_streams.end())
         return;
     Stream &s = it->second;
     if (s.end == End::PeerClosed) {
-        frame(s, false, Fin | Ack, {});
+        frame(s, timeUs, false, Fin | Ack, {});
         ++s.serverSeq;
-        frame(s, true, Ack, {});
+        frame(s, timeUs, true, Ack, {});
     } else {
-        frame(s, false, Fin | Ack, {}, Words::tr("client #%1: %2").arg(id).arg(s.reason).toUtf8());
+        frame(s, timeUs, false, Fin | Ack, {}, s.closeComment.isEmpty() ? closeComment(id, {}) : s.closeComment);
         ++s.serverSeq;
-        frame(s, true, Fin | Ack, {});
+        frame(s, timeUs, true, Fin | Ack, {});
         ++s.clientSeq;
-        frame(s, false, Ack, {});
+        frame(s, timeUs, false, Ack, {});
     }
     m_streams.erase(it);
+}
+
+char *Capture::reserve(qint64 timeUs, qsizetype frameBytes, QByteArrayView comment)
+{
+    const qsizetype at = m_batch.size();
+    m_batch.resize(at + RecordHeader + frameBytes + comment.size());
+    char *r = m_batch.data() + at;
+    std::memcpy(r, &timeUs, 8);
+    const quint32 size = quint32(frameBytes), commentBytes = quint32(comment.size());
+    std::memcpy(r + 8, &size, 4);
+    std::memcpy(r + 12, &commentBytes, 4);
+    if (!comment.isEmpty())
+        std::memcpy(r + RecordHeader + frameBytes, comment.data(), size_t(comment.size()));
+    return r + RecordHeader;
+}
+
+void Capture::commit()
+{
+    if (m_batch.size() >= BatchBytes)
+        handOver();
+}
+
+void Capture::opened(quint64 id, const Endpoints &endpoints)
+{
+    if (!m_running)
+        return;
+    // A client already connected when the capture began: its handshake is drawn, and said to be made up.
+    const QByteArray comment = endpoints.midStream
+            ? TcpStreams::openComment(id) + Words::tr(" (connected before the capture began)").toUtf8()
+            : QByteArray();
+    m_streams.open(id, endpoints, nowUs(), comment);
+}
+
+void Capture::received(quint64 id, QByteArrayView bytes)
+{
+    if (m_running)
+        m_streams.data(id, true, bytes, nowUs());
+}
+
+void Capture::sent(quint64 id, QByteArrayView bytes)
+{
+    if (m_running)
+        m_streams.data(id, false, bytes, nowUs());
+}
+
+void Capture::closing(quint64 id, const QString &reason, End end)
+{
+    if (m_running)
+        m_streams.closing(id, reason, end, nowUs());
+}
+
+void Capture::closed(quint64 id)
+{
+    if (m_running)
+        m_streams.closed(id, nowUs());
 }
 
 void Capture::handOver()

@@ -5,6 +5,7 @@
 #include "core/traffictap.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QObject>
 #include <QTimer>
 
@@ -15,6 +16,77 @@
 #include <unordered_map>
 
 class SpreadServer;
+
+/**
+ * Synthetic TCP streams, one per client, as Ethernet frames: the SYN /
+ * SYN-ACK / ACK of its opening, data segments whose sequence and
+ * acknowledgement numbers advance with the bytes, FIN from the side that
+ * closed first (RST for a reset), pcapng comments naming the client (on its
+ * SYN) and its close reason (on its FIN or RST). Every call takes its time
+ * (µs since the epoch) and hands each frame to a Sink as it is built.
+ *
+ * Used by Capture for live traffic and by a window's log to save what it
+ * holds. Builds each frame once, in the sink's own buffer: no copy of the
+ * payload but the one into the frame.
+ */
+class TcpStreams
+{
+public:
+    using Endpoints = TrafficTap::Endpoints;
+    using End = TrafficTap::End;
+
+    /** Where frames go. */
+    class Sink
+    {
+    public:
+        virtual ~Sink() = default;
+        /** Room for a frame of @p frameBytes captured at @p timeUs, with @p comment: it is built there, then committed. */
+        virtual char *reserve(qint64 timeUs, qsizetype frameBytes, QByteArrayView comment) = 0;
+        /** The frame reserve() gave room for is built. */
+        virtual void commit() = 0;
+    };
+
+    explicit TcpStreams(Sink *sink)
+        : m_sink(sink)
+    {
+    }
+
+    /** "SpreadSite client #3": the comment on a client's SYN. */
+    static QByteArray openComment(quint64 id);
+    /** "client #3: reason": the comment on its FIN or RST. */
+    static QByteArray closeComment(quint64 id, const QString &reason);
+
+    /** Opens stream @p id (a handshake at @p timeUs), its SYN commented with @p comment (openComment() if empty). */
+    void open(quint64 id, const Endpoints &endpoints, qint64 timeUs, const QByteArray &comment = {});
+    /** @p bytes from the client (or to it), in segments of at most MaxSegment bytes; nothing if @p id is not open. */
+    void data(quint64 id, bool fromClient, QByteArrayView bytes, qint64 timeUs);
+    /** How stream @p id ends (Capture's TrafficTap::closing()): a reset ends it at once. */
+    void closing(quint64 id, const QString &reason, End end, qint64 timeUs);
+    /** Its socket is closed: the FINs still owed, and the stream is forgotten. */
+    void closed(quint64 id, qint64 timeUs);
+    bool contains(quint64 id) const { return m_streams.find(id) != m_streams.end(); }
+    /** The streams open, in no order. */
+    QList<quint64> ids() const;
+    int count() const { return int(m_streams.size()); }
+    void clear() { m_streams.clear(); }
+
+private:
+    struct Stream {
+        Endpoints ends;
+        bool v6 = false;
+        quint32 clientSeq = 0;   // next sequence number of each side
+        quint32 serverSeq = 0;
+        QByteArray closeComment;
+        End end = End::Closed;
+    };
+    enum Flag : quint8 { Fin = 0x01, Syn = 0x02, Rst = 0x04, Psh = 0x08, Ack = 0x10 };
+
+    void frame(const Stream &s, qint64 timeUs, bool fromClient, quint8 flags, QByteArrayView payload,
+               QByteArrayView comment = {});
+
+    Sink *m_sink;
+    std::unordered_map<quint64, Stream> m_streams;
+};
 
 /**
  * `--capture FILE`: every client's traffic, both directions, as it crossed
@@ -36,7 +108,7 @@ class SpreadServer;
  * reaches its size limit (the file stays valid: only whole blocks are
  * written) or a write fails (a full disk).
  */
-class Capture : public QObject, public TrafficTap
+class Capture : public QObject, public TrafficTap, private TcpStreams::Sink
 {
     Q_OBJECT
 
@@ -59,7 +131,7 @@ public:
     /** Bytes in the file so far (as the writer last said). */
     qint64 bytesWritten() const { return m_written; }
     /** Clients whose streams are open in the capture (their socket is not closed yet). */
-    int openStreams() const { return int(m_streams.size()); }
+    int openStreams() const { return m_streams.count(); }
     /** Frames not captured because the disk did not keep up. */
     quint64 droppedFrames() const { return m_dropped; }
 
@@ -77,25 +149,16 @@ signals:
     void framesDropped(quint64 total);
 
 private:
-    struct Stream {
-        Endpoints ends;
-        bool v6 = false;
-        quint32 clientSeq = 0;   // next sequence number of each side
-        quint32 serverSeq = 0;
-        QString reason;
-        End end = End::Closed;
-        bool ending = false;
-    };
-    enum Flag : quint8 { Fin = 0x01, Syn = 0x02, Rst = 0x04, Psh = 0x08, Ack = 0x10 };
+    // TcpStreams::Sink: the frame goes straight into the batch.
+    char *reserve(qint64 timeUs, qsizetype frameBytes, QByteArrayView comment) override;
+    void commit() override;
 
-    void frame(const Stream &s, bool fromClient, quint8 flags, QByteArrayView payload, const QByteArray &comment = {});
-    void data(quint64 id, bool fromClient, QByteArrayView bytes);
     void handOver();
     void writerLoop();
     /** From the writer after each batch: the file's size, and why it stopped if it did. */
     void onWriterReport(const QString &reason, qint64 written);
 
-    std::unordered_map<quint64, Stream> m_streams;
+    TcpStreams m_streams { this };
     QString m_fileName;
     CaptureFile::Format m_format = CaptureFile::Format::Pcapng;
     QString m_error;

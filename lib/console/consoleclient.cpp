@@ -2,10 +2,12 @@
 #include "consoleclient.h"
 
 #include "consoleio.h"
-#include "replayer.h"
+#include "capture/replayer.h"
 #include "log/logformat.h"
 
 #include <QCoreApplication>
+
+#include <algorithm>
 
 
 using namespace Qt::Literals::StringLiterals;
@@ -136,6 +138,68 @@ void ConsoleClient::finishIfDone()
         m_client.disconnectFromServer();   // delivers what is queued, then closes
     else
         QCoreApplication::exit(ExitOk);
+}
+
+int runReplay(const ClientOptions &options)
+{
+    QString error;
+    const std::optional<Recording> recording = CaptureReader::read(options.replayFile, &error);
+    if (!recording) {
+        printError(ClientProgram, u"bad value for --replay: %1"_s.arg(error));
+        return ExitUsage;
+    }
+    const QList<quint64> found = recording->ids();
+    QList<quint64> chosen;
+    if (options.replayClients.contains(u"all"_s)) {
+        chosen = found;
+    } else if (options.replayClients.isEmpty()) {
+        if (found.size() != 1) {
+            printError(ClientProgram, u"%1 holds %2 recorded clients (ids: %3): choose with --from-client ID or --from-client all"_s
+                                              .arg(options.replayFile)
+                                              .arg(found.size())
+                                              .arg(Replayer::idList(found)));
+            return ExitUsage;
+        }
+        chosen = found;
+    } else {
+        for (const QString &text : options.replayClients) {
+            const quint64 id = text.toULongLong();
+            if (!found.contains(id)) {
+                printError(ClientProgram, u"bad value for --from-client: %1 is not a client of %2 (ids: %3)"_s
+                                                  .arg(text, options.replayFile, Replayer::idList(found)));
+                return ExitUsage;
+            }
+            if (!chosen.contains(id))
+                chosen.append(id);
+        }
+        std::sort(chosen.begin(), chosen.end());
+    }
+    if (chosen.isEmpty()) {
+        printError(ClientProgram, u"%1 holds no recorded client that sent something"_s.arg(options.replayFile));
+        return ExitUsage;
+    }
+    Replayer replayer;
+    QObject::connect(&replayer, &Replayer::finished, &replayer, [&replayer](bool ok, const QString &reason) {
+        if (ok) {
+            printLine(u"Replay done: %1 message(s) sent"_s.arg(replayer.total()));
+            QCoreApplication::exit(ExitOk);
+        } else {
+            printError(ClientProgram, reason);
+            QCoreApplication::exit(ExitFailure);
+        }
+    });
+    printLine(u"Replaying %1 recorded client(s) (%2) to %3:%4"_s
+                      .arg(chosen.size())
+                      .arg(Replayer::idList(chosen))
+                      .arg(options.host)
+                      .arg(options.port));
+    Replayer::Connection connection;
+    connection.framing = options.framing;
+    connection.lineEnding = options.lineEnding;
+    connection.tls = options.tls;
+    connection.tlsConfiguration = options.tlsConfiguration;
+    replayer.start(*recording, chosen, options.host, options.port, options.replaySpeed, connection);
+    return QCoreApplication::exec();
 }
 
 int runHeadlessClient(const ClientOptions &options)

@@ -660,9 +660,20 @@ void SessionEngine::openSession(Session *session)
     emit sessionOpened(session->id, info.address, info.port);
 }
 
-void SessionEngine::tapOpened(Session &s, const SessionInfo &info)
+void SessionEngine::setTap(TrafficTap *tap)
+{
+    m_tap = tap;
+    for (Session *s : m_open) {
+        s->tapped = false;
+        if (tap)
+            tapOpened(*s, sessionInfo(s->id), true);
+    }
+}
+
+void SessionEngine::tapOpened(Session &s, const SessionInfo &info, bool midStream)
 {
     TrafficTap::Endpoints ends;
+    ends.midStream = midStream;
     ends.peer = info.address;
     ends.peerPort = info.port;
     sockaddr_storage local {};

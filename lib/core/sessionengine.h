@@ -135,8 +135,8 @@ public:
      * its handshake never costs one. Empty: admitted.
      */
     void setTlsAdmission(std::function<QString(const QHostAddress &)> admission) { m_admission = std::move(admission); }
-    /** What sees every session's bytes from the next session on (a capture); null: none. Not owned. */
-    void setTap(TrafficTap *tap) { m_tap = tap; }
+    /** What sees every open session's bytes from now on (a capture), told of the open ones first; null: none. Not owned. */
+    void setTap(TrafficTap *tap);
     TrafficTap *tap() const { return m_tap; }
     /** True from a non-null configuration on, also if OpenSSL refused it (listen() then fails). */
     bool isTlsEnabled() const { return m_tls || !m_tlsError.isEmpty(); }
@@ -240,7 +240,7 @@ private:
     bool writePlain(Session &s);
     void wrote(Session &s, qint64 bytes);
     void openSession(Session *session);
-    void tapOpened(Session &s, const SessionInfo &info);
+    void tapOpened(Session &s, const SessionInfo &info, bool midStream = false);
     void consume(Session &s, QByteArrayView data);
     void onEpollReady();
     void onTimer();

@@ -92,7 +92,7 @@ public:
      */
     int sendTemplate(const MessageTemplate &message, quint64 sequence, const QList<ClientId> &to = {},
                      const MessageCause &cause = {});
-    /** What sees every client's bytes as they cross the socket (a Capture), from the next client on; null: none. Not owned. */
+    /** What sees every client's bytes as they cross the socket (a Capture), the connected ones included; null: none. Not owned. */
     void setTap(TrafficTap *tap) { m_engine->setTap(tap); }
     /** What looks at each client message before it is relayed (a RuleRunner); null: none. Not owned. */
     void setHook(MessageHook *hook) { m_hook = hook; }

@@ -20,10 +20,11 @@ public:
         quint16 peerPort = 0;
         QHostAddress local;
         quint16 localPort = 0;
+        bool midStream = false;   ///< already open when the tap was set: its first bytes are not seen
     };
 
     virtual ~TrafficTap() = default;
-    /** Session @p id was accepted (a TLS one before its handshake). */
+    /** Session @p id was opened (a TLS one after its handshake), or was open when the tap was set. */
     virtual void opened(quint64 id, const Endpoints &endpoints) = 0;
     virtual void received(quint64 id, QByteArrayView bytes) = 0;
     virtual void sent(quint64 id, QByteArrayView bytes) = 0;

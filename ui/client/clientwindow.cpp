@@ -9,8 +9,12 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,6 +22,7 @@
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -116,6 +121,7 @@ void ClientWindow::buildUi()
     buildSavedDock();
     // One column beside the log for both, as tabs: two docks side by side would squeeze it.
     tabifyDockWidget(m_rulesDock, m_savedDock);
+    buildReplayDock();
     buildStatusBar();
     setTabOrders();
     connectControls();
@@ -275,6 +281,46 @@ void ClientWindow::buildSavedDock()
     });
 }
 
+void ClientWindow::buildReplayDock()
+{
+    m_replayDock = new QDockWidget(tr("Replay"), this);
+    m_replayDock->setObjectName(u"replayDock"_s);
+    m_replayDock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea | Qt::BottomDockWidgetArea);
+    m_replayPanel = new ReplayPanel(m_replayDock);
+    // Its own connections, to the server of the controls as they are when Start is clicked.
+    m_replayPanel->setTarget([this] {
+        ReplayPanel::Target target;
+        target.host = m_hostEdit->text().trimmed();
+        target.port = quint16(m_portSpin->value());
+        target.connection.framing = m_client->framing();
+        target.connection.lineEnding = m_client->lineEnding();
+        target.connection.tls = m_tlsCheck->isChecked();
+        target.connection.tlsConfiguration = m_tlsConfiguration;
+        return target;
+    });
+    m_replayDock->setWidget(m_replayPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_replayDock);
+    m_replayDock->hide();   // shown from File → Replay a file...
+    connect(m_replayPanel, &ReplayPanel::statusMessagePosted, this, &ClientWindow::showStatus);
+}
+
+void ClientWindow::showReplayDock()
+{
+    if (!m_replayDock->isVisible() && !isMaximized() && !isFullScreen())
+        resize(width(), height() + m_replayDock->sizeHint().height());
+    m_replayDock->show();
+    m_replayDock->raise();
+}
+
+bool ClientWindow::startReplay(const QString &fileName, double speed, const QList<quint64> &clients)
+{
+    showReplayDock();
+    if (!m_replayPanel->openFile(fileName))
+        return false;
+    m_replayPanel->setSpeed(speed);
+    return clients.isEmpty() ? m_replayPanel->start() : m_replayPanel->start(clients);
+}
+
 void ClientWindow::buildRulesDock()
 {
     m_rulesDock = new QDockWidget(tr("Rules"), this);
@@ -373,6 +419,14 @@ void ClientWindow::buildMenus()
     newWindow->setObjectName(u"newClientAction"_s);
     newWindow->setShortcut(QKeySequence::New);
     m_logPanel->addFileActions(file);
+    QAction *replay = file->addAction(tr("&Replay a file..."), this, [this] {
+        showReplayDock();
+        if (m_replayPanel->fileName().isEmpty())
+            m_replayPanel->chooseFile();
+    });
+    replay->setObjectName(u"replayAction"_s);
+    replay->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    replay->setToolTip(tr("Send what the clients of a capture or a log sent, to the server of the controls, on connections of its own"));
     file->addSeparator();
     QAction *close = file->addAction(tr("&Close window"), this, &QWidget::close);
     close->setShortcut(QKeySequence::Close);
@@ -724,4 +778,217 @@ void ClientWindow::openNewWindow()
     ClientWindow *window = openNew(currentOptions());
     emit clientWindowOpened(window);
     window->connectToServer();
+}
+
+// ---- ReplayPanel -------------------------------------------------------------------------
+
+namespace {
+constexpr double MAX_REPLAY_SPEED = 1000;
+const QString REPLAY_FOLDER_KEY = u"client/replayFolder"_s;
+} // namespace
+
+ReplayPanel::ReplayPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_replayer(new Replayer(this))
+{
+    setObjectName(u"replayPanel"_s);
+    m_fileEdit = new QLineEdit(this);
+    m_fileEdit->setObjectName(u"replayFileEdit"_s);
+    m_fileEdit->setReadOnly(true);
+    m_fileEdit->setPlaceholderText(tr("a capture (pcapng, pcap) or a JSON Lines log"));
+    m_fileEdit->setToolTip(tr("The file replayed: what its clients sent is sent again"));
+    m_browseButton = new QPushButton(tr("&Browse..."), this);
+    m_browseButton->setObjectName(u"replayBrowseButton"_s);
+    m_browseButton->setToolTip(tr("Choose a capture or a log to replay"));
+    auto *fileBar = new QHBoxLayout;
+    fileBar->addWidget(m_fileEdit, 1);
+    fileBar->addWidget(m_browseButton);
+
+    m_clientCombo = new QComboBox(this);
+    m_clientCombo->setObjectName(u"replayClientCombo"_s);
+    m_clientCombo->setToolTip(tr("The recorded clients found in the file: one of them, or all, each on its own connection"));
+    m_clientCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_speedSpin = new QDoubleSpinBox(this);
+    m_speedSpin->setObjectName(u"replaySpeedSpin"_s);
+    m_speedSpin->setRange(0, MAX_REPLAY_SPEED);
+    m_speedSpin->setDecimals(2);
+    m_speedSpin->setValue(1);
+    m_speedSpin->setSuffix(u" \u00d7"_s);
+    m_speedSpin->setSpecialValueText(tr("As fast as possible"));
+    m_speedSpin->setToolTip(tr("The recorded gaps divided by this: 1 as recorded, 2 twice as fast; 0 with no gaps at all"));
+    m_startButton = new QPushButton(tr("&Start"), this);
+    m_startButton->setObjectName(u"replayStartButton"_s);
+    m_startButton->setToolTip(tr("Connect to the server of the controls and replay"));
+    m_stopButton = new QPushButton(tr("S&top"), this);
+    m_stopButton->setObjectName(u"replayStopButton"_s);
+    m_stopButton->setToolTip(tr("Stop the replay and close its connections"));
+    auto *runBar = new QHBoxLayout;
+    auto *speedLabel = new QLabel(tr("S&peed:"), this);
+    speedLabel->setBuddy(m_speedSpin);
+    runBar->addWidget(m_clientCombo, 1);
+    runBar->addWidget(speedLabel);
+    runBar->addWidget(m_speedSpin);
+    runBar->addWidget(m_startButton);
+    runBar->addWidget(m_stopButton);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(u"replayProgress"_s);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("%v of %m messages sent"));
+    m_progress->setToolTip(tr("Messages of the chosen clients sent so far"));
+    m_resultLabel = new QLabel(this);
+    m_resultLabel->setObjectName(u"replayResult"_s);
+    m_resultLabel->setTextFormat(Qt::PlainText);
+    m_resultLabel->setWordWrap(true);
+    m_resultLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_resultLabel->setToolTip(tr("How the last replay went, or why the file cannot be replayed"));
+
+    auto *form = new QFormLayout(this);
+    auto *fileLabel = new QLabel(tr("&File:"), this);
+    fileLabel->setBuddy(m_browseButton);
+    auto *clientsLabel = new QLabel(tr("&Clients:"), this);
+    clientsLabel->setBuddy(m_clientCombo);
+    form->addRow(fileLabel, fileBar);
+    form->addRow(clientsLabel, runBar);
+    form->addRow(m_progress);
+    form->addRow(m_resultLabel);
+
+    connect(m_browseButton, &QPushButton::clicked, this, &ReplayPanel::chooseFile);
+    connect(m_startButton, &QPushButton::clicked, this, [this] { start(); });
+    connect(m_stopButton, &QPushButton::clicked, this, &ReplayPanel::stop);
+    connect(m_replayer, &Replayer::progress, this, [this](qsizetype sent, qsizetype total) {
+        m_progress->setRange(0, int(std::max<qsizetype>(total, 1)));
+        m_progress->setValue(int(sent));
+    });
+    connect(m_replayer, &Replayer::finished, this, &ReplayPanel::onFinished);
+    updateState();
+}
+
+ReplayPanel::~ReplayPanel()
+{
+    m_replayer->disconnect(this);
+}
+
+void ReplayPanel::chooseFile()
+{
+    QSettings settings;
+    const QString folder = settings.value(REPLAY_FOLDER_KEY).toString();
+    const QString fileName = QFileDialog::getOpenFileName(
+            this, tr("Replay a file"), folder,
+            tr("Captures and logs (*.pcapng *.pcap *.jsonl *.json *.log);;pcapng captures (*.pcapng);;"
+               "pcap captures (*.pcap);;JSON Lines logs (*.jsonl *.json *.log);;All files (*)"));
+    if (fileName.isEmpty())
+        return;
+    settings.setValue(REPLAY_FOLDER_KEY, QFileInfo(fileName).absolutePath());
+    openFile(fileName);
+}
+
+bool ReplayPanel::openFile(const QString &fileName)
+{
+    if (m_replayer->isRunning())
+        m_replayer->stop();
+    m_fileName = fileName;
+    m_fileEdit->setText(QDir::toNativeSeparators(fileName));
+    m_fileEdit->setCursorPosition(0);
+    m_clientCombo->clear();
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    QString error;
+    m_recording = CaptureReader::read(fileName, &error);
+    if (!m_recording) {
+        showResult(error, true);
+        updateState();
+        return false;
+    }
+    const QList<Recording::Client> &clients = m_recording->clients;
+    qsizetype total = 0;
+    for (const Recording::Client &client : clients)
+        total += client.chunks.size();
+    if (clients.isEmpty()) {
+        showResult(tr("%1 holds no recorded client that sent something").arg(QFileInfo(fileName).fileName()), true);
+        updateState();
+        return false;
+    }
+    m_clientCombo->addItem(tr("All recorded clients (%1), %n message(s)", nullptr, int(total)).arg(clients.size()), QVariant());
+    for (const Recording::Client &client : clients)
+        m_clientCombo->addItem(tr("Client #%1, %n message(s)", nullptr, int(client.chunks.size())).arg(client.id), client.id);
+    // One client: that one; several: all, as they were.
+    m_clientCombo->setCurrentIndex(0);
+    const QString kind = m_recording->framed() ? tr("log") : tr("capture");
+    showResult(tr("A %1 with %n recorded client(s) (ids: %2)", nullptr, int(clients.size()))
+                       .arg(kind, Replayer::idList(m_recording->ids())),
+               false);
+    updateState();
+    return true;
+}
+
+void ReplayPanel::setSpeed(double speed)
+{
+    m_speedSpin->setValue(speed);
+}
+
+bool ReplayPanel::start(const std::optional<QList<quint64>> &clients)
+{
+    if (!m_recording) {
+        showResult(m_fileName.isEmpty() ? tr("Choose a file to replay first") : resultText(), true);
+        return false;
+    }
+    QList<quint64> chosen;
+    if (clients) {
+        chosen = *clients;
+    } else if (const QVariant id = m_clientCombo->currentData(); id.isValid()) {
+        chosen = { id.toULongLong() };
+    } else {
+        chosen = m_recording->ids();
+    }
+    const Target target = m_target ? m_target() : Target();
+    if (target.host.isEmpty() || target.port == 0) {
+        showResult(tr("Type the server's host and port above first"), true);
+        return false;
+    }
+    m_lastTarget = u"%1:%2"_s.arg(target.host).arg(target.port);
+    showResult(tr("Replaying to %1...").arg(m_lastTarget), false);
+    m_replayer->start(*m_recording, chosen, target.host, target.port, m_speedSpin->value(), target.connection);
+    updateState();
+    if (!m_replayer->isRunning())
+        return false;   // onFinished said why
+    emit statusMessagePosted(tr("Replaying %1 to %2").arg(QFileInfo(m_fileName).fileName(), m_lastTarget));
+    return true;
+}
+
+void ReplayPanel::stop()
+{
+    m_replayer->stop();
+    updateState();
+}
+
+QString ReplayPanel::resultText() const
+{
+    return m_resultLabel->text();
+}
+
+void ReplayPanel::onFinished(bool ok, const QString &reason)
+{
+    const QString text = ok ? tr("Done: %n message(s) sent to %1", nullptr, int(m_replayer->total())).arg(m_lastTarget)
+                            : tr("Replay ended: %1").arg(reason);
+    showResult(text, !ok);
+    emit statusMessagePosted(text);
+    updateState();
+}
+
+void ReplayPanel::showResult(const QString &text, bool problem)
+{
+    m_resultLabel->setText(text);
+    m_resultLabel->setStyleSheet(problem ? UiText::problemStyle() : QString());
+}
+
+void ReplayPanel::updateState()
+{
+    const bool running = m_replayer->isRunning();
+    m_startButton->setEnabled(!running && m_recording.has_value() && m_clientCombo->count() > 0);
+    m_stopButton->setEnabled(running && !m_replayer->isStopping());
+    m_browseButton->setEnabled(!running);
+    m_clientCombo->setEnabled(!running && m_clientCombo->count() > 0);
+    m_speedSpin->setEnabled(!running);
 }

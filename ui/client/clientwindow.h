@@ -3,6 +3,11 @@
 
 #include <QMainWindow>
 
+#include <functional>
+#include <optional>
+
+#include "capture/capturereader.h"
+#include "capture/replayer.h"
 #include "core/echoclient.h"
 #include "console/options.h"
 #include "log/clientlog.h"
@@ -20,8 +25,76 @@ class QDoubleSpinBox;
 class QLabel;
 class QLayout;
 class QLineEdit;
+class QProgressBar;
 class QPushButton;
 class QSpinBox;
+
+/**
+ * File → "Replay a file...": a capture (pcapng, pcap) or a JSON Lines log
+ * read back (CaptureReader), one recorded client or all chosen, and a
+ * Replayer sending what they sent to a server on connections of its own, at
+ * a speed, with a progress bar of messages sent and the result. A file that
+ * cannot be read says why, and nothing can be started from it.
+ */
+class ReplayPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    /** Where a replay goes: asked for when it starts. */
+    struct Target {
+        QString host;
+        quint16 port = 0;
+        Replayer::Connection connection;
+    };
+
+    explicit ReplayPanel(QWidget *parent = nullptr);
+    ~ReplayPanel() override;
+
+    void setTarget(std::function<Target()> target) { m_target = std::move(target); }
+
+    /** Reads @p fileName and lists its clients; false, and the reader's reason shown, if it cannot be read. */
+    bool openFile(const QString &fileName);
+    /** The file dialog (pcapng, pcap, JSON Lines), in the folder last used; then openFile(). */
+    void chooseFile();
+    void setSpeed(double speed);
+    /**
+     * Starts the replay of the file open: @p clients if given (ids of it), else the choice of the
+     * client list; false, and why shown, if there is nothing to replay.
+     */
+    bool start(const std::optional<QList<quint64>> &clients = std::nullopt);
+    void stop();
+    bool isRunning() const { return m_replayer->isRunning(); }
+
+    QString fileName() const { return m_fileName; }
+    /** The last result or problem, as shown under the progress bar. */
+    QString resultText() const;
+    Replayer *replayer() const { return m_replayer; }
+    QProgressBar *progressBar() const { return m_progress; }
+
+signals:
+    /** A line for the window's status bar: started, done, failed. */
+    void statusMessagePosted(const QString &text);
+
+private:
+    void onFinished(bool ok, const QString &reason);
+    void showResult(const QString &text, bool problem);
+    void updateState();
+
+    Replayer *m_replayer = nullptr;
+    std::function<Target()> m_target;
+    std::optional<Recording> m_recording;
+    QString m_fileName;
+    QString m_lastTarget;   // "host:port" of the replay running or last run
+    QLineEdit *m_fileEdit = nullptr;
+    QPushButton *m_browseButton = nullptr;
+    QComboBox *m_clientCombo = nullptr;
+    QDoubleSpinBox *m_speedSpin = nullptr;
+    QPushButton *m_startButton = nullptr;
+    QPushButton *m_stopButton = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_resultLabel = nullptr;
+};
 
 /**
  * The client console: host, port and one Connect / Cancel / Disconnect
@@ -49,6 +122,8 @@ public:
     RulesPanel *rulesPanel() const { return m_rulesPanel; }
     /** The Saved messages dock: it sends to the server. */
     SavedMessagesPanel *savedMessagesPanel() const { return m_savedPanel; }
+    /** File → Replay a file...: its panel, in a dock hidden until asked for. */
+    ReplayPanel *replayPanel() const { return m_replayPanel; }
     /** The last status line: "Connected...", "Lost connection. Reason: ...". */
     QString statusText() const;
 
@@ -64,6 +139,11 @@ public:
     /** The controls as options, every one marked as set. */
     ClientOptions currentOptions() const;
     void saveSettings() const;
+    /**
+     * Shows the replay dock and replays @p fileName at @p speed to the host and port of the
+     * controls (and their TLS): @p clients, or all when empty. False, and why shown, if it cannot start.
+     */
+    bool startReplay(const QString &fileName, double speed, const QList<quint64> &clients = {});
 
 signals:
     /** "New client window" opened @p window. */
@@ -83,6 +163,10 @@ private:
     void buildRulesDock();
     /** The Saved messages panel in a dock of its own, like the rules. */
     void buildSavedDock();
+    /** The replay panel in a dock under the log, hidden until File → Replay a file.... */
+    void buildReplayDock();
+    /** Shows the replay dock in front. */
+    void showReplayDock();
     void buildStatusBar();
     void buildMenus();
     void setTabOrders();
@@ -148,4 +232,6 @@ private:
     RuleRunner *m_ruleRunner = nullptr;
     RulesPanel *m_rulesPanel = nullptr;
     QDockWidget *m_rulesDock = nullptr;
+    ReplayPanel *m_replayPanel = nullptr;
+    QDockWidget *m_replayDock = nullptr;
 };

@@ -2,10 +2,13 @@
 #include "logview/logmodel.h"
 
 #include <QDateTime>
+#include <QHostAddress>
 #include <QIODevice>
 #include <QLocale>
 #include <QPoint>
 
+#include "capture/capture.h"
+#include "capture/capturefile.h"
 #include "core/displaytext.h"
 #include "widgets/reasontext.h"
 #include "uitext.h"
@@ -14,6 +17,68 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 constexpr qsizetype TOOLTIP_MAX_CHARS = 2000;
+// Stream ids of writeCapture()'s pseudo clients (one per cluster server), apart from the clients' own.
+constexpr quint64 PSEUDO_STREAM = quint64(1) << 62;
+constexpr quint64 CLIENT_STREAM = quint64(1) << 61;   // the connections of a client window's log
+
+/** Frames of TcpStreams written straight to a CaptureFile; the first write error stops the rest. */
+class FileSink : public TcpStreams::Sink
+{
+public:
+    explicit FileSink(CaptureFile *file)
+        : m_file(file)
+    {
+    }
+    char *reserve(qint64 timeUs, qsizetype frameBytes, QByteArrayView comment) override
+    {
+        m_timeUs = timeUs;
+        m_comment = comment;
+        m_frame.resize(frameBytes);
+        return m_frame.data();
+    }
+    void commit() override
+    {
+        if (m_ok)
+            m_ok = m_file->write(m_timeUs, m_frame, m_comment);
+    }
+    bool isOk() const { return m_ok; }
+
+private:
+    CaptureFile *m_file;
+    QByteArray m_frame;   // reused: one allocation for the largest frame
+    QByteArrayView m_comment;
+    qint64 m_timeUs = 0;
+    bool m_ok = true;
+};
+
+/** "127.0.0.1:50123", "[::1]:50123" as an address and a port; false if it is neither. */
+bool splitAddress(const QString &text, QHostAddress *address, quint16 *port)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon <= 0)
+        return false;
+    QString host = text.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint value = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || value > 65535 || !address->setAddress(host))
+        return false;
+    *port = quint16(value);
+    return true;
+}
+
+/** The server's side of a connection from @p client: @p server, or the "any" address of @p client's family if @p server is one. */
+QHostAddress serverSideFor(const QHostAddress &server, const QHostAddress &client)
+{
+    const bool any = server == QHostAddress(QHostAddress::Any) || server == QHostAddress(QHostAddress::AnyIPv4)
+            || server == QHostAddress(QHostAddress::AnyIPv6) || server.isNull();
+    if (!any)
+        return server;
+    bool v4 = false;
+    client.toIPv4Address(&v4);
+    return QHostAddress(v4 ? QHostAddress::AnyIPv4 : QHostAddress::AnyIPv6);
+}
 } // namespace
 
 LogModel::LogModel(QObject *parent)
@@ -51,6 +116,7 @@ void LogModel::setFraming(const Framing &framing)
 {
     // What is queued came before the change: it goes in with the framing it had.
     flush();
+    m_framingKnown = true;
     if (m_framings.constLast().framing == framing)
         return;
     m_framings.append({ m_pushed, framing });
@@ -305,6 +371,159 @@ bool LogModel::write(QIODevice *device, Log::Format format, const QList<int> &ro
     }
     if (!ok && error)
         *error = device->errorString();
+    return ok;
+}
+
+bool LogModel::writeCapture(const QString &path, QString *error) const
+{
+    using namespace Log;
+    // The server as the log says it: the first Listening (a client window: the first ConnectedToServer).
+    QHostAddress server(QHostAddress::AnyIPv4);
+    quint16 serverPort = 0;
+    bool serverKnown = false, clientLog = false;
+    for (int row = 0; row < rowCount() && !serverKnown; ++row) {
+        const Event &e = m_entries.at(row);
+        if (const auto *listening = e.as<Listening>()) {
+            serverKnown = server.setAddress(listening->address);
+            serverPort = listening->port;
+        } else if (const auto *connected = e.as<ConnectedToServer>()) {
+            clientLog = true;
+            serverKnown = server.setAddress(connected->host);
+            serverPort = connected->port;
+        } else if (e.is<FromServer>() || e.is<ToServer>() || e.is<ConnectionLost>()) {
+            clientLog = true;
+        }
+    }
+    if (!serverKnown)
+        server = QHostAddress(QHostAddress::AnyIPv4);
+    QString description = clientLog ? tr("SpreadSite client's log: server %1 port %2").arg(server.toString()).arg(serverPort)
+                                    : tr("SpreadSite server's log: server on %1 port %2").arg(server.toString()).arg(serverPort);
+    if (!serverKnown)
+        description += tr("; the log had no address of the server (0.0.0.0 port 0 stands for it)");
+    description += m_framingKnown ? tr("; each message followed by its framing's ending")
+                                  : tr("; the log did not say the framing: a line feed after each message");
+    description += tr("; built from the log, not captured: times to the millisecond");
+
+    CaptureFile file;
+    if (!file.open(path, CaptureFile::Format::Pcapng, description)) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    FileSink sink(&file);
+    TcpStreams streams(&sink);
+    QHash<QString, quint64> origins;   // cluster server -> its pseudo client's stream
+    quint64 connections = 0;           // a client window's, so far
+    QHostAddress currentServer = server;
+    quint16 currentPort = serverPort;
+    const auto openClient = [&](quint64 id, const QString &address, qint64 timeUs) {
+        TcpStreams::Endpoints ends;
+        if (!splitAddress(address, &ends.peer, &ends.peerPort))
+            ends.peer = QHostAddress(QHostAddress::AnyIPv4);
+        ends.local = serverSideFor(currentServer, ends.peer);
+        ends.localPort = currentPort;
+        streams.open(id, ends, timeUs);
+    };
+    const auto openConnection = [&](qint64 timeUs) {   // a client window's: its own address is not in the log
+        ++connections;
+        TcpStreams::Endpoints ends;
+        ends.local = currentServer;
+        ends.localPort = currentPort;
+        ends.peer = serverSideFor(QHostAddress(QHostAddress::Any), currentServer);
+        ends.peerPort = quint16(49152 + (connections - 1) % 16384);
+        streams.open(CLIENT_STREAM | connections, ends, timeUs);
+    };
+    const auto localClients = [&] {
+        QList<quint64> ids = streams.ids();
+        ids.removeIf([](quint64 id) { return id & (PSEUDO_STREAM | CLIENT_STREAM); });
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+
+    for (int row = 0; row < rowCount() && sink.isOk(); ++row) {
+        const Event &e = m_entries.at(row);
+        const qint64 t = e.timeMs * 1000;
+        const auto withSuffix = [&](const QByteArray &data) { return data + framingOf(row).suffix(); };
+        std::visit(Overloaded {
+                           [&](const Listening &l) {
+                               if (currentServer.setAddress(l.address))
+                                   currentPort = l.port;
+                           },
+                           [&](const Connected &c) {
+                               if (!c.peer.isRemote())
+                                   openClient(c.peer.client, c.peer.address, t);
+                           },
+                           [&](const Disconnected &d) {
+                               if (d.peer.isRemote())
+                                   return;
+                               streams.closing(d.peer.client, d.reason, TrafficTap::End::Closed, t);
+                               streams.closed(d.peer.client, t);
+                           },
+                           [&](const Received &r) {
+                               quint64 id = r.from.client;
+                               if (r.from.isRemote()) {
+                                   auto it = origins.find(r.from.origin);
+                                   if (it == origins.end()) {
+                                       it = origins.insert(r.from.origin, PSEUDO_STREAM | quint64(origins.size() + 1));
+                                       TcpStreams::Endpoints ends;
+                                       ends.peer = serverSideFor(QHostAddress(QHostAddress::Any), currentServer);
+                                       ends.peerPort = quint16(origins.size());
+                                       ends.local = serverSideFor(currentServer, ends.peer);
+                                       ends.localPort = currentPort;
+                                       streams.open(*it, ends, t, tr("cluster server %1").arg(r.from.origin).toUtf8());
+                                   }
+                                   id = *it;
+                               } else if (!streams.contains(id)) {
+                                   openClient(id, r.from.address, t);   // it connected before the log's first line
+                               }
+                               const QByteArray data = withSuffix(r.data);
+                               streams.data(id, true, data, t);
+                               // Relayed to every other client connected: a segment to each. Relayed to
+                               // fewer (rules, a limit), the log does not say to whom: none.
+                               QList<quint64> others = localClients();
+                               others.removeOne(id);
+                               if (r.relayed > 0 && r.relayed == others.size()) {
+                                   for (quint64 other : std::as_const(others))
+                                       streams.data(other, false, data, t);
+                               }
+                           },
+                           [&](const Sent &s) {
+                               const QByteArray data = withSuffix(s.data);
+                               if (s.to != 0) {
+                                   streams.data(s.to, false, data, t);
+                                   return;
+                               }
+                               for (quint64 id : localClients())
+                                   streams.data(id, false, data, t);
+                           },
+                           [&](const ConnectedToServer &c) {
+                               if (currentServer.setAddress(c.host))
+                                   currentPort = c.port;
+                               openConnection(t);
+                           },
+                           [&](const ConnectionLost &l) {
+                               const quint64 id = CLIENT_STREAM | connections;
+                               streams.closing(id, l.reason, TrafficTap::End::Closed, t);
+                               streams.closed(id, t);
+                           },
+                           [&](const FromServer &f) {
+                               if (!streams.contains(CLIENT_STREAM | connections))
+                                   openConnection(t);
+                               streams.data(CLIENT_STREAM | connections, false, withSuffix(f.data), t);
+                           },
+                           [&](const ToServer &m) {
+                               if (!streams.contains(CLIENT_STREAM | connections))
+                                   openConnection(t);
+                               streams.data(CLIENT_STREAM | connections, true, withSuffix(m.data), t);
+                           },
+                           [](const auto &) {},
+                   },
+                   e.what);
+    }
+    const bool ok = sink.isOk() && file.flush();
+    if (!ok && error)
+        *error = file.errorString();
+    file.close();
     return ok;
 }
 

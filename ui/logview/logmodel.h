@@ -109,6 +109,17 @@ public:
     static QString ruleText(const Log::Event &event);
     /** Writes the rows of @p rows (all if empty) one per line, as the console would; false and @p error if it fails. */
     bool write(QIODevice *device, Log::Format format, const QList<int> &rows, QString *error) const;
+    /**
+     * Writes every message the log holds to @p path as pcapng, one synthetic
+     * TCP stream per client (TcpStreams, as --capture writes them): a
+     * client's messages to the server and the server's to it (one segment to
+     * each client connected for a message to all), each followed by its
+     * framing's suffix() (a line feed if the model was never told the
+     * framing) and timed as its event; a cluster server's messages from a
+     * pseudo client per server. Events that are not messages are skipped but
+     * for the connections' opening and end. False and @p error if it fails.
+     */
+    bool writeCapture(const QString &path, QString *error) const;
 
 signals:
     /** A batch arrived: @p count rows at the end. */
@@ -133,6 +144,7 @@ private:
     QTimer m_batchTimer;
     quint64 m_dropped = 0;
     bool m_hexView = false;
+    bool m_framingKnown = false;   // setFraming() was called: suffix() is the framing's, not assumed
 };
 
 /** Filters the log by text (any part of who, text, hex or the rules' tag) and by client. */

@@ -83,8 +83,18 @@ void LogPanel::buildFilterBar()
     m_followButton->setCheckable(true);
     m_followButton->setChecked(true);
     m_clearButton = makeButton(u"logClearButton"_s, tr("Clear"), tr("Clear the log (Ctrl+L)"), QStyle::SP_DialogResetButton);
-    m_saveButton = makeButton(u"logSaveButton"_s, tr("Save…"), tr("Save the lines shown as text or JSON Lines (Ctrl+S)"),
+    m_saveButton = makeButton(u"logSaveButton"_s, tr("Save…"),
+                              tr("Save the lines shown as text or JSON Lines (Ctrl+S); its menu saves the messages as pcapng"),
                               QStyle::SP_DialogSaveButton);
+    auto *saveMenu = new QMenu(m_saveButton);
+    saveMenu->setObjectName(u"logSaveMenu"_s);
+    QAction *saveText = saveMenu->addAction(tr("Save as text or JSON Lines…"), this, &LogPanel::saveWithDialog);
+    saveText->setObjectName(u"logSaveTextAction"_s);
+    QAction *saveCapture = saveMenu->addAction(tr("Save as pcapng…"), this, &LogPanel::saveCaptureWithDialog);
+    saveCapture->setObjectName(u"logSavePcapngAction"_s);
+    saveCapture->setToolTip(tr("Save the messages the log holds as pcapng, one TCP stream per client, for Wireshark"));
+    m_saveButton->setMenu(saveMenu);
+    m_saveButton->setPopupMode(QToolButton::MenuButtonPopup);
     m_countLabel = new QLabel(this);
     m_countLabel->setObjectName(u"logCountLabel"_s);
     m_countLabel->setTextFormat(Qt::PlainText);
@@ -302,8 +312,7 @@ bool LogPanel::saveTo(const QString &path, Log::Format format, QString *error)
     if (!ok) {
         if (error)
             *error = reason;
-        qCWarning(lcUi) << "cannot save the log to" << path << ":" << reason;
-        emit statusMessagePosted(tr("Could not save the log to %1: %2").arg(QDir::toNativeSeparators(path), reason));
+        reportSaveError(path, reason);
         return false;
     }
     const int lines = m_proxy->isFiltering() ? int(rows.size()) : m_model->rowCount();
@@ -312,24 +321,67 @@ bool LogPanel::saveTo(const QString &path, Log::Format format, QString *error)
     return true;
 }
 
+void LogPanel::reportSaveError(const QString &path, const QString &reason)
+{
+    qCWarning(lcUi) << "cannot save the log to" << path << ":" << reason;
+    emit statusMessagePosted(tr("Could not save the log to %1: %2").arg(QDir::toNativeSeparators(path), reason));
+}
+
+bool LogPanel::isCapturePath(const QString &path)
+{
+    return QFileInfo(path).suffix().compare(u"pcapng"_s, Qt::CaseInsensitive) == 0;
+}
+
+bool LogPanel::saveCaptureTo(const QString &path, QString *error)
+{
+    m_model->flush();
+    QString reason;
+    if (!m_model->writeCapture(path, &reason)) {
+        if (error)
+            *error = reason;
+        reportSaveError(path, reason);
+        return false;
+    }
+    emit statusMessagePosted(tr("Saved the log's messages as pcapng to %1").arg(QDir::toNativeSeparators(path)));
+    emit saved(path);
+    return true;
+}
+
 void LogPanel::saveWithDialog()
+{
+    openSaveDialog(false);
+}
+
+void LogPanel::saveCaptureWithDialog()
+{
+    openSaveDialog(true);
+}
+
+void LogPanel::openSaveDialog(bool capture)
 {
     QSettings settings;
     const QString textFilter = tr("Text (*.txt *.log)");
     const QString jsonFilter = tr("JSON Lines (*.jsonl)");
-    auto *dialog = new QFileDialog(window(), tr("Save log"));
-    dialog->setObjectName(u"saveLogDialog"_s);
+    const QString pcapngFilter = tr("pcapng (*.pcapng)");
+    auto *dialog = new QFileDialog(window(), capture ? tr("Save log as pcapng") : tr("Save log"));
+    dialog->setObjectName(capture ? u"savePcapngDialog"_s : u"saveLogDialog"_s);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setFileMode(QFileDialog::AnyFile);
-    dialog->setNameFilters({ textFilter, jsonFilter });
-    dialog->setDefaultSuffix(u"txt"_s);
+    dialog->setNameFilters(capture ? QStringList { pcapngFilter } : QStringList { textFilter, jsonFilter });
+    dialog->setDefaultSuffix(capture ? u"pcapng"_s : u"txt"_s);
     dialog->setDirectory(settings.value(u"log/lastDirectory"_s, QDir::homePath()).toString());
-    connect(dialog, &QFileDialog::filterSelected, dialog, [dialog, jsonFilter](const QString &filter) {
-        dialog->setDefaultSuffix(filter == jsonFilter ? u"jsonl"_s : u"txt"_s);
-    });
-    connect(dialog, &QFileDialog::fileSelected, this, [this, dialog, jsonFilter](const QString &path) {
+    if (!capture) {
+        connect(dialog, &QFileDialog::filterSelected, dialog, [dialog, jsonFilter](const QString &filter) {
+            dialog->setDefaultSuffix(filter == jsonFilter ? u"jsonl"_s : u"txt"_s);
+        });
+    }
+    connect(dialog, &QFileDialog::fileSelected, this, [this, dialog, jsonFilter, capture](const QString &path) {
         QSettings().setValue(u"log/lastDirectory"_s, QFileInfo(path).absolutePath());
+        if (capture) {
+            saveCaptureTo(path);
+            return;
+        }
         const QString suffix = QFileInfo(path).suffix();
         Log::Format format = formatForPath(path);
         if (suffix.isEmpty() && dialog->selectedNameFilter() == jsonFilter)
@@ -357,6 +409,8 @@ void LogPanel::addFileActions(QMenu *file)
                                     &LogPanel::saveWithDialog);
     save->setObjectName(u"saveAction"_s);
     save->setShortcut(QKeySequence::Save);
+    QAction *saveCapture = file->addAction(tr("Save log as &pcapng…"), this, &LogPanel::saveCaptureWithDialog);
+    saveCapture->setObjectName(u"savePcapngAction"_s);
 }
 
 void LogPanel::addEditActions(QMenu *edit)

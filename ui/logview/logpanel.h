@@ -51,14 +51,20 @@ public:
     /** Writes the lines shown (all of them unless filtered). */
     bool saveTo(const QString &path, Log::Format format, QString *error = nullptr);
     static Log::Format formatForPath(const QString &path);
+    /** Writes every message the log holds as pcapng, one TCP stream per client (LogModel::writeCapture()). */
+    bool saveCaptureTo(const QString &path, QString *error = nullptr);
+    /** A name the pcapng save is for: *.pcapng. */
+    static bool isCapturePath(const QString &path);
 
     void focusFilter();
     void clearLog();
     /** Asks for a file (a window-modal dialog) and saves to it. */
     void saveWithDialog();
+    /** Asks for a file (a window-modal dialog) and saves the log's messages to it as pcapng. */
+    void saveCaptureWithDialog();
     void copySelection() const;
 
-    /** Save log… (Ctrl+S), for a window's File menu. */
+    /** Save log… (Ctrl+S) and Save log as pcapng…, for a window's File menu. */
     void addFileActions(QMenu *file);
     /** Filter the log (Ctrl+F) and Clear the log (Ctrl+L), for a window's Edit menu. */
     void addEditActions(QMenu *edit);
@@ -79,6 +85,8 @@ private:
     void onScrollAction(int action);
     void updateCount();
     void updateFollowText();
+    void openSaveDialog(bool capture);
+    void reportSaveError(const QString &path, const QString &reason);
 
     LogModel *m_model;
     LogFilterProxy *m_proxy;

@@ -53,3 +53,6 @@ private:
     bool m_inputDone = false;
     bool m_finishing = false;           // we decided to end; a lost connection then means success
 };
+
+/** echo-client --replay: reads the file, picks the clients (--from-client), replays them (Replayer); returns the exit code. */
+int runReplay(const ClientOptions &options);

@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: MIT
-#include "replayer.h"
-
-#include "consoleio.h"
-
-#include <QCoreApplication>
+#include "capture/replayer.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 using namespace Qt::Literals::StringLiterals;
-using namespace Headless;
 
-namespace {
+Replayer::Replayer(QObject *parent)
+    : QObject(parent)
+{
+    // Precise: the gaps are what a replay reproduces, and a coarse timer may be 5 % off.
+    m_timer.setTimerType(Qt::PreciseTimer);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &Replayer::sendDue);
+}
 
-QString idList(const QList<quint64> &ids)
+Replayer::~Replayer()
+{
+    clear(true);
+}
+
+QString Replayer::idList(const QList<quint64> &ids)
 {
     if (ids.isEmpty())
         return u"none"_s;
@@ -23,36 +32,73 @@ QString idList(const QList<quint64> &ids)
     return texts.join(u", "_s);
 }
 
-} // namespace
-
-Replayer::Replayer(const ClientOptions &options, const Recording &recording, const QList<quint64> &clients, QObject *parent)
-    : QObject(parent)
-    , m_options(options)
-    , m_framed(recording.framed())
-    , m_speed(options.replaySpeed)
+QList<quint64> Replayer::clientIds() const
 {
-    // Precise: the gaps are what a replay reproduces, and a coarse timer may be 5 % off.
-    m_timer.setTimerType(Qt::PreciseTimer);
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, &Replayer::sendDue);
+    QList<quint64> ids;
+    for (const Player &p : m_players)
+        ids.append(p.id);
+    return ids;
+}
+
+void Replayer::clear(bool now)
+{
+    m_timer.stop();
+    m_closing = true;
+    for (Player &p : m_players) {
+        p.closed = true;
+        p.client->disconnect(this);   // its last state changes are no news to a replay that is over
+        p.client->abort();
+        if (!now)   // stop() may come from a handler of one of its signals: not deleted under its feet
+            p.client.release()->deleteLater();
+    }
+    m_players.clear();
+    m_schedule.clear();
+    m_next = 0;
+    m_connected = 0;
+    m_total = 0;
+    m_closing = false;
+    m_running = false;
+    m_stopReason.clear();
+}
+
+void Replayer::start(const Recording &recording, const QList<quint64> &clients, const QString &host, quint16 port,
+                     double speed, const Connection &connection)
+{
+    if (m_running) {
+        const QString reason = stoppedText();
+        clear();
+        emit finished(false, reason);
+    }
+    clear();
+    m_host = host;
+    m_port = port;
+    m_framed = recording.framed();
+    m_speed = speed;
     for (quint64 id : clients) {
+        const Recording::Client *recorded = recording.client(id);
+        if (!recorded) {
+            clear();
+            emit finished(false, tr("%1 is not a recorded client (ids: %2)").arg(id).arg(idList(recording.ids())));
+            return;
+        }
         Player player;
         player.id = id;
-        player.chunks = recording.client(id)->chunks;
+        player.chunks = recorded->chunks;
+        m_total += player.chunks.size();
         player.client = std::make_unique<EchoClient>();
         EchoClient &client = *player.client;
         client.setPeriodicEnabled(false);
-        client.setTlsEnabled(options.tls);
-        client.setTlsConfiguration(options.tlsConfiguration);
+        client.setTlsEnabled(connection.tls);
+        client.setTlsConfiguration(connection.tlsConfiguration);
         if (m_framed) {
-            client.setFraming(options.framing);
-            client.setLineEnding(options.lineEnding);
+            client.setFraming(connection.framing);
+            client.setLineEnding(connection.lineEnding);
         } else {   // a capture's bytes go as they were: line framing adding nothing
             client.setFraming(Framing());
             client.setLineEnding(EchoClient::LineEnding::None);
         }
         const qsizetype index = qsizetype(m_players.size());
-        connect(&client, &EchoClient::connected, this, [this, index] { onConnected(index); });
+        connect(&client, &EchoClient::connected, this, &Replayer::onConnected);
         connect(&client, &EchoClient::connectionFailed, this, [this, index](const QString &reason) { onEnded(index, reason); });
         connect(&client, &EchoClient::connectionLost, this, [this, index](const QString &reason) { onEnded(index, reason); });
         connect(&client, &EchoClient::stateChanged, this, [this, index](EchoClient::State state) {
@@ -61,35 +107,59 @@ Replayer::Replayer(const ClientOptions &options, const Recording &recording, con
         });
         m_players.push_back(std::move(player));
     }
+    if (m_players.empty()) {
+        emit finished(false, tr("no recorded client to replay"));
+        return;
+    }
+    m_running = true;
+    emit progress(0, m_total);
+    connectNext();
 }
 
-Replayer::~Replayer() = default;
-
-int Replayer::run()
+void Replayer::stop()
 {
-    printLine(u"Replaying %1 recorded client(s) (%2) to %3:%4"_s
-                      .arg(m_players.size())
-                      .arg(idList([this] {
-                          QList<quint64> ids;
-                          for (const Player &p : m_players)
-                              ids.append(p.id);
-                          return ids;
-                      }()))
-                      .arg(m_options.host)
-                      .arg(m_options.port));
-    connectNext();
-    return QCoreApplication::exec();
+    if (!m_running || !m_stopReason.isEmpty())
+        return;
+    m_stopReason = stoppedText();
+    m_timer.stop();
+    m_closing = true;
+    // What was sent is delivered, then each connection closes (onEnded); one still connecting just ends.
+    for (qsizetype i = 0; i < qsizetype(m_players.size()); ++i) {
+        Player &p = m_players[std::size_t(i)];
+        if (p.closed)
+            continue;
+        if (p.client->state() == EchoClient::State::Connected) {
+            closeWhenWritten(i);
+        } else {
+            p.closed = true;
+            p.client->abort();
+        }
+    }
+    finishIfAllClosed();
+}
+
+QString Replayer::stoppedText() const
+{
+    return tr("stopped after %1 of %2 message(s)").arg(qsizetype(m_next)).arg(m_total);
+}
+
+void Replayer::finishIfAllClosed()
+{
+    if (!m_running || !std::all_of(m_players.cbegin(), m_players.cend(), [](const Player &q) { return q.closed; }))
+        return;
+    m_running = false;
+    const QString reason = std::exchange(m_stopReason, QString());
+    emit finished(reason.isEmpty(), reason);
 }
 
 void Replayer::connectNext()
 {
     // One after another: a fresh server numbers the connections as they were numbered.
-    m_players[std::size_t(m_connected)].client->connectToServer(m_options.host, m_options.port);
+    m_players[std::size_t(m_connected)].client->connectToServer(m_host, m_port);
 }
 
-void Replayer::onConnected(qsizetype player)
+void Replayer::onConnected()
 {
-    Q_UNUSED(player);
     if (++m_connected < qsizetype(m_players.size())) {
         connectNext();
         return;
@@ -121,6 +191,7 @@ void Replayer::buildSchedule()
 void Replayer::sendDue()
 {
     const qint64 nowUs = m_clock.nsecsElapsed() / 1000;
+    const std::size_t before = m_next;
     while (m_next < m_schedule.size() && m_schedule[m_next].dueUs <= nowUs) {
         const Step &step = m_schedule[m_next++];
         Player &p = m_players[std::size_t(step.player)];
@@ -129,6 +200,10 @@ void Replayer::sendDue()
             return;
         }
     }
+    if (m_next != before)
+        emit progress(qsizetype(m_next), m_total);
+    if (!m_running || m_closing)   // a receiver of progress stopped the replay
+        return;
     if (m_next < m_schedule.size()) {
         const qint64 waitUs = m_schedule[m_next].dueUs - nowUs;
         m_timer.start(int(std::min<qint64>((waitUs + 999) / 1000, std::numeric_limits<int>::max())));
@@ -162,6 +237,8 @@ void Replayer::closeWhenWritten(qsizetype index)
 
 void Replayer::onEnded(qsizetype index, const QString &reason)
 {
+    if (!m_running || std::size_t(index) >= m_players.size())
+        return;
     Player &p = m_players[std::size_t(index)];
     if (p.closed)
         return;
@@ -170,62 +247,18 @@ void Replayer::onEnded(qsizetype index, const QString &reason)
         return;
     }
     p.closed = true;
-    if (std::all_of(m_players.cbegin(), m_players.cend(), [](const Player &q) { return q.closed; })) {
-        printLine(u"Replay done: %1 message(s) sent"_s.arg(m_schedule.size()));
-        QCoreApplication::exit(ExitOk);
-    }
+    finishIfAllClosed();
 }
 
 void Replayer::fail(const QString &message)
 {
-    printError(ClientProgram, message);
     m_timer.stop();
     m_closing = true;
+    m_running = false;
+    m_stopReason.clear();
     for (Player &p : m_players) {
         p.closed = true;
         p.client->abort();
     }
-    QCoreApplication::exit(ExitFailure);
-}
-
-int runReplay(const ClientOptions &options)
-{
-    QString error;
-    const std::optional<Recording> recording = CaptureReader::read(options.replayFile, &error);
-    if (!recording) {
-        printError(ClientProgram, u"bad value for --replay: %1"_s.arg(error));
-        return ExitUsage;
-    }
-    const QList<quint64> found = recording->ids();
-    QList<quint64> chosen;
-    if (options.replayClients.contains(u"all"_s)) {
-        chosen = found;
-    } else if (options.replayClients.isEmpty()) {
-        if (found.size() != 1) {
-            printError(ClientProgram, u"%1 holds %2 recorded clients (ids: %3): choose with --from-client ID or --from-client all"_s
-                                              .arg(options.replayFile)
-                                              .arg(found.size())
-                                              .arg(idList(found)));
-            return ExitUsage;
-        }
-        chosen = found;
-    } else {
-        for (const QString &text : options.replayClients) {
-            const quint64 id = text.toULongLong();
-            if (!found.contains(id)) {
-                printError(ClientProgram, u"bad value for --from-client: %1 is not a client of %2 (ids: %3)"_s
-                                                  .arg(text, options.replayFile, idList(found)));
-                return ExitUsage;
-            }
-            if (!chosen.contains(id))
-                chosen.append(id);
-        }
-        std::sort(chosen.begin(), chosen.end());
-    }
-    if (chosen.isEmpty()) {
-        printError(ClientProgram, u"%1 holds no recorded client that sent something"_s.arg(options.replayFile));
-        return ExitUsage;
-    }
-    Replayer replayer(options, *recording, chosen);
-    return replayer.run();
+    emit finished(false, message);
 }
