@@ -156,12 +156,13 @@ void Capture::stop()
 
 QByteArray TcpStreams::openComment(quint64 id)
 {
-    return "SpreadSite " + Words::tr("client #%1").arg(id).toUtf8();
+    // The file's own words: English, whatever the window's language, as tools and replays read them.
+    return "SpreadSite client #" + QByteArray::number(id);
 }
 
 QByteArray TcpStreams::closeComment(quint64 id, const QString &reason)
 {
-    return Words::tr("client #%1: %2").arg(id).arg(reason).toUtf8();
+    return "client #" + QByteArray::number(id) + ": " + reason.toUtf8();
 }
 
 QList<quint64> TcpStreams::ids() const
@@ -330,7 +331,7 @@ void Capture::opened(quint64 id, const Endpoints &endpoints)
         return;
     // A client already connected when the capture began: its handshake is drawn, and said to be made up.
     const QByteArray comment = endpoints.midStream
-            ? TcpStreams::openComment(id) + Words::tr(" (connected before the capture began)").toUtf8()
+            ? TcpStreams::openComment(id) + " (connected before the capture began)"
             : QByteArray();
     m_streams.open(id, endpoints, nowUs(), comment);
 }

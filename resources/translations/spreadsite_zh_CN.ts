@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Capture</name>
+    <message>
+        <source>%1 reached its size limit of %2 bytes (--capture-max-bytes)</source>
+        <translation>%1 已达到大小上限 %2 字节(--capture-max-bytes)</translation>
+    </message>
+</context>
+<context>
     <name>ClientTableModel</name>
     <message>
         <source>Client #%1 at %2
@@ -367,6 +374,18 @@ last activity %4
     <message>
         <source>Send sa&amp;ved message</source>
         <translation>发送已保存消息(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <source>&amp;Replay a file...</source>
+        <translation>回放文件(&amp;R)...</translation>
+    </message>
+    <message>
+        <source>Send what the clients of a capture or a log sent, to the server of the controls, on connections of its own</source>
+        <translation>把抓包或日志中各客户端发送过的内容,用单独的连接发给上方所填的服务器</translation>
     </message>
 </context>
 <context>
@@ -1219,6 +1238,50 @@ last heard from %4</source>
         <source>tag %1</source>
         <translation>标签 %1</translation>
     </message>
+    <message>
+        <source>capture</source>
+        <translation>抓包</translation>
+    </message>
+    <message>
+        <source>Capture: writing %1 (%2)</source>
+        <translation>抓包:正在写入 %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Capture: stopped %1 at %2 bytes</source>
+        <translation>抓包:已停止 %1,共 %2 字节</translation>
+    </message>
+    <message>
+        <source>Capture: stopped %1 at %2 bytes: %3</source>
+        <translation>抓包:已停止 %1,共 %2 字节:%3</translation>
+    </message>
+    <message>
+        <source>SpreadSite client&apos;s log: server %1 port %2</source>
+        <translation>SpreadSite 客户端日志:服务器 %1 端口 %2</translation>
+    </message>
+    <message>
+        <source>SpreadSite server&apos;s log: server on %1 port %2</source>
+        <translation>SpreadSite 服务器日志:服务器位于 %1 端口 %2</translation>
+    </message>
+    <message>
+        <source>; the log had no address of the server (0.0.0.0 port 0 stands for it)</source>
+        <translation>;日志中没有服务器地址(以 0.0.0.0 端口 0 代替)</translation>
+    </message>
+    <message>
+        <source>; each message followed by its framing&apos;s ending</source>
+        <translation>;每条消息后接其分帧的结尾</translation>
+    </message>
+    <message>
+        <source>; the log did not say the framing: a line feed after each message</source>
+        <translation>;日志未说明分帧:每条消息后接换行</translation>
+    </message>
+    <message>
+        <source>; built from the log, not captured: times to the millisecond</source>
+        <translation>;由日志生成,并非抓包:时间精确到毫秒</translation>
+    </message>
+    <message>
+        <source>cluster server %1</source>
+        <translation>集群服务器 %1</translation>
+    </message>
 </context>
 <context>
     <name>LogPanel</name>
@@ -1265,10 +1328,6 @@ last heard from %4</source>
     <message>
         <source>Save…</source>
         <translation>保存…</translation>
-    </message>
-    <message>
-        <source>Save the lines shown as text or JSON Lines (Ctrl+S)</source>
-        <translation>将显示的行保存为文本或 JSON Lines (Ctrl+S)</translation>
     </message>
     <message>
         <source>Lines in the log; the oldest go once it holds %1</source>
@@ -1333,6 +1392,38 @@ last heard from %4</source>
     <message>
         <source>&amp;Clear the log</source>
         <translation>清空日志(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Save the lines shown as text or JSON Lines (Ctrl+S); its menu saves the messages as pcapng</source>
+        <translation>将显示的行保存为文本或 JSON Lines (Ctrl+S);其菜单可将消息保存为 pcapng</translation>
+    </message>
+    <message>
+        <source>Save as text or JSON Lines…</source>
+        <translation>保存为文本或 JSON Lines…</translation>
+    </message>
+    <message>
+        <source>Save as pcapng…</source>
+        <translation>保存为 pcapng…</translation>
+    </message>
+    <message>
+        <source>Save the messages the log holds as pcapng, one TCP stream per client, for Wireshark</source>
+        <translation>将日志中的消息保存为 pcapng,每个客户端一条 TCP 流,供 Wireshark 使用</translation>
+    </message>
+    <message>
+        <source>Saved the log&apos;s messages as pcapng to %1</source>
+        <translation>已将日志消息以 pcapng 保存到 %1</translation>
+    </message>
+    <message>
+        <source>pcapng (*.pcapng)</source>
+        <translation>pcapng (*.pcapng)</translation>
+    </message>
+    <message>
+        <source>Save log as pcapng</source>
+        <translation>将日志保存为 pcapng</translation>
+    </message>
+    <message>
+        <source>Save log as &amp;pcapng…</source>
+        <translation>将日志保存为 pcapng(&amp;P)…</translation>
     </message>
 </context>
 <context>
@@ -1474,6 +1565,156 @@ last heard from %4</source>
     <message>
         <source>%1 (at character %2)</source>
         <translation>%1(在第 %2 个字符处)</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayPanel</name>
+    <message>
+        <source>a capture (pcapng, pcap) or a JSON Lines log</source>
+        <translation>抓包文件(pcapng、pcap)或 JSON Lines 日志</translation>
+    </message>
+    <message>
+        <source>The file replayed: what its clients sent is sent again</source>
+        <translation>要回放的文件:其中客户端发送过的内容会再次发送</translation>
+    </message>
+    <message>
+        <source>&amp;Browse...</source>
+        <translation>浏览(&amp;B)...</translation>
+    </message>
+    <message>
+        <source>Choose a capture or a log to replay</source>
+        <translation>选择要回放的抓包或日志</translation>
+    </message>
+    <message>
+        <source>The recorded clients found in the file: one of them, or all, each on its own connection</source>
+        <translation>文件中记录的客户端:选其一,或全部,每个使用单独的连接</translation>
+    </message>
+    <message>
+        <source>As fast as possible</source>
+        <translation>尽快</translation>
+    </message>
+    <message>
+        <source>The recorded gaps divided by this: 1 as recorded, 2 twice as fast; 0 with no gaps at all</source>
+        <translation>记录的间隔除以此值:1 为原速,2 为两倍速;0 为完全没有间隔</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>开始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Connect to the server of the controls and replay</source>
+        <translation>连接到上方所填的服务器并回放</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop the replay and close its connections</source>
+        <translation>停止回放并关闭其连接</translation>
+    </message>
+    <message>
+        <source>S&amp;peed:</source>
+        <translation>速度(&amp;P):</translation>
+    </message>
+    <message>
+        <source>%v of %m messages sent</source>
+        <translation>已发送 %v / %m 条消息</translation>
+    </message>
+    <message>
+        <source>Messages of the chosen clients sent so far</source>
+        <translation>所选客户端目前已发送的消息</translation>
+    </message>
+    <message>
+        <source>How the last replay went, or why the file cannot be replayed</source>
+        <translation>上次回放的结果,或文件无法回放的原因</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>文件(&amp;F):</translation>
+    </message>
+    <message>
+        <source>&amp;Clients:</source>
+        <translation>客户端(&amp;C):</translation>
+    </message>
+    <message>
+        <source>Replay a file</source>
+        <translation>回放文件</translation>
+    </message>
+    <message>
+        <source>Captures and logs (*.pcapng *.pcap *.jsonl *.json *.log);;pcapng captures (*.pcapng);;pcap captures (*.pcap);;JSON Lines logs (*.jsonl *.json *.log);;All files (*)</source>
+        <translation>抓包和日志 (*.pcapng *.pcap *.jsonl *.json *.log);;pcapng 抓包 (*.pcapng);;pcap 抓包 (*.pcap);;JSON Lines 日志 (*.jsonl *.json *.log);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>%1 holds no recorded client that sent something</source>
+        <translation>%1 中没有发送过内容的已记录客户端</translation>
+    </message>
+    <message numerus="yes">
+        <source>All recorded clients (%1), %n message(s)</source>
+        <translation>
+            <numerusform>全部已记录客户端(%1),%n 条消息</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Client #%1, %n message(s)</source>
+        <translation>
+            <numerusform>客户端 #%1,%n 条消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>capture</source>
+        <translation>抓包</translation>
+    </message>
+    <message numerus="yes">
+        <source>A %1 with %n recorded client(s) (ids: %2)</source>
+        <translation>
+            <numerusform>%1,含 %n 个已记录客户端(编号:%2)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Choose a file to replay first</source>
+        <translation>请先选择要回放的文件</translation>
+    </message>
+    <message>
+        <source>Type the server&apos;s host and port above first</source>
+        <translation>请先在上方填写服务器的主机和端口</translation>
+    </message>
+    <message>
+        <source>Replaying to %1...</source>
+        <translation>正在回放到 %1...</translation>
+    </message>
+    <message>
+        <source>Replaying %1 to %2</source>
+        <translation>正在将 %1 回放到 %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n message(s) sent to %1</source>
+        <translation>
+            <numerusform>完成:已向 %1 发送 %n 条消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replay ended: %1</source>
+        <translation>回放结束:%1</translation>
+    </message>
+</context>
+<context>
+    <name>Replayer</name>
+    <message>
+        <source>%1 is not a recorded client (ids: %2)</source>
+        <translation>%1 不是已记录的客户端(编号:%2)</translation>
+    </message>
+    <message>
+        <source>no recorded client to replay</source>
+        <translation>没有可回放的已记录客户端</translation>
+    </message>
+    <message>
+        <source>stopped after %1 of %2 message(s)</source>
+        <translation>已在发送 %1 / %2 条消息后停止</translation>
     </message>
 </context>
 <context>
@@ -2740,6 +2981,62 @@ last heard from %4</source>
     <message>
         <source>Send sa&amp;ved message</source>
         <translation>发送已保存消息(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Capture</source>
+        <translation>抓包</translation>
+    </message>
+    <message>
+        <source>&amp;Capture traffic…</source>
+        <translation>抓取流量(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Capture traffic to</source>
+        <translation>将流量抓取到</translation>
+    </message>
+    <message>
+        <source>pcapng (*.pcapng)</source>
+        <translation>pcapng (*.pcapng)</translation>
+    </message>
+    <message>
+        <source>pcap (*.pcap)</source>
+        <translation>pcap (*.pcap)</translation>
+    </message>
+    <message>
+        <source>Cannot write the capture file %1: %2</source>
+        <translation>无法写入抓包文件 %1:%2</translation>
+    </message>
+    <message>
+        <source>Capture: %1 frames not captured so far: the disk does not keep up with the traffic</source>
+        <translation>抓包:目前有 %1 个帧未抓取:磁盘跟不上流量</translation>
+    </message>
+    <message>
+        <source>Capture stopped: %1 in %2</source>
+        <translation>抓包已停止:%2 中共 %1</translation>
+    </message>
+    <message>
+        <source>Stop &amp;capture</source>
+        <translation>停止抓包(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Capturing every client&apos;s traffic to %1; click to stop (F7)</source>
+        <translation>正在把每个客户端的流量抓取到 %1;点击停止 (F7)</translation>
+    </message>
+    <message>
+        <source>Capturing to %1 · %2</source>
+        <translation>正在抓包到 %1 · %2</translation>
+    </message>
+    <message>
+        <source>Every client&apos;s traffic goes to %1 (%2)</source>
+        <translation>每个客户端的流量都写入 %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Capturing to %1</source>
+        <translation>正在抓包到 %1</translation>
+    </message>
+    <message>
+        <source>Capture the traffic of every client, both directions, to a pcapng or pcap file Wireshark opens (F7)</source>
+        <translation>抓取每个客户端双向的流量,存为 Wireshark 能打开的 pcapng 或 pcap 文件 (F7)</translation>
     </message>
 </context>
 <context>

@@ -1128,7 +1128,7 @@ bool ServerWindow::startCapture(const QString &file)
     m_server->setTap(m_capture.get());
     m_serverLog->captureState(file, CaptureFile::formatName(m_capture->format()), true, 0);
     if (m_server->clientCount() > 0)
-        showStatus(tr("Capturing to %1: the clients that connect from now on").arg(QFileInfo(file).fileName()));
+        showStatus(tr("Capturing to %1").arg(QFileInfo(file).fileName()));
     updateCaptureState();
     return true;
 }
@@ -1177,7 +1177,7 @@ void ServerWindow::updateCaptureState()
         m_statusCapture->setToolTip(tr("Every client's traffic goes to %1 (%2)")
                                             .arg(path, CaptureFile::formatName(m_capture->format())));
     } else {
-        m_captureButton->setToolTip(tr("Capture the traffic of every client that connects, both directions, "
+        m_captureButton->setToolTip(tr("Capture the traffic of every client, both directions, "
                                        "to a pcapng or pcap file Wireshark opens (F7)"));
     }
     m_statusCapture->setVisible(capturing);

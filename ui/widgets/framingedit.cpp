@@ -120,6 +120,9 @@ void FramingEdit::buildControls()
     m_exampleLabel->setTextFormat(Qt::PlainText);
     m_exampleLabel->setWordWrap(true);
     m_exampleLabel->setToolTip(tr("What a frame is in this framing, with an example"));
+    // A tab page does not pass on a wrapped label's height for its width: the label
+    // asks for it itself whenever its width or text changes (see eventFilter()).
+    m_exampleLabel->installEventFilter(this);
 }
 
 void FramingEdit::layOut()
@@ -287,9 +290,11 @@ void FramingEdit::check()
     if (problem.isEmpty()) {
         m_framing = f;
         m_exampleLabel->setText(f.describe());
+        fitExample();
         m_exampleLabel->setStyleSheet(QString());
     } else {
         m_exampleLabel->setText(problem);
+        fitExample();
         m_exampleLabel->setStyleSheet(UiText::problemStyle());
     }
 }
@@ -301,4 +306,18 @@ void FramingEdit::commit()
         return;
     m_told = m_framing;
     emit framingChanged(m_framing);
+}
+
+bool FramingEdit::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_exampleLabel && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange))
+        fitExample();
+    return QWidget::eventFilter(watched, event);
+}
+
+void FramingEdit::fitExample()
+{
+    const int height = m_exampleLabel->heightForWidth(m_exampleLabel->width());
+    if (height > 0 && height != m_exampleLabel->minimumHeight())
+        m_exampleLabel->setMinimumHeight(height);
 }

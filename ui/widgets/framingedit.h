@@ -55,7 +55,12 @@ signals:
     /** A finished, valid change: the framing the controls now say. */
     void framingChanged(const Framing &framing);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    /** Keeps the example label as tall as its wrapped text at its width. */
+    void fitExample();
     void buildControls();
     void layOut();
     void connectControls();
