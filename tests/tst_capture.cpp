@@ -6,6 +6,7 @@
 #include "testcerts.h"
 #include "testpeer.h"
 #include "testprocess.h"
+#include "tshark.h"
 
 #include <QProcess>
 #include <QRegularExpression>
@@ -23,39 +24,12 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-/** What tshark prints for @p arguments, or a failure's words if it fails. */
 QByteArray tshark(const QStringList &arguments, int *exitCode = nullptr)
 {
-    QProcess p;
-    p.start(u"tshark"_s, arguments);
-    p.waitForFinished(60000);
-    if (exitCode)
-        *exitCode = p.exitCode();
-    return p.readAllStandardOutput();
+    return Tshark::run(arguments, exitCode);
 }
-
-/** One stream of `tshark -z follow,tcp,raw,N`: the bytes node 0 (the client) sent, and node 1 (the server). */
-struct Follow {
-    QByteArray fromClient;
-    QByteArray fromServer;
-};
-Follow follow(const QString &file, int stream)
-{
-    Follow f;
-    const QByteArray out = tshark({ u"-r"_s, file, u"-q"_s, u"-z"_s, u"follow,tcp,raw,%1"_s.arg(stream) });
-    bool inData = false;
-    for (const QByteArray &line : out.split('\n')) {
-        if (line.startsWith("Node 1:")) {
-            inData = true;
-            continue;
-        }
-        if (!inData || line.startsWith("====") || line.isEmpty())
-            continue;
-        // A line of the second node is indented by a tab.
-        (line.startsWith('\t') ? f.fromServer : f.fromClient) += QByteArray::fromHex(line.trimmed());
-    }
-    return f;
-}
+using Follow = Tshark::Stream;
+using Tshark::follow;
 
 } // namespace
 
@@ -92,7 +66,7 @@ private:
 
 void tst_Capture::initTestCase()
 {
-    if (QStandardPaths::findExecutable(u"tshark"_s).isEmpty())
+    if (!Tshark::available())
         QSKIP("tshark is not installed (apt-get install tshark)");
     QVERIFY(m_dir.isValid());
 }

@@ -21,6 +21,7 @@
 #include "capture/capture.h"
 #include "logview/logmodel.h"
 #include "server/serverwindow.h"
+#include "tshark.h"
 #include "uitest.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -30,41 +31,13 @@ namespace {
 
 bool hasTshark()
 {
-    return !QStandardPaths::findExecutable(u"tshark"_s).isEmpty();
+    return Tshark::available();
 }
-
-/** tshark's output for @p arguments; its exit code in @p exitCode. */
+using Tshark::follow;
+using Followed = Tshark::Stream;
 QByteArray tshark(const QStringList &arguments, int *exitCode = nullptr)
 {
-    QProcess process;
-    process.start(u"tshark"_s, arguments);
-    process.waitForFinished(60000);
-    if (exitCode)
-        *exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    return process.readAllStandardOutput();
-}
-
-/** The bytes of TCP stream @p stream each side sent, as `tshark -z follow,tcp,raw` prints them in hex. */
-struct Followed {
-    QByteArray fromClient;   // node 0: the side that sent the SYN
-    QByteArray fromServer;
-};
-Followed follow(const QString &file, int stream)
-{
-    Followed followed;
-    const QByteArray out = tshark({ u"-r"_s, file, u"-q"_s, u"-z"_s, u"follow,tcp,raw,%1"_s.arg(stream) });
-    bool pastHeader = false;
-    for (const QByteArray &line : out.split('\n')) {
-        if (line.startsWith("Node 1:")) {
-            pastHeader = true;   // the lines after the two nodes are the data, in order
-            continue;
-        }
-        if (!pastHeader || line.isEmpty() || line.startsWith("===="))
-            continue;
-        // The second node's lines are indented by a tab.
-        (line.startsWith('\t') ? followed.fromServer : followed.fromClient) += QByteArray::fromHex(line.trimmed());
-    }
-    return followed;
+    return Tshark::run(arguments, exitCode);
 }
 
 /** A client on a real socket that keeps what it receives. */

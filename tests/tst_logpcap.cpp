@@ -16,6 +16,7 @@
 #include "logview/logpanel.h"
 #include "server/serverwindow.h"
 #include "testpeer.h"
+#include "tshark.h"
 #include "uitest.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -37,14 +38,9 @@ private slots:
     void cannotWriteIsSaid();
 
 private:
-    /** One stream as `tshark -z follow,tcp,raw`: its two nodes and its segments, "> " from the client, "< " to it. */
-    struct Followed {
-        QString client;
-        QString server;
-        QList<QByteArray> segments;
-    };
+    using Followed = Tshark::Stream;
     static QByteArray tshark(const QStringList &arguments);
-    static Followed follow(const QString &path, int stream);
+    static Followed follow(const QString &path, int stream) { return Tshark::follow(path, stream); }
     QTemporaryDir m_dir;
     QString m_tshark;
 };
@@ -58,34 +54,13 @@ void tst_LogPcap::initTestCase()
 
 QByteArray tst_LogPcap::tshark(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(u"tshark"_s, arguments);
-    if (!process.waitForFinished(60000) || process.exitCode() != 0) {
-        qWarning() << "tshark" << arguments << "failed:" << process.readAllStandardError();
+    int exitCode = -1;
+    const QByteArray out = Tshark::run(arguments, &exitCode);
+    if (exitCode != 0) {
+        qWarning() << "tshark" << arguments << "failed with" << exitCode;
         return {};
     }
-    return process.readAllStandardOutput();
-}
-
-tst_LogPcap::Followed tst_LogPcap::follow(const QString &path, int stream)
-{
-    Followed followed;
-    const QByteArray out = tshark({ u"-r"_s, path, u"-q"_s, u"-z"_s, u"follow,tcp,raw,%1"_s.arg(stream) });
-    bool inData = false;
-    for (const QByteArray &line : out.split('\n')) {
-        if (line.startsWith("Node 0: ")) {
-            followed.client = QString::fromLatin1(line.mid(8));
-        } else if (line.startsWith("Node 1: ")) {
-            followed.server = QString::fromLatin1(line.mid(8));
-            inData = true;
-        } else if (inData && line.startsWith("=====")) {
-            break;
-        } else if (inData && !line.isEmpty()) {
-            const bool toClient = line.startsWith('\t');
-            followed.segments.append((toClient ? "< "_ba : "> "_ba) + QByteArray::fromHex(line.trimmed()));
-        }
-    }
-    return followed;
+    return out;
 }
 
 void tst_LogPcap::serverWindowStreamsPerClient()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "capture/capturefile.h"
 
+#include "capture/pcapng.h"
+
 #include <pcap/pcap.h>
 
 #include <QFile>
@@ -14,12 +16,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-constexpr quint32 SectionHeader = 0x0A0D0D0A;
-constexpr quint32 InterfaceDescription = 0x00000001;
-constexpr quint32 EnhancedPacket = 0x00000006;
-constexpr quint32 ByteOrderMagic = 0x1A2B3C4D;
-constexpr quint16 LinkTypeEthernet = 1;
-constexpr quint16 OptEnd = 0, OptComment = 1, ShbUserAppl = 4, IfName = 2, IfDescription = 3;
+using namespace Pcapng;
 constexpr qsizetype BufferBytes = 256 * 1024;   // pcapng blocks gathered per write()
 
 qsizetype padded(qsizetype n)

@@ -2,6 +2,7 @@
 #include "capture/capturereader.h"
 
 #include "capture/logreader.h"
+#include "capture/pcapng.h"
 
 #include <pcap/pcap.h>
 
@@ -28,12 +29,7 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-constexpr quint32 SectionHeader = 0x0A0D0D0A;
-constexpr quint32 InterfaceDescription = 0x00000001;
-constexpr quint32 EnhancedPacket = 0x00000006;
-constexpr quint32 ByteOrderMagic = 0x1A2B3C4D;
-constexpr quint32 PcapMagicUs = 0xA1B2C3D4, PcapMagicNs = 0xA1B23C4D;
-constexpr quint16 OptComment = 1, IfTsresol = 9;
+using namespace Pcapng;
 constexpr int LinkEthernet = 1, LinkRaw = 101, LinkIpv4 = 228, LinkIpv6 = 229;
 constexpr quint8 TcpSyn = 0x02, TcpRst = 0x04, TcpAck = 0x10;
 
