@@ -137,12 +137,17 @@ void tst_Capture::streamsFollowExactly()
     // Two conversations, each between its client's address and port and the server's.
     const QString conversations = QString::fromUtf8(tshark({ u"-r"_s, file, u"-q"_s, u"-z"_s, u"conv,tcp"_s }));
     QCOMPARE(conversations.count(u"<->"_s), 2);
+    // "CLIENT <-> SERVER  frames bytes (to the client)  frames bytes (to the server)": every frame is
+    // 54 bytes of headers (Ethernet, IPv4, TCP) and its payload, so the bytes are the frames' and the stream's.
+    QList<QRegularExpressionMatch> rows;
     for (quint16 port : ports) {
         const QString client = u"127.0.0.1:%1"_s.arg(port);
-        QVERIFY2(QRegularExpression(QRegularExpression::escape(client) + u"\\s+<->\\s+"_s + QRegularExpression::escape(server))
-                         .match(conversations)
-                         .hasMatch(),
-                 qPrintable(conversations));
+        const QRegularExpressionMatch row = QRegularExpression(QRegularExpression::escape(client) + u"\\s+<->\\s+"_s
+                                                               + QRegularExpression::escape(server)
+                                                               + u"\\s+(\\d+) (\\d+) bytes\\s+(\\d+) (\\d+) bytes"_s)
+                                                    .match(conversations);
+        QVERIFY2(row.hasMatch(), qPrintable(conversations));
+        rows.append(row);
     }
     // Each stream gives back exactly what its client sent and received, the welcome first.
     const auto joined = [](const QList<QByteArray> &lines) {
@@ -157,6 +162,12 @@ void tst_Capture::streamsFollowExactly()
     QCOMPARE(second.fromClient, binary + "\nsecond from b\n");
     QCOMPARE(second.fromServer, joined(bGot));
     QVERIFY(aGot.value(0).startsWith("欢迎"));
+    for (int i = 0; i < 2; ++i) {
+        const Follow &f = i == 0 ? first : second;
+        const QRegularExpressionMatch &row = rows.at(i);
+        QCOMPARE(row.captured(2).toLongLong(), 54 * row.captured(1).toLongLong() + f.fromServer.size());
+        QCOMPARE(row.captured(4).toLongLong(), 54 * row.captured(3).toLongLong() + f.fromClient.size());
+    }
     // Every header as a real one: Wireshark finds no bad IPv4 or TCP checksum when told to check.
     const QByteArray bad = tshark({ u"-r"_s, file, u"-o"_s, u"tcp.check_checksum:TRUE"_s, u"-o"_s, u"ip.check_checksum:TRUE"_s,
                                     u"-Y"_s, u"tcp.checksum.status == 0 || ip.checksum.status == 0"_s });

@@ -9,10 +9,12 @@
 #include "core/framing.h"
 #include "signalargs.h"
 #include "testprocess.h"
+#include "tshark.h"
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -506,9 +508,12 @@ void tst_Cluster::headlessServerJoinsTheDomain()
 {
     NatsTest::Node nats;
     QVERIFY(nats.start());
+    QTemporaryDir dir;
+    const QString capture = dir.filePath(u"domain.pcapng"_s);
     TestProcess *headless = m_rig.start(serverBin(), { u"--headless"_s, u"--bind"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s,
                                                        u"--nats"_s, nats.url(), u"--domain"_s, u"plant"_s,
-                                                       u"--server-id"_s, u"srv-h"_s, u"--welcome"_s, u"hi %1"_s });
+                                                       u"--server-id"_s, u"srv-h"_s, u"--welcome"_s, u"hi %1"_s,
+                                                       u"--capture"_s, capture });
     QTRY_VERIFY_WITH_TIMEOUT(!headless->lines().isEmpty() || headless->hasFinished(), WAIT_MS);
     const auto listening = headless->match(QRegularExpression(u"listening on .* port (\\d+)$"_s));
     QVERIFY2(listening.hasMatch(), qPrintable(headless->describe()));
@@ -538,6 +543,23 @@ void tst_Cluster::headlessServerJoinsTheDomain()
     QTRY_VERIFY_WITH_TIMEOUT(headless->hasFinished(), WAIT_MS);
     QCOMPARE(headless->exitCode(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(!site.hasPeer(u"srv-h"_s), WAIT_MS);   // it said goodbye
+
+    // Its capture shows the domain: the other server's message comes from a pseudo peer of its own.
+    if (!Tshark::available())
+        return;
+    const QByteArray comments = Tshark::run({ u"-r"_s, capture, u"-T"_s, u"fields"_s, u"-e"_s, u"frame.comment"_s });
+    QVERIFY2(comments.contains("SpreadSite cluster server srv-q"), comments.constData());
+    const QByteArray streams = Tshark::run({ u"-r"_s, capture, u"-q"_s, u"-z"_s, u"conv,tcp"_s });
+    QVERIFY2(streams.contains("0.0.0.0:1 "), streams.constData());
+    bool found = false;
+    for (int stream = 0; stream < 2 && !found; ++stream) {
+        const Tshark::Stream s = Tshark::follow(capture, stream);
+        if (s.client == u"0.0.0.0:1"_s) {
+            QCOMPARE(s.fromClient, "from the test\n"_ba);
+            found = true;
+        }
+    }
+    QVERIFY(found);
 }
 
 void tst_Cluster::headlessBadOptions_data()

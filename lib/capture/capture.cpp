@@ -152,6 +152,7 @@ void Capture::stop()
         m_written = m_file.size();   // the writer is gone: its file can be read here
     }
     m_streams.clear();
+    m_origins.clear();
 }
 
 QByteArray TcpStreams::openComment(quint64 id)
@@ -354,6 +355,31 @@ void Capture::closing(quint64 id, const QString &reason, End end)
         m_streams.closing(id, reason, end, nowUs());
 }
 
+void Capture::setServerEndpoint(const QHostAddress &address, quint16 port)
+{
+    m_serverAddress = address;
+    m_serverPort = port;
+}
+
+void Capture::remote(const QString &origin, QByteArrayView bytes)
+{
+    if (!m_running)
+        return;
+    auto it = m_origins.find(origin);
+    if (it == m_origins.end()) {
+        // Ids far above any client's: a server numbers its clients from 1 up.
+        const quint64 id = (quint64(1) << 63) + quint64(m_origins.size()) + 1;
+        Endpoints ends;
+        ends.peer = QHostAddress(QHostAddress::AnyIPv4);
+        ends.peerPort = quint16(m_origins.size() + 1);
+        ends.local = m_serverAddress;
+        ends.localPort = m_serverPort;
+        m_streams.open(id, ends, nowUs(), "SpreadSite cluster server " + origin.toUtf8());
+        it = m_origins.insert(origin, id);
+    }
+    m_streams.data(it.value(), true, bytes, nowUs());
+}
+
 void Capture::closed(quint64 id)
 {
     if (m_running)
@@ -444,6 +470,7 @@ void Capture::onWriterReport(const QString &reason, qint64 written)
     m_error = reason;
     m_flushTimer.stop();
     m_streams.clear();
+    m_origins.clear();
     m_batch.clear();
     emit stoppedWithError(reason);
 }

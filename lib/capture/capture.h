@@ -5,6 +5,7 @@
 #include "core/traffictap.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QTimer>
@@ -131,7 +132,16 @@ public:
     /** Bytes in the file so far (as the writer last said). */
     qint64 bytesWritten() const { return m_written; }
     /** Clients whose streams are open in the capture (their socket is not closed yet). */
-    int openStreams() const { return m_streams.count(); }
+    int openStreams() const { return m_streams.count() - int(m_origins.size()); }
+    /** The server's address and port, the other end of the cluster's pseudo peers. */
+    void setServerEndpoint(const QHostAddress &address, quint16 port);
+    /**
+     * A message of another server of the cluster, delivered here (@p bytes framed
+     * as it went out): traffic from a pseudo peer per origin server, 0.0.0.0 with
+     * a port of its own, commented "SpreadSite cluster server NAME", so that a
+     * capture of one server shows the whole domain.
+     */
+    void remote(const QString &origin, QByteArrayView bytes);
     /** Frames not captured because the disk did not keep up. */
     quint64 droppedFrames() const { return m_dropped; }
 
@@ -159,6 +169,9 @@ private:
     void onWriterReport(const QString &reason, qint64 written);
 
     TcpStreams m_streams { this };
+    QHash<QString, quint64> m_origins;   // the cluster's pseudo peers, by origin server
+    QHostAddress m_serverAddress { QHostAddress::AnyIPv4 };
+    quint16 m_serverPort = 0;
     QString m_fileName;
     CaptureFile::Format m_format = CaptureFile::Format::Pcapng;
     QString m_error;

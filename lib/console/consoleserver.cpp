@@ -71,6 +71,11 @@ bool ConsoleServer::joinCluster()
         return true;
     m_bridge = std::make_unique<ClusterBridge>(&m_server);
     m_log.attachBridge(m_bridge.get());
+    // Other servers' messages in the capture, from a pseudo peer per origin.
+    connect(m_bridge.get(), &ClusterBridge::remoteMessageReceived, this,
+            [this](const QString &origin, quint64, const QByteArray &message) {
+                m_capture.remote(origin, message + m_server.framing().suffix());
+            });
     if (m_bridge->start(m_options.cluster))
         return true;
     printError(ServerProgram, u"cannot join the NATS domain: %1"_s.arg(m_bridge->errorString()));
@@ -95,6 +100,7 @@ bool ConsoleServer::startCapture()
     connect(&m_capture, &Capture::framesDropped, this, [this](quint64 total) {
         m_log.warn(u"capture: %1 frames not captured so far: the disk does not keep up with the traffic"_s.arg(total));
     });
+    m_capture.setServerEndpoint(m_server.serverAddress(), m_server.serverPort());
     m_server.setTap(&m_capture);
     m_log.captureState(file, format, true, 0);
     return true;

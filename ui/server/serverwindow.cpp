@@ -1125,6 +1125,7 @@ bool ServerWindow::startCapture(const QString &file)
     connect(m_capture.get(), &Capture::framesDropped, this, [this](quint64 total) {
         m_serverLog->warn(tr("Capture: %1 frames not captured so far: the disk does not keep up with the traffic").arg(total));
     });
+    m_capture->setServerEndpoint(m_server->serverAddress(), m_server->serverPort());
     m_server->setTap(m_capture.get());
     m_serverLog->captureState(file, CaptureFile::formatName(m_capture->format()), true, 0);
     if (m_server->clientCount() > 0)
@@ -1209,6 +1210,12 @@ bool ServerWindow::startBridge(const ClusterBridge::Settings &settings)
     if (!m_bridge) {
         m_bridge = new ClusterBridge(m_server, this);
         m_serverLog->attachBridge(m_bridge);
+        // Other servers' messages in a capture, from a pseudo peer per origin.
+        connect(m_bridge, &ClusterBridge::remoteMessageReceived, this,
+                [this](const QString &origin, quint64, const QByteArray &message) {
+                    if (m_capture && m_capture->isRunning())
+                        m_capture->remote(origin, message + m_server->framing().suffix());
+                });
         connectBridge();
     }
     if (!m_bridge->start(settings)) {
