@@ -142,8 +142,6 @@ public:
      * capture of one server shows the whole domain.
      */
     void remote(const QString &origin, QByteArrayView bytes);
-    /** Frames not captured because the disk did not keep up. */
-    quint64 droppedFrames() const { return m_dropped; }
 
     // TrafficTap, on the engine's thread.
     void opened(quint64 id, const Endpoints &endpoints) override;

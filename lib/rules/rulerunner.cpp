@@ -54,11 +54,6 @@ void RuleRunner::setRules(const RuleSet &rules)
     m_hits = hits;
 }
 
-void RuleRunner::resetHits()
-{
-    m_hits.fill(0);
-}
-
 RuleSet::Sender RuleRunner::senderOf(quint64 from) const
 {
     RuleSet::Sender sender;

@@ -42,7 +42,6 @@ public:
     void setRules(const RuleSet &rules);
     /** Hits per rule, in rules() order. */
     const QList<quint64> &hits() const { return m_hits; }
-    void resetHits();
     int pending() const { return int(m_pending.size()); }
 
     /** What the rules would do with @p message (the "try a message" field): nothing is counted or sent. */

@@ -75,7 +75,7 @@ public:
 
     void start();
     void stop();
-    bool isRunning() const { return m_timer.isActive() || m_running; }
+    bool isRunning() const { return m_running; }
     /** Messages sent so far, of total(). */
     int sent() const { return m_sent; }
     int total() const { return m_total; }
