@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 
 using namespace Qt::Literals::StringLiterals;
@@ -13,8 +14,14 @@ namespace {
 
 constexpr qsizetype MaxSegment = 65000;         // payload per frame: an IPv4 total length is 16 bits
 constexpr qsizetype BatchBytes = 1024 * 1024;   // a batch this big goes to the writer at once
+// A batch's buffer: the writer's block, the offset that keeps the records where the file will
+// have them, a full batch and its last record (a whole segment and a long close reason).
+constexpr qsizetype BatchCapacity = 2 * CaptureFile::BlockAlign + BatchBytes + 128 * 1024;
+// Buffers of batches written are kept for the next ones while traffic goes on (at most the
+// queue's worth, MaxQueuedBytes), and all but SpareBatches freed after IdleTrimMs without any.
+constexpr size_t SpareBatches = 4;
+constexpr int IdleTrimMs = 1000;
 constexpr int FlushMs = 20;
-constexpr qsizetype RecordHeader = 16;          // timeUs, frame bytes, comment bytes
 // Locally administered MAC addresses ("SS"): the client's and the server's side.
 constexpr char ClientMac[6] = { 0x02, 0x53, 0x53, 0x00, 0x00, 0x01 };
 constexpr char ServerMac[6] = { 0x02, 0x53, 0x53, 0x00, 0x00, 0x02 };
@@ -42,14 +49,28 @@ void be32(char *p, quint32 v)
 }
 
 /**
- * The ones' complement sum of @p n bytes, added to @p sum (RFC 1071), eight
+ * The ones' complement sum of @p n bytes, added to @p sum (RFC 1071), 32
  * bytes at a time: the sum of big-endian 16-bit words is the byte-swapped
  * sum of little-endian ones, so words are added as the machine reads them
  * and swapped once at the end (RFC 1071 section 2(B)).
  */
 quint32 sum16(const char *p, qsizetype n, quint32 sum = 0)
 {
+    // 32-bit words into 64-bit sums, four apart so that they add in parallel; none can carry
+    // out below 2^32 words, and a frame has fewer than 2^14.
     quint64 wide = 0;
+    {
+        quint64 a = 0, b = 0, c = 0, d = 0;
+        for (; n >= 32; n -= 32, p += 32) {
+            quint64 w[4];
+            std::memcpy(w, p, 32);
+            a += (w[0] & 0xffffffffu) + (w[0] >> 32);
+            b += (w[1] & 0xffffffffu) + (w[1] >> 32);
+            c += (w[2] & 0xffffffffu) + (w[2] >> 32);
+            d += (w[3] & 0xffffffffu) + (w[3] >> 32);
+        }
+        wide = a + b + c + d;
+    }
     for (; n >= 8; n -= 8, p += 8) {
         quint64 w;
         std::memcpy(&w, p, 8);
@@ -126,6 +147,7 @@ bool Capture::start(const QString &fileName, qint64 maxBytes, const QString &des
         return false;
     }
     m_written = m_file.size();
+    m_nextOffset = m_file.size();
     // A file over the process's size limit (RLIMIT_FSIZE) must be a write error that stops the
     // capture, as a full disk is, not SIGXFSZ ending the server.
     std::signal(SIGXFSZ, SIG_IGN);
@@ -153,6 +175,56 @@ void Capture::stop()
     }
     m_streams.clear();
     m_origins.clear();
+    m_batch = {};
+    m_spare.clear();   // the writer is gone
+}
+
+void Capture::Batch::Free::operator()(char *p) const
+{
+    std::free(p);
+}
+
+Capture::Batch Capture::takeBatch(qsizetype recordBytes)
+{
+    const qsizetype begin = CaptureFile::BlockAlign + qsizetype(m_nextOffset % CaptureFile::BlockAlign);
+    Batch batch;
+    {
+        const std::lock_guard lock(m_mutex);
+        if (!m_spare.empty() && m_spare.back().capacity >= begin + recordBytes) {
+            batch = std::move(m_spare.back());
+            m_spare.pop_back();
+        }
+    }
+    if (!batch.data) {
+        const qsizetype capacity = std::max(BatchCapacity, (begin + recordBytes + CaptureFile::BlockAlign - 1)
+                                                                   / CaptureFile::BlockAlign * CaptureFile::BlockAlign);
+        batch.data.reset(static_cast<char *>(std::aligned_alloc(size_t(CaptureFile::BlockAlign), size_t(capacity))));
+        Q_CHECK_PTR(batch.data.get());
+        batch.capacity = capacity;
+    }
+    batch.begin = begin;
+    batch.size = 0;
+    return batch;
+}
+
+void Capture::recycle(Batch &&batch)
+{
+    Batch gone;   // freed outside the lock
+    const std::lock_guard lock(m_mutex);
+    if (batch.capacity == BatchCapacity)
+        m_spare.push_back(std::move(batch));
+    else
+        gone = std::move(batch);
+}
+
+void Capture::trimSpares()
+{
+    std::vector<Batch> gone;   // freed outside the lock
+    const std::lock_guard lock(m_mutex);
+    while (m_spare.size() > SpareBatches) {
+        gone.push_back(std::move(m_spare.back()));
+        m_spare.pop_back();
+    }
 }
 
 QByteArray TcpStreams::openComment(quint64 id)
@@ -308,21 +380,23 @@ void TcpStreams::closed(quint64 id, qint64 timeUs)
 
 char *Capture::reserve(qint64 timeUs, qsizetype frameBytes, QByteArrayView comment)
 {
-    const qsizetype at = m_batch.size();
-    m_batch.resize(at + RecordHeader + frameBytes + comment.size());
-    char *r = m_batch.data() + at;
-    std::memcpy(r, &timeUs, 8);
-    const quint32 size = quint32(frameBytes), commentBytes = quint32(comment.size());
-    std::memcpy(r + 8, &size, 4);
-    std::memcpy(r + 12, &commentBytes, 4);
-    if (!comment.isEmpty())
-        std::memcpy(r + RecordHeader + frameBytes, comment.data(), size_t(comment.size()));
-    return r + RecordHeader;
+    const qsizetype bytes = CaptureFile::recordSize(m_format, frameBytes, comment.size());
+    if (!m_batch.data || m_batch.begin + m_batch.size + bytes > m_batch.capacity) {
+        handOver();
+        if (!m_batch.data || m_batch.begin + bytes > m_batch.capacity) {
+            if (m_batch.data)
+                recycle(std::exchange(m_batch, {}));   // empty (its records were dropped), and too small for this one
+            m_batch = takeBatch(bytes);
+        }
+    }
+    char *record = m_batch.data.get() + m_batch.begin + m_batch.size;
+    m_batch.size += bytes;
+    return CaptureFile::putRecord(record, m_format, timeUs, frameBytes, comment);
 }
 
 void Capture::commit()
 {
-    if (m_batch.size() >= BatchBytes)
+    if (m_batch.size >= BatchBytes)
         handOver();
 }
 
@@ -388,16 +462,21 @@ void Capture::closed(quint64 id)
 
 void Capture::handOver()
 {
-    if (m_batch.isEmpty())
+    if (m_batch.size == 0) {
+        if (++m_idleTicks == IdleTrimMs / FlushMs)
+            trimSpares();   // a peak's buffers go back once it is over
         return;
-    QByteArray batch = std::exchange(m_batch, {});
+    }
+    m_idleTicks = 0;
+    Batch batch = std::exchange(m_batch, {});
     bool dropped = false;
     {
         const std::lock_guard lock(m_mutex);
-        if (m_queuedBytes + batch.size() > MaxQueuedBytes) {
+        if (m_queuedBytes + batch.size > MaxQueuedBytes) {
             dropped = true;
         } else {
-            m_queuedBytes += batch.size();
+            m_queuedBytes += batch.size;
+            m_nextOffset += batch.size;
             m_queue.push_back(std::move(batch));
         }
     }
@@ -405,13 +484,11 @@ void Capture::handOver()
         m_wake.notify_one();
         return;
     }
-    for (qsizetype at = 0; at < batch.size();) {
-        quint32 frameBytes = 0, commentBytes = 0;
-        std::memcpy(&frameBytes, batch.constData() + at + 8, 4);
-        std::memcpy(&commentBytes, batch.constData() + at + 12, 4);
-        at += RecordHeader + frameBytes + commentBytes;
+    const char *records = batch.data.get() + batch.begin;
+    for (qsizetype at = 0; at < batch.size; at += CaptureFile::recordSizeAt(m_format, records + at))
         ++m_dropped;
-    }
+    batch.size = 0;
+    m_batch = std::move(batch);   // the next records take its place: the file goes on where it was
     if (m_dropped >= m_droppedSaid * 2 || m_droppedSaid == 0) {   // said when it doubles, not per batch
         m_droppedSaid = m_dropped;
         emit framesDropped(m_dropped);
@@ -422,7 +499,7 @@ void Capture::writerLoop()
 {
     QString failure;
     for (;;) {
-        QByteArray batch;
+        Batch batch;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_quit || !m_queue.empty(); });
@@ -430,33 +507,31 @@ void Capture::writerLoop()
                 break;   // quitting, everything written
             batch = std::move(m_queue.front());
             m_queue.pop_front();
-            m_queuedBytes -= batch.size();
+            m_queuedBytes -= batch.size;
         }
-        if (!failure.isEmpty())
-            continue;   // stopped: what still comes is discarded
-        for (qsizetype at = 0; at < batch.size() && failure.isEmpty();) {
-            qint64 t = 0;
-            quint32 frameBytes = 0, commentBytes = 0;
-            std::memcpy(&t, batch.constData() + at, 8);
-            std::memcpy(&frameBytes, batch.constData() + at + 8, 4);
-            std::memcpy(&commentBytes, batch.constData() + at + 12, 4);
-            const QByteArrayView frame(batch.constData() + at + RecordHeader, frameBytes);
-            const QByteArrayView comment(batch.constData() + at + RecordHeader + frameBytes, commentBytes);
-            at += RecordHeader + frameBytes + commentBytes;
-            if (m_file.size() + m_file.sizeOf(frame, comment) > m_maxBytes) {
+        if (failure.isEmpty()) {
+            // The records that fit under the size limit, all written at once.
+            const char *records = batch.data.get() + batch.begin;
+            qsizetype fit = 0;
+            while (fit < batch.size) {
+                const qsizetype next = CaptureFile::recordSizeAt(m_format, records + fit);
+                if (m_file.size() + fit + next > m_maxBytes)
+                    break;
+                fit += next;
+            }
+            if (fit > 0 && !m_file.writeRecords(batch.data.get(), batch.begin, fit))
+                failure = u"%1: %2"_s.arg(m_fileName, m_file.errorString());
+            else if (fit < batch.size)
                 failure = Words::tr("%1 reached its size limit of %2 bytes (--capture-max-bytes)")
                                   .arg(m_fileName)
                                   .arg(m_maxBytes);
-                break;
-            }
-            if (!m_file.write(t, frame, comment))
+            // Flushed after a size-limit stop too: the file is whole when the stop is said.
+            if (!m_file.flush() && failure.isEmpty())
                 failure = u"%1: %2"_s.arg(m_fileName, m_file.errorString());
+            const qint64 written = m_file.size();
+            QMetaObject::invokeMethod(this, [this, failure, written] { onWriterReport(failure, written); }, Qt::QueuedConnection);
         }
-        // Flushed after a size-limit stop too: the file is whole when the stop is said.
-        if (!m_file.flush() && failure.isEmpty())
-            failure = u"%1: %2"_s.arg(m_fileName, m_file.errorString());
-        const qint64 written = m_file.size();
-        QMetaObject::invokeMethod(this, [this, failure, written] { onWriterReport(failure, written); }, Qt::QueuedConnection);
+        recycle(std::move(batch));   // stopped: what still comes is discarded
     }
     m_file.close();
 }
@@ -471,6 +546,6 @@ void Capture::onWriterReport(const QString &reason, qint64 written)
     m_flushTimer.stop();
     m_streams.clear();
     m_origins.clear();
-    m_batch.clear();
+    m_batch = {};
     emit stoppedWithError(reason);
 }

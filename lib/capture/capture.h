@@ -12,9 +12,11 @@
 
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 class SpreadServer;
 
@@ -179,14 +181,39 @@ private:
     quint64 m_droppedSaid = 0;
     QTimer m_flushTimer;
 
-    // The batch being built on the engine's thread: records of
-    // [qint64 timeUs][quint32 frame bytes][quint32 comment bytes][frame][comment].
-    QByteArray m_batch;
+    /**
+     * Records on their way to the file, laid out as the file holds them
+     * (CaptureFile::putRecord), at [begin, begin + size) of a
+     * BlockAlign-aligned buffer whose first bytes are left for the writer
+     * (CaptureFile::writeRecords). Buffers are reused: a batch's pages are
+     * touched once, not once per batch.
+     */
+    struct Batch {
+        struct Free {
+            void operator()(char *p) const;
+        };
+        std::unique_ptr<char, Free> data;
+        qsizetype capacity = 0;
+        qsizetype begin = 0;
+        qsizetype size = 0;
+    };
+    /** A batch with room for a record of @p recordBytes, placed for the file offset its records will have. */
+    Batch takeBatch(qsizetype recordBytes);
+    /** Keeps @p batch's buffer for the next one. */
+    void recycle(Batch &&batch);
+    /** Frees the buffers kept but a few: after a second without traffic. */
+    void trimSpares();
+
+    // The batch being built on the engine's thread, and the file offset the next one starts at.
+    Batch m_batch;
+    qint64 m_nextOffset = 0;
+    int m_idleTicks = 0;   // flush ticks in a row with nothing to hand over
 
     // Shared with the writer thread, under m_mutex.
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::deque<QByteArray> m_queue;
+    std::deque<Batch> m_queue;
+    std::vector<Batch> m_spare;
     qint64 m_queuedBytes = 0;
     bool m_quit = false;
     std::thread m_writer;
