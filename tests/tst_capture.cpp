@@ -13,6 +13,7 @@
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QStandardPaths>
+#include <QStorageInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -44,6 +45,8 @@ private slots:
     void cleanup();
     void streamsFollowExactly_data();
     void streamsFollowExactly();
+    void manyBatchesFollowExactly_data();
+    void manyBatchesFollowExactly();
     void tlsClientsAreCapturedInPlaintext();
     void clientsConnectedBeforeTheCaptureAreInIt();
     void resetsAndClosesShowWhoEnded();
@@ -174,6 +177,56 @@ void tst_Capture::streamsFollowExactly()
     QVERIFY2(bad.trimmed().isEmpty(), bad.constData());
     const QByteArray good = tshark({ u"-r"_s, file, u"-o"_s, u"tcp.check_checksum:TRUE"_s, u"-Y"_s, u"tcp.checksum.status == 1"_s });
     QVERIFY(!good.trimmed().isEmpty());
+}
+
+void tst_Capture::manyBatchesFollowExactly_data()
+{
+    // Where the file system takes direct writes (ext4 here), the records go without the page
+    // cache, a block at a time; on tmpfs, through it. Both must give back every byte.
+    QTest::addColumn<QString>("folder");
+    QTest::addColumn<bool>("direct");
+    QTest::newRow("temporary folder") << QString() << (QStorageInfo(QDir::tempPath()).fileSystemType() != "tmpfs");
+    if (QStorageInfo(u"/dev/shm"_s).fileSystemType() == "tmpfs")
+        QTest::newRow("tmpfs") << u"/dev/shm"_s << false;
+}
+
+void tst_Capture::manyBatchesFollowExactly()
+{
+    // Several MiB in lines of odd lengths: many batches, whose records end anywhere in a block.
+    QFETCH(QString, folder);
+    QFETCH(bool, direct);
+    QTemporaryDir where(folder.isEmpty() ? QDir::tempPath() + u"/capture-XXXXXX"_s : folder + u"/capture-XXXXXX"_s);
+    QVERIFY(where.isValid());
+    const QString file = where.filePath(u"big.pcapng"_s);
+    QVERIFY2(m_capture->start(file, Limits::CaptureMaxBytes.defaultValue, u"test"_s), qPrintable(m_capture->errorString()));
+    m_server->setTap(m_capture.get());
+    TestPeer *a = connectPeer();
+    TestPeer *b = connectPeer();
+    QByteArray sent;
+    for (int i = 0; i < 1500; ++i) {
+        QByteArray line = QByteArray::number(i) + ' ';
+        line += QByteArray(1 + (i * 7919) % 4093, char('a' + i % 26)) + '\n';
+        sent += line;
+    }
+    a->write(sent);
+    QTRY_VERIFY_WITH_TIMEOUT(b->hasLine("1499 " + QByteArray(1 + (1499 * 7919) % 4093, char('a' + 1499 % 26))), 20000);
+    QVERIFY(sync({ a, b }));
+    const QList<QByteArray> bGot = b->lines();
+    m_server->stop();
+    QTRY_VERIFY(a->isClosed() && b->isClosed());
+    QTRY_COMPARE(m_capture->openStreams(), 0);
+    m_capture->stop();
+    QCOMPARE(m_capture->writesDirect(), direct);
+    QVERIFY(QFileInfo(file).size() > 2 * 3000 * 1000);
+
+    QByteArray bAll;
+    for (const QByteArray &line : bGot)
+        bAll += line + '\n';
+    const Follow first = follow(file, 0), second = follow(file, 1);
+    QCOMPARE(first.fromClient.size(), sent.size());
+    QVERIFY(first.fromClient == sent);
+    QCOMPARE(second.fromServer.size(), bAll.size());
+    QVERIFY(second.fromServer == bAll);
 }
 
 void tst_Capture::tlsClientsAreCapturedInPlaintext()

@@ -148,6 +148,7 @@ bool Capture::start(const QString &fileName, qint64 maxBytes, const QString &des
     }
     m_written = m_file.size();
     m_nextOffset = m_file.size();
+    m_direct = m_file.isDirect();
     // A file over the process's size limit (RLIMIT_FSIZE) must be a write error that stops the
     // capture, as a full disk is, not SIGXFSZ ending the server.
     std::signal(SIGXFSZ, SIG_IGN);
@@ -528,6 +529,7 @@ void Capture::writerLoop()
             // Flushed after a size-limit stop too: the file is whole when the stop is said.
             if (!m_file.flush() && failure.isEmpty())
                 failure = u"%1: %2"_s.arg(m_fileName, m_file.errorString());
+            m_direct = m_file.isDirect();
             const qint64 written = m_file.size();
             QMetaObject::invokeMethod(this, [this, failure, written] { onWriterReport(failure, written); }, Qt::QueuedConnection);
         }

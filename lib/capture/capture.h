@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -133,6 +134,8 @@ public:
     QString errorString() const { return m_error; }
     /** Bytes in the file so far (as the writer last said). */
     qint64 bytesWritten() const { return m_written; }
+    /** Whether the file is written without the page cache (CaptureFile), as the writer last said. */
+    bool writesDirect() const { return m_direct.load(std::memory_order_relaxed); }
     /** Clients whose streams are open in the capture (their socket is not closed yet). */
     int openStreams() const { return m_streams.count() - int(m_origins.size()); }
     /** The server's address and port, the other end of the cluster's pseudo peers. */
@@ -217,6 +220,7 @@ private:
     qint64 m_queuedBytes = 0;
     bool m_quit = false;
     std::thread m_writer;
+    std::atomic<bool> m_direct { false };
     CaptureFile m_file;          // the writer's once started
     qint64 m_maxBytes = 0;
 };
