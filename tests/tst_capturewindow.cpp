@@ -355,7 +355,8 @@ void tst_CaptureWindow::closingTheWindowFinishesTheFile()
     QVERIFY(window);
     const QString file = path(u"closed.pcapng"_s);
     QVERIFY(window->startCapture(file));
-    Peer peer(window->server()->serverPort());
+    const quint16 port = window->server()->serverPort();
+    Peer peer(port);
     QTRY_COMPARE(window->server()->clientCount(), 1);
     peer.socket.write("before closing\n");
     QTRY_VERIFY(hasRow(window->logModel(), u"before closing"_s));
@@ -371,17 +372,23 @@ void tst_CaptureWindow::closingTheWindowFinishesTheFile()
         QSKIP("tshark is not installed (apt-get install tshark)");
     const Followed followed = follow(file, 0);
     QVERIFY2(followed.fromClient.contains("before closing\n"), followed.fromClient.constData());
+    // The client's stream ends as its connection did: the server closed it, with its reason.
+    const QByteArray fins = tshark({ u"-r"_s, file, u"-Y"_s, u"tcp.flags.fin == 1 && tcp.srcport == %1"_s.arg(port),
+                                     u"-T"_s, u"fields"_s, u"-e"_s, u"frame.comment"_s });
+    QVERIFY2(fins.contains("server stopped"), fins.constData());
 }
 
 void tst_CaptureWindow::destroyingTheWindowWhileCapturing()
 {
     // Not closed first: the destructor takes the capture from the server before either goes.
     const QString file = path(u"destroyed.pcapng"_s);
+    quint16 port = 0;
     {
         auto window = startedWindow();
         QVERIFY(window);
         QVERIFY(window->startCapture(file));
-        Peer peer(window->server()->serverPort());
+        port = window->server()->serverPort();
+        Peer peer(port);
         QTRY_COMPARE(window->server()->clientCount(), 1);
         peer.socket.write("until the end\n");
         QTRY_VERIFY(hasRow(window->logModel(), u"until the end"_s));
@@ -393,6 +400,9 @@ void tst_CaptureWindow::destroyingTheWindowWhileCapturing()
         QSKIP("tshark is not installed (apt-get install tshark)");
     const Followed followed = follow(file, 0);
     QVERIFY2(followed.fromClient.contains("until the end\n"), followed.fromClient.constData());
+    const QByteArray fins = tshark({ u"-r"_s, file, u"-Y"_s, u"tcp.flags.fin == 1 && tcp.srcport == %1"_s.arg(port),
+                                     u"-T"_s, u"fields"_s, u"-e"_s, u"frame.comment"_s });
+    QVERIFY2(fins.contains("server stopped"), fins.constData());
 }
 
 QTEST_MAIN(tst_CaptureWindow)

@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -162,8 +163,10 @@ bool Capture::start(const QString &fileName, qint64 maxBytes, const QString &des
 void Capture::stop()
 {
     m_flushTimer.stop();
-    if (m_running)
+    if (m_running) {
+        m_streams.finishClosing(nowUs());
         handOver();
+    }
     m_running = false;
     {
         const std::lock_guard lock(m_mutex);
@@ -343,6 +346,7 @@ void TcpStreams::closing(quint64 id, const QString &reason, End end, qint64 time
         return;
     Stream &s = it->second;
     s.end = end;
+    s.closing = true;
     s.closeComment = closeComment(id, reason);
     switch (end) {
     case End::Reset:
@@ -377,6 +381,18 @@ void TcpStreams::closed(quint64 id, qint64 timeUs)
         frame(s, timeUs, false, Ack, {});
     }
     m_streams.erase(it);
+}
+
+void TcpStreams::finishClosing(qint64 timeUs)
+{
+    QList<quint64> closing;
+    for (const auto &[id, stream] : m_streams) {
+        if (stream.closing)
+            closing.append(id);
+    }
+    std::sort(closing.begin(), closing.end());   // in the order the clients came
+    for (quint64 id : std::as_const(closing))
+        closed(id, timeUs);
 }
 
 char *Capture::reserve(qint64 timeUs, qsizetype frameBytes, QByteArrayView comment)

@@ -68,6 +68,12 @@ public:
     void closing(quint64 id, const QString &reason, End end, qint64 timeUs);
     /** Its socket is closed: the FINs still owed, and the stream is forgotten. */
     void closed(quint64 id, qint64 timeUs);
+    /**
+     * The streams whose close was said (closing()) but whose socket is not
+     * closed yet end now, as closed() would end them: a capture stopped while
+     * the server closes its clients has their FINs.
+     */
+    void finishClosing(qint64 timeUs);
     bool contains(quint64 id) const { return m_streams.find(id) != m_streams.end(); }
     /** The streams open, in no order. */
     QList<quint64> ids() const;
@@ -82,6 +88,7 @@ private:
         quint32 serverSeq = 0;
         QByteArray closeComment;
         End end = End::Closed;
+        bool closing = false;   // closing() was said
     };
     enum Flag : quint8 { Fin = 0x01, Syn = 0x02, Rst = 0x04, Psh = 0x08, Ack = 0x10 };
 
@@ -126,7 +133,11 @@ public:
     static QString description(const QHostAddress &address, quint16 port);
     /** Opens @p fileName (its format by its name) and starts; false and errorString() if it cannot be created. */
     bool start(const QString &fileName, qint64 maxBytes, const QString &description);
-    /** Writes what is waiting and closes the file; a capture stopped is not restarted. */
+    /**
+     * Writes what is waiting and closes the file; a capture stopped is not
+     * restarted. Clients the server is closing get their FINs; those still
+     * connected end without one, as in any capture stopped mid-stream.
+     */
     void stop();
     bool isRunning() const { return m_running; }
     QString fileName() const { return m_fileName; }

@@ -124,6 +124,8 @@ ServerWindow::~ServerWindow()
     // The capture is taken from the server before either goes: a tap destroyed while set is used after free.
     if (m_capture) {
         m_capture->disconnect(this);
+        if (m_capture->isRunning())
+            m_server->stop();   // its clients are closed with it: their FINs are in the file
         m_server->setTap(nullptr);
         m_capture->stop();
         m_capture.reset();
@@ -714,7 +716,11 @@ void ServerWindow::saveSettings() const
 void ServerWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
-    stopCapture();   // the file is whole when the window is gone
+    // The server goes with the window: its clients are closed now, so the capture ends each
+    // stream with the server's FIN, and the file is whole when the window is gone.
+    if (m_capture && m_capture->isRunning())
+        m_server->stop();
+    stopCapture();
     QMainWindow::closeEvent(event);
 }
 
