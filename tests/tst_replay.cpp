@@ -13,6 +13,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <csignal>
 #include <map>
 
 using namespace Qt::Literals::StringLiterals;
@@ -115,6 +116,7 @@ private slots:
     void badInputIsRefusedWithItsReason_data();
     void badInputIsRefusedWithItsReason();
     void aFailedConnectionExitsWithOne();
+    void interruptedReplayDeliversWhatItSentAndSaysHowFar();
 
 private:
     /** Starts the console server on a free port with a JSON Lines log (and @p extra); its port, 0 on failure. */
@@ -335,6 +337,27 @@ void tst_Replay::aFailedConnectionExitsWithOne()
     QTRY_VERIFY_WITH_TIMEOUT(replay->hasFinished(), 10000);
     QCOMPARE(replay->exitCode(), 1);
     QVERIFY2(replay->err().contains("recorded client #4"), replay->err().constData());
+}
+
+void tst_Replay::interruptedReplayDeliversWhatItSentAndSaysHowFar()
+{
+    // Two messages an hour apart: SIGINT after the first ends the replay there, cleanly.
+    writeFile(u"slow.jsonl"_s, "{\"event\":\"received\",\"client\":3,\"text\":\"first\",\"time\":\"2024-05-01T10:00:00.000Z\"}\n"
+                               "{\"event\":\"received\",\"client\":3,\"text\":\"second\",\"time\":\"2024-05-01T11:00:00.000Z\"}\n");
+    TestProcess *server = nullptr;
+    const quint16 port = startServer(&server);
+    QVERIFY(port != 0);
+    TestProcess *replay = m_rig.start(clientBin(), { u"--headless"_s, u"--port"_s, QString::number(port),
+                                                     u"--replay"_s, path(u"slow.jsonl"_s) });
+    QTRY_COMPARE_WITH_TIMEOUT(countOf(messagesIn(server->out())), 1, 10000);
+    QVERIFY(::kill(pid_t(replay->process().processId()), SIGINT) == 0);
+    QTRY_VERIFY_WITH_TIMEOUT(replay->hasFinished(), 10000);
+    QCOMPARE(replay->exitStatus(), QProcess::NormalExit);   // not ended by the signal
+    QCOMPARE(replay->exitCode(), 1);
+    QVERIFY2(replay->err().contains("stopped after 1 of 2 message(s)"), replay->err().constData());
+    // The server saw the client leave by a close, not a reset.
+    QTRY_VERIFY_WITH_TIMEOUT(server->hasMatch(QRegularExpression(u"\"event\":\"disconnected\""_s)), 10000);
+    QCOMPARE(countOf(messagesIn(server->out())), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_Replay)

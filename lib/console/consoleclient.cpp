@@ -179,6 +179,15 @@ int runReplay(const ClientOptions &options)
         return ExitUsage;
     }
     Replayer replayer;
+    // The first SIGINT/SIGTERM sends nothing more, delivers what was sent and closes (the replay
+    // then says how far it got and exits 1); a second one ends at once.
+    SignalWatcher signalWatcher(SignalWatcher::stopSignals());
+    QObject::connect(&signalWatcher, &SignalWatcher::received, &replayer, [&replayer] {
+        if (replayer.isStopping())
+            QCoreApplication::exit(ExitFailure);
+        else
+            replayer.stop();
+    });
     QObject::connect(&replayer, &Replayer::finished, &replayer, [&replayer](bool ok, const QString &reason) {
         if (ok) {
             printLine(u"Replay done: %1 message(s) sent"_s.arg(replayer.total()));
