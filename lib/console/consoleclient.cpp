@@ -213,6 +213,7 @@ int runReplay(const ClientOptions &options)
 
 int runHeadlessClient(const ClientOptions &options)
 {
+    useLogBuffer();
     if (!options.replayFile.isEmpty())
         return runReplay(options);
     ConsoleClient client(options);

@@ -67,6 +67,14 @@ void StdinReader::onReadable()
 
 namespace Headless {
 
+void useLogBuffer()
+{
+    if (::isatty(STDOUT_FILENO))
+        return;
+    static char buffer[LOG_BUFFER_BYTES];
+    std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+}
+
 void printLine(const QString &line)
 {
     printBytes(line.toUtf8() + '\n');

@@ -220,6 +220,7 @@ void ConsoleServer::listServers() const
 
 int runHeadlessServer(const ServerOptions &options)
 {
+    useLogBuffer();
     ConsoleServer server(options);
     return server.run();
 }

@@ -19,6 +19,15 @@ namespace Headless {
 /** The console log (stdout, --log-file) is written at most this long after a line. */
 constexpr int LOG_FLUSH_MS = 20;
 
+/**
+ * Before the first line: stdout, when it is not a terminal, gets a buffer of
+ * LOG_BUFFER_BYTES instead of stdio's 4 KiB, so that a busy server writes its
+ * log in a system call per LOG_FLUSH_MS or per 64 KiB, not per 45 lines (and
+ * wakes its reader as seldom). A terminal keeps its line buffering.
+ */
+void useLogBuffer();
+constexpr qsizetype LOG_BUFFER_BYTES = 64 * 1024;
+
 void printLine(const QString &line);
 /** Writes @p line, which ends with its line feed, as it is. */
 void printBytes(QByteArrayView line);
