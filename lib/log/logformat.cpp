@@ -136,20 +136,21 @@ char *writeAscii(char *out, const QString &text)
     return out;
 }
 
-/**
- * Appends "[#3 127.0.0.1:50123]" or, for a client of another server,
- * "[gateway-2/#3]": built on the stack and appended once, since this is the
- * start of every message line of a busy server.
- */
-void appendTag(QByteArray &line, const Log::Peer &peer)
+/** The most appendTag() writes for @p peer. */
+qsizetype tagBound(const Log::Peer &peer)
 {
-    const QString &name = peer.isRemote() ? peer.origin : peer.address;
-    const qsizetype at = line.size();
-    line.resize(at + name.size() + 26);   // "[#" + 20 digits + ' ' or "/#" + ']'
-    char *out = line.data() + at;
+    return (peer.isRemote() ? peer.origin : peer.address).size() + 26;   // "[#" + 20 digits + ' ' or "/#" + ']'
+}
+
+/**
+ * Writes "[#3 127.0.0.1:50123]" or, for a client of another server,
+ * "[gateway-2/#3]" at @p out (at most tagBound() bytes); returns the end.
+ */
+char *writeTag(char *out, const Log::Peer &peer)
+{
     *out++ = '[';
     if (peer.isRemote()) {
-        out = writeAscii(out, name);
+        out = writeAscii(out, peer.origin);
         *out++ = '/';
         *out++ = '#';
         out = std::to_chars(out, out + 20, peer.client).ptr;
@@ -157,10 +158,17 @@ void appendTag(QByteArray &line, const Log::Peer &peer)
         *out++ = '#';
         out = std::to_chars(out, out + 20, peer.client).ptr;
         *out++ = ' ';
-        out = writeAscii(out, name);
+        out = writeAscii(out, peer.address);
     }
     *out++ = ']';
-    line.resize(out - line.constData());
+    return out;
+}
+
+void appendTag(QByteArray &line, const Log::Peer &peer)
+{
+    const qsizetype at = line.size();
+    line.resize(at + tagBound(peer));
+    line.resize(writeTag(line.data() + at, peer) - line.constData());
 }
 
 QByteArray clusterStateText(const Log::ClusterState &e)
@@ -226,6 +234,17 @@ QByteArray causeText(const MessageCause &cause)
 }
 void appendBody(QByteArray &line, const Received &e)
 {
+    if (e.tag.isEmpty() && !e.binary && isPrintableAscii(e.data)) {
+        // Nearly every message of a busy server, the start of every one of its lines: written
+        // at one pointer, between one resize to its longest and one back.
+        const qsizetype at = line.size();
+        line.resize(at + tagBound(e.from) + 1 + e.data.size());
+        char *out = writeTag(line.data() + at, e.from);
+        *out++ = ' ';
+        std::memcpy(out, e.data.constData(), size_t(e.data.size()));
+        line.resize(out + e.data.size() - line.constData());
+        return;
+    }
     appendTag(line, e.from);
     line.append(' ');
     appendRuleTag(line, e.tag);
