@@ -106,7 +106,21 @@ private slots:
     void reconnectBacksOffThenSucceeds();
     void reconnectAfterLossStartsOverAtTheFirstDelay();
     void sendFailsWhenNotConnected();
+    void messagesAreNotHeldBackByNagle();
 };
+
+void tst_EchoClient::messagesAreNotHeldBackByNagle()
+{
+    // A relay sends a client nothing back for its messages: with Nagle's algorithm, each small
+    // message would wait for the delayed ACK of the one before (a replay's gaps were 6 ms off).
+    SpreadServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    EchoClient client;
+    QSignalSpy connected(&client, &EchoClient::connected);
+    client.connectToServer(u"127.0.0.1"_s, server.serverPort());
+    QTRY_COMPARE(connected.count(), 1);
+    QVERIFY(client.sendsAtOnce());
+}
 
 void tst_EchoClient::connectsAndReceivesTheWelcome()
 {

@@ -28,15 +28,19 @@ constexpr double Speed = 10;
 // timer and two processes on a loaded machine of two cores add a few ms of wake-up latency.
 constexpr double SlackMs = 5;
 
-/** What one client sends in the recorded session: gaps of 100-300 ms before each line. */
+/**
+ * What one client sends in the recorded session: gaps of 200-600 ms before each line, so
+ * that the replay's (20-60 ms) are long beside the slack, and a replay that kept no gaps
+ * (or the recorded ones) is far outside it.
+ */
 struct Line {
     int afterMs;
     QByteArray bytes;
 };
 const QList<QList<Line>> Script = {
-    { { 100, "one: first" }, { 250, "one: second" }, { 150, "one: third" }, { 300, "one: last" } },
-    { { 170, "two: alpha" }, { 120, "two: bin \xff\xfe\tend" }, { 280, "two: gamma" }, { 200, "two: omega" } },
-    { { 230, "three: a" }, { 300, "three: b" }, { 100, "three: c" }, { 110, "three: d" } },
+    { { 200, "one: first" }, { 500, "one: second" }, { 300, "one: third" }, { 600, "one: last" } },
+    { { 340, "two: alpha" }, { 240, "two: bin \xff\xfe\tend" }, { 560, "two: gamma" }, { 400, "two: omega" } },
+    { { 460, "three: a" }, { 600, "three: b" }, { 200, "three: c" }, { 220, "three: d" } },
 };
 
 /** A "received" message of a server's JSON Lines log. */

@@ -37,6 +37,11 @@ void EchoClient::createSocket()
     m_socket = new QSslSocket(this);
     // With TLS the connection is ready once encrypted, not once connected.
     connect(m_socket, &QTcpSocket::connected, this, [this] {
+        // Each message goes when it is sent, as the server's do (TCP_NODELAY): Nagle's algorithm
+        // would hold a message until the server acknowledged the one before, which a relay
+        // that sends this client nothing does only after its delayed-ACK timer, and a replay's
+        // gaps or a timed send would be off by up to that.
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         if (m_socket->mode() == QSslSocket::UnencryptedMode)
             onConnected();
     });

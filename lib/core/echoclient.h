@@ -64,6 +64,8 @@ public:
     /** The server's address while connected. */
     QHostAddress peerAddress() const { return m_socket->peerAddress(); }
     qint64 bytesToWrite() const { return m_socket->bytesToWrite(); }
+    /** Whether each message goes out when sent (TCP_NODELAY, as the system reports it), as it does once connected. */
+    bool sendsAtOnce() const { return m_socket->socketOption(QAbstractSocket::LowDelayOption).toInt() != 0; }
 
     LineEnding lineEnding() const { return m_lineEnding; }
     void setLineEnding(LineEnding ending) { m_lineEnding = ending; }
