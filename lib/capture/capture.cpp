@@ -251,57 +251,70 @@ QList<quint64> TcpStreams::ids() const
     return ids;
 }
 
-void TcpStreams::frame(const Stream &s, qint64 timeUs, bool fromClient, quint8 flags, QByteArrayView payload,
-                       QByteArrayView comment)
+TcpStreams::Headers TcpStreams::headersOf(const Stream &s, bool fromClient)
 {
-    const qsizetype ip = s.v6 ? 40 : 20;
-    const qsizetype size = 14 + ip + 20 + payload.size();
-    char *f = m_sink->reserve(timeUs, size, comment);
-
+    Headers out;
+    char *f = out.bytes.data();
     std::memcpy(f, fromClient ? ServerMac : ClientMac, 6);   // destination first
     std::memcpy(f + 6, fromClient ? ClientMac : ServerMac, 6);
     be16(f + 12, s.v6 ? 0x86DD : 0x0800);
     char *h = f + 14;
     const QHostAddress &src = fromClient ? s.ends.peer : s.ends.local;
     const QHostAddress &dst = fromClient ? s.ends.local : s.ends.peer;
-    const quint16 tcpBytes = quint16(20 + payload.size());
-    quint32 pseudo = 0;
     if (s.v6) {
         be32(h, 0x60000000);
-        be16(h + 4, tcpBytes);
         h[6] = 6;     // TCP
         h[7] = 64;    // hop limit
         const Q_IPV6ADDR a = src.toIPv6Address(), b = dst.toIPv6Address();
         std::memcpy(h + 8, a.c, 16);
         std::memcpy(h + 24, b.c, 16);
-        pseudo = sum16(h + 8, 32, tcpBytes + 6);
+        out.tcpSum = sum16(h + 8, 32, 6);
     } else {
         h[0] = 0x45;
-        h[1] = 0;
-        be16(h + 2, quint16(20 + tcpBytes));
-        be16(h + 4, 0);
         be16(h + 6, 0x4000);   // don't fragment
         h[8] = 64;
         h[9] = 6;
-        be16(h + 10, 0);
         be32(h + 12, src.toIPv4Address());
         be32(h + 16, dst.toIPv4Address());
-        be16(h + 10, fold(sum16(h, 20)));
-        pseudo = sum16(h + 12, 8, tcpBytes + 6);
+        out.ipSum = sum16(h, 20);   // its length and checksum are still 0
+        out.tcpSum = sum16(h + 12, 8, 6);
     }
-    char *tcp = h + ip;
+    char *tcp = h + (s.v6 ? 40 : 20);
     be16(tcp, fromClient ? s.ends.peerPort : s.ends.localPort);
     be16(tcp + 2, fromClient ? s.ends.localPort : s.ends.peerPort);
-    be32(tcp + 4, fromClient ? s.clientSeq : s.serverSeq);
-    be32(tcp + 8, (flags & Ack) ? (fromClient ? s.serverSeq : s.clientSeq) : 0);
+    be16(tcp + 14, 65535);
+    out.tcpSum = sum16(tcp, 20, out.tcpSum);   // ports and window: the rest of it is still 0
+    return out;
+}
+
+void TcpStreams::frame(const Stream &s, qint64 timeUs, bool fromClient, quint8 flags, QByteArrayView payload,
+                       QByteArrayView comment)
+{
+    const Headers &headers = fromClient ? s.fromClient : s.fromServer;
+    const qsizetype ip = s.v6 ? 40 : 20;
+    const qsizetype size = 14 + ip + 20 + payload.size();
+    char *f = m_sink->reserve(timeUs, size, comment);
+    std::memcpy(f, headers.bytes.data(), size_t(14 + ip + 20));
+    char *h = f + 14;
+    const quint16 tcpBytes = quint16(20 + payload.size());
+    if (s.v6) {
+        be16(h + 4, tcpBytes);
+    } else {
+        be16(h + 2, quint16(20 + tcpBytes));
+        be16(h + 10, fold(headers.ipSum + quint32(20 + tcpBytes)));
+    }
+    char *tcp = h + ip;
+    const quint32 seq = fromClient ? s.clientSeq : s.serverSeq;
+    const quint32 ack = (flags & Ack) ? (fromClient ? s.serverSeq : s.clientSeq) : 0;
+    be32(tcp + 4, seq);
+    be32(tcp + 8, ack);
     tcp[12] = 0x50;   // 20-byte header
     tcp[13] = char(flags);
-    be16(tcp + 14, 65535);
-    be16(tcp + 16, 0);
-    be16(tcp + 18, 0);
     if (!payload.isEmpty())
         std::memcpy(tcp + 20, payload.data(), size_t(payload.size()));
-    be16(tcp + 16, fold(sum16(tcp, 20 + payload.size(), pseudo)));
+    const quint32 sum = headers.tcpSum + tcpBytes + (seq >> 16) + (seq & 0xffff) + (ack >> 16) + (ack & 0xffff)
+            + (0x5000u | flags);
+    be16(tcp + 16, fold(sum16(tcp + 20, payload.size(), sum)));
     m_sink->commit();
 }
 
@@ -318,6 +331,8 @@ void TcpStreams::open(quint64 id, const Endpoints &endpoints, qint64 timeUs, con
     }
     s.clientSeq = isn(id, true);
     s.serverSeq = isn(id, false);
+    s.fromClient = headersOf(s, true);
+    s.fromServer = headersOf(s, false);
     frame(s, timeUs, true, Syn, {}, comment.isEmpty() ? openComment(id) : comment);
     ++s.clientSeq;
     frame(s, timeUs, false, Syn | Ack, {});

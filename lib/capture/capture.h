@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -81,17 +82,33 @@ public:
     void clear() { m_streams.clear(); }
 
 private:
+    /** Ethernet, IPv6 and TCP: the longest headers of a frame. */
+    static constexpr qsizetype MaxHeaders = 14 + 40 + 20;
+
+    /**
+     * The headers of one direction, made when the stream opens: everything but
+     * the lengths, numbers, flags and checksums, with the sums of what stays
+     * (RFC 1071: a checksum is the sum of its words, in any order), so that a
+     * frame is a copy and a few words.
+     */
+    struct Headers {
+        std::array<char, MaxHeaders> bytes {};
+        quint32 ipSum = 0;    // the IPv4 header's words but its total length and checksum
+        quint32 tcpSum = 0;   // the pseudo header's addresses and protocol, the ports and the window
+    };
     struct Stream {
         Endpoints ends;
         bool v6 = false;
         quint32 clientSeq = 0;   // next sequence number of each side
         quint32 serverSeq = 0;
+        Headers fromServer, fromClient;
         QByteArray closeComment;
         End end = End::Closed;
         bool closing = false;   // closing() was said
     };
     enum Flag : quint8 { Fin = 0x01, Syn = 0x02, Rst = 0x04, Psh = 0x08, Ack = 0x10 };
 
+    static Headers headersOf(const Stream &s, bool fromClient);
     void frame(const Stream &s, qint64 timeUs, bool fromClient, quint8 flags, QByteArrayView payload,
                QByteArrayView comment = {});
 
