@@ -6,6 +6,9 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <limits>
+#include <tuple>
+
 using namespace Qt::Literals::StringLiterals;
 
 /** Every token of core/messagetemplate.h, the checksums' check values, and the refusals. */
@@ -134,6 +137,22 @@ void tst_Template::randomStaysInItsRange()
         seen.insert(t->expand());
     QCOMPARE(seen, (QSet<QByteArray> { "3"_ba, "4"_ba, "5"_ba }));
     QCOMPARE(MessageTemplate::parse(u"{random:7-7}"_s)->expand(), "7"_ba);
+    // The ends of qint64: the largest as MAX (found by fuzz_template: MAX + 1 overflowed), the least but one as MIN.
+    for (const auto &[text, low, high] : { std::tuple { u"{random:5808-9223372036854775807}"_s, qint64(5808),
+                                                        std::numeric_limits<qint64>::max() },
+                                           std::tuple { u"{random:-9223372036854775807--2}"_s,
+                                                        std::numeric_limits<qint64>::min() + 1, qint64(-2) },
+                                           std::tuple { u"{random:9223372036854775807-9223372036854775807}"_s,
+                                                        std::numeric_limits<qint64>::max(), std::numeric_limits<qint64>::max() } }) {
+        const std::optional<MessageTemplate> wide = MessageTemplate::parse(text);
+        QVERIFY2(wide, qPrintable(text));
+        for (int i = 0; i < 50; ++i) {
+            bool ok = false;
+            const qint64 value = wide->expand().toLongLong(&ok);
+            QVERIFY(ok);
+            QVERIFY2(value >= low && value <= high, qPrintable(text));
+        }
+    }
 }
 
 void tst_Template::checksumsCoverEverythingBefore()

@@ -153,7 +153,7 @@ std::optional<MessageTemplate> MessageTemplate::parse(const QString &text, Synta
                     const qsizetype dash = argument.indexOf(u'-', 1);
                     const std::optional<qint64> low = dash > 0 ? wholeNumber(QStringView(argument).left(dash)) : std::nullopt;
                     const std::optional<qint64> high = dash > 0 ? wholeNumber(QStringView(argument).mid(dash + 1)) : std::nullopt;
-                    // The span must fit QRandomGenerator::bounded()'s qint64 arithmetic.
+                    // The span plus one must fit a qint64, as the seed's tools and JSON readers take it.
                     if (!low || !high || *low > *high
                         || quint64(*high) - quint64(*low) >= quint64(std::numeric_limits<qint64>::max()))
                         return fail(tr("%1: write {random:MIN-MAX}, two whole numbers with MIN ≤ MAX").arg(token));
@@ -241,11 +241,13 @@ QByteArray MessageTemplate::expand(const Context &context) const
         case Part::Kind::TimeFormat:
             out.append(now().toString(part.format).toUtf8());
             break;
-        case Part::Kind::Random:
-            appendNumber(out, part.first == part.last
-                                      ? part.first
-                                      : qint64(QRandomGenerator::global()->bounded(part.first, part.last + 1)));
+        case Part::Kind::Random: {
+            // In [first, last], the offset drawn in unsigned arithmetic: last may be the largest
+            // qint64 (last + 1 would overflow), and parse() keeps the span below it.
+            const quint64 span = quint64(part.last) - quint64(part.first);
+            appendNumber(out, qint64(quint64(part.first) + QRandomGenerator::global()->bounded(span + 1)));
             break;
+        }
         case Part::Kind::Client:
             if (context.client)
                 appendNumber(out, qint64(*context.client));
