@@ -22,6 +22,7 @@
 #include "logview/logmodel.h"
 #include "server/serverwindow.h"
 #include "tshark.h"
+#include "startedwindow.h"
 #include "uitest.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -78,8 +79,6 @@ private slots:
     void destroyingTheWindowWhileCapturing();
 
 private:
-    /** A window shown and listening on 127.0.0.1, on a port the system picks. */
-    std::unique_ptr<ServerWindow> startedWindow(const ServerOptions &options = ServerOptions());
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
     QTemporaryDir m_dir;
@@ -101,25 +100,11 @@ void tst_CaptureWindow::cleanup()
     closeFileDialogs();
 }
 
-std::unique_ptr<ServerWindow> tst_CaptureWindow::startedWindow(const ServerOptions &options)
-{
-    auto window = std::make_unique<ServerWindow>(options);
-    window->show();
-    if (!QTest::qWaitForWindowExposed(window.get()))
-        return nullptr;
-    typeInto(child<QComboBox>(window.get(), "bindCombo"), u"127.0.0.1"_s);
-    typeInto(child<QSpinBox>(window.get(), "portSpin"), u"0"_s);
-    QTest::mouseClick(child<QPushButton>(window.get(), "startButton"), Qt::LeftButton);
-    if (!window->server()->isListening())
-        return nullptr;
-    return window;
-}
-
 void tst_CaptureWindow::captureHoldsWhatEachClientSent()
 {
     if (!hasTshark())
         QSKIP("tshark is not installed (apt-get install tshark)");
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     const quint16 port = window->server()->serverPort();
     auto *status = child<QLabel>(window.get(), "statusCapture");
@@ -174,7 +159,7 @@ void tst_CaptureWindow::buttonAsksForAFileInTheLastFolderAndToggles()
     const QString folder = path(u"remembered"_s);
     QVERIFY(QDir().mkpath(folder));
     QSettings().setValue(u"files/lastCaptureDirectory"_s, folder);
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     auto *button = child<QPushButton>(window.get(), "captureButton");
     auto *action = child<QAction>(window.get(), "captureAction");
@@ -236,7 +221,7 @@ void tst_CaptureWindow::buttonAsksForAFileInTheLastFolderAndToggles()
 
 void tst_CaptureWindow::fullDiskStopsTheCaptureNotTheServer()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     const quint16 port = window->server()->serverPort();
     auto *button = child<QPushButton>(window.get(), "captureButton");
@@ -277,7 +262,7 @@ void tst_CaptureWindow::sizeLimitTurnsTheButtonOff()
 {
     ServerOptions options;
     options.captureMaxBytes = Limits::CaptureMaxBytes.minimum;
-    auto window = startedWindow(options);
+    auto window = startedServerWindow(options);
     QVERIFY(window);
     const quint16 port = window->server()->serverPort();
     auto *button = child<QPushButton>(window.get(), "captureButton");
@@ -315,7 +300,7 @@ void tst_CaptureWindow::commandLineCaptureStartsAtLaunchAndEndsWithTheServer()
     auto window = std::make_unique<ServerWindow>(options);
     QVERIFY(!window->capture());   // not before it listens: the file names the port
     window.reset();
-    window = startedWindow(options);
+    window = startedServerWindow(options);
     QVERIFY(window);
     QVERIFY(window->capture() && window->capture()->isRunning());
     QCOMPARE(window->capture()->fileName(), options.captureFile);
@@ -351,7 +336,7 @@ void tst_CaptureWindow::commandLineCaptureStartsAtLaunchAndEndsWithTheServer()
 
 void tst_CaptureWindow::closingTheWindowFinishesTheFile()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     const QString file = path(u"closed.pcapng"_s);
     QVERIFY(window->startCapture(file));
@@ -384,7 +369,7 @@ void tst_CaptureWindow::destroyingTheWindowWhileCapturing()
     const QString file = path(u"destroyed.pcapng"_s);
     quint16 port = 0;
     {
-        auto window = startedWindow();
+        auto window = startedServerWindow();
         QVERIFY(window);
         QVERIFY(window->startCapture(file));
         port = window->server()->serverPort();

@@ -23,6 +23,7 @@
 #include "natscluster.h"
 #include "server/serverwindow.h"
 #include "testpeer.h"
+#include "startedwindow.h"
 #include "uitest.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -65,14 +66,8 @@ void tst_ClusterWindow::init()
 
 std::unique_ptr<ServerWindow> tst_ClusterWindow::joinedWindow(const QString &url, const QString &domain, const QString &serverId)
 {
-    auto window = std::make_unique<ServerWindow>();
-    window->show();
-    if (!QTest::qWaitForWindowExposed(window.get()))
-        return nullptr;
-    typeInto(child<QComboBox>(window.get(), "bindCombo"), u"127.0.0.1"_s);
-    typeInto(child<QSpinBox>(window.get(), "portSpin"), u"0"_s);
-    QTest::mouseClick(child<QPushButton>(window.get(), "startButton"), Qt::LeftButton);
-    if (!window->server()->isListening())
+    auto window = startedServerWindow();
+    if (!window)
         return nullptr;
     child<QTabWidget>(window.get(), "settingsTabs")->setCurrentIndex(1);
     typeInto(child<QLineEdit>(window.get(), "natsEdit"), url);

@@ -32,6 +32,7 @@
 #include "logview/logpanel.h"
 #include "server/serverwindow.h"
 #include "testpeer.h"
+#include "startedwindow.h"
 #include "uitest.h"
 #include "widgets/reasontext.h"
 #include "startup.h"
@@ -85,8 +86,6 @@ private slots:
     void lengthFieldMarkedInHex();
 
 private:
-    /** A window shown and listening on a port typed by the user (0: any free one). */
-    std::unique_ptr<ServerWindow> startedWindow(const ServerOptions &options = ServerOptions());
     QTemporaryDir m_dir;
 };
 
@@ -104,20 +103,6 @@ void tst_ServerWindow::init()
 void tst_ServerWindow::cleanup()
 {
     closeFileDialogs();
-}
-
-std::unique_ptr<ServerWindow> tst_ServerWindow::startedWindow(const ServerOptions &options)
-{
-    auto window = std::make_unique<ServerWindow>(options);
-    window->show();
-    if (!QTest::qWaitForWindowExposed(window.get()))
-        return nullptr;
-    typeInto(child<QComboBox>(window.get(), "bindCombo"), u"127.0.0.1"_s);
-    typeInto(child<QSpinBox>(window.get(), "portSpin"), u"0"_s);
-    QTest::mouseClick(child<QPushButton>(window.get(), "startButton"), Qt::LeftButton);
-    if (!window->server()->isListening())
-        return nullptr;
-    return window;
 }
 
 void tst_ServerWindow::typePortAndClickStart()
@@ -168,7 +153,7 @@ void tst_ServerWindow::allInterfacesAreSaidPlainly()
 
 void tst_ServerWindow::stopAndStartAgain()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     auto *start = child<QPushButton>(window.get(), "startButton");
     TestPeer peer(window->server()->serverPort());
@@ -223,7 +208,7 @@ void tst_ServerWindow::badBindAddressShowsTheReason()
 
 void tst_ServerWindow::clientRowAppearsWithItsAddress()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     auto *view = child<QTableView>(window.get(), "clientView");
     TestPeer peer(window->server()->serverPort());
@@ -243,7 +228,7 @@ void tst_ServerWindow::clientRowAppearsWithItsAddress()
 
 void tst_ServerWindow::enterBroadcastsTheComposeLine()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer a(window->server()->serverPort());
     TestPeer b(window->server()->serverPort());
@@ -270,7 +255,7 @@ void tst_ServerWindow::enterBroadcastsTheComposeLine()
 
 void tst_ServerWindow::sendToSelectedClients()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     auto *view = child<QTableView>(window.get(), "clientView");
     TestPeer a(window->server()->serverPort());
@@ -303,7 +288,7 @@ void tst_ServerWindow::sendToSelectedClients()
 
 void tst_ServerWindow::hexComposeSendsBytes()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer peer(window->server()->serverPort());
     QVERIFY(peer.waitReady());
@@ -320,7 +305,7 @@ void tst_ServerWindow::hexComposeSendsBytes()
 
 void tst_ServerWindow::composeRefusesWhatTheFramingCannotCarry()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     const Framing framing = FramingRows::parse(u"fixed:4"_s);
     FramingRows::choose(window.get(), framing);
@@ -346,7 +331,7 @@ void tst_ServerWindow::composeRefusesWhatTheFramingCannotCarry()
 
 void tst_ServerWindow::dropSelectedWithReason()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     auto *view = child<QTableView>(window.get(), "clientView");
     auto *drop = child<QPushButton>(window.get(), "dropButton");
@@ -377,7 +362,7 @@ void tst_ServerWindow::dropSelectedWithReason()
 // hides comes back when the filter is cleared.
 void tst_ServerWindow::findClientsAndActOnTheShownOnes()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     auto *view = child<QTableView>(window.get(), "clientView");
     auto *filter = child<QLineEdit>(window.get(), "clientFilterEdit");
@@ -441,7 +426,7 @@ void tst_ServerWindow::findClientsAndActOnTheShownOnes()
 
 void tst_ServerWindow::receivedAndSentLookDifferent()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer peer(window->server()->serverPort());
     QVERIFY(peer.waitReady());
@@ -481,7 +466,7 @@ void tst_ServerWindow::receivedAndSentLookDifferent()
 
 void tst_ServerWindow::markupShowsLiterally()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer peer(window->server()->serverPort());
     QVERIFY(peer.waitReady());
@@ -496,7 +481,7 @@ void tst_ServerWindow::markupShowsLiterally()
 
 void tst_ServerWindow::filterByTextWithCtrlF()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer a(window->server()->serverPort());
     TestPeer b(window->server()->serverPort());
@@ -530,7 +515,7 @@ void tst_ServerWindow::filterByTextWithCtrlF()
 
 void tst_ServerWindow::filterByClient()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer a(window->server()->serverPort());
     QVERIFY(a.waitReady());
@@ -568,7 +553,7 @@ void tst_ServerWindow::filterByClient()
 
 void tst_ServerWindow::hexToggle()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer peer(window->server()->serverPort());
     QVERIFY(peer.waitReady());
@@ -584,7 +569,7 @@ void tst_ServerWindow::hexToggle()
 
 void tst_ServerWindow::ctrlLClears()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     QTRY_VERIFY(window->logModel()->rowCount() > 0);
     QTest::keyClick(window.get(), Qt::Key_L, Qt::ControlModifier);
@@ -605,7 +590,7 @@ void tst_ServerWindow::saveAsTextAndJsonLines()
 {
     QFETCH(QString, fileName);
     QFETCH(bool, shortcut);
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer peer(window->server()->serverPort());
     QVERIFY(peer.waitReady());
@@ -650,7 +635,7 @@ void tst_ServerWindow::saveAsTextAndJsonLines()
 
 void tst_ServerWindow::scrollingUpPausesFollowing()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer peer(window->server()->serverPort());
     QVERIFY(peer.waitReady());
@@ -691,7 +676,7 @@ void tst_ServerWindow::scrollingUpPausesFollowing()
 
 void tst_ServerWindow::relayToggle()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer talker(window->server()->serverPort());
     QVERIFY(talker.waitReady());
@@ -715,7 +700,7 @@ void tst_ServerWindow::relayToggle()
 
 void tst_ServerWindow::welcomeText()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     auto *welcome = child<QLineEdit>(window.get(), "welcomeEdit");
     QCOMPARE(welcome->text(), SpreadServer::defaultWelcome());
@@ -747,7 +732,7 @@ void tst_ServerWindow::welcomeText()
 
 void tst_ServerWindow::graphCountsTraffic()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     TestPeer a(window->server()->serverPort());
     TestPeer b(window->server()->serverPort());
@@ -813,7 +798,7 @@ void tst_ServerWindow::commandLineLogFileAndLimits()
     options.quiet = true;
     options.settings.maxPerAddress = 1;
     options.explicitlySet = { u"log-file"_s, u"log-format"_s, u"quiet"_s, u"max-per-ip"_s };
-    auto window = startedWindow(options);
+    auto window = startedServerWindow(options);
     QVERIFY(window);
     QCOMPARE(window->server()->settings().maxPerAddress, 1);
     TestPeer first(window->server()->serverPort());
@@ -931,7 +916,7 @@ void tst_ServerWindow::clusterSettingsRememberedAndOverridden()
 
 void tst_ServerWindow::modelsPassTheTester()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     QAbstractItemModelTester logTester(window->logModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester shownTester(window->logPanel()->view()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -1041,7 +1026,7 @@ void tst_ServerWindow::framingShowsOneBubblePerFrame()
     QFETCH(QList<QByteArrayList>, bursts);
     QFETCH(QList<int>, framesAfter);
     QFETCH(QByteArrayList, frames);
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     // A line without its ending waits for its rest here, not for the flush time.
     auto *flush = child<QSpinBox>(window.get(), "flushSpin");
@@ -1172,7 +1157,7 @@ void tst_ServerWindow::framingCheckedAsTypedAndRemembered()
 // the offset of that framing, whatever the framing is later.
 void tst_ServerWindow::lengthFieldMarkedInHex()
 {
-    auto window = startedWindow();
+    auto window = startedServerWindow();
     QVERIFY(window);
     const Framing modbus = FramingRows::parse(u"length:2,offset=4"_s);
     FramingRows::choose(window.get(), modbus);
